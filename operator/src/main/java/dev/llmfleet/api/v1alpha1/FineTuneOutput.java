@@ -1,0 +1,21 @@
+package dev.llmfleet.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.llmfleet.api.v1alpha1.common.Storage;
+import io.fabric8.generator.annotation.Required;
+import lombok.AllArgsConstructor;
+import lombok.Data;
+import lombok.NoArgsConstructor;
+
+@Data
+@NoArgsConstructor
+@AllArgsConstructor
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class FineTuneOutput {
+
+  @JsonPropertyDescription("Where the result lands, in <subPath>/ (default metadata.name); runs write into "
+      + "<subPath>/.runs/<attempt>/ and a successful run is promoted.")
+  @Required
+  private Storage storage;
+}

@@ -1,0 +1,93 @@
+package dev.llmfleet.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.llmfleet.api.v1alpha1.common.PodMetadata;
+import dev.llmfleet.api.v1alpha1.common.Resources;
+import dev.llmfleet.api.v1alpha1.common.SecretEnv;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import dev.llmfleet.api.v1alpha1.common.EnvVar;
+import dev.llmfleet.api.v1alpha1.common.Toleration;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+import java.util.List;
+import java.util.Map;
+import lombok.AllArgsConstructor;
+import lombok.Builder;
+import lombok.Data;
+import lombok.NoArgsConstructor;
+
+@Data
+@Builder
+@NoArgsConstructor
+@AllArgsConstructor
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!has(self.adapters) || size(self.adapters) == 0 || self.runtime == 'vllm'",
+    message = "adapters are only supported with runtime vllm")
+public class ModelServerSpec {
+
+  @JsonPropertyDescription("Inference server: vllm, llamacpp, ollama or tgi.")
+  @Required
+  private Runtime runtime;
+
+  @JsonPropertyDescription("Container image overriding the runtime's default (pinned) image.")
+  @Size(max = 512)
+  private String image;
+
+  @JsonPropertyDescription("What to serve: exactly one of downloadRef or uri.")
+  @Required
+  private ModelSource model;
+
+  @JsonPropertyDescription("Model name that clients send in OpenAI API requests. Unset: metadata.name.")
+  @Pattern("^[A-Za-z0-9][A-Za-z0-9._/:-]*$")
+  @Size(max = 256)
+  private String servedModelName;
+
+  @JsonPropertyDescription("Number of server pods, 0 to 64; 0 parks the server. Also set by kubectl scale and HPAs.")
+  @Default("1")
+  @Min(0)
+  @Max(64)
+  @SpecReplicas
+  private Integer replicas;
+
+  @JsonPropertyDescription("GPUs, GPU model, CPU and memory per server pod.")
+  @Default("{}")
+  private Resources resources;
+
+  @JsonPropertyDescription("LoRA adapters from FineTuneJobs served beside the base model; vllm only.")
+  @Size(max = 64)
+  @ValidationRule(value = "self.all(a, self.exists_one(b, b.name == a.name))", message = "adapters[].name must be unique")
+  private List<Adapter> adapters;
+
+  @JsonPropertyDescription("Extra arguments appended to the runtime's command line, for example [\"--max-model-len\", \"8192\"].")
+  @Size(max = 128)
+  private List<String> args;
+
+  @JsonPropertyDescription("Extra environment variables for the server container (no secret values: use secrets).")
+  private List<EnvVar> env;
+
+  @JsonPropertyDescription("Environment variables with secret values; each is exactly one of vault or secretKeyRef.")
+  @Size(max = 64)
+  @ValidationRule(value = "self.all(s, self.exists_one(t, t.name == s.name))", message = "secrets[].name must be unique")
+  private List<SecretEnv> secrets;
+
+  @JsonPropertyDescription("Port the server listens on, 1 to 65535. Unset: the runtime's default (vllm 8000, "
+      + "llamacpp 8080, ollama 11434, tgi 8080).")
+  @Min(1)
+  @Max(65535)
+  private Integer port;
+
+  @JsonPropertyDescription("Extra node selector, merged with the one derived from resources.gpuType.")
+  private Map<String, String> nodeSelector;
+
+  @JsonPropertyDescription("Extra tolerations, added to the GPU toleration that GPU pods get.")
+  private List<Toleration> tolerations;
+
+  @JsonPropertyDescription("Labels and annotations for the server pods.")
+  private PodMetadata podMetadata;
+}
