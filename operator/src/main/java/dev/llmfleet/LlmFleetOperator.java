@@ -1,0 +1,55 @@
+package dev.llmfleet;
+
+import dev.llmfleet.config.OperatorConfig;
+import dev.llmfleet.download.DownloadReconciler;
+import dev.llmfleet.finetune.FineTuneJobReconciler;
+import dev.llmfleet.modelserver.ModelServerReconciler;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The operator itself: the three controllers on a JOSDK {@link Operator}, not yet started. The `run` command adds
+ * the process around it (probes, leader election, exit codes); the e2e tests run it in their own JVM.
+ */
+public final class LlmFleetOperator {
+
+  private LlmFleetOperator() {
+  }
+
+  /**
+   * @param processSettings further settings of the hosting process, such as leader election
+   */
+  public static Operator create(KubernetesClient client, OperatorConfig config, MeterRegistry registry,
+      Consumer<ConfigurationServiceOverrider> processSettings) {
+    Operator operator = new Operator(overrider -> {
+      overrider
+          .withKubernetesClient(client)
+          // Per-resource series would grow with the fleet; per-controller ones are enough to alert.
+          .withMetrics(MicrometerMetrics.newMicrometerMetricsBuilder(registry).notCollectingMetricsPerResource()
+              .build());
+      processSettings.accept(overrider);
+    });
+    register(operator, config, new DownloadReconciler(config));
+    register(operator, config, new ModelServerReconciler(config));
+    register(operator, config, new FineTuneJobReconciler(config));
+    return operator;
+  }
+
+  private static <P extends HasMetadata> void register(Operator operator, OperatorConfig config,
+      Reconciler<P> reconciler) {
+    operator.register(reconciler, o -> {
+      if (config.watchesAllNamespaces()) {
+        o.watchingAllNamespaces();
+      } else {
+        o.settingNamespaces(Set.copyOf(config.namespaces()));
+      }
+    });
+  }
+}

@@ -1,0 +1,300 @@
+package dev.llmfleet.config;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The operator's settings, read once at start from environment variables (API.md, "Operator
+ * configuration"). A blank variable counts as unset, because Helm renders unset values as "".
+ *
+ * @param namespaces namespaces to watch; empty means all namespaces
+ * @param leaderElection present when leader election is on
+ * @param image image of the pods the operator runs itself (downloads, cleanup)
+ * @param hfEndpoint default Hugging Face endpoint, without a trailing slash
+ * @param vault present when Vault is configured (LLMFLEET_VAULT_ADDR set)
+ */
+public record OperatorConfig(
+    List<String> namespaces,
+    int httpPort,
+    Optional<LeaderElection> leaderElection,
+    String image,
+    String gpuResource,
+    String gpuProductLabel,
+    String gpuToleration,
+    String hfEndpoint,
+    Optional<Vault> vault,
+    LogFormat logFormat) {
+
+  public static final String DEFAULT_IMAGE_REPOSITORY = "ghcr.io/llmfleet/llmfleet-operator";
+
+  static final Path SERVICE_ACCOUNT_NAMESPACE =
+      Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+  // Kubernetes "qualified name": optional DNS-subdomain prefix, then a name of at most 63 chars.
+  private static final Pattern QUALIFIED_NAME =
+      Pattern.compile(
+          "([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
+              + "[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
+
+  public OperatorConfig {
+    namespaces = List.copyOf(namespaces);
+  }
+
+  /** Lease-based leader election; the pod's own name and namespace identify it. */
+  public record LeaderElection(String podName, String podNamespace) {}
+
+  /** How and where Vault is reached; {@code refreshInterval} is how often values are re-read. */
+  public record Vault(
+      String address,
+      VaultAuth auth,
+      String role,
+      String authMount,
+      Optional<Secret> token,
+      Duration refreshInterval) {}
+
+  public enum VaultAuth {
+    KUBERNETES,
+    TOKEN
+  }
+
+  public enum LogFormat {
+    TEXT,
+    JSON
+  }
+
+  /** A secret value whose toString never reveals it, so configs can be logged as a whole. */
+  public record Secret(String value) {
+    @Override
+    public String toString() {
+      return "****";
+    }
+  }
+
+  public boolean watchesAllNamespaces() {
+    return namespaces.isEmpty();
+  }
+
+  /** Parses the process environment; use {@code System.getenv()} in production. */
+  public static OperatorConfig fromEnvironment(Map<String, String> env) {
+    return parse(env, SERVICE_ACCOUNT_NAMESPACE);
+  }
+
+  /** Only the log format: logging is set up before anything else, for every command. */
+  public static LogFormat parseLogFormat(Map<String, String> env) {
+    Parser p = new Parser(env);
+    LogFormat format = p.logFormat();
+    p.throwIfInvalid();
+    return format;
+  }
+
+  static OperatorConfig parse(Map<String, String> env, Path serviceAccountNamespaceFile) {
+    Parser p = new Parser(env);
+    var config =
+        new OperatorConfig(
+            p.namespaces(),
+            p.integer("LLMFLEET_HTTP_PORT", 8080, 1, 65535),
+            p.leaderElection(serviceAccountNamespaceFile),
+            p.image(),
+            p.qualifiedName("LLMFLEET_GPU_RESOURCE", "nvidia.com/gpu"),
+            p.qualifiedName("LLMFLEET_GPU_PRODUCT_LABEL", "nvidia.com/gpu.product"),
+            p.qualifiedName("LLMFLEET_GPU_TOLERATION", "nvidia.com/gpu"),
+            p.url("LLMFLEET_HF_ENDPOINT").orElse("https://huggingface.co"),
+            p.vault(),
+            p.logFormat());
+    p.throwIfInvalid();
+    return config;
+  }
+
+  /** Reads variables, collecting every problem so that one run reports all of them. */
+  private static final class Parser {
+    private final Map<String, String> env;
+    private final List<String> problems = new ArrayList<>();
+
+    Parser(Map<String, String> env) {
+      this.env = env;
+    }
+
+    void throwIfInvalid() {
+      if (!problems.isEmpty()) {
+        throw new ConfigException(problems);
+      }
+    }
+
+    Optional<String> get(String name) {
+      return Optional.ofNullable(env.get(name)).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    /** Parses a set variable; on failure records "NAME must be VALID, got "value"". */
+    <T> Optional<T> parse(String name, String valid, Function<String, Optional<T>> parser) {
+      Optional<String> raw = get(name);
+      Optional<T> value = raw.flatMap(parser);
+      if (raw.isPresent() && value.isEmpty()) {
+        problems.add(name + " must be " + valid + ", got \"" + raw.get() + "\"");
+      }
+      return value;
+    }
+
+    int integer(String name, int defaultValue, int min, int max) {
+      String valid =
+          max == Integer.MAX_VALUE
+              ? "a positive integer"
+              : "an integer between " + min + " and " + max;
+      return parse(name, valid, v -> parseInt(v).filter(i -> i >= min && i <= max))
+          .orElse(defaultValue);
+    }
+
+    boolean bool(String name, boolean defaultValue) {
+      return parse(
+              name,
+              "true or false",
+              v ->
+                  switch (v.toLowerCase(Locale.ROOT)) {
+                    case "true" -> Optional.of(true);
+                    case "false" -> Optional.of(false);
+                    default -> Optional.empty();
+                  })
+          .orElse(defaultValue);
+    }
+
+    <E extends Enum<E>> E choice(String name, Class<E> type, E defaultValue) {
+      List<String> names = new ArrayList<>();
+      for (E e : type.getEnumConstants()) {
+        names.add(e.name().toLowerCase(Locale.ROOT));
+      }
+      return parse(
+              name,
+              String.join(" or ", names),
+              v ->
+                  Optional.of(v.toLowerCase(Locale.ROOT))
+                      .filter(names::contains)
+                      .map(n -> Enum.valueOf(type, n.toUpperCase(Locale.ROOT))))
+          .orElse(defaultValue);
+    }
+
+    /** An http(s) URL without trailing slashes, so that callers can append paths. */
+    Optional<String> url(String name) {
+      return parse(name, "an http:// or https:// URL", Parser::httpUrl);
+    }
+
+    String qualifiedName(String name, String defaultValue) {
+      String valid = "a Kubernetes qualified name like " + defaultValue;
+      return parse(name, valid, v -> Optional.of(v).filter(QUALIFIED_NAME.asMatchPredicate()))
+          .orElse(defaultValue);
+    }
+
+    List<String> namespaces() {
+      var namespaces = new LinkedHashSet<String>();
+      for (String entry : get("LLMFLEET_NAMESPACES").orElse("").split(",")) {
+        String namespace = entry.trim();
+        if (namespace.isEmpty()) {
+          continue;
+        }
+        if (DNS_LABEL.matcher(namespace).matches()) {
+          namespaces.add(namespace);
+        } else {
+          problems.add(
+              "LLMFLEET_NAMESPACES must be a comma-separated list of namespace names (lowercase"
+                  + " letters, digits and '-', at most 63 characters), got \""
+                  + namespace
+                  + "\"");
+        }
+      }
+      return List.copyOf(namespaces);
+    }
+
+    Optional<LeaderElection> leaderElection(Path serviceAccountNamespaceFile) {
+      // In a pod, several replicas may run (rolling updates, HA); outside, a developer runs one.
+      boolean inPod = get("KUBERNETES_SERVICE_HOST").isPresent();
+      if (!bool("LLMFLEET_LEADER_ELECTION", inPod)) {
+        return Optional.empty();
+      }
+      Optional<String> podName = get("POD_NAME");
+      Optional<String> podNamespace =
+          get("POD_NAMESPACE").or(() -> readTrimmed(serviceAccountNamespaceFile));
+      if (podName.isEmpty()) {
+        problems.add(
+            "LLMFLEET_LEADER_ELECTION is on but POD_NAME is not set; set it from the downward API"
+                + " (fieldRef metadata.name) or set LLMFLEET_LEADER_ELECTION=false");
+      }
+      if (podNamespace.isEmpty()) {
+        problems.add(
+            "LLMFLEET_LEADER_ELECTION is on but POD_NAMESPACE is not set and "
+                + serviceAccountNamespaceFile
+                + " is not readable; set it from the downward API (fieldRef metadata.namespace)");
+      }
+      return podName.flatMap(name -> podNamespace.map(ns -> new LeaderElection(name, ns)));
+    }
+
+    String image() {
+      String valid = "an image reference without spaces";
+      return parse("LLMFLEET_IMAGE", valid, v -> Optional.of(v).filter(i -> !i.matches(".*\\s.*")))
+          .orElse(DEFAULT_IMAGE_REPOSITORY + ":" + Version.CURRENT);
+    }
+
+    Optional<Vault> vault() {
+      Optional<String> address = url("LLMFLEET_VAULT_ADDR");
+      if (address.isEmpty()) {
+        return Optional.empty();
+      }
+      VaultAuth auth = choice("LLMFLEET_VAULT_AUTH", VaultAuth.class, VaultAuth.KUBERNETES);
+      Optional<Secret> token = get("LLMFLEET_VAULT_TOKEN").map(Secret::new);
+      if (auth == VaultAuth.TOKEN && token.isEmpty()) {
+        problems.add("LLMFLEET_VAULT_AUTH=token requires LLMFLEET_VAULT_TOKEN to be set");
+      }
+      return Optional.of(
+          new Vault(
+              address.get(),
+              auth,
+              get("LLMFLEET_VAULT_ROLE").orElse("llmfleet"),
+              get("LLMFLEET_VAULT_AUTH_MOUNT").orElse("kubernetes"),
+              token,
+              Duration.ofSeconds(
+                  integer("LLMFLEET_SECRET_REFRESH_SECONDS", 300, 1, Integer.MAX_VALUE))));
+    }
+
+    LogFormat logFormat() {
+      return choice("LLMFLEET_LOG_FORMAT", LogFormat.class, LogFormat.TEXT);
+    }
+
+    private static Optional<Integer> parseInt(String value) {
+      try {
+        return Optional.of(Integer.parseInt(value));
+      } catch (NumberFormatException e) {
+        return Optional.empty();
+      }
+    }
+
+    private static Optional<String> httpUrl(String value) {
+      try {
+        URI uri = new URI(value);
+        boolean http = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
+        return http && uri.getHost() != null
+            ? Optional.of(value.replaceAll("/+$", ""))
+            : Optional.empty();
+      } catch (URISyntaxException e) {
+        return Optional.empty();
+      }
+    }
+
+    private static Optional<String> readTrimmed(Path file) {
+      try {
+        return Optional.of(Files.readString(file).trim()).filter(s -> !s.isEmpty());
+      } catch (IOException e) {
+        return Optional.empty();
+      }
+    }
+  }
+}
