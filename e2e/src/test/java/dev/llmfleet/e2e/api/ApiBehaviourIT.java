@@ -1,0 +1,126 @@
+package dev.llmfleet.e2e.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmfleet.api.v1alpha1.Download;
+import dev.llmfleet.api.v1alpha1.ModelServer;
+import dev.llmfleet.e2e.support.Cluster;
+import dev.llmfleet.e2e.support.LlmFleetExtension;
+import dev.llmfleet.e2e.support.TestNamespace;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** What the CRDs promise beyond validation: immutability, the scale subresource, printer columns, defaults. */
+@ExtendWith(LlmFleetExtension.class)
+class ApiBehaviourIT {
+
+  private final TestNamespace namespace;
+
+  ApiBehaviourIT(TestNamespace namespace) {
+    this.namespace = namespace;
+  }
+
+  @Test
+  void downloadSourceCannotChangeAfterCreation() {
+    Download download = namespace.client().resource(load("download-http.yaml", Download.class)).create();
+
+    download.getSpec().getSource().getHttp().setUrl("https://example.org/other.gguf");
+
+    assertThatThrownBy(() -> namespace.client().resource(download).update())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.source is immutable: create a new Download");
+  }
+
+  @Test
+  void downloadStorageCannotChangeAfterCreation() {
+    Download created = load("download-huggingface.yaml", Download.class);
+    created.getMetadata().setName("storage-immutable");
+    Download download = namespace.client().resource(created).create();
+
+    download.getSpec().getStorage().setSize(new Quantity("80Gi"));
+
+    assertThatThrownBy(() -> namespace.client().resource(download).update())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.storage is immutable: create a new Download");
+  }
+
+  @Test
+  void schemaDefaultsAreAppliedByTheApiServer() {
+    ObjectNode minimal = (ObjectNode) namespace.client().getKubernetesSerialization().unmarshal("""
+        apiVersion: llmfleet.dev/v1alpha1
+        kind: Download
+        metadata: {name: defaults}
+        spec:
+          source: {huggingFace: {repo: Qwen/Qwen2.5-0.5B}}
+          storage: {size: 1Gi}
+        """, JsonNode.class);
+    minimal.with("metadata").put("namespace", namespace.name());
+
+    Download stored = namespace.client().resource(
+        namespace.client().getKubernetesSerialization().convertValue(minimal, Download.class)).create();
+
+    assertThat(stored.getSpec().getSource().getHuggingFace().getRevision()).isEqualTo("main");
+    assertThat(stored.getSpec().getBackoffLimit()).isEqualTo(6);
+    assertThat(stored.getSpec().getStallTimeoutSeconds()).isEqualTo(300);
+    assertThat(stored.getSpec().getGc().getTtlSecondsAfterFailure()).isEqualTo(86400);
+    assertThat(stored.getSpec().getGc().getDeletePartialData()).isTrue();
+    assertThat(stored.getSpec().getStorage().getAccessMode().value()).isEqualTo("ReadWriteOnce");
+  }
+
+  @Test
+  void kubectlScaleChangesModelServerReplicas() {
+    ModelServer server = load("modelserver-ollama.yaml", ModelServer.class);
+    server.getMetadata().setName("scaled");
+    namespace.client().resource(server).create();
+
+    Cluster.Result scaled = namespace.kubectl("scale", "modelserver/scaled", "--replicas=3");
+
+    assertThat(scaled.exitCode()).as(scaled.output()).isZero();
+    assertThat(namespace.client().resources(ModelServer.class).withName("scaled").get().getSpec().getReplicas())
+        .isEqualTo(3);
+    // The scale subresource reads status.selector, which the operator sets.
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        namespace.kubectl("get", "--raw", "/apis/llmfleet.dev/v1alpha1/namespaces/" + namespace.name()
+            + "/modelservers/scaled/scale").output())
+        .contains("\"replicas\":3").contains("app.kubernetes.io/instance=scaled"));
+  }
+
+  @Test
+  void printerColumnsShowInKubectlGet() {
+    Download download = load("download-http.yaml", Download.class);
+    download.getMetadata().setName("columns");
+    namespace.client().resource(download).create();
+    ModelServer server = load("modelserver-llamacpp.yaml", ModelServer.class);
+    namespace.client().resource(server).create();
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      String downloads = namespace.kubectl("get", "dl").output();
+      assertThat(downloads.lines().findFirst().orElseThrow().split("\\s+"))
+          .containsExactly("NAME", "SOURCE", "PHASE", "PROGRESS", "SIZE", "AGE");
+      // SOURCE and PHASE come from the operator's status: it runs and reconciles.
+      assertThat(downloads).contains("columns", "https://example.org/model.gguf", "Pending");
+    });
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      String servers = namespace.kubectl("get", "ms").output();
+      assertThat(servers.lines().findFirst().orElseThrow().split("\\s+"))
+          .containsExactly("NAME", "RUNTIME", "MODEL", "GPUS", "READY", "PHASE", "ENDPOINT", "AGE");
+      assertThat(servers).contains("llama-gguf", "llamacpp", "llama-3-2-1b-gguf/model-q4_k_m.gguf", "0/0");
+    });
+    assertThat(namespace.kubectl("get", "llmfleet").output()).contains("download.llmfleet.dev/columns",
+        "modelserver.llmfleet.dev/llama-gguf");
+  }
+
+  private <T extends CustomResource<?, ?>> T load(String example, Class<T> type) {
+    T resource = namespace.load(Cluster.repoFile("examples/api/" + example), type);
+    resource.setStatus(null);
+    return resource;
+  }
+}

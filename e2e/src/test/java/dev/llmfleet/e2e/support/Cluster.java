@@ -1,0 +1,180 @@
+package dev.llmfleet.e2e.support;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The cluster the e2e tests run against, shared by the whole test run:
+ * <ul>
+ *   <li>{@code -De2e.cluster=local} (default): the control plane of e2e/cluster, brought up by cluster.sh if it is
+ *   not running, and brought down at the end if this run brought it up (unless {@code -De2e.keepCluster=true});</li>
+ *   <li>{@code -De2e.cluster=kubeconfig}: whatever KUBECONFIG points at; kubectl must be on the PATH.</li>
+ * </ul>
+ * The CRDs of crds/ are applied server-side before any test.
+ */
+public final class Cluster implements AutoCloseable {
+
+  static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+  private static final Path CLUSTER_SH = REPO.resolve("e2e/cluster/cluster.sh");
+  private static final Pattern EXPORT = Pattern.compile("^export (\\w+)=(.*)$");
+
+  private final Map<String, String> env;
+  private final boolean startedHere;
+  private final KubernetesClient client;
+
+  private Cluster(Map<String, String> env, boolean startedHere) {
+    this.env = env;
+    this.startedHere = startedHere;
+    this.client = new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(null, readFile(Path.of(env.get("KUBECONFIG"))), env.get("KUBECONFIG")))
+        .build();
+  }
+
+  static Cluster start() {
+    String mode = System.getProperty("e2e.cluster", "local");
+    Cluster cluster = switch (mode) {
+      case "local" -> local();
+      case "kubeconfig" -> fromKubeconfig();
+      default -> throw new IllegalArgumentException("-De2e.cluster must be local or kubeconfig, got " + mode);
+    };
+    cluster.installCrds();
+    return cluster;
+  }
+
+  private static Cluster local() {
+    boolean running = run(List.of("bash", CLUSTER_SH.toString(), "status"), Duration.ofMinutes(1)).exitCode() == 0;
+    // `up` builds the binaries on a cold machine: that can take a good part of an hour.
+    Result up = run(List.of("bash", CLUSTER_SH.toString(), "up"), Duration.ofMinutes(75));
+    if (up.exitCode() != 0) {
+      throw new IllegalStateException("cluster.sh up failed:\n" + up.output());
+    }
+    Map<String, String> env = new HashMap<>(System.getenv());
+    up.output().lines().map(EXPORT::matcher).filter(Matcher::matches)
+        .forEach(m -> env.put(m.group(1), expandPath(m.group(2), env)));
+    return new Cluster(env, !running);
+  }
+
+  private static Cluster fromKubeconfig() {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    String kubeconfig = env.getOrDefault("KUBECONFIG", System.getProperty("user.home") + "/.kube/config");
+    env.put("KUBECONFIG", kubeconfig);
+    return new Cluster(env, false);
+  }
+
+  /** {@code <bin>:$PATH} as cluster.sh prints it. */
+  private static String expandPath(String value, Map<String, String> env) {
+    String unquoted = value.replaceAll("^[\"']|[\"']$", "");
+    return unquoted.replace("$PATH", env.getOrDefault("PATH", ""));
+  }
+
+  /** A file of this repository, for example {@code examples/api/download-http.yaml}. */
+  public static Path repoFile(String relative) {
+    return REPO.resolve(relative);
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** Runs kubectl against this cluster; the result holds stdout and stderr together. */
+  public Result kubectl(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add("kubectl");
+    command.addAll(List.of(args));
+    return run(command, env, Duration.ofMinutes(2));
+  }
+
+  private void installCrds() {
+    Result applied = kubectl("apply", "--server-side", "--force-conflicts", "-f", REPO.resolve("crds").toString());
+    if (applied.exitCode() != 0) {
+      throw new IllegalStateException("cannot install crds/: " + applied.output());
+    }
+    try (Stream<Path> files = Files.list(REPO.resolve("crds"))) {
+      for (Path file : files.toList()) {
+        String name = client.getKubernetesSerialization()
+            .unmarshal(readFile(file), CustomResourceDefinition.class).getMetadata().getName();
+        client.apiextensions().v1().customResourceDefinitions().withName(name)
+            .waitUntilCondition(crd -> crd != null && crd.getStatus() != null && crd.getStatus().getConditions()
+                .stream().anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus())),
+                1, TimeUnit.MINUTES);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    if (startedHere && !Boolean.getBoolean("e2e.keepCluster")) {
+      run(List.of("bash", CLUSTER_SH.toString(), "down"), Duration.ofMinutes(2));
+    }
+  }
+
+  public record Result(int exitCode, String output) {
+  }
+
+  private static Result run(List<String> command, Duration timeout) {
+    return run(command, System.getenv(), timeout);
+  }
+
+  static Result run(List<String> command, Map<String, String> env, Duration timeout) {
+    try {
+      Path output = Files.createTempFile("e2e-command", ".log");
+      ProcessBuilder builder = new ProcessBuilder(resolve(command, env)).redirectErrorStream(true)
+          .redirectOutput(output.toFile());
+      builder.environment().clear();
+      builder.environment().putAll(env);
+      Process process = builder.start();
+      if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout);
+      }
+      String text = Files.readString(output, StandardCharsets.UTF_8);
+      Files.delete(output);
+      return new Result(process.exitValue(), text);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** ProcessBuilder looks programs up in this JVM's PATH, not the child's; kubectl lives in the cluster's bin. */
+  private static List<String> resolve(List<String> command, Map<String, String> env) {
+    String program = command.get(0);
+    for (String dir : env.getOrDefault("PATH", "").split(":")) {
+      Path candidate = Path.of(dir, program);
+      if (!dir.isEmpty() && Files.isExecutable(candidate)) {
+        List<String> resolved = new ArrayList<>(command);
+        resolved.set(0, candidate.toString());
+        return resolved;
+      }
+    }
+    return command;
+  }
+
+  private static String readFile(Path path) {
+    try {
+      return Files.readString(path);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + path + ": " + e.getMessage(), e);
+    }
+  }
+}

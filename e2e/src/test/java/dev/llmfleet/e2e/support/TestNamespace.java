@@ -1,0 +1,82 @@
+package dev.llmfleet.e2e.support;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** A namespace of its own for one test class, with the in-process operator watching only it. */
+public final class TestNamespace {
+
+  private final Cluster cluster;
+  private final String name;
+
+  private TestNamespace(Cluster cluster, String name) {
+    this.cluster = cluster;
+    this.name = name;
+  }
+
+  static TestNamespace create(Cluster cluster, Class<?> testClass) {
+    String base = testClass.getSimpleName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+    String name = "e2e-" + base.substring(0, Math.min(base.length(), 40)) + "-"
+        + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
+    cluster.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
+        .addToLabels("llmfleet.dev/e2e", "true").endMetadata().build()).create();
+    return new TestNamespace(cluster, name);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public KubernetesClient client() {
+    return cluster.client();
+  }
+
+  public Cluster cluster() {
+    return cluster;
+  }
+
+  /** kubectl with {@code -n <namespace>} added. */
+  public Cluster.Result kubectl(String... args) {
+    String[] withNamespace = new String[args.length + 2];
+    withNamespace[0] = "-n";
+    withNamespace[1] = name;
+    System.arraycopy(args, 0, withNamespace, 2, args.length);
+    return cluster.kubectl(withNamespace);
+  }
+
+  /** Reads a YAML file into the given type, placed in this namespace. */
+  public <T extends HasMetadata> T load(Path yaml, Class<T> type) {
+    try {
+      T resource = client().getKubernetesSerialization().unmarshal(Files.readString(yaml), type);
+      resource.getMetadata().setNamespace(name);
+      return resource;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + yaml, e);
+    }
+  }
+
+  /** Events, the namespace's objects as YAML and the operator's log lines about them, for a failed test. */
+  String describe() {
+    StringBuilder out = new StringBuilder();
+    for (List<String> command : List.of(
+        List.of("get", "events", "--sort-by=.lastTimestamp"),
+        List.of("get", "llmfleet,jobs,deployments,services,pods,pvc,configmaps", "-o", "yaml"))) {
+      out.append("$ kubectl -n ").append(name).append(' ').append(String.join(" ", command)).append('\n')
+          .append(kubectl(command.toArray(String[]::new)).output()).append('\n');
+    }
+    out.append("operator log lines mentioning ").append(name).append(":\n");
+    OperatorLog.linesMentioning(name).forEach(line -> out.append(line).append('\n'));
+    return out.toString();
+  }
+
+  void delete() {
+    client().namespaces().withName(name).delete();
+  }
+}
