@@ -1,7 +1,6 @@
 package dev.llmfleet.e2e.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,9 +10,7 @@ import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.e2e.support.Cluster;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
 import dev.llmfleet.e2e.support.TestNamespace;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.CustomResource;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,26 +27,39 @@ class ApiBehaviourIT {
 
   @Test
   void downloadSourceCannotChangeAfterCreation() {
-    Download download = namespace.client().resource(load("download-http.yaml", Download.class)).create();
+    namespace.client().resource(load("download-http.yaml", Download.class)).create();
 
-    download.getSpec().getSource().getHttp().setUrl("https://example.org/other.gguf");
+    Cluster.Result patched = namespace.kubectl("patch", "download/llama-3-2-1b-gguf", "--type=merge",
+        "-p", "{\"spec\":{\"source\":{\"http\":{\"url\":\"https://example.org/other.gguf\"}}}}");
 
-    assertThatThrownBy(() -> namespace.client().resource(download).update())
-        .isInstanceOf(KubernetesClientException.class)
-        .hasMessageContaining("spec.source is immutable: create a new Download");
+    assertThat(patched.exitCode()).isNotZero();
+    assertThat(patched.output()).contains("spec.source: Invalid value",
+        "spec.source is immutable: create a new Download");
   }
 
   @Test
   void downloadStorageCannotChangeAfterCreation() {
-    Download created = load("download-huggingface.yaml", Download.class);
-    created.getMetadata().setName("storage-immutable");
-    Download download = namespace.client().resource(created).create();
+    Download download = load("download-huggingface.yaml", Download.class);
+    download.getMetadata().setName("storage-immutable");
+    namespace.client().resource(download).create();
 
-    download.getSpec().getStorage().setSize(new Quantity("80Gi"));
+    Cluster.Result patched = namespace.kubectl("patch", "download/storage-immutable", "--type=merge",
+        "-p", "{\"spec\":{\"storage\":{\"size\":\"80Gi\"}}}");
 
-    assertThatThrownBy(() -> namespace.client().resource(download).update())
-        .isInstanceOf(KubernetesClientException.class)
-        .hasMessageContaining("spec.storage is immutable: create a new Download");
+    assertThat(patched.exitCode()).isNotZero();
+    assertThat(patched.output()).contains("spec.storage is immutable: create a new Download");
+  }
+
+  @Test
+  void downloadKeepsOtherSpecFieldsEditable() {
+    Download download = load("download-http.yaml", Download.class);
+    download.getMetadata().setName("editable");
+    namespace.client().resource(download).create();
+
+    Cluster.Result patched = namespace.kubectl("patch", "download/editable", "--type=merge",
+        "-p", "{\"spec\":{\"backoffLimit\":10}}");
+
+    assertThat(patched.exitCode()).as(patched.output()).isZero();
   }
 
   @Test
@@ -84,7 +94,8 @@ class ApiBehaviourIT {
     Cluster.Result scaled = namespace.kubectl("scale", "modelserver/scaled", "--replicas=3");
 
     assertThat(scaled.exitCode()).as(scaled.output()).isZero();
-    assertThat(namespace.client().resources(ModelServer.class).withName("scaled").get().getSpec().getReplicas())
+    assertThat(namespace.client().resources(ModelServer.class).inNamespace(namespace.name()).withName("scaled").get()
+        .getSpec().getReplicas())
         .isEqualTo(3);
     // The scale subresource reads status.selector, which the operator sets.
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
