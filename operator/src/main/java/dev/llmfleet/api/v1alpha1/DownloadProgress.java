@@ -45,4 +45,11 @@ public class DownloadProgress {
 
   @JsonPropertyDescription("True once every file is complete and its SHA-256 checked.")
   private Boolean verified;
+
+  @JsonPropertyDescription("The run (Job name) that wrote this report.")
+  private String run;
+
+  @JsonPropertyDescription("Why the run gave up, when it did: a person must act on ChecksumMismatch and "
+      + "InsufficientStorage; TransferFailed is retried by a new run.")
+  private DownloadFailure failure;
 }

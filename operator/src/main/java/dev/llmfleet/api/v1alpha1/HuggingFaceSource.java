@@ -31,12 +31,13 @@ public class HuggingFaceSource {
   @Size(max = 255)
   private String revision;
 
-  @JsonPropertyDescription("Glob patterns of repository paths to fetch, for example \"*.safetensors\" or \"*.json\" "
-      + "(\"*\" stays within a folder, \"**\" crosses folders). Unset: every file.")
+  @JsonPropertyDescription("Glob patterns of repository paths to fetch, for example \"*.safetensors\" or \"*.json\", "
+      + "matched as huggingface_hub's allow_patterns do (fnmatch: \"*\" also matches \"/\"). Unset: every file.")
   @Size(max = 64)
   private List<String> include;
 
-  @JsonPropertyDescription("Glob patterns of repository paths to skip, applied after include, for example \"*.bin\".")
+  @JsonPropertyDescription("Glob patterns of repository paths to skip, applied after include, for example \"*.bin\" "
+      + "(fnmatch, as include).")
   @Size(max = 64)
   private List<String> exclude;
 
