@@ -2,10 +2,15 @@ package dev.llmfleet.download;
 
 import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.DownloadPhase;
+import dev.llmfleet.api.v1alpha1.DownloadProgress;
 import dev.llmfleet.api.v1alpha1.DownloadSource;
 import dev.llmfleet.api.v1alpha1.DownloadStatus;
+import dev.llmfleet.api.v1alpha1.common.Condition;
+import dev.llmfleet.api.v1alpha1.common.Run;
+import dev.llmfleet.api.v1alpha1.common.RunPhase;
 import dev.llmfleet.common.Conditions;
 import java.time.Instant;
+import java.util.List;
 
 /** Pure status computation for a Download: the operator-owned part of its status. */
 public final class DownloadStatuses {
@@ -18,22 +23,63 @@ public final class DownloadStatuses {
     return stored == null ? null : stored.toBuilder().progress(null).build();
   }
 
-  // Until downloads run, a Download stays Pending and says so through Reconciling.
-  public static DownloadStatus compute(Download download, Instant now) {
-    DownloadStatus current = operatorOwned(download.getStatus());
+  static DownloadStatus compute(Download download, List<Run> runs, DownloadPhase phase, Instant now) {
+    DownloadStatus stored = operatorOwned(download.getStatus());
+    DownloadProgress progress = download.getStatus() == null ? null : download.getStatus().getProgress();
     long generation = download.getMetadata().getGeneration();
-    var conditions = current == null ? null : current.getConditions();
-    conditions = Conditions.set(conditions, Conditions.RECONCILING, true, "Pending",
-        "the download has not started yet", generation, now);
-    conditions = Conditions.set(conditions, Conditions.READY, false, "Pending",
-        "the files are not downloaded yet", generation, now);
-    conditions = Conditions.set(conditions, Conditions.STALLED, false, "Pending", "", generation, now);
-    return (current == null ? DownloadStatus.builder() : current.toBuilder())
-        .phase(DownloadPhase.Pending)
+    Run last = runs.get(runs.size() - 1);
+    String reason;
+    String message;
+    boolean ready = phase == DownloadPhase.Succeeded;
+    boolean stalled = phase == DownloadPhase.Failed;
+    switch (phase) {
+      case Succeeded -> {
+        reason = "Verified";
+        message = progress == null ? "every file is verified"
+            : progress.getFilesTotal() + " files, " + progress.getBytesTotal() + " bytes, verified";
+      }
+      case Failed -> {
+        reason = last.getReason();
+        message = failureMessage(download, runs, progress);
+      }
+      default -> {
+        reason = last.getPhase() == RunPhase.Running ? phase.name() : "RetryingAfterFailure";
+        message = last.getPhase() == RunPhase.Running
+            ? "run " + last.getAttempt() + " (Job " + last.getName() + ") is " + phase.name().toLowerCase()
+            : "run " + last.getAttempt() + " failed (" + last.getReason() + "); a new run starts after a backoff";
+      }
+    }
+    List<Condition> conditions = stored == null ? null : stored.getConditions();
+    conditions = Conditions.set(conditions, Conditions.READY, ready, reason,
+        ready ? message : "not downloaded yet: " + message, generation, now);
+    conditions = Conditions.set(conditions, Conditions.RECONCILING, !ready && !stalled, reason,
+        ready || stalled ? "" : message, generation, now);
+    conditions = Conditions.set(conditions, Conditions.STALLED, stalled, reason, stalled ? message : "",
+        generation, now);
+    return DownloadStatus.builder()
+        .phase(phase)
         .source(describe(download.getSpec().getSource()))
+        .claimName(DownloadResources.claimName(download))
+        .path(DownloadResources.path(download))
+        .attempts(runs.size())
+        .runs(List.copyOf(runs))
+        .startedAt(runs.get(0).getStartedAt())
+        .completedAt(phase == DownloadPhase.Succeeded ? last.getFinishedAt() : null)
         .conditions(conditions)
         .observedGeneration(generation)
         .build();
+  }
+
+  private static String failureMessage(Download download, List<Run> runs, DownloadProgress progress) {
+    Run last = runs.get(runs.size() - 1);
+    String detail = progress != null && last.getName().equals(progress.getRun()) && progress.getFailure() != null
+        ? ": " + progress.getFailure().getMessage() : "";
+    if (DownloadRuns.PERMANENT_FAILURES.contains(last.getReason())) {
+      return "run " + last.getAttempt() + " failed with " + last.getReason() + detail
+          + "; a new run cannot fix this: correct the cause and create a new Download";
+    }
+    return "run " + last.getAttempt() + " failed with " + last.getReason() + detail + "; "
+        + DownloadRuns.failures(runs) + " failed runs exceed backoffLimit " + download.getSpec().getBackoffLimit();
   }
 
   /** What kubectl get shows in the SOURCE column: repo@revision or the URL. */
