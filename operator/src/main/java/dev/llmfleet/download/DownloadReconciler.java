@@ -10,6 +10,7 @@ import dev.llmfleet.common.Labels;
 import dev.llmfleet.common.StatusPatch;
 import dev.llmfleet.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -73,12 +74,12 @@ public class DownloadReconciler implements Reconciler<Download> {
 
     KubernetesClient client = context.getClient();
     String namespace = download.getMetadata().getNamespace();
-    plan.jobsToStop().forEach(name -> client.batch().v1().jobs().inNamespace(namespace).withName(name)
+    plan.jobsToStop().forEach((name, reason) -> client.batch().v1().jobs().inNamespace(namespace).withName(name)
         // The Job controller then stops the pod and marks the Job failed; the Job stays for inspection until gc.
-        .edit(job -> {
-          job.getSpec().setActiveDeadlineSeconds(1L);
-          return job;
-        }));
+        .edit(job -> new JobBuilder(job)
+            .editMetadata().addToAnnotations(DownloadResources.STOP_REASON_ANNOTATION, reason).endMetadata()
+            .editSpec().withActiveDeadlineSeconds(1L).endSpec()
+            .build()));
     plan.jobsToDelete().forEach(name -> client.batch().v1().jobs().inNamespace(namespace).withName(name).delete());
     plan.attemptToStart()
         .map(attempt -> DownloadResources.job(download, attempt, config))

@@ -36,6 +36,8 @@ public final class DownloadResources {
   public static final String MOUNT_PATH = "/data";
   /** Label carrying the run number on a run's Job and pods. */
   public static final String RUN_LABEL = "llmfleet.dev/run";
+  /** Annotation on a Job the operator stopped, saying why. */
+  public static final String STOP_REASON_ANNOTATION = "llmfleet.dev/stop-reason";
 
   private DownloadResources() {
   }

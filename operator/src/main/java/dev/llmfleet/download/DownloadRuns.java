@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,7 +43,7 @@ public final class DownloadRuns {
     DownloadStatus stored = DownloadStatuses.operatorOwned(download.getStatus());
     DownloadProgress progress = download.getStatus() == null ? null : download.getStatus().getProgress();
     List<Run> runs = new ArrayList<>(stored == null || stored.getRuns() == null ? List.of() : stored.getRuns());
-    List<String> stop = new ArrayList<>();
+    Map<String, String> stop = new LinkedHashMap<>();
     List<String> delete = new ArrayList<>();
     Recheck recheck = new Recheck(now);
     String at = timestamp(now);
@@ -57,6 +58,9 @@ public final class DownloadRuns {
         delete.add(active.getName());
       } else if (reported && progress.getFailure() != null) {
         ended = failed(active, progress.getFailure().getReason(), at);
+      } else if (job != null && stopReason(job) != null) {
+        // Stopped by an earlier pass whose status write this (possibly stale) view does not show yet.
+        ended = failed(active, stopReason(job), at);
       } else if (job == null || isFinished(job)) {
         ended = failed(active, NO_RESULT_REPORTED, at);
       } else {
@@ -67,7 +71,7 @@ public final class DownloadRuns {
         Instant stallDeadline = lastSign.plusSeconds(spec.getStallTimeoutSeconds());
         if (!now.isBefore(stallDeadline)) {
           ended = failed(active, STALL_TIMEOUT, at);
-          stop.add(active.getName());
+          stop.put(active.getName(), STALL_TIMEOUT);
         } else {
           recheck.at(stallDeadline);
         }
@@ -154,6 +158,12 @@ public final class DownloadRuns {
   static boolean isComplete(DownloadProgress progress) {
     return Boolean.TRUE.equals(progress.getVerified()) && progress.getBytesTotal() != null
         && progress.getBytesTotal().equals(progress.getBytesDone());
+  }
+
+  /** The reason the operator stopped this Job for, kept on the Job itself so no later pass can mistake it. */
+  static String stopReason(Job job) {
+    return job.getMetadata().getAnnotations() == null ? null
+        : job.getMetadata().getAnnotations().get(DownloadResources.STOP_REASON_ANNOTATION);
   }
 
   private static boolean isFinished(Job job) {

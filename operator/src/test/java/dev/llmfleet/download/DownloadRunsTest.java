@@ -92,10 +92,22 @@ class DownloadRunsTest {
 
     assertThat(before.jobsToStop()).isEmpty();
     assertThat(before.recheckAfter()).contains(Duration.ofSeconds(2));
-    assertThat(after.jobsToStop()).containsExactly("qwen-run-1");
+    assertThat(after.jobsToStop()).containsExactly(Map.entry("qwen-run-1", "StallTimeout"));
     assertThat(after.status().getRuns().get(0).getReason()).isEqualTo("StallTimeout");
     assertThat(after.attemptToStart()).isEmpty();
     assertThat(after.recheckAfter()).contains(Duration.ofSeconds(11));
+  }
+
+  @Test
+  void jobStoppedByAnEarlierPassKeepsItsStopReasonWhenThatPassIsNotVisibleYet() {
+    Download download = withRuns(download(), running(1, T0));
+    Job stopped = job("qwen-run-1", "Failed");
+    stopped.getMetadata().setAnnotations(Map.of(DownloadResources.STOP_REASON_ANNOTATION, "StallTimeout"));
+
+    RunPlan plan = DownloadRuns.plan(download, Map.of("qwen-run-1", stopped), T0.plusSeconds(301));
+
+    assertThat(plan.status().getRuns().get(0).getReason()).isEqualTo("StallTimeout");
+    assertThat(plan.jobsToStop()).isEmpty();
   }
 
   @Test

@@ -1,0 +1,218 @@
+package dev.llmfleet.e2e.download;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.llmfleet.api.v1alpha1.Download;
+import dev.llmfleet.api.v1alpha1.DownloadFailure;
+import dev.llmfleet.api.v1alpha1.DownloadGc;
+import dev.llmfleet.api.v1alpha1.DownloadPhase;
+import dev.llmfleet.api.v1alpha1.DownloadProgress;
+import dev.llmfleet.api.v1alpha1.DownloadSource;
+import dev.llmfleet.api.v1alpha1.DownloadSpec;
+import dev.llmfleet.api.v1alpha1.DownloadStatus;
+import dev.llmfleet.api.v1alpha1.HttpSource;
+import dev.llmfleet.api.v1alpha1.common.Condition;
+import dev.llmfleet.api.v1alpha1.common.PodMetadata;
+import dev.llmfleet.api.v1alpha1.common.RunPhase;
+import dev.llmfleet.api.v1alpha1.common.SecretEnv;
+import dev.llmfleet.api.v1alpha1.common.SecretKeyRef;
+import dev.llmfleet.api.v1alpha1.common.Storage;
+import dev.llmfleet.e2e.support.LlmFleetExtension;
+import dev.llmfleet.e2e.support.TestNamespace;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The operator's side of Downloads against the real control plane: claim, identity and Job per run, and how runs
+ * end. Reports are written the way the downloader writes them (server-side apply of status.progress under its own
+ * field manager); the downloader process itself is exercised by the downloader scenarios.
+ */
+@ExtendWith(LlmFleetExtension.class)
+class DownloadRunsE2E {
+
+  private final TestNamespace namespace;
+
+  DownloadRunsE2E(TestNamespace namespace) {
+    this.namespace = namespace;
+  }
+
+  @Test
+  void createsClaimIdentityAndAJobForTheFirstRun() {
+    Download download = download("first");
+    download.getSpec().setSecrets(List.of(SecretEnv.builder().name("MIRROR_TOKEN")
+        .secretKeyRef(new SecretKeyRef("mirror", "token")).build()));
+    download.getSpec().setPodMetadata(PodMetadata.builder().labels(Map.of("team", "research")).build());
+    create(download);
+
+    Job job = await().atMost(Duration.ofSeconds(30)).until(() -> job("first-run-1"), j -> j != null);
+
+    assertThat(job.getSpec().getBackoffLimit()).isZero();
+    assertThat(job.getMetadata().getLabels()).containsEntry("app.kubernetes.io/component", "download")
+        .containsEntry("app.kubernetes.io/instance", "first");
+    var pod = job.getSpec().getTemplate().getSpec();
+    assertThat(job.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("team", "research");
+    assertThat(pod.getContainers().get(0).getArgs())
+        .containsExactly("download", "--namespace", namespace.name(), "--name", "first", "--root", "/data");
+    assertThat(pod.getContainers().get(0).getEnv()).anySatisfy(env -> {
+      assertThat(env.getName()).isEqualTo("MIRROR_TOKEN");
+      assertThat(env.getValue()).isNull();
+      assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("mirror");
+    });
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getVolumes()).anySatisfy(v -> assertThat(v.getPersistentVolumeClaim().getClaimName())
+        .isEqualTo("first-data"));
+    assertThat(pod.getServiceAccountName()).isEqualTo("first-downloader");
+    Role role = namespace.client().rbac().roles().inNamespace(namespace.name()).withName("first-downloader").get();
+    assertThat(role.getRules()).allSatisfy(rule -> assertThat(rule.getResourceNames()).containsExactly("first"));
+
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(namespace.client()
+        .persistentVolumeClaims().inNamespace(namespace.name()).withName("first-data").get().getStatus().getPhase())
+        .isEqualTo("Bound"));
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(namespace.client().pods()
+        .inNamespace(namespace.name()).withLabel("job-name", "first-run-1").list().getItems())
+        .singleElement().satisfies(p -> assertThat(p.getStatus().getPhase()).isEqualTo("Running")));
+  }
+
+  @Test
+  void verifiedReportSucceedsTheDownloadAndRemovesTheJob() {
+    create(download("verified"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> job("verified-run-1"), j -> j != null);
+
+    report("verified", DownloadProgress.builder().run("verified-run-1").bytesDone(4096L).bytesTotal(4096L)
+        .percent(100).filesDone(1).filesTotal(1).verified(true).build());
+
+    Download done = awaitPhase("verified", DownloadPhase.Succeeded);
+    assertThat(condition(done, "Ready").getStatus()).isEqualTo("True");
+    assertThat(condition(done, "Reconciling").getStatus()).isEqualTo("False");
+    assertThat(done.getStatus().getCompletedAt()).isNotNull();
+    assertThat(done.getStatus().getProgress().getBytesDone()).as("the operator leaves progress alone")
+        .isEqualTo(4096L);
+    await().atMost(Duration.ofSeconds(30)).until(() -> job("verified-run-1") == null);
+    assertThat(events("verified")).contains("RunStarted", "Succeeded");
+  }
+
+  @Test
+  void checksumMismatchStallsTheDownloadWithoutRetry() {
+    create(download("mismatch"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> job("mismatch-run-1"), j -> j != null);
+
+    report("mismatch", DownloadProgress.builder().run("mismatch-run-1").bytesDone(0L).bytesTotal(4096L)
+        .failure(new DownloadFailure("ChecksumMismatch", "model.gguf: expected 5f2b, got 00aa")).build());
+
+    Download failed = awaitPhase("mismatch", DownloadPhase.Failed);
+    Condition stalled = condition(failed, "Stalled");
+    assertThat(stalled.getStatus()).isEqualTo("True");
+    assertThat(stalled.getReason()).isEqualTo("ChecksumMismatch");
+    assertThat(stalled.getMessage()).contains("model.gguf: expected 5f2b, got 00aa");
+    assertThat(failed.getStatus().getRuns()).hasSize(1);
+  }
+
+  @Test
+  void failingRunsAreRetriedUntilTheBackoffLimitThenStalled() {
+    Download download = download("flaky");
+    download.getSpec().setBackoffLimit(1);
+    // KWOK's chaos stage fails pods that carry this label, as a crashing downloader would.
+    download.getSpec().setPodMetadata(PodMetadata.builder()
+        .labels(Map.of("pod-container-running-failed.stage.kwok.x-k8s.io", "true")).build());
+    create(download);
+
+    Download failed = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+        .until(() -> get("flaky"), d -> d.getStatus() != null && d.getStatus().getPhase() == DownloadPhase.Failed);
+
+    assertThat(failed.getStatus().getRuns()).hasSize(2).allSatisfy(run -> {
+      assertThat(run.getPhase()).isEqualTo(RunPhase.Failed);
+      assertThat(run.getReason()).isEqualTo("NoResultReported");
+    });
+    Instant firstFailed = Instant.parse(failed.getStatus().getRuns().get(0).getFinishedAt());
+    Instant secondStarted = Instant.parse(failed.getStatus().getRuns().get(1).getStartedAt());
+    assertThat(Duration.between(firstFailed, secondStarted)).as("backoff").isGreaterThanOrEqualTo(Duration.ofSeconds(10));
+    Condition stalled = condition(failed, "Stalled");
+    assertThat(stalled.getStatus()).isEqualTo("True");
+    assertThat(stalled.getReason()).isEqualTo("NoResultReported");
+    assertThat(events("flaky")).contains("NoResultReported", "Failed");
+  }
+
+  @Test
+  void stalledRunIsStoppedAndReplacedAndCollectedPerGc() {
+    Download download = download("stalled");
+    download.getSpec().setStallTimeoutSeconds(30);
+    download.getSpec().setGc(DownloadGc.builder().ttlSecondsAfterFailure(0).build());
+    create(download);
+    await().atMost(Duration.ofSeconds(30)).until(() -> job("stalled-run-1"), j -> j != null);
+    report("stalled", DownloadProgress.builder().run("stalled-run-1").bytesDone(100L).bytesTotal(4096L).build());
+
+    Download retried = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+        .until(() -> get("stalled"), d -> d.getStatus().getRuns().size() == 2);
+
+    assertThat(retried.getStatus().getRuns().get(0)).satisfies(run -> {
+      assertThat(run.getReason()).isEqualTo("StallTimeout");
+      assertThat(run.getCollected()).isTrue();
+    });
+    assertThat(retried.getStatus().getRuns().get(1).getPhase()).isEqualTo(RunPhase.Running);
+    await().atMost(Duration.ofSeconds(30)).until(() -> job("stalled-run-1") == null);
+    assertThat(job("stalled-run-2")).isNotNull();
+  }
+
+  private Download download(String name) {
+    Download download = new Download();
+    download.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace.name()).build());
+    download.setSpec(DownloadSpec.builder()
+        .source(DownloadSource.builder().http(HttpSource.builder().url("http://127.0.0.1:9/" + name + ".gguf")
+            .build()).build())
+        .storage(Storage.builder().size(new Quantity("1Gi")).build())
+        .build());
+    return download;
+  }
+
+  /** Created through the API server, so that schema defaults (backoffLimit, gc, ...) apply to what is unset. */
+  private void create(Download download) {
+    namespace.client().resource(download).create();
+  }
+
+  /** What the downloader does: server-side apply of status.progress under its own field manager. */
+  private void report(String name, DownloadProgress progress) {
+    progress.setUpdatedAt(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    Download patch = new Download();
+    patch.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace.name()).build());
+    patch.setStatus(DownloadStatus.builder().progress(progress).build());
+    namespace.client().resource(patch).subresource("status")
+        .patch(new PatchContext.Builder().withPatchType(PatchType.SERVER_SIDE_APPLY)
+            .withFieldManager("llmfleet-downloader").withForce(true).build());
+  }
+
+  private Download awaitPhase(String name, DownloadPhase phase) {
+    return await().atMost(Duration.ofSeconds(30))
+        .until(() -> get(name), d -> d.getStatus() != null && d.getStatus().getPhase() == phase);
+  }
+
+  private Download get(String name) {
+    return namespace.client().resources(Download.class).inNamespace(namespace.name()).withName(name).get();
+  }
+
+  private Job job(String name) {
+    return namespace.client().batch().v1().jobs().inNamespace(namespace.name()).withName(name).get();
+  }
+
+  private List<String> events(String name) {
+    return namespace.client().v1().events().inNamespace(namespace.name())
+        .withField("involvedObject.name", name).list().getItems().stream().map(Event::getReason).toList();
+  }
+
+  private static Condition condition(Download download, String type) {
+    return download.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst()
+        .orElseThrow();
+  }
+}
