@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Builds the local control-plane binaries (etcd, kube-apiserver,
+# kube-controller-manager, kube-scheduler, kubectl, kwok, helm) from the Go
+# modules pinned under e2e/cluster/tools/, into a per-machine cache:
+#
+#   ${LLMFLEET_CACHE_DIR:-~/.cache/llmfleet}/<versions-key>/bin
+#
+# The versions key names the pinned versions plus a short hash of the tools'
+# go.mod/go.sum files and of BUILD_REV below, so any version (or flag) change
+# builds into a fresh directory. Only missing binaries are built; a warm run
+# takes well under a second.
+#
+# stdout: the bin directory, nothing else. Logs go to stderr.
+#
+# Go settings:
+# - GOTOOLCHAIN=local: never download a toolchain (the modules need go >= 1.26.0).
+# - CGO_ENABLED=0, -trimpath, -ldflags "-s -w -X ...": static, reproducible
+#   binaries that report their real versions.
+# - -mod=readonly: go.mod/go.sum are committed and complete; the build fails
+#   instead of silently rewriting them. Checksum DB lookups (sum.golang.org)
+#   worked when go.sum was generated, and a build that only reads go.sum needs
+#   none, so GONOSUMDB/GOFLAGS are left alone. If a machine cannot reach the
+#   checksum DB when go.sum must change (`go mod tidy` after a version bump), set
+#   GONOSUMDB=k8s.io,sigs.k8s.io,go.etcd.io,helm.sh deliberately for that run.
+set -euo pipefail
+
+# Bump when the build flags below change, so existing caches are not reused.
+BUILD_REV=1
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+TOOLS="$HERE/tools"
+
+log() { printf '[build] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+export GOTOOLCHAIN=local CGO_ENABLED=0
+
+command -v go >/dev/null || die "go is not on PATH (Go >= 1.26 is needed)"
+go_minor="$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')"
+[[ "$go_minor" =~ ^[0-9]+$ && "$go_minor" -ge 26 ]] || die "Go >= 1.26 needed, found $(go env GOVERSION)"
+
+# Version of a required module, read from a tools go.mod.
+modver() { # <tools-subdir> <module path>
+  awk -v m="$2" '($1 == m || ($1 == "require" && $2 == m)) { v = ($1 == m) ? $2 : $3 } END { print v }' "$TOOLS/$1/go.mod"
+}
+K8S="$(modver kubernetes k8s.io/kubernetes)"
+ETCD="$(modver etcd go.etcd.io/etcd/server/v3)"
+KWOK="$(modver kwok sigs.k8s.io/kwok)"
+HELM="$(modver helm helm.sh/helm/v3)"
+for v in K8S ETCD KWOK HELM; do [[ -n "${!v}" ]] || die "cannot read the $v version from $TOOLS/*/go.mod"; done
+
+HASH="$( (echo "rev=$BUILD_REV"; cat "$TOOLS"/*/go.mod "$TOOLS"/*/go.sum) | sha256sum | cut -c1-8)"
+KEY="k8s-${K8S#v}_etcd-${ETCD#v}_kwok-${KWOK#v}_helm-${HELM#v}_${HASH}"
+CACHE="${LLMFLEET_CACHE_DIR:-$HOME/.cache/llmfleet}/$KEY"
+BIN="$CACHE/bin"
+mkdir -p "$BIN"
+
+have_all() { local b; for b in "$@"; do [[ -x "$BIN/$b" ]] || return 1; done; }
+
+KUBE_BINS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
+ALL_BINS=(etcd "${KUBE_BINS[@]}" kwok helm)
+if have_all "${ALL_BINS[@]}"; then
+  echo "$BIN"
+  exit 0
+fi
+
+# One build at a time per cache directory (a developer's clone and CI's clone
+# may call this concurrently on one machine).
+exec 9>"$CACHE/.lock"
+flock 9
+
+# go build into a scratch dir, then move the binaries into place, so an
+# interrupted build never leaves a half-written binary that looks complete.
+gobuild() { # <tools-subdir> <ldflags> <output name, or "" for one per package> <pkg>...
+  local dir="$1" ldflags="$2" out="$3"; shift 3
+  local tmp; tmp="$(mktemp -d "$CACHE/.tmp.XXXXXX")"
+  local start=$SECONDS
+  log "building in tools/$dir: $*"
+  (cd "$TOOLS/$dir" && go build -mod=readonly -trimpath -ldflags "$ldflags" -o "$tmp/$out" "$@") >&2 \
+    || { rm -rf "$tmp"; die "go build failed in tools/$dir"; }
+  local built; built="$(cd "$tmp" && echo *)"
+  mv -f "$tmp"/* "$BIN/"
+  rm -rf "$tmp"
+  log "built $built in $((SECONDS - start))s"
+}
+
+if ! have_all "${KUBE_BINS[@]}"; then
+  k8s_minor="$(echo "$K8S" | cut -d. -f2)"
+  ld="-s -w"
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ld+=" -X $p.gitVersion=$K8S -X $p.gitMajor=1 -X $p.gitMinor=$k8s_minor -X $p.gitTreeState=clean"
+  done
+  # All four in one invocation so they share one package graph and cache.
+  gobuild kubernetes "$ld" "" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
+fi
+
+if ! have_all etcd; then
+  # etcd's own version.Version is already the module's version; GitSHA says
+  # "Not provided" unless set.
+  # The main package is the module root, so name the output explicitly.
+  gobuild etcd "-s -w -X go.etcd.io/etcd/api/v3/version.GitSHA=$ETCD" etcd go.etcd.io/etcd/server/v3
+fi
+
+if ! have_all kwok; then
+  gobuild kwok "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=${KWOK#v}" "" \
+    sigs.k8s.io/kwok/cmd/kwok
+fi
+
+if ! have_all helm; then
+  # Without these, helm assumes Kubernetes v1.20 for .Capabilities and lint.
+  k8s_minor="$(echo "$K8S" | cut -d. -f2)"
+  ld="-s -w -X helm.sh/helm/v3/internal/version.version=$HELM -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
+  for p in helm.sh/helm/v3/pkg/chartutil helm.sh/helm/v3/pkg/lint/rules; do
+    ld+=" -X $p.k8sVersionMajor=1 -X $p.k8sVersionMinor=$k8s_minor"
+  done
+  gobuild helm "$ld" "" helm.sh/helm/v3/cmd/helm
+fi
+
+have_all "${ALL_BINS[@]}" || die "some binaries are still missing in $BIN"
+log "all binaries present in $BIN"
+echo "$BIN"
