@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,15 +16,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** The `download` command, what a Download's pod runs. Fetching itself is not written yet. */
+/**
+ * The `download` command, what a Download's pod runs: fetches the Download's files into
+ * {@code <root>/<subPath>/} and reports progress in its status. Exit code 0 only when every file
+ * is complete and verified; the reason of a failure is in {@code status.progress.failure} and on
+ * stderr.
+ */
 @Command(
     name = "download",
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
     description = "Fetch a Download's files into its volume, reporting progress in its status.")
 public final class DownloadCommand implements Callable<Integer> {
-
-  static final int NOT_IMPLEMENTED = 2;
 
   @Spec CommandSpec spec;
 
@@ -45,20 +49,20 @@ public final class DownloadCommand implements Callable<Integer> {
   Path root;
 
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
     if (!Files.isDirectory(root)) {
       throw new ParameterException(spec.commandLine(), "--root " + root + " is not a directory");
     }
-    String resource = "Download " + namespace + "/" + name;
+    Downloader.Settings settings = Downloader.Settings.fromEnvironment(root, System.getenv());
     try (KubernetesClient client = KubernetesClients.connect()) {
-      if (read(client) == null) {
-        throw new IllegalStateException(resource + " not found");
+      Download download = read(client);
+      if (download == null) {
+        throw new IllegalStateException("Download " + namespace + "/" + name + " not found");
       }
+      StatusSink status = new StatusPatcher(client, namespace, name);
+      return new Downloader(settings, status, System.out, System.err, Clock.systemUTC())
+          .run(download);
     }
-    spec.commandLine()
-        .getErr()
-        .println("llmfleet: download: fetching is not implemented yet (found " + resource + ")");
-    return NOT_IMPLEMENTED;
   }
 
   private Download read(KubernetesClient client) {

@@ -1,0 +1,230 @@
+package dev.llmfleet.downloader;
+
+import dev.llmfleet.api.v1alpha1.Download;
+import dev.llmfleet.api.v1alpha1.DownloadSource;
+import dev.llmfleet.config.ConfigException;
+import dev.llmfleet.config.OperatorConfig.Secret;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One run of a Download: list the files, check the space, fetch what is missing (several files at
+ * once), verify, and report progress and the result in the Download's status.
+ */
+final class Downloader {
+
+  /**
+   * How a run behaves.
+   *
+   * @param hfToken sent to the Hugging Face endpoint only (never to a CDN or an HTTP source)
+   * @param defaultEndpoint used when the Download names no endpoint
+   * @param run the Job that runs this process, reported in the progress
+   */
+  record Settings(Path root, Optional<Secret> hfToken, String defaultEndpoint,
+      Optional<String> run, int parallelFiles, Retry retry, Duration connectTimeout,
+      Duration readTimeout) {
+
+    static final String DEFAULT_ENDPOINT = "https://huggingface.co";
+
+    /**
+     * Settings of the pod: HF_TOKEN, LLMFLEET_HF_ENDPOINT and LLMFLEET_RUN from the environment;
+     * 4 files at once; 10 s to connect and 60 s without a byte before a read counts as failed.
+     */
+    static Settings fromEnvironment(Path root, Map<String, String> env) {
+      String endpoint = nonBlank(env.get("LLMFLEET_HF_ENDPOINT")).orElse(DEFAULT_ENDPOINT);
+      if (!endpoint.matches("https?://\\S+")) {
+        throw new ConfigException(List.of(
+            "LLMFLEET_HF_ENDPOINT must be an http:// or https:// URL, got \"" + endpoint + "\""));
+      }
+      return new Settings(root, nonBlank(env.get("HF_TOKEN")).map(Secret::new), endpoint,
+          nonBlank(env.get("LLMFLEET_RUN")), 4, Retry.DEFAULT, Duration.ofSeconds(10),
+          Duration.ofSeconds(60));
+    }
+
+    private static Optional<String> nonBlank(String value) {
+      return Optional.ofNullable(value).map(String::trim).filter(v -> !v.isEmpty());
+    }
+  }
+
+  private final Settings settings;
+  private final StatusSink sink;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final Clock clock;
+
+  Downloader(Settings settings, StatusSink sink, PrintStream out, PrintStream err, Clock clock) {
+    this.settings = settings;
+    this.sink = sink;
+    this.out = out;
+    this.err = err;
+    this.clock = clock;
+  }
+
+  /** Runs the download; 0 only when every file is complete, verified and reported so. */
+  int run(Download download) throws InterruptedException {
+    DownloadSource source = download.getSpec().getSource();
+    String endpoint = endpoint(source);
+    Optional<Http.Token> token = source.getHuggingFace() == null
+        ? Optional.empty()
+        : settings.hfToken().map(t -> new Http.Token(URI.create(endpoint), t.value()));
+    Http http = new Http(settings.connectTimeout(), settings.readTimeout(), token);
+
+    Layout layout;
+    List<LocalFile> files;
+    try {
+      layout = Layout.of(settings.root(), subPath(download));
+      files = inspect(layout,
+          new Sources(http, settings.retry()).list(source, endpoint, token.isPresent()));
+    } catch (Failure failure) {
+      return finish(reporter(new Progress(List.of())), Optional.of(failure));
+    }
+    Progress progress = new Progress(files);
+    ProgressReporter reporter = reporter(progress);
+    out.println(summary(files, layout.folder()));
+    Optional<Failure> failure = Optional.empty();
+    try {
+      checkSpace(files, layout);
+      reporter.start();
+      fetchAll(http, files, progress);
+    } catch (Failure f) {
+      failure = Optional.of(f);
+    }
+    return finish(reporter, failure);
+  }
+
+  private String endpoint(DownloadSource source) {
+    String endpoint = source.getHuggingFace() == null ? null : source.getHuggingFace().getEndpoint();
+    return Optional.ofNullable(endpoint).orElse(settings.defaultEndpoint()).replaceAll("/+$", "");
+  }
+
+  private static String subPath(Download download) {
+    String subPath = download.getSpec().getStorage().getSubPath();
+    return subPath != null ? subPath : download.getMetadata().getName();
+  }
+
+  private static List<LocalFile> inspect(Layout layout, List<RemoteFile> remote) throws Failure {
+    List<LocalFile> files = new ArrayList<>();
+    for (RemoteFile file : remote) {
+      files.add(layout.inspect(file));
+    }
+    return files;
+  }
+
+  /** Fails before any byte is fetched when the volume cannot hold what is missing. */
+  private void checkSpace(List<LocalFile> files, Layout layout) throws Failure {
+    long usable;
+    try {
+      usable = Files.getFileStore(settings.root()).getUsableSpace();
+    } catch (IOException e) {
+      throw new Failure(Failure.TRANSFER_FAILED, "cannot read the free space of "
+          + settings.root() + ": " + e.getMessage());
+    }
+    Optional<String> shortfall =
+        SpaceCheck.shortfall(SpaceCheck.stillToFetch(files), usable, layout.folder());
+    if (shortfall.isPresent()) {
+      throw new Failure(Failure.INSUFFICIENT_STORAGE, shortfall.get());
+    }
+  }
+
+  private void fetchAll(Http http, List<LocalFile> files, Progress progress)
+      throws Failure, InterruptedException {
+    AtomicInteger threads = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(settings.parallelFiles(), r -> {
+      Thread thread = new Thread(r, "fetch-" + threads.incrementAndGet());
+      // Daemons: after a failure the process exits without waiting for reads still in flight.
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      var completion = new ExecutorCompletionService<FileFetcher.Fetched>(pool);
+      FileFetcher fetcher = new FileFetcher(http, settings.retry(), progress);
+      int submitted = 0;
+      for (int i = 0; i < files.size(); i++) {
+        LocalFile file = files.get(i);
+        if (file.complete()) {
+          continue;
+        }
+        int index = i;
+        completion.submit(() -> {
+          progress.started(index, file.remote().path());
+          try {
+            return fetcher.fetch(file);
+          } finally {
+            progress.finished(index);
+          }
+        });
+        submitted++;
+      }
+      for (int i = 0; i < submitted; i++) {
+        out.println(verifiedLine(take(completion)));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static FileFetcher.Fetched take(ExecutorCompletionService<FileFetcher.Fetched> completion)
+      throws Failure, InterruptedException {
+    try {
+      return completion.take().get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Failure failure) {
+        throw failure;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  private ProgressReporter reporter(Progress progress) {
+    return new ProgressReporter(progress, sink, out, settings.run(), clock);
+  }
+
+  private int finish(ProgressReporter reporter, Optional<Failure> failure)
+      throws InterruptedException {
+    boolean reported = reporter.finish(failure);
+    if (failure.isPresent()) {
+      err.println("llmfleet: download: " + failure.get().reason() + ": "
+          + failure.get().getMessage());
+      return 1;
+    }
+    if (!reported) {
+      err.println("llmfleet: download: complete, but the result could not be reported");
+      return 1;
+    }
+    out.println("done: every file complete and verified");
+    return 0;
+  }
+
+  private static String summary(List<LocalFile> files, Path folder) {
+    long total = files.stream().mapToLong(f -> f.remote().size()).sum();
+    long onDisk = files.stream().mapToLong(LocalFile::onDisk).sum();
+    long complete = files.stream().filter(LocalFile::complete).count();
+    return files(files.size()) + ", " + Units.bytes(total) + ", into " + folder
+        + "; already there: " + files(complete) + " complete, " + Units.bytes(onDisk) + " in all";
+  }
+
+  private static String files(long count) {
+    return count + (count == 1 ? " file" : " files");
+  }
+
+  private static String verifiedLine(FileFetcher.Fetched fetched) {
+    RemoteFile remote = fetched.file().remote();
+    return "verified " + remote.path() + " (" + Units.bytes(remote.size()) + ", "
+        + fetched.checkedWith().map(c -> c.algorithm().label + " ok")
+            .orElse("no checksum given, complete by size") + ")";
+  }
+}

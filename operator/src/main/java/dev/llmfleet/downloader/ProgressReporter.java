@@ -1,0 +1,164 @@
+package dev.llmfleet.downloader;
+
+import dev.llmfleet.api.v1alpha1.DownloadProgress;
+import dev.llmfleet.common.Errors;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reports a run's progress: into the Download's status at most every 2 seconds, and as a line on
+ * stdout every 5 seconds for {@code kubectl logs} (no terminal needed).
+ *
+ * <p>A report is sent only when something moved (bytes, files, the current file), so that
+ * {@code updatedAt} is the time of the last progress: the operator restarts a run whose
+ * {@code updatedAt} is older than {@code stallTimeoutSeconds}, and a run stuck on a stalled socket
+ * must look stalled even though this process is alive.
+ */
+final class ProgressReporter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
+
+  private static final long TICK_MILLIS = 1000;
+  private static final long REPORT_EVERY_NANOS = Duration.ofSeconds(2).toNanos();
+  private static final long PRINT_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
+  private static final List<Duration> FINAL_REPORT_RETRIES =
+      List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4),
+          Duration.ofSeconds(8));
+
+  private final Progress progress;
+  private final StatusSink sink;
+  private final PrintStream out;
+  private final Optional<String> run;
+  private final Clock clock;
+  private final RateMeter meter = new RateMeter(Duration.ofSeconds(10));
+  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread thread = new Thread(r, "progress");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  private long rate;
+  private long lastReport;
+  private long lastPrint;
+  private List<Object> lastReported = List.of();
+
+  ProgressReporter(Progress progress, StatusSink sink, PrintStream out, Optional<String> run,
+      Clock clock) {
+    this.progress = progress;
+    this.sink = sink;
+    this.out = out;
+    this.run = run;
+    this.clock = clock;
+  }
+
+  /** Reports at once (totals and what is on disk already), then keeps reporting. */
+  synchronized void start() {
+    long now = System.nanoTime();
+    Progress.Snapshot snapshot = progress.snapshot();
+    rate = meter.sample(now, snapshot.received());
+    report(snapshot, now);
+    print(snapshot, now);
+    ticker.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private synchronized void tick() {
+    // An exception would silently end a scheduled task: nothing may escape.
+    try {
+      long now = System.nanoTime();
+      Progress.Snapshot snapshot = progress.snapshot();
+      rate = meter.sample(now, snapshot.received());
+      if (now - lastReport >= REPORT_EVERY_NANOS && !key(snapshot).equals(lastReported)) {
+        report(snapshot, now);
+      }
+      if (now - lastPrint >= PRINT_EVERY_NANOS) {
+        print(snapshot, now);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("progress report failed: {}", Errors.describe(e));
+    }
+  }
+
+  private void report(Progress.Snapshot snapshot, long now) {
+    lastReport = now;
+    try {
+      sink.report(status(snapshot, rate, false, Optional.empty(), run, clock.instant()));
+      lastReported = key(snapshot);
+    } catch (RuntimeException e) {
+      // The API server may be restarting: the next tick tries again; the download goes on.
+      LOG.warn("cannot report progress, will retry: {}", Errors.describe(e));
+    }
+  }
+
+  private void print(Progress.Snapshot snapshot, long now) {
+    lastPrint = now;
+    out.println(line(snapshot, rate));
+  }
+
+  /**
+   * Stops the periodic reports and sends the last one, retrying for a while: without it the
+   * operator cannot tell a finished run from a lost one.
+   *
+   * @return whether the last report was written
+   */
+  boolean finish(Optional<Failure> failure) throws InterruptedException {
+    ticker.shutdownNow();
+    ticker.awaitTermination(30, TimeUnit.SECONDS);
+    Progress.Snapshot snapshot = progress.snapshot();
+    boolean verified = failure.isEmpty() && snapshot.complete();
+    DownloadProgress last = status(snapshot, 0, verified, failure, run, clock.instant());
+    for (int attempt = 0; ; attempt++) {
+      try {
+        sink.report(last);
+        return true;
+      } catch (RuntimeException e) {
+        if (attempt == FINAL_REPORT_RETRIES.size()) {
+          LOG.error("cannot report the result: {}", Errors.describe(e));
+          return false;
+        }
+        LOG.warn("cannot report the result, will retry: {}", Errors.describe(e));
+        Thread.sleep(FINAL_REPORT_RETRIES.get(attempt).toMillis());
+      }
+    }
+  }
+
+  /** What makes a report worth sending; rate and ETA alone do not. */
+  private static List<Object> key(Progress.Snapshot s) {
+    return List.of(s.bytesDone(), s.filesDone(), s.currentFile());
+  }
+
+  static DownloadProgress status(Progress.Snapshot s, long bytesPerSecond, boolean verified,
+      Optional<Failure> failure, Optional<String> run, Instant now) {
+    return DownloadProgress.builder()
+        .bytesDone(s.bytesDone())
+        .bytesTotal(s.bytesTotal())
+        .percent(s.percent())
+        .filesDone(s.filesDone())
+        .filesTotal(s.filesTotal())
+        .bytesPerSecond(bytesPerSecond)
+        .etaSeconds(failure.isPresent() ? null : s.etaSeconds(bytesPerSecond).orElse(null))
+        .currentFile(s.currentFile().orElse(null))
+        .updatedAt(now.truncatedTo(ChronoUnit.SECONDS).toString())
+        .verified(verified)
+        .run(run.orElse(null))
+        .failure(failure.map(Failure::toStatus).orElse(null))
+        .build();
+  }
+
+  /** {@code 42% 6.0 GiB/14.2 GiB 3/14 files 100.0 MiB/s eta 1m24s model-00002-of-00004.safetensors} */
+  static String line(Progress.Snapshot s, long bytesPerSecond) {
+    String eta = s.etaSeconds(bytesPerSecond).map(Units::duration).orElse("--");
+    return s.percent() + "% " + Units.bytes(s.bytesDone()) + "/" + Units.bytes(s.bytesTotal()) + " "
+        + s.filesDone() + "/" + s.filesTotal() + " files " + Units.rate(bytesPerSecond) + " eta "
+        + eta + s.currentFile().map(f -> " " + f).orElse("");
+  }
+}

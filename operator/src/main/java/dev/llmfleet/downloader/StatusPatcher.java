@@ -1,0 +1,44 @@
+package dev.llmfleet.downloader;
+
+import dev.llmfleet.api.v1alpha1.Download;
+import dev.llmfleet.api.v1alpha1.DownloadProgress;
+import dev.llmfleet.api.v1alpha1.DownloadStatus;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+
+/**
+ * Writes {@code status.progress} by server-side apply under the downloader's own field manager.
+ * The patch holds nothing but the progress, so the fields the operator owns under its manager
+ * (phase, conditions, runs, ...) are never touched, and fields this manager stops sending (a
+ * current file at the end) are removed.
+ */
+final class StatusPatcher implements StatusSink {
+
+  static final String FIELD_MANAGER = "llmfleet-downloader";
+
+  private static final PatchContext APPLY = new PatchContext.Builder()
+      .withPatchType(PatchType.SERVER_SIDE_APPLY)
+      .withFieldManager(FIELD_MANAGER)
+      .withForce(true)
+      .build();
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final String name;
+
+  StatusPatcher(KubernetesClient client, String namespace, String name) {
+    this.client = client;
+    this.namespace = namespace;
+    this.name = name;
+  }
+
+  @Override
+  public void report(DownloadProgress progress) {
+    Download patch = new Download();
+    patch.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    patch.setStatus(DownloadStatus.builder().progress(progress).build());
+    client.resource(patch).subresource("status").patch(APPLY);
+  }
+}
