@@ -91,6 +91,11 @@ public final class Cluster implements AutoCloseable {
     return client;
   }
 
+  /** The kubeconfig of this cluster, for processes the tests start (the downloader, as its pod would). */
+  public Path kubeconfig() {
+    return Path.of(env.get("KUBECONFIG"));
+  }
+
   /** Runs kubectl against this cluster; the result holds stdout and stderr together. */
   public Result kubectl(String... args) {
     List<String> command = new ArrayList<>();
