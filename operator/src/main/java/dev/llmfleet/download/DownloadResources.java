@@ -5,6 +5,7 @@ import dev.llmfleet.api.v1alpha1.common.PodMetadata;
 import dev.llmfleet.api.v1alpha1.common.Storage;
 import dev.llmfleet.common.Labels;
 import dev.llmfleet.common.OwnerReferences;
+import dev.llmfleet.common.PodTemplates;
 import dev.llmfleet.common.SecretEnvVars;
 import dev.llmfleet.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -24,7 +25,6 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -106,33 +106,19 @@ public final class DownloadResources {
     Map<String, String> labels = Labels.of(download, COMPONENT);
     labels.put(RUN_LABEL, Integer.toString(attempt));
     PodMetadata podMetadata = download.getSpec().getPodMetadata();
-    Map<String, String> podLabels = new LinkedHashMap<>();
-    Map<String, String> podAnnotations = new LinkedHashMap<>();
-    if (podMetadata != null) {
-      if (podMetadata.getLabels() != null) {
-        podLabels.putAll(podMetadata.getLabels());
-      }
-      if (podMetadata.getAnnotations() != null) {
-        podAnnotations.putAll(podMetadata.getAnnotations());
-      }
-    }
-    podLabels.putAll(labels);
     return new JobBuilder()
         .withMetadata(new ObjectMetaBuilder(metadata(download, name)).withLabels(labels).build())
         .withNewSpec()
         .withBackoffLimit(0)
         .withNewTemplate()
-        .withNewMetadata().withLabels(podLabels).withAnnotations(podAnnotations).endMetadata()
+        .withNewMetadata()
+        .withLabels(PodTemplates.labels(podMetadata, labels))
+        .withAnnotations(PodTemplates.annotations(podMetadata))
+        .endMetadata()
         .withNewSpec()
         .withServiceAccountName(serviceAccountName(download))
         .withRestartPolicy("Never")
-        .withNewSecurityContext()
-        .withRunAsNonRoot(true)
-        .withRunAsUser(65532L)
-        .withRunAsGroup(65532L)
-        .withFsGroup(65532L)
-        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-        .endSecurityContext()
+        .withSecurityContext(PodTemplates.restrictedPod())
         .addNewContainer()
         .withName("download")
         .withImage(config.image())
@@ -147,11 +133,7 @@ public final class DownloadResources {
         .addNewVolumeMount().withName("data").withMountPath(MOUNT_PATH).endVolumeMount()
         // The root filesystem is read-only; the JVM still wants a writable /tmp.
         .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
-        .withNewSecurityContext()
-        .withAllowPrivilegeEscalation(false)
-        .withReadOnlyRootFilesystem(true)
-        .withNewCapabilities().withDrop("ALL").endCapabilities()
-        .endSecurityContext()
+        .withSecurityContext(PodTemplates.restrictedContainer())
         .endContainer()
         .addNewVolume().withName("data")
         .withNewPersistentVolumeClaim().withClaimName(claimName(download)).endPersistentVolumeClaim()

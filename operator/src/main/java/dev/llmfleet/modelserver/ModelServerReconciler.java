@@ -1,32 +1,152 @@
 package dev.llmfleet.modelserver;
 
+import dev.llmfleet.api.v1alpha1.Adapter;
+import dev.llmfleet.api.v1alpha1.Download;
+import dev.llmfleet.api.v1alpha1.FineTuneJob;
 import dev.llmfleet.api.v1alpha1.ModelServer;
+import dev.llmfleet.api.v1alpha1.ModelServerPhase;
+import dev.llmfleet.api.v1alpha1.ModelServerStatus;
+import dev.llmfleet.common.EventRecorder;
+import dev.llmfleet.common.Labels;
 import dev.llmfleet.common.StatusPatch;
 import dev.llmfleet.config.OperatorConfig;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfig;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
+/**
+ * ModelServers: a Deployment and a Service once the model (a Succeeded Download or a URI) and the adapters are
+ * ready. Downloads and FineTuneJobs are watched through indexes on the references, so a server starts as soon as
+ * its inputs are ready, without polling.
+ */
 @ControllerConfiguration(name = "modelserver")
 public class ModelServerReconciler implements Reconciler<ModelServer> {
 
-  private final OperatorConfig config;
+  static final String BY_DOWNLOAD = "downloadRef";
+  static final String BY_FINE_TUNE_JOB = "fineTuneJobRef";
+
   private final Clock clock;
+  private final ModelServerDeploymentDependent deployment;
+  private final ModelServerServiceDependent service = new ModelServerServiceDependent();
 
   public ModelServerReconciler(OperatorConfig config) {
     this(config, Clock.systemUTC());
   }
 
   ModelServerReconciler(OperatorConfig config, Clock clock) {
-    this.config = config;
     this.clock = clock;
+    this.deployment = new ModelServerDeploymentDependent(config);
+  }
+
+  @Override
+  public List<EventSource<?, ModelServer>> prepareEventSources(EventSourceContext<ModelServer> context) {
+    context.getPrimaryCache().addIndexer(BY_DOWNLOAD, server -> server.getSpec().getModel().getDownloadRef() == null
+        ? List.of() : List.of(key(server, server.getSpec().getModel().getDownloadRef().getName())));
+    context.getPrimaryCache().addIndexer(BY_FINE_TUNE_JOB, server -> adapterJobs(server).stream()
+        .map(name -> key(server, name)).toList());
+
+    var downloads = InformerEventSourceConfiguration.from(Download.class, ModelServer.class)
+        .withSecondaryToPrimaryMapper(download -> referencing(context, BY_DOWNLOAD, download))
+        .withPrimaryToSecondaryMapper((ModelServer server) -> server.getSpec().getModel().getDownloadRef() == null
+            ? Set.of() : Set.of(new ResourceID(server.getSpec().getModel().getDownloadRef().getName(),
+            server.getMetadata().getNamespace())))
+        .build();
+    var fineTuneJobs = InformerEventSourceConfiguration.from(FineTuneJob.class, ModelServer.class)
+        .withSecondaryToPrimaryMapper(job -> referencing(context, BY_FINE_TUNE_JOB, job))
+        .withPrimaryToSecondaryMapper((ModelServer server) -> adapterJobs(server).stream()
+            .map(name -> new ResourceID(name, server.getMetadata().getNamespace())).collect(Collectors.toSet()))
+        .build();
+    // Pods belong to ReplicaSets, not to the ModelServer: they are mapped back through the instance label.
+    var pods = InformerEventSourceConfiguration.from(Pod.class, ModelServer.class)
+        .withLabelSelector(Labels.COMPONENT + "=" + ModelServerResources.COMPONENT)
+        .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(pod.getMetadata().getLabels().get(Labels.INSTANCE),
+            pod.getMetadata().getNamespace())))
+        .build();
+    return List.of(
+        deployment.eventSource(context).orElseThrow(),
+        service.eventSource(context).orElseThrow(),
+        new InformerEventSource<>(downloads, context),
+        new InformerEventSource<>(fineTuneJobs, context),
+        new InformerEventSource<>(pods, context));
   }
 
   @Override
   public UpdateControl<ModelServer> reconcile(ModelServer server, Context<ModelServer> context) {
-    return StatusPatch.ifChanged(server, server.getStatus(), ModelServerStatuses.compute(server, clock.instant()),
-        ModelServer::new);
+    ModelInputs inputs = inputs(server, context);
+    // A running server is never torn down because an input went away: it keeps serving what it loaded.
+    if (inputs.ready()) {
+      deployment.reconcile(server, context);
+      service.reconcile(server, context);
+    }
+    ModelServerStatus status = ModelServerStatuses.compute(server, inputs,
+        context.getSecondaryResource(Deployment.class), context.getSecondaryResources(Pod.class).stream().toList(),
+        clock.instant());
+    recordPhaseChange(new EventRecorder(context.getClient()), server, status);
+    return StatusPatch.ifChanged(server, server.getStatus(), status, ModelServer::new);
+  }
+
+  static ModelInputs inputs(ModelServer server, Context<ModelServer> context) {
+    Map<String, FineTuneJob> jobs = context.getSecondaryResources(FineTuneJob.class).stream()
+        .collect(Collectors.toMap(job -> job.getMetadata().getName(), Function.identity()));
+    return ModelInputs.resolve(server, context.getSecondaryResource(Download.class).orElse(null), jobs);
+  }
+
+  /** Only objects the operator labelled are cached: a cluster's other Deployments and Services cost no memory. */
+  static <R extends HasMetadata> KubernetesDependentResourceConfig<R> managedOnly(Class<R> type) {
+    return new KubernetesDependentResourceConfigBuilder<R>()
+        .withKubernetesDependentInformerConfig(InformerConfiguration.builder(type)
+            .withLabelSelector(Labels.COMPONENT + "=" + ModelServerResources.COMPONENT)
+            .withNamespacesInheritedFromController()
+            .build())
+        .build();
+  }
+
+  private static void recordPhaseChange(EventRecorder events, ModelServer server, ModelServerStatus next) {
+    ModelServerPhase before = server.getStatus() == null ? null : server.getStatus().getPhase();
+    if (Objects.equals(before, next.getPhase())) {
+      return;
+    }
+    var ready = next.getConditions().stream().filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow();
+    if (next.getPhase() == ModelServerPhase.Degraded || next.getPhase() == ModelServerPhase.Failed) {
+      events.warning(server, ready.getReason(), ready.getMessage());
+    } else {
+      events.normal(server, next.getPhase().name(), ready.getMessage());
+    }
+  }
+
+  private static Set<ResourceID> referencing(EventSourceContext<ModelServer> context, String index,
+      HasMetadata referenced) {
+    return context.getPrimaryCache()
+        .byIndex(index, key(referenced, referenced.getMetadata().getName())).stream()
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
+  }
+
+  private static List<String> adapterJobs(ModelServer server) {
+    List<Adapter> adapters = server.getSpec().getAdapters();
+    return adapters == null ? List.of() : adapters.stream().map(a -> a.getFineTuneJobRef().getName()).toList();
+  }
+
+  private static String key(HasMetadata inNamespaceOf, String name) {
+    return inNamespaceOf.getMetadata().getNamespace() + "/" + name;
   }
 }

@@ -4,40 +4,140 @@ import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.ModelServerPhase;
 import dev.llmfleet.api.v1alpha1.ModelServerStatus;
 import dev.llmfleet.api.v1alpha1.ModelSource;
+import dev.llmfleet.api.v1alpha1.common.Condition;
 import dev.llmfleet.common.Conditions;
 import dev.llmfleet.common.Labels;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 
-/** Pure status computation for a ModelServer. */
+/** Pure status computation for a ModelServer, from its inputs, its Deployment and its pods. */
 public final class ModelServerStatuses {
 
-  static final String COMPONENT = "model-server";
+  public static final String MODEL_AVAILABLE = "ModelAvailable";
+  public static final String SCHEDULED = "Scheduled";
+
+  /** Container states that will not fix themselves quickly; the server is degraded while they last. */
+  static final Set<String> BROKEN_CONTAINER_STATES = Set.of("ImagePullBackOff", "ErrImagePull",
+      "CrashLoopBackOff", "CreateContainerConfigError", "InvalidImageName", "RunContainerError");
 
   private ModelServerStatuses() {
   }
 
-  // Until servers run, a ModelServer stays Pending with no pods and says so through Reconciling.
-  public static ModelServerStatus compute(ModelServer server, Instant now) {
-    ModelServerStatus current = server.getStatus();
+  /**
+   * @param deployment the server's Deployment, if it exists
+   * @param pods the server's pods
+   */
+  public static ModelServerStatus compute(ModelServer server, ModelInputs inputs, Optional<Deployment> deployment,
+      List<Pod> pods, Instant now) {
     long generation = server.getMetadata().getGeneration();
-    int replicas = 0;
-    int readyReplicas = 0;
-    var conditions = current == null ? null : current.getConditions();
-    conditions = Conditions.set(conditions, Conditions.RECONCILING, true, "Pending",
-        "the server has not been created yet", generation, now);
-    conditions = Conditions.set(conditions, Conditions.READY, false, "Pending",
-        "no server pod is ready", generation, now);
-    conditions = Conditions.set(conditions, Conditions.STALLED, false, "Pending", "", generation, now);
-    return (current == null ? ModelServerStatus.builder() : current.toBuilder())
-        .phase(ModelServerPhase.Pending)
+    int desired = server.getSpec().getReplicas() == null ? 1 : server.getSpec().getReplicas();
+    int replicas = deployment.map(d -> d.getStatus() == null ? null : d.getStatus().getReplicas())
+        .map(Integer::intValue).orElse(0);
+    int ready = deployment.map(d -> d.getStatus() == null ? null : d.getStatus().getReadyReplicas())
+        .map(Integer::intValue).orElse(0);
+
+    Optional<String> unschedulable = pods.stream().map(ModelServerStatuses::unschedulableMessage)
+        .flatMap(Optional::stream).findFirst();
+    Optional<String> broken = pods.stream().flatMap(ModelServerStatuses::brokenContainerState).findFirst();
+    boolean rolledOut = deployment.map(d -> isRolledOut(d, desired)).orElse(false);
+
+    ModelServerPhase phase;
+    String reason;
+    String message;
+    if (!inputs.ready() && deployment.isEmpty()) {
+      phase = ModelServerPhase.WaitingForModel;
+      reason = inputs.waitReason();
+      message = inputs.waitMessage();
+    } else if (desired == 0) {
+      phase = ModelServerPhase.Pending;
+      reason = "Parked";
+      message = "spec.replicas is 0: no server runs";
+    } else if (broken.isPresent()) {
+      phase = ModelServerPhase.Degraded;
+      reason = broken.get();
+      message = "a server container is in state " + broken.get() + "; " + ready + "/" + desired + " replicas ready";
+    } else if (unschedulable.isPresent() && ready == 0) {
+      phase = ModelServerPhase.Pending;
+      reason = "Unschedulable";
+      message = unschedulable.get();
+    } else if (rolledOut && ready >= desired) {
+      phase = ModelServerPhase.Ready;
+      reason = "ServerReady";
+      message = ready + "/" + desired + " replicas ready";
+    } else {
+      phase = ModelServerPhase.Starting;
+      reason = deployment.isEmpty() ? "Creating" : rolledOut ? "Starting" : "RollingOut";
+      message = ready + "/" + desired + " replicas ready";
+    }
+
+    boolean isReady = phase == ModelServerPhase.Ready;
+    boolean settled = isReady || phase == ModelServerPhase.WaitingForModel || "Parked".equals(reason);
+    ModelServerStatus stored = server.getStatus();
+    List<Condition> conditions = stored == null ? null : stored.getConditions();
+    conditions = Conditions.set(conditions, Conditions.READY, isReady, reason, message, generation, now);
+    conditions = Conditions.set(conditions, Conditions.RECONCILING, !settled, reason, settled ? "" : message,
+        generation, now);
+    conditions = Conditions.set(conditions, Conditions.STALLED, false, reason, "", generation, now);
+    conditions = Conditions.set(conditions, MODEL_AVAILABLE, inputs.ready(),
+        inputs.ready() ? "ModelReady" : inputs.waitReason(),
+        inputs.ready() ? describe(server.getSpec().getModel()) + " is ready" : inputs.waitMessage(), generation, now);
+    conditions = Conditions.set(conditions, SCHEDULED, unschedulable.isEmpty(),
+        unschedulable.isPresent() ? "Unschedulable" : "Scheduled", unschedulable.orElse(""), generation, now);
+
+    return ModelServerStatus.builder()
+        .phase(phase)
         .replicas(replicas)
-        .readyReplicas(readyReplicas)
-        .readiness(readyReplicas + "/" + replicas)
+        .readyReplicas(ready)
+        .readiness(ready + "/" + desired)
         .model(describe(server.getSpec().getModel()))
-        .selector(Labels.asSelectorString(Labels.selector(server, COMPONENT)))
+        .selector(Labels.asSelectorString(ModelServerResources.selector(server)))
+        .endpoint(deployment.isPresent() || inputs.ready() ? ModelServerResources.endpoint(server) : null)
         .conditions(conditions)
         .observedGeneration(generation)
         .build();
+  }
+
+  private static boolean isRolledOut(Deployment deployment, int desired) {
+    var status = deployment.getStatus();
+    if (status == null) {
+      return false;
+    }
+    return status.getObservedGeneration() != null
+        && status.getObservedGeneration() >= deployment.getMetadata().getGeneration()
+        && Objects.equals(status.getUpdatedReplicas(), desired)
+        && Objects.equals(status.getReplicas(), desired)
+        && Objects.equals(status.getAvailableReplicas(), desired);
+  }
+
+  /** The scheduler's own words, e.g. "0/3 nodes are available: 1 Insufficient nvidia.com/gpu, ...". */
+  private static Optional<String> unschedulableMessage(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+      return Optional.empty();
+    }
+    return pod.getStatus().getConditions().stream()
+        .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())
+            && "Unschedulable".equals(c.getReason()))
+        .map(PodCondition::getMessage)
+        .findFirst();
+  }
+
+  private static Stream<String> brokenContainerState(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+      return Stream.empty();
+    }
+    return pod.getStatus().getContainerStatuses().stream()
+        .map(ContainerStatus::getState)
+        .filter(state -> state != null && state.getWaiting() != null)
+        .map(state -> state.getWaiting().getReason())
+        .filter(BROKEN_CONTAINER_STATES::contains);
   }
 
   /** What kubectl get shows in the MODEL column: the Download's name (and file) or the URI. */

@@ -10,7 +10,6 @@ import dev.llmfleet.api.v1alpha1.DownloadPhase;
 import dev.llmfleet.api.v1alpha1.DownloadProgress;
 import dev.llmfleet.api.v1alpha1.DownloadSource;
 import dev.llmfleet.api.v1alpha1.DownloadSpec;
-import dev.llmfleet.api.v1alpha1.DownloadStatus;
 import dev.llmfleet.api.v1alpha1.HttpSource;
 import dev.llmfleet.api.v1alpha1.common.Condition;
 import dev.llmfleet.api.v1alpha1.common.PodMetadata;
@@ -18,6 +17,7 @@ import dev.llmfleet.api.v1alpha1.common.RunPhase;
 import dev.llmfleet.api.v1alpha1.common.SecretEnv;
 import dev.llmfleet.api.v1alpha1.common.SecretKeyRef;
 import dev.llmfleet.api.v1alpha1.common.Storage;
+import dev.llmfleet.e2e.support.DownloaderReports;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
 import dev.llmfleet.e2e.support.TestNamespace;
 import io.fabric8.kubernetes.api.model.Event;
@@ -25,11 +25,8 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.rbac.Role;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,8 +34,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The operator's side of Downloads against the real control plane: claim, identity and Job per run, and how runs
- * end. Reports are written the way the downloader writes them (server-side apply of status.progress under its own
- * field manager); the downloader process itself is exercised by the downloader scenarios.
+ * end. Reports are written the way the downloader writes them ({@link DownloaderReports}); the downloader process
+ * itself is exercised by the downloader scenarios.
  */
 @ExtendWith(LlmFleetExtension.class)
 class DownloadRunsE2E {
@@ -72,8 +69,8 @@ class DownloadRunsE2E {
       assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("mirror");
     });
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
-    assertThat(pod.getVolumes()).anySatisfy(v -> assertThat(v.getPersistentVolumeClaim().getClaimName())
-        .isEqualTo("first-data"));
+    assertThat(pod.getVolumes()).filteredOn(v -> v.getPersistentVolumeClaim() != null)
+        .map(v -> v.getPersistentVolumeClaim().getClaimName()).containsExactly("first-data");
     assertThat(pod.getServiceAccountName()).isEqualTo("first-downloader");
     Role role = namespace.client().rbac().roles().inNamespace(namespace.name()).withName("first-downloader").get();
     assertThat(role.getRules()).allSatisfy(rule -> assertThat(rule.getResourceNames()).containsExactly("first"));
@@ -182,15 +179,8 @@ class DownloadRunsE2E {
     namespace.client().resource(download).create();
   }
 
-  /** What the downloader does: server-side apply of status.progress under its own field manager. */
   private void report(String name, DownloadProgress progress) {
-    progress.setUpdatedAt(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-    Download patch = new Download();
-    patch.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace.name()).build());
-    patch.setStatus(DownloadStatus.builder().progress(progress).build());
-    namespace.client().resource(patch).subresource("status")
-        .patch(new PatchContext.Builder().withPatchType(PatchType.SERVER_SIDE_APPLY)
-            .withFieldManager("llmfleet-downloader").withForce(true).build());
+    DownloaderReports.report(namespace, name, progress);
   }
 
   private Download awaitPhase(String name, DownloadPhase phase) {

@@ -29,6 +29,10 @@ import lombok.NoArgsConstructor;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.adapters) || size(self.adapters) == 0 || self.runtime == 'vllm'",
     message = "adapters are only supported with runtime vllm")
+@ValidationRule(value = "!has(self.model.uri) || (self.runtime == 'ollama') == self.model.uri.startsWith('ollama://')",
+    message = "model.uri ollama://<name>:<tag> works only with runtime ollama, which pulls only ollama:// models")
+@ValidationRule(value = "!has(self.model.uri) || !(self.runtime in ['vllm', 'tgi']) || self.model.uri.startsWith('hf://')",
+    message = "runtimes vllm and tgi load model.uri only from hf://<org>/<repo>")
 public class ModelServerSpec {
 
   @JsonPropertyDescription("Inference server: vllm, llamacpp, ollama or tgi.")

@@ -264,6 +264,18 @@ class CrdValidationRulesTest {
     }
 
     @Test
+    void ollamaUrisOnlyWithOllama() {
+      assertRule(MODEL_SERVER, "spec", "(self.runtime == 'ollama') == self.model.uri.startsWith('ollama://')",
+          "model.uri ollama://<name>:<tag> works only with runtime ollama");
+    }
+
+    @Test
+    void vllmAndTgiLoadUrisOnlyFromHuggingFace() {
+      assertRule(MODEL_SERVER, "spec", "self.model.uri.startsWith('hf://')",
+          "runtimes vllm and tgi load model.uri only from hf://<org>/<repo>");
+    }
+
+    @Test
     void portIsAPort() {
       assertRange(schema(MODEL_SERVER, "spec.port"), 1, 65535);
     }

@@ -1,0 +1,51 @@
+package dev.llmfleet.modelserver.runtimes;
+
+import dev.llmfleet.api.v1alpha1.ModelServer;
+import dev.llmfleet.modelserver.AdapterLocation;
+import dev.llmfleet.modelserver.ModelLocation;
+import java.util.List;
+
+/** What one inference server needs to run: image, command line, port and health endpoint. */
+public interface ServerRuntime {
+
+  /** The pinned image used when spec.image is empty. */
+  String defaultImage();
+
+  int defaultPort();
+
+  /** HTTP path answering 200 once the model is loaded. */
+  String healthPath();
+
+  /** The container command, or an empty list for the image's entrypoint. */
+  default List<String> command(ModelServer server, ModelLocation model) {
+    return List.of();
+  }
+
+  /** The runtime's arguments, before spec.args. */
+  List<String> args(ModelServer server, ModelLocation model, List<AdapterLocation> adapters, int port);
+
+  /** vLLM and TGI share tensors between processes through /dev/shm, which is 64 MiB by default. */
+  default boolean needsSharedMemory() {
+    return false;
+  }
+
+  /** Variables pointing the runtime's caches at the writable /cache volume (the root filesystem is read-only). */
+  default List<String[]> cacheEnv() {
+    return List.of(new String[] {"HOME", "/cache"}, new String[] {"HF_HOME", "/cache/huggingface"});
+  }
+
+  static int gpus(ModelServer server) {
+    Integer gpus = server.getSpec().getResources() == null ? null : server.getSpec().getResources().getGpus();
+    return gpus == null ? 0 : gpus;
+  }
+
+  static String servedModelName(ModelServer server) {
+    String name = server.getSpec().getServedModelName();
+    return name == null || name.isEmpty() ? server.getMetadata().getName() : name;
+  }
+
+  static boolean userArgsSet(ModelServer server, String flag) {
+    List<String> args = server.getSpec().getArgs();
+    return args != null && args.stream().anyMatch(a -> a.equals(flag) || a.startsWith(flag + "="));
+  }
+}

@@ -1,0 +1,48 @@
+package dev.llmfleet.modelserver.runtimes;
+
+import dev.llmfleet.api.v1alpha1.ModelServer;
+import dev.llmfleet.modelserver.AdapterLocation;
+import dev.llmfleet.modelserver.ModelLocation;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Hugging Face Text Generation Inference, with its OpenAI-compatible Messages API. */
+public final class TgiRuntime implements ServerRuntime {
+
+  @Override
+  public String defaultImage() {
+    return "ghcr.io/huggingface/text-generation-inference:3.3.6";
+  }
+
+  @Override
+  public int defaultPort() {
+    return 8080;
+  }
+
+  @Override
+  public String healthPath() {
+    return "/health";
+  }
+
+  @Override
+  public List<String> args(ModelServer server, ModelLocation model, List<AdapterLocation> adapters, int port) {
+    List<String> args = new ArrayList<>();
+    args.add("--model-id");
+    args.add(model.isDownload() ? model.localPath() : model.huggingFaceRepo());
+    int gpus = ServerRuntime.gpus(server);
+    if (gpus > 1 && !ServerRuntime.userArgsSet(server, "--num-shard")) {
+      args.add("--num-shard");
+      args.add(Integer.toString(gpus));
+    }
+    args.add("--hostname");
+    args.add("0.0.0.0");
+    args.add("--port");
+    args.add(Integer.toString(port));
+    return args;
+  }
+
+  @Override
+  public boolean needsSharedMemory() {
+    return true;
+  }
+}

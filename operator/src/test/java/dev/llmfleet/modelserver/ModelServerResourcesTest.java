@@ -1,0 +1,127 @@
+package dev.llmfleet.modelserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llmfleet.api.v1alpha1.Adapter;
+import dev.llmfleet.api.v1alpha1.ModelServer;
+import dev.llmfleet.api.v1alpha1.ModelServerSpec;
+import dev.llmfleet.api.v1alpha1.ModelSource;
+import dev.llmfleet.api.v1alpha1.Runtime;
+import dev.llmfleet.api.v1alpha1.common.LocalRef;
+import dev.llmfleet.api.v1alpha1.common.Resources;
+import dev.llmfleet.api.v1alpha1.common.Toleration;
+import dev.llmfleet.config.OperatorConfig;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Deployment of each runtime against a golden file in src/test/resources/golden/. After an intended change,
+ * rerun with -Dgolden.update=true and review the diff.
+ */
+class ModelServerResourcesTest {
+
+  static final Path GOLDEN = Path.of("src", "test", "resources", "golden");
+  static final OperatorConfig CONFIG = OperatorConfig.fromEnvironment(Map.of("LLMFLEET_IMAGE", "llmfleet:test"));
+  static final KubernetesSerialization YAML = new KubernetesSerialization();
+
+  @Test
+  void vllmWithTwoH100sAndAnAdapter() throws IOException {
+    ModelServer server = server(Runtime.VLLM, 2, "NVIDIA-H100-80GB-HBM3");
+    server.getSpec().setAdapters(List.of(new Adapter("support-bot", new LocalRef("support-lora"))));
+    ModelLocation model = ModelLocation.ofDownload("qwen-data", "qwen2.5-7b", null);
+    List<AdapterLocation> adapters = List.of(new AdapterLocation("support-bot", "adapters", "support-lora"));
+
+    assertGolden("modelserver-vllm.yaml", ModelServerResources.deployment(server, model, adapters, CONFIG));
+  }
+
+  @Test
+  void llamaCppOnCpusFromADownloadedGguf() throws IOException {
+    ModelServer server = server(Runtime.LLAMA_CPP, 0, null);
+    server.getSpec().setServedModelName("llama");
+    server.getSpec().setTolerations(List.of(Toleration.builder().key("dedicated").operator(
+        Toleration.TolerationOperator.Equal).value("inference").effect(Toleration.TaintEffect.NoSchedule).build()));
+    ModelLocation model = ModelLocation.ofDownload("llama-data", "llama", "model-q4_k_m.gguf");
+
+    assertGolden("modelserver-llamacpp.yaml", ModelServerResources.deployment(server, model, List.of(), CONFIG));
+  }
+
+  @Test
+  void ollamaPullingAModel() throws IOException {
+    ModelServer server = server(Runtime.OLLAMA, 1, null);
+
+    assertGolden("modelserver-ollama.yaml", ModelServerResources.deployment(server,
+        ModelLocation.ofUri("ollama://llama3.2:1b"), List.of(), CONFIG));
+  }
+
+  @Test
+  void tgiShardedOverFourA10s() throws IOException {
+    ModelServer server = server(Runtime.TGI, 4, "NVIDIA-A10G");
+    server.getSpec().setArgs(List.of("--max-input-tokens", "4096"));
+
+    assertGolden("modelserver-tgi.yaml", ModelServerResources.deployment(server,
+        ModelLocation.ofUri("hf://Qwen/Qwen2.5-7B-Instruct"), List.of(), CONFIG));
+  }
+
+  @Test
+  void userTensorParallelSizeWins() {
+    ModelServer server = server(Runtime.VLLM, 4, null);
+    server.getSpec().setArgs(List.of("--tensor-parallel-size=2"));
+
+    List<String> args = ModelServerResources.deployment(server, ModelLocation.ofUri("hf://Qwen/Qwen2.5-7B"),
+        List.of(), CONFIG).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
+
+    assertThat(args).doesNotContain("--tensor-parallel-size").contains("--tensor-parallel-size=2");
+  }
+
+  @Test
+  void ollamaModelNamesAreArgumentsNotScriptText() {
+    ModelServer server = server(Runtime.OLLAMA, 0, null);
+    String hostile = "llama3.2:1b; rm -rf /";
+
+    var container = ModelServerResources.deployment(server, ModelLocation.ofUri("ollama://" + hostile), List.of(),
+        CONFIG).getSpec().getTemplate().getSpec().getContainers().get(0);
+
+    assertThat(container.getCommand().get(2)).doesNotContain(hostile);
+    assertThat(container.getArgs()).containsExactly(hostile, "");
+  }
+
+  @Test
+  void endpointUsesTheRuntimesDefaultPortUnlessSet() {
+    ModelServer server = server(Runtime.OLLAMA, 0, null);
+    assertThat(ModelServerResources.endpoint(server)).isEqualTo("http://chat.models.svc.cluster.local:11434/v1");
+
+    server.getSpec().setPort(9000);
+    assertThat(ModelServerResources.endpoint(server)).isEqualTo("http://chat.models.svc.cluster.local:9000/v1");
+  }
+
+  static ModelServer server(Runtime runtime, int gpus, String gpuType) {
+    ModelServer server = new ModelServer();
+    server.setMetadata(new ObjectMetaBuilder().withName("chat").withNamespace("models").withUid("uid-1").build());
+    server.setSpec(ModelServerSpec.builder()
+        .runtime(runtime)
+        .model(ModelSource.builder().uri("hf://Qwen/Qwen2.5-7B-Instruct").build())
+        .replicas(1)
+        .resources(Resources.builder().gpus(gpus).gpuType(gpuType).cpu(new Quantity("4"))
+            .memory(new Quantity("32Gi")).build())
+        .build());
+    return server;
+  }
+
+  static void assertGolden(String name, Deployment deployment) throws IOException {
+    String actual = YAML.asYaml(deployment);
+    Path file = GOLDEN.resolve(name);
+    if (Boolean.getBoolean("golden.update")) {
+      Files.writeString(file, actual);
+    }
+    assertThat(actual).as("golden file %s (rerun with -Dgolden.update=true after an intended change)", file)
+        .isEqualTo(Files.readString(file));
+  }
+}
