@@ -123,7 +123,8 @@ class ApiBehaviourIT {
       String servers = namespace.kubectl("get", "ms").output();
       assertThat(servers.lines().findFirst().orElseThrow().split("\\s+"))
           .containsExactly("NAME", "RUNTIME", "MODEL", "GPUS", "READY", "PHASE", "ENDPOINT", "AGE");
-      assertThat(servers).contains("llama-gguf", "llamacpp", "llama-3-2-1b-gguf/model-q4_k_m.gguf", "0/0");
+      assertThat(servers).contains("llama-gguf", "llamacpp", "llama-3-2-1b-gguf/model-q4_k_m.gguf", "0/1",
+          "WaitingForModel");
     });
     assertThat(namespace.kubectl("get", "llmfleet").output()).contains("download.llmfleet.dev/columns",
         "modelserver.llmfleet.dev/llama-gguf");

@@ -1,7 +1,6 @@
 package dev.llmfleet.e2e.support;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -13,28 +12,18 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * watching that namespace. Test methods and constructors may take a {@link TestNamespace}, a {@link Cluster} or a
  * {@link KubernetesClient}. A failed test prints the namespace's events, objects and operator log.
  */
-public final class LlmFleetExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver, TestWatcher {
+public final class LlmFleetExtension implements BeforeAllCallback, ParameterResolver, TestWatcher {
 
   private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(LlmFleetExtension.class);
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    Cluster cluster = context.getRoot().getStore(STORE).getOrComputeIfAbsent(Cluster.class, k -> Cluster.start(),
-        Cluster.class);
-    TestNamespace namespace = TestNamespace.create(cluster, context.getRequiredTestClass());
-    context.getStore(STORE).put(TestNamespace.class, namespace);
-    context.getStore(STORE).put(InProcessOperator.class, InProcessOperator.start(cluster.client(), namespace.name()));
-  }
-
-  @Override
-  public void afterAll(ExtensionContext context) {
-    context.getStore(STORE).get(InProcessOperator.class, InProcessOperator.class).stop();
-    context.getStore(STORE).get(TestNamespace.class, TestNamespace.class).delete();
+    state(context);
   }
 
   @Override
   public void testFailed(ExtensionContext context, Throwable cause) {
-    TestNamespace namespace = namespace(context);
+    TestNamespace namespace = state(context).namespace();
     System.out.printf("%n==== %s failed; state of namespace %s ====%n%s%n", context.getDisplayName(),
         namespace.name(), namespace.describe());
   }
@@ -47,7 +36,7 @@ public final class LlmFleetExtension implements BeforeAllCallback, AfterAllCallb
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    TestNamespace namespace = namespace(context);
+    TestNamespace namespace = state(context).namespace();
     Class<?> type = parameter.getParameter().getType();
     if (type == TestNamespace.class) {
       return namespace;
@@ -55,8 +44,33 @@ public final class LlmFleetExtension implements BeforeAllCallback, AfterAllCallb
     return type == Cluster.class ? namespace.cluster() : namespace.client();
   }
 
-  private static TestNamespace namespace(ExtensionContext context) {
-    // Method contexts find the class's namespace through their parent.
-    return context.getStore(STORE).get(TestNamespace.class, TestNamespace.class);
+  /**
+   * The class's namespace and operator, made on first use: with a per-class test instance, the constructor asks
+   * for them before any before-all callback runs. Closed with the class's context.
+   */
+  private static ClassState state(ExtensionContext context) {
+    ExtensionContext classContext = context;
+    while (classContext.getTestMethod().isPresent()) {
+      classContext = classContext.getParent().orElseThrow();
+    }
+    Class<?> testClass = classContext.getRequiredTestClass();
+    Cluster cluster = context.getRoot().getStore(STORE).getOrComputeIfAbsent(Cluster.class, k -> Cluster.start(),
+        Cluster.class);
+    return classContext.getStore(STORE).getOrComputeIfAbsent(ClassState.class,
+        k -> ClassState.start(cluster, testClass), ClassState.class);
+  }
+
+  private record ClassState(TestNamespace namespace, InProcessOperator operator) implements AutoCloseable {
+
+    static ClassState start(Cluster cluster, Class<?> testClass) {
+      TestNamespace namespace = TestNamespace.create(cluster, testClass);
+      return new ClassState(namespace, InProcessOperator.start(cluster.client(), namespace.name()));
+    }
+
+    @Override
+    public void close() {
+      operator.stop();
+      namespace.delete();
+    }
   }
 }
