@@ -1,0 +1,140 @@
+package dev.llmfleet.modelserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llmfleet.api.v1alpha1.ModelServer;
+import dev.llmfleet.api.v1alpha1.ModelServerPhase;
+import dev.llmfleet.api.v1alpha1.ModelServerStatus;
+import dev.llmfleet.api.v1alpha1.Runtime;
+import dev.llmfleet.api.v1alpha1.common.Condition;
+import dev.llmfleet.common.Conditions;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ModelServerStatusesTest {
+
+  static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
+  static final ModelInputs READY_INPUTS = new ModelInputs(Optional.of(ModelLocation.ofUri("hf://org/model")),
+      List.of(), null, null);
+
+  @Test
+  void waitingForTheDownloadSaysWhichOne() {
+    ModelInputs waiting = new ModelInputs(Optional.empty(), List.of(), ModelInputs.WAITING_FOR_DOWNLOAD,
+        "Download qwen is Downloading; the server starts once it is Succeeded");
+
+    ModelServerStatus status = ModelServerStatuses.compute(server(1), waiting, Optional.empty(), List.of(), NOW);
+
+    assertThat(status.getPhase()).isEqualTo(ModelServerPhase.WaitingForModel);
+    assertThat(condition(status, ModelServerStatuses.MODEL_AVAILABLE).getReason()).isEqualTo("WaitingForDownload");
+    assertThat(condition(status, ModelServerStatuses.MODEL_AVAILABLE).getMessage()).contains("Download qwen");
+    assertThat(status.getEndpoint()).isNull();
+  }
+
+  @Test
+  void rolledOutAndReadyIsReady() {
+    ModelServerStatus status = ModelServerStatuses.compute(server(2), READY_INPUTS,
+        Optional.of(deployment(2, 2, 2, 2)), List.of(), NOW);
+
+    assertThat(status.getPhase()).isEqualTo(ModelServerPhase.Ready);
+    assertThat(status.getReadiness()).isEqualTo("2/2");
+    assertThat(condition(status, Conditions.READY).getStatus()).isEqualTo("True");
+    assertThat(condition(status, Conditions.RECONCILING).getStatus()).isEqualTo("False");
+    assertThat(status.getEndpoint()).isEqualTo("http://chat.models.svc.cluster.local:8000/v1");
+  }
+
+  @Test
+  void rollOutInProgressIsReconciling() {
+    ModelServerStatus status = ModelServerStatuses.compute(server(2), READY_INPUTS,
+        Optional.of(deployment(3, 1, 2, 2)), List.of(), NOW);
+
+    assertThat(status.getPhase()).isEqualTo(ModelServerPhase.Starting);
+    assertThat(condition(status, Conditions.RECONCILING).getStatus()).isEqualTo("True");
+    assertThat(condition(status, Conditions.RECONCILING).getReason()).isEqualTo("RollingOut");
+  }
+
+  @Test
+  void unschedulablePodGivesTheSchedulersMessage() {
+    Pod pending = new PodBuilder().withNewStatus().withPhase("Pending").addNewCondition().withType("PodScheduled")
+        .withStatus("False").withReason("Unschedulable")
+        .withMessage("0/3 nodes are available: 1 Insufficient nvidia.com/gpu.").endCondition().endStatus().build();
+
+    ModelServerStatus status = ModelServerStatuses.compute(server(1), READY_INPUTS,
+        Optional.of(deployment(1, 0, 1, 0)), List.of(pending), NOW);
+
+    assertThat(status.getPhase()).isEqualTo(ModelServerPhase.Pending);
+    assertThat(condition(status, ModelServerStatuses.SCHEDULED).getStatus()).isEqualTo("False");
+    assertThat(condition(status, ModelServerStatuses.SCHEDULED).getMessage())
+        .isEqualTo("0/3 nodes are available: 1 Insufficient nvidia.com/gpu.");
+  }
+
+  @Test
+  void crashLoopIsDegradedWithTheReason() {
+    ModelServerStatus status = ModelServerStatuses.compute(server(1), READY_INPUTS,
+        Optional.of(deployment(1, 0, 1, 0)), List.of(waitingPod("CrashLoopBackOff")), NOW);
+
+    assertThat(status.getPhase()).isEqualTo(ModelServerPhase.Degraded);
+    assertThat(condition(status, Conditions.READY).getReason()).isEqualTo("CrashLoopBackOff");
+  }
+
+  @Test
+  void imagePullFailureIsDegradedWithTheReason() {
+    ModelServerStatus status = ModelServerStatuses.compute(server(1), READY_INPUTS,
+        Optional.of(deployment(1, 0, 1, 0)), List.of(waitingPod("ImagePullBackOff")), NOW);
+
+    assertThat(status.getPhase()).isEqualTo(ModelServerPhase.Degraded);
+    assertThat(condition(status, Conditions.READY).getReason()).isEqualTo("ImagePullBackOff");
+  }
+
+  @Test
+  void zeroReplicasParksTheServerWithoutReconciling() {
+    ModelServerStatus status = ModelServerStatuses.compute(server(0), READY_INPUTS,
+        Optional.of(deployment(0, 0, 0, 0)), List.of(), NOW);
+
+    assertThat(status.getPhase()).isEqualTo(ModelServerPhase.Pending);
+    assertThat(condition(status, Conditions.READY).getReason()).isEqualTo("Parked");
+    assertThat(condition(status, Conditions.RECONCILING).getStatus()).isEqualTo("False");
+  }
+
+  @Test
+  void recomputingASettledStatusChangesNothing() {
+    ModelServer server = server(1);
+    ModelServerStatus first = ModelServerStatuses.compute(server, READY_INPUTS, Optional.of(deployment(1, 1, 1, 1)),
+        List.of(), NOW);
+    server.setStatus(first);
+
+    ModelServerStatus second = ModelServerStatuses.compute(server, READY_INPUTS,
+        Optional.of(deployment(1, 1, 1, 1)), List.of(), NOW.plusSeconds(600));
+
+    assertThat(second).isEqualTo(first);
+  }
+
+  static ModelServer server(int replicas) {
+    ModelServer server = ModelServerResourcesTest.server(Runtime.VLLM, 1, null);
+    server.getMetadata().setGeneration(1L);
+    server.getSpec().setReplicas(replicas);
+    return server;
+  }
+
+  /** A Deployment at generation 1, observed, with the given counts. */
+  static Deployment deployment(int replicas, int ready, int updated, int available) {
+    return new DeploymentBuilder().withNewMetadata().withGeneration(1L).endMetadata()
+        .withNewStatus().withObservedGeneration(1L).withReplicas(replicas).withReadyReplicas(ready)
+        .withUpdatedReplicas(updated).withAvailableReplicas(available).endStatus().build();
+  }
+
+  static Pod waitingPod(String reason) {
+    return new PodBuilder().withNewStatus().withPhase("Running").addNewContainerStatus().withName("server")
+        .withNewState().withNewWaiting().withReason(reason).endWaiting().endState().endContainerStatus()
+        .endStatus().build();
+  }
+
+  static Condition condition(ModelServerStatus status, String type) {
+    return Conditions.find(status.getConditions(), type).orElseThrow();
+  }
+}
