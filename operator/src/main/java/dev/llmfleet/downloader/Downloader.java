@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -149,6 +150,7 @@ final class Downloader {
       thread.setDaemon(true);
       return thread;
     });
+    long started = System.nanoTime();
     try {
       var completion = new ExecutorCompletionService<FileFetcher.Fetched>(pool);
       FileFetcher fetcher = new FileFetcher(http, settings.retry(), progress);
@@ -172,6 +174,10 @@ final class Downloader {
       for (int i = 0; i < submitted; i++) {
         out.println(verifiedLine(take(completion)));
       }
+      double seconds = Math.max(1, System.nanoTime() - started) / 1e9;
+      long received = progress.snapshot().received();
+      out.printf(Locale.ROOT, "fetched %s in %.1fs (%s)%n", Units.bytes(received), seconds,
+          Units.rate((long) (received / seconds)));
     } finally {
       pool.shutdownNow();
     }

@@ -130,7 +130,7 @@ final class FileFetcher {
   }
 
   /** A mismatch deletes the part: its bytes are wrong somewhere, so resuming it cannot help. */
-  private void verify(RemoteFile remote, PartFile part) throws Failure {
+  private void verify(RemoteFile remote, PartFile part) throws Failure, InterruptedException {
     Optional<String> actual = part.hash();
     Optional<Checksum> expected = remote.checksum();
     if (expected.isEmpty() || actual.isEmpty() || expected.get().matches(actual.get())) {

@@ -9,12 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.Optional;
 
 /**
- * A {@code .part} file being filled, and the running hash of its bytes. Every disk error is a
- * {@link Failure}: unlike a network error, retrying the same write will not help.
+ * A {@code .part} file being filled, and the running hash of its bytes (on a {@link Hasher}
+ * thread). Every disk error is a {@link Failure}: unlike a network error, retrying the same write
+ * will not help.
  */
 final class PartFile implements AutoCloseable {
 
@@ -22,15 +22,23 @@ final class PartFile implements AutoCloseable {
   private final long size;
   private final Optional<Checksum> checksum;
   private final FileChannel channel;
-  private MessageDigest digest;
+  private final int bufferBytes;
+  private Optional<Hasher> hasher;
   private long length;
 
-  private PartFile(Path path, long size, Optional<Checksum> checksum, FileChannel channel) {
+  private PartFile(Path path, long size, Optional<Checksum> checksum, FileChannel channel,
+      int bufferBytes) {
     this.path = path;
     this.size = size;
     this.checksum = checksum;
     this.channel = channel;
-    this.digest = checksum.map(c -> c.newDigest(size)).orElse(null);
+    this.bufferBytes = bufferBytes;
+    this.hasher = newHasher();
+  }
+
+  private Optional<Hasher> newHasher() {
+    String name = path.getFileName().toString();
+    return checksum.map(c -> new Hasher(c.newDigest(size), bufferBytes, name));
   }
 
   /**
@@ -38,23 +46,34 @@ final class PartFile implements AutoCloseable {
    * once into the hash, so that a resumed file is verified as a whole without a second pass.
    */
   static PartFile open(Path path, long size, Optional<Checksum> checksum, byte[] buffer)
-      throws Failure {
+      throws Failure, InterruptedException {
+    FileChannel channel;
     try {
       Files.createDirectories(path.getParent());
-      FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE,
-          StandardOpenOption.READ, StandardOpenOption.WRITE);
-      PartFile part = new PartFile(path, size, checksum, channel);
+      channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+          StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw diskError("cannot open", path, e);
+    }
+    PartFile part = new PartFile(path, size, checksum, channel, buffer.length);
+    boolean opened = false;
+    try {
       if (channel.size() > size) {
         channel.truncate(0);
       }
       part.hashExisting(buffer);
+      opened = true;
       return part;
     } catch (IOException e) {
-      throw diskError("cannot open", path, e);
+      throw diskError("cannot read", path, e);
+    } finally {
+      if (!opened) {
+        part.close();
+      }
     }
   }
 
-  private void hashExisting(byte[] buffer) throws IOException {
+  private void hashExisting(byte[] buffer) throws IOException, InterruptedException {
     long existing = channel.size();
     ByteBuffer wrapped = ByteBuffer.wrap(buffer);
     while (length < existing) {
@@ -63,8 +82,8 @@ final class PartFile implements AutoCloseable {
       if (n < 0) {
         break;
       }
-      if (digest != null) {
-        digest.update(buffer, 0, n);
+      if (hasher.isPresent()) {
+        hasher.get().update(buffer, n);
       }
       length += n;
     }
@@ -74,7 +93,7 @@ final class PartFile implements AutoCloseable {
     return length;
   }
 
-  void append(byte[] bytes, int count) throws Failure {
+  void append(byte[] bytes, int count) throws Failure, InterruptedException {
     ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, count);
     try {
       while (buffer.hasRemaining()) {
@@ -83,8 +102,8 @@ final class PartFile implements AutoCloseable {
     } catch (IOException e) {
       throw diskError("cannot write", path, e);
     }
-    if (digest != null) {
-      digest.update(bytes, 0, count);
+    if (hasher.isPresent()) {
+      hasher.get().update(bytes, count);
     }
   }
 
@@ -96,12 +115,13 @@ final class PartFile implements AutoCloseable {
       throw diskError("cannot truncate", path, e);
     }
     length = 0;
-    digest = checksum.map(c -> c.newDigest(size)).orElse(null);
+    hasher.ifPresent(Hasher::close);
+    hasher = newHasher();
   }
 
   /** The hash of the content; only once all bytes are in. */
-  Optional<String> hash() {
-    return Optional.ofNullable(digest).map(Checksum::hex);
+  Optional<String> hash() throws InterruptedException {
+    return hasher.isPresent() ? Optional.of(hasher.get().finish()) : Optional.empty();
   }
 
   /**
@@ -129,6 +149,7 @@ final class PartFile implements AutoCloseable {
 
   @Override
   public void close() {
+    hasher.ifPresent(Hasher::close);
     try {
       channel.close();
     } catch (IOException e) {
