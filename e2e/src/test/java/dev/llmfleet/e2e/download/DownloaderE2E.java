@@ -47,8 +47,13 @@ class DownloaderE2E {
   private static final long MIB = 1024 * KIB;
   private static final String TOKEN = "hf_e2eGatedTokenValue4711";
   private static final Duration RUN_TIMEOUT = Duration.ofSeconds(90);
-  /** The downloader's read buffer (FileFetcher.BUFFER_BYTES): the most a kill -9 can lose. */
+  /** The downloader's read buffer (FileFetcher.BUFFER_BYTES): what it holds before writing. */
   private static final long CHUNK = 256 * KIB;
+  /**
+   * What may sit in the two socket buffers when the process dies, sent by the origin but never read:
+   * at 16 MiB/s, 48 ms of a downloader that lags on a busy machine.
+   */
+  private static final long IN_FLIGHT = 768 * KIB;
 
   private final TestNamespace namespace;
   private final TestOrigin origin = TestOrigin.start();
@@ -164,7 +169,7 @@ class DownloaderE2E {
     long fetchedTwice = origin.bytesSent("big.gguf") - size;
     System.out.printf("killed at %d of %d bytes; the origin had sent %d; fetched twice: %d%n",
         kept, size, sentBefore, fetchedTwice);
-    assertThat(fetchedTwice).as("bytes fetched twice").isBetween(0L, CHUNK + 64 * KIB);
+    assertThat(fetchedTwice).as("bytes fetched twice").isBetween(0L, CHUNK + IN_FLIGHT);
     assertThat(sha256(root.resolve("resume/big.gguf"))).isEqualTo(origin.sha256("big.gguf"));
     assertThat(progress("resume").getVerified()).isTrue();
   }
