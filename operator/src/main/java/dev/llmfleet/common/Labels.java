@@ -13,8 +13,14 @@ public final class Labels {
   public static final String COMPONENT = "app.kubernetes.io/component";
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
 
+  /** The run number on a run's Job and pods (Downloads, FineTuneJobs). */
+  public static final String RUN = "llmfleet.dev/run";
+
   public static final String APP_NAME = "llmfleet";
   public static final String MANAGER = "llmfleet-operator";
+
+  /** Selects the run Jobs of every kind: the namespace cap on failed Jobs counts them all. */
+  public static final String RUN_JOBS = MANAGED_BY + "=" + MANAGER + "," + RUN;
 
   private Labels() {
   }

@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  * @param image image of the pods the operator runs itself (downloads, cleanup)
  * @param hfEndpoint default Hugging Face endpoint, without a trailing slash
  * @param vault present when Vault is configured (LLMFLEET_VAULT_ADDR set)
+ * @param maxFailedJobsPerNamespace failed run Jobs kept per namespace at most, whatever each resource's gc says
  */
 public record OperatorConfig(
     List<String> namespaces,
@@ -35,7 +36,8 @@ public record OperatorConfig(
     String gpuToleration,
     String hfEndpoint,
     Optional<Vault> vault,
-    LogFormat logFormat) {
+    LogFormat logFormat,
+    int maxFailedJobsPerNamespace) {
 
   public static final String DEFAULT_IMAGE_REPOSITORY = "ghcr.io/llmfleet/llmfleet-operator";
 
@@ -113,7 +115,8 @@ public record OperatorConfig(
             p.qualifiedName("LLMFLEET_GPU_TOLERATION", "nvidia.com/gpu"),
             p.url("LLMFLEET_HF_ENDPOINT").orElse("https://huggingface.co"),
             p.vault(),
-            p.logFormat());
+            p.logFormat(),
+            p.integer("LLMFLEET_MAX_FAILED_JOBS_PER_NAMESPACE", 20, 0, 10000));
     p.throwIfInvalid();
     return config;
   }

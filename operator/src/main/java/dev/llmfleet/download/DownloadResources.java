@@ -34,8 +34,6 @@ public final class DownloadResources {
   public static final String COMPONENT = "download";
   /** Where the claim is mounted in download pods. */
   public static final String MOUNT_PATH = "/data";
-  /** Label carrying the run number on a run's Job and pods. */
-  public static final String RUN_LABEL = "llmfleet.dev/run";
   /** Annotation on a Job the operator stopped, saying why. */
   public static final String STOP_REASON_ANNOTATION = "llmfleet.dev/stop-reason";
 
@@ -104,7 +102,7 @@ public final class DownloadResources {
   public static Job job(Download download, int attempt, OperatorConfig config) {
     String name = runName(download, attempt);
     Map<String, String> labels = Labels.of(download, COMPONENT);
-    labels.put(RUN_LABEL, Integer.toString(attempt));
+    labels.put(Labels.RUN, Integer.toString(attempt));
     PodMetadata podMetadata = download.getSpec().getPodMetadata();
     return new JobBuilder()
         .withMetadata(new ObjectMetaBuilder(metadata(download, name)).withLabels(labels).build())

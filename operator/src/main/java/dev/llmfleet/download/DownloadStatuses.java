@@ -9,6 +9,7 @@ import dev.llmfleet.api.v1alpha1.common.Condition;
 import dev.llmfleet.api.v1alpha1.common.Run;
 import dev.llmfleet.api.v1alpha1.common.RunPhase;
 import dev.llmfleet.common.Conditions;
+import dev.llmfleet.common.runs.RunLedger;
 import java.time.Instant;
 import java.util.List;
 
@@ -79,7 +80,7 @@ public final class DownloadStatuses {
           + "; a new run cannot fix this: correct the cause and create a new Download";
     }
     return "run " + last.getAttempt() + " failed with " + last.getReason() + detail + "; "
-        + DownloadRuns.failures(runs) + " failed runs exceed backoffLimit " + download.getSpec().getBackoffLimit();
+        + RunLedger.failures(runs) + " failed runs exceed backoffLimit " + download.getSpec().getBackoffLimit();
   }
 
   /** What kubectl get shows in the SOURCE column: repo@revision or the URL. */

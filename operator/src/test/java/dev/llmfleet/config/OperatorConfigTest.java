@@ -38,6 +38,7 @@ class OperatorConfigTest {
     assertThat(config.hfEndpoint()).isEqualTo("https://huggingface.co");
     assertThat(config.vault()).isEmpty();
     assertThat(config.logFormat()).isEqualTo(LogFormat.TEXT);
+    assertThat(config.maxFailedJobsPerNamespace()).isEqualTo(20);
   }
 
   @Test
@@ -88,6 +89,7 @@ class OperatorConfigTest {
     env.put("LLMFLEET_VAULT_AUTH_MOUNT", "k8s-prod");
     env.put("LLMFLEET_SECRET_REFRESH_SECONDS", "60");
     env.put("LLMFLEET_LOG_FORMAT", "json");
+    env.put("LLMFLEET_MAX_FAILED_JOBS_PER_NAMESPACE", "0");
 
     OperatorConfig config = parse(env);
 
@@ -99,6 +101,7 @@ class OperatorConfigTest {
     assertThat(config.gpuToleration()).isEqualTo("amd.com/gpu");
     assertThat(config.hfEndpoint()).isEqualTo("https://hf-mirror.local");
     assertThat(config.logFormat()).isEqualTo(LogFormat.JSON);
+    assertThat(config.maxFailedJobsPerNamespace()).isZero();
     var vault = config.vault().orElseThrow();
     assertThat(vault.address()).isEqualTo("https://vault.vault:8200");
     assertThat(vault.auth()).isEqualTo(VaultAuth.TOKEN);
@@ -148,6 +151,8 @@ class OperatorConfigTest {
         "LLMFLEET_HF_ENDPOINT | huggingface.co | LLMFLEET_HF_ENDPOINT must be an http:// or https:// URL, got \"huggingface.co\"",
         "LLMFLEET_VAULT_ADDR | vault:8200 | LLMFLEET_VAULT_ADDR must be an http:// or https:// URL, got \"vault:8200\"",
         "LLMFLEET_LOG_FORMAT | yaml | LLMFLEET_LOG_FORMAT must be text or json, got \"yaml\"",
+        "LLMFLEET_MAX_FAILED_JOBS_PER_NAMESPACE | -1 | LLMFLEET_MAX_FAILED_JOBS_PER_NAMESPACE must be an integer between 0 and 10000, got \"-1\"",
+        "LLMFLEET_MAX_FAILED_JOBS_PER_NAMESPACE | lots | LLMFLEET_MAX_FAILED_JOBS_PER_NAMESPACE must be an integer between 0 and 10000, got \"lots\"",
       })
   void rejectsABadValueNamingTheVariable(String variable, String value, String message) {
     assertThatThrownBy(() -> parse(Map.of(variable, value)))

@@ -16,6 +16,7 @@ import dev.llmfleet.api.v1alpha1.common.Run;
 import dev.llmfleet.api.v1alpha1.common.RunPhase;
 import dev.llmfleet.api.v1alpha1.common.Storage;
 import dev.llmfleet.common.Conditions;
+import dev.llmfleet.common.runs.RunLedger;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -136,7 +137,7 @@ class DownloadRunsTest {
 
   @Test
   void backoffDoublesFromTenSecondsUpToFiveMinutes() {
-    assertThat(List.of(1, 2, 3, 4, 5, 6, 7, 20)).map(DownloadRuns::backoff).map(Duration::toSeconds)
+    assertThat(List.of(1, 2, 3, 4, 5, 6, 7, 20)).map(RunLedger::backoff).map(Duration::toSeconds)
         .containsExactly(10L, 20L, 40L, 80L, 160L, 300L, 300L, 300L);
   }
 
