@@ -1,5 +1,6 @@
 package dev.llmfleet;
 
+import dev.llmfleet.cleanup.CleanupCommand;
 import dev.llmfleet.common.Errors;
 import dev.llmfleet.config.ConfigException;
 import dev.llmfleet.config.OperatorConfig;
@@ -38,6 +39,7 @@ public final class Main implements Callable<Integer> {
     // Added here, not in @Command, so that the usage lists it after the method subcommand `run`.
     return new CommandLine(new Main())
         .addSubcommand(new DownloadCommand())
+        .addSubcommand(new CleanupCommand())
         .setParameterExceptionHandler(Main::onInvalidInput)
         .setExecutionExceptionHandler(
             (e, commandLine, parseResult) -> {
