@@ -1,0 +1,76 @@
+package dev.llmfleet.cleanup;
+
+import dev.llmfleet.api.v1alpha1.common.PodMetadata;
+import dev.llmfleet.common.Labels;
+import dev.llmfleet.common.OwnerReferences;
+import dev.llmfleet.common.PodTemplates;
+import dev.llmfleet.config.OperatorConfig;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.Map;
+
+/** The Job that runs {@link CleanupCommand} in the operator's image against one claim. */
+public final class CleanupJobs {
+
+  /** Where the claim is mounted in cleanup pods. */
+  public static final String MOUNT_PATH = "/volume";
+
+  /** Long enough to read why a cleanup failed, short enough not to pile up. */
+  static final int TTL_SECONDS_AFTER_FINISHED = 600;
+
+  private CleanupJobs() {
+  }
+
+  /**
+   * @param component the app.kubernetes.io/component of the Job and its pod
+   * @param path the folder to remove, relative to the claim's root
+   */
+  public static Job job(HasMetadata owner, String component, String name, String claimName, String path,
+      PodMetadata podMetadata, OperatorConfig config) {
+    Map<String, String> labels = Labels.of(owner, component);
+    return new JobBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(owner.getMetadata().getNamespace())
+        .withLabels(labels)
+        .withOwnerReferences(OwnerReferences.controlledBy(owner))
+        .endMetadata()
+        .withNewSpec()
+        .withBackoffLimit(2)
+        .withActiveDeadlineSeconds(600L)
+        .withTtlSecondsAfterFinished(TTL_SECONDS_AFTER_FINISHED)
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(PodTemplates.labels(podMetadata, labels))
+        .withAnnotations(PodTemplates.annotations(podMetadata))
+        .endMetadata()
+        .withNewSpec()
+        .withRestartPolicy("Never")
+        .withSecurityContext(PodTemplates.restrictedPod())
+        .addNewContainer()
+        .withName("cleanup")
+        .withImage(config.image())
+        .withArgs("cleanup", "--root", MOUNT_PATH, "--path", path)
+        .addNewEnv().withName("JAVA_TOOL_OPTIONS").withValue("-XX:MaxRAMPercentage=50").endEnv()
+        .withNewResources()
+        .addToRequests("cpu", new Quantity("50m"))
+        .addToRequests("memory", new Quantity("128Mi"))
+        .addToLimits("memory", new Quantity("256Mi"))
+        .endResources()
+        .addNewVolumeMount().withName("volume").withMountPath(MOUNT_PATH).endVolumeMount()
+        // The root filesystem is read-only; the JVM still wants a writable /tmp.
+        .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+        .withSecurityContext(PodTemplates.restrictedContainer())
+        .endContainer()
+        .addNewVolume().withName("volume")
+        .withNewPersistentVolumeClaim().withClaimName(claimName).endPersistentVolumeClaim()
+        .endVolume()
+        .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+}

@@ -1,0 +1,231 @@
+package dev.llmfleet.finetune;
+
+import dev.llmfleet.api.v1alpha1.FineTuneJob;
+import dev.llmfleet.api.v1alpha1.common.PodMetadata;
+import dev.llmfleet.api.v1alpha1.common.Storage;
+import dev.llmfleet.cleanup.CleanupJobs;
+import dev.llmfleet.common.GpuPlacement;
+import dev.llmfleet.common.Labels;
+import dev.llmfleet.common.OwnerReferences;
+import dev.llmfleet.common.PodTemplates;
+import dev.llmfleet.common.SecretEnvVars;
+import dev.llmfleet.config.OperatorConfig;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Desired objects of a FineTuneJob, as pure functions of the resource, its inputs and the operator's config. */
+public final class FineTuneResources {
+
+  public static final String COMPONENT = "fine-tune";
+  public static final String CLEANUP_COMPONENT = "fine-tune-cleanup";
+
+  /**
+   * axolotl, pinned. The tag follows axolotl's published naming (main-&lt;date&gt;-py&lt;python&gt;-cu&lt;cuda&gt;-&lt;torch&gt;)
+   * but no test here pulls it: the test cluster runs no containers.
+   */
+  public static final String DEFAULT_IMAGE = "axolotlai/axolotl:main-20250901-py3.11-cu126-2.7.1";
+
+  public static final String MODEL_MOUNT = "/inputs/model";
+  public static final String DATA_MOUNT = "/inputs/data";
+  public static final String OUTPUT_MOUNT = "/output";
+  public static final String CONFIG_MOUNT = "/config";
+  /** Writable scratch space (caches, the prepared data set) and HOME. */
+  public static final String SCRATCH_MOUNT = "/tmp";
+
+  /** Where each run writes, inside the output folder; a successful run's files are promoted out of it. */
+  static final String RUNS_FOLDER = ".runs";
+
+  /**
+   * What a run's container runs: train, then move the run's files into the output folder, each by one rename, so
+   * a server never finds a half-written file where it looks. Paths come as arguments ($1 config, $2 the run's
+   * folder, $3 the output folder), never inside the script text. The umask lets the cleanup pod, another user of
+   * the same group, remove a failed run's files.
+   */
+  static final String TRAIN_SCRIPT = """
+      set -eu
+      umask 0002
+      config="$1"; run="$2"; result="$3"
+      mkdir -p "$run"
+      axolotl train "$config"
+      for entry in "$run"/* "$run"/.[!.]*; do
+        [ -e "$entry" ] || continue
+        name="${entry##*/}"
+        [ "$name" != .runs ] || continue
+        rm -rf "${result:?}/$name"
+        mv "$entry" "$result/$name"
+      done
+      rmdir "$run"
+      """;
+
+  private FineTuneResources() {
+  }
+
+  public static String runName(FineTuneJob job, int attempt) {
+    return job.getMetadata().getName() + "-run-" + attempt;
+  }
+
+  public static String cleanupName(FineTuneJob job, int attempt) {
+    return job.getMetadata().getName() + "-cleanup-" + attempt;
+  }
+
+  public static String claimName(FineTuneJob job) {
+    Storage storage = job.getSpec().getOutput().getStorage();
+    return storage.getExistingClaim() != null ? storage.getExistingClaim() : job.getMetadata().getName() + "-output";
+  }
+
+  /** The output folder inside the claim, where the result lands. */
+  public static String outputPath(FineTuneJob job) {
+    String subPath = job.getSpec().getOutput().getStorage().getSubPath();
+    return subPath != null ? subPath : job.getMetadata().getName();
+  }
+
+  /** A run's folder inside the claim. */
+  static String partialOutput(FineTuneJob job, int attempt) {
+    return outputPath(job) + "/" + RUNS_FOLDER + "/" + attempt;
+  }
+
+  /** A run's folder as its container sees it. */
+  public static String runDirectory(FineTuneJob job, int attempt) {
+    return OUTPUT_MOUNT + "/" + partialOutput(job, attempt);
+  }
+
+  public static String image(FineTuneJob job) {
+    String image = job.getSpec().getImage();
+    return image == null || image.isBlank() ? DEFAULT_IMAGE : image;
+  }
+
+  /** Only when output.storage.size is set; an existing claim is used as is. */
+  public static PersistentVolumeClaim claim(FineTuneJob job) {
+    Storage storage = job.getSpec().getOutput().getStorage();
+    return new PersistentVolumeClaimBuilder()
+        // No owner: the trained result outlives the FineTuneJob (a server may serve it).
+        .withNewMetadata()
+        .withName(claimName(job))
+        .withNamespace(job.getMetadata().getNamespace())
+        .withLabels(Labels.of(job, COMPONENT))
+        .endMetadata()
+        .withNewSpec()
+        .withAccessModes(storage.getAccessMode().value())
+        .withStorageClassName(storage.getStorageClassName())
+        .withNewResources().addToRequests("storage", storage.getSize()).endResources()
+        .endSpec()
+        .build();
+  }
+
+  /** The trainer's configuration of one run, named like the run. */
+  public static ConfigMap configMap(FineTuneJob job, int attempt) {
+    return new ConfigMapBuilder()
+        .withMetadata(metadata(job, runName(job, attempt), attempt))
+        .addToData(TrainerConfig.FILE, TrainerConfig.render(job, attempt))
+        .build();
+  }
+
+  /**
+   * One run on GPU nodes: the inputs read-only, the output claim read-write, no retries of its own.
+   *
+   * <p>The trainer runs as the image's user: axolotl's images install Python for root. The rest of the
+   * restricted profile holds (no privilege escalation, no capabilities, RuntimeDefault seccomp), and fsGroup
+   * keeps the volumes writable for the cleanup pod's non-root user.
+   */
+  public static Job job(FineTuneJob job, int attempt, FineTuneInputs inputs, OperatorConfig config) {
+    var spec = job.getSpec();
+    String name = runName(job, attempt);
+    ObjectMeta metadata = metadata(job, name, attempt);
+    PodMetadata podMetadata = spec.getPodMetadata();
+    return new JobBuilder()
+        .withMetadata(metadata)
+        .withNewSpec()
+        .withBackoffLimit(0)
+        .withActiveDeadlineSeconds(spec.getActiveDeadlineSeconds())
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(PodTemplates.labels(podMetadata, metadata.getLabels()))
+        .withAnnotations(PodTemplates.annotations(podMetadata))
+        .endMetadata()
+        .withNewSpec()
+        .withRestartPolicy("Never")
+        .withNodeSelector(GpuPlacement.nodeSelector(spec.getResources(), null, config))
+        .withTolerations(GpuPlacement.tolerations(spec.getResources(), null, config))
+        .withSecurityContext(new PodSecurityContextBuilder()
+            .withFsGroup(PodTemplates.USER)
+            .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+            .build())
+        .addNewContainer()
+        .withName("trainer")
+        .withImage(image(job))
+        .withCommand("/bin/sh", "-c", TRAIN_SCRIPT, "trainer", CONFIG_MOUNT + "/" + TrainerConfig.FILE,
+            runDirectory(job, attempt), OUTPUT_MOUNT + "/" + outputPath(job))
+        .withWorkingDir(SCRATCH_MOUNT)
+        .withEnv(env(job, name))
+        .withResources(GpuPlacement.requirements(spec.getResources(), config))
+        .addNewVolumeMount().withName("model").withMountPath(MODEL_MOUNT).withSubPath(inputs.model().path())
+        .withReadOnly(true).endVolumeMount()
+        .addNewVolumeMount().withName("data").withMountPath(DATA_MOUNT).withSubPath(inputs.data().path())
+        .withReadOnly(true).endVolumeMount()
+        .addNewVolumeMount().withName("output").withMountPath(OUTPUT_MOUNT).endVolumeMount()
+        .addNewVolumeMount().withName("config").withMountPath(CONFIG_MOUNT).withReadOnly(true).endVolumeMount()
+        .addNewVolumeMount().withName("scratch").withMountPath(SCRATCH_MOUNT).endVolumeMount()
+        .addNewVolumeMount().withName("shm").withMountPath("/dev/shm").endVolumeMount()
+        .withSecurityContext(new SecurityContextBuilder()
+            .withAllowPrivilegeEscalation(false)
+            .withNewCapabilities().withDrop("ALL").endCapabilities()
+            .build())
+        .endContainer()
+        .addNewVolume().withName("model").withNewPersistentVolumeClaim()
+        .withClaimName(inputs.model().claimName()).withReadOnly(true).endPersistentVolumeClaim().endVolume()
+        .addNewVolume().withName("data").withNewPersistentVolumeClaim()
+        .withClaimName(inputs.data().claimName()).withReadOnly(true).endPersistentVolumeClaim().endVolume()
+        .addNewVolume().withName("output").withNewPersistentVolumeClaim()
+        .withClaimName(claimName(job)).endPersistentVolumeClaim().endVolume()
+        .addNewVolume().withName("config").withNewConfigMap().withName(name).endConfigMap().endVolume()
+        .addNewVolume().withName("scratch").withNewEmptyDir().endEmptyDir().endVolume()
+        // PyTorch data loaders and NCCL exchange tensors through shared memory; a container's default is 64 MiB.
+        .addNewVolume().withName("shm").withNewEmptyDir().withMedium("Memory").endEmptyDir().endVolume()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  /** Removes a collected run's folder. */
+  public static Job cleanupJob(FineTuneJob job, int attempt, OperatorConfig config) {
+    return CleanupJobs.job(job, CLEANUP_COMPONENT, cleanupName(job, attempt), claimName(job),
+        partialOutput(job, attempt), job.getSpec().getPodMetadata(), config);
+  }
+
+  private static List<EnvVar> env(FineTuneJob job, String runName) {
+    List<EnvVar> env = new ArrayList<>();
+    env.add(new EnvVarBuilder().withName("LLMFLEET_RUN").withValue(runName).build());
+    // Caches (Hugging Face, Triton, pip) go to HOME; the image's own home may not be writable.
+    env.add(new EnvVarBuilder().withName("HOME").withValue(SCRATCH_MOUNT).build());
+    env.add(new EnvVarBuilder().withName("HF_HOME").withValue(SCRATCH_MOUNT + "/huggingface").build());
+    // The inputs are local: a stray Hub lookup should fail at once, not hang or fetch other weights.
+    env.add(new EnvVarBuilder().withName("HF_HUB_OFFLINE").withValue("1").build());
+    env.addAll(SecretEnvVars.of(job, job.getSpec().getSecrets()));
+    return env;
+  }
+
+  private static ObjectMeta metadata(FineTuneJob job, String name, int attempt) {
+    Map<String, String> labels = Labels.of(job, COMPONENT);
+    labels.put(Labels.RUN, Integer.toString(attempt));
+    return new ObjectMetaBuilder()
+        .withName(name)
+        .withNamespace(job.getMetadata().getNamespace())
+        .withLabels(labels)
+        .withOwnerReferences(OwnerReferences.controlledBy(job))
+        .build();
+  }
+}
