@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmfleet.api.v1alpha1.Download;
+import dev.llmfleet.api.v1alpha1.FineTuneJob;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.e2e.support.Cluster;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
@@ -83,6 +84,34 @@ class ApiBehaviourIT {
     assertThat(stored.getSpec().getGc().getTtlSecondsAfterFailure()).isEqualTo(86400);
     assertThat(stored.getSpec().getGc().getDeletePartialData()).isTrue();
     assertThat(stored.getSpec().getStorage().getAccessMode().value()).isEqualTo("ReadWriteOnce");
+  }
+
+  @Test
+  void fineTuneJobSpecIsFrozenOnceARunExists() {
+    FineTuneJob job = load("finetunejob.yaml", FineTuneJob.class);
+    namespace.client().resource(job).create();
+    String name = job.getMetadata().getName();
+    String change = "{\"spec\":{\"hyperparameters\":{\"epochs\":5}}}";
+
+    Cluster.Result beforeRuns = namespace.kubectl("patch", "finetunejob/" + name, "--type=merge", "-p", change);
+    assertThat(beforeRuns.exitCode()).as(beforeRuns.output()).isZero();
+
+    Cluster.Result runStarted = namespace.kubectl("patch", "finetunejob/" + name, "--subresource=status",
+        "--type=merge", "-p", "{\"status\":{\"runs\":[{\"name\":\"" + name + "-run-1\",\"attempt\":1}]}}");
+    assertThat(runStarted.exitCode()).as(runStarted.output()).isZero();
+    Cluster.Result afterRun = namespace.kubectl("patch", "finetunejob/" + name, "--type=merge", "-p",
+        change.replace("5", "7"));
+
+    assertThat(afterRun.exitCode()).isNotZero();
+    assertThat(afterRun.output()).contains("spec is immutable once a run has started");
+  }
+
+  @Test
+  void kubectlExplainDescribesFields() {
+    Cluster.Result explained = namespace.cluster().kubectl("explain", "download.spec.source.huggingFace.include");
+
+    assertThat(explained.exitCode()).as(explained.output()).isZero();
+    assertThat(explained.output()).contains("Glob patterns of repository paths to fetch");
   }
 
   @Test

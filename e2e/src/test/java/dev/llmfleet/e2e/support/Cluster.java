@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.testcontainers.k3s.K3sContainer;
+import org.testcontainers.utility.DockerImageName;
 
 /**
  * The cluster the e2e tests run against, shared by the whole test run:
@@ -24,6 +26,9 @@ import java.util.stream.Stream;
  *   <li>{@code -De2e.cluster=local} (default): the control plane of e2e/cluster, brought up by cluster.sh if it is
  *   not running, and brought down at the end if this run brought it up (unless {@code -De2e.keepCluster=true});</li>
  *   <li>{@code -De2e.cluster=kubeconfig}: whatever KUBECONFIG points at; kubectl must be on the PATH.</li>
+ *   <li>{@code -De2e.cluster=k3s}: a K3s container through Testcontainers, where a Docker engine exists (not on
+ *   the project's own machines); kubectl must be on the PATH, and it has no fake GPU nodes, so the scheduling
+ *   scenarios expect what e2e/cluster provides.</li>
  * </ul>
  * The CRDs of crds/ are applied server-side before any test.
  */
@@ -35,11 +40,17 @@ public final class Cluster implements AutoCloseable {
 
   private final Map<String, String> env;
   private final boolean startedHere;
+  private final AutoCloseable container;
   private final KubernetesClient client;
 
   private Cluster(Map<String, String> env, boolean startedHere) {
+    this(env, startedHere, () -> { });
+  }
+
+  private Cluster(Map<String, String> env, boolean startedHere, AutoCloseable container) {
     this.env = env;
     this.startedHere = startedHere;
+    this.container = container;
     this.client = new KubernetesClientBuilder()
         .withConfig(Config.fromKubeconfig(null, readFile(Path.of(env.get("KUBECONFIG"))), env.get("KUBECONFIG")))
         .build();
@@ -50,7 +61,8 @@ public final class Cluster implements AutoCloseable {
     Cluster cluster = switch (mode) {
       case "local" -> local();
       case "kubeconfig" -> fromKubeconfig();
-      default -> throw new IllegalArgumentException("-De2e.cluster must be local or kubeconfig, got " + mode);
+      case "k3s" -> k3s();
+      default -> throw new IllegalArgumentException("-De2e.cluster must be local, kubeconfig or k3s, got " + mode);
     };
     cluster.installCrds();
     return cluster;
@@ -74,6 +86,22 @@ public final class Cluster implements AutoCloseable {
     String kubeconfig = env.getOrDefault("KUBECONFIG", System.getProperty("user.home") + "/.kube/config");
     env.put("KUBECONFIG", kubeconfig);
     return new Cluster(env, false);
+  }
+
+  private static Cluster k3s() {
+    K3sContainer k3s = new K3sContainer(DockerImageName.parse(System.getProperty("e2e.k3sImage",
+        "rancher/k3s:v1.34.1-k3s1")));
+    k3s.start();
+    try {
+      Path kubeconfig = Files.createTempFile("k3s", ".kubeconfig");
+      Files.writeString(kubeconfig, k3s.getKubeConfigYaml());
+      Map<String, String> env = new HashMap<>(System.getenv());
+      env.put("KUBECONFIG", kubeconfig.toString());
+      return new Cluster(env, false, k3s::stop);
+    } catch (IOException e) {
+      k3s.stop();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** {@code <bin>:$PATH} as cluster.sh prints it. */
@@ -124,8 +152,9 @@ public final class Cluster implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public void close() throws Exception {
     client.close();
+    container.close();
     if (startedHere && !Boolean.getBoolean("e2e.keepCluster")) {
       run(List.of("bash", CLUSTER_SH.toString(), "down"), Duration.ofMinutes(2));
     }
