@@ -38,11 +38,8 @@ up() {
   kubectl create namespace "$NAMESPACE" --dry-run=client -o yaml | kubectl apply -f - >&2
   kubectl -n "$NAMESPACE" apply -f "$REPO/examples" >&2
   log "waiting for the operator to report on every resource"
-  for _ in $(seq 60); do
-    if [[ -z "$(kubectl -n "$NAMESPACE" get llmfleet -o jsonpath='{range .items[?(!@.status.observedGeneration)]}{.metadata.name}{"\n"}{end}' 2>/dev/null)" ]] \
-      && kubectl -n "$NAMESPACE" get llmfleet -o jsonpath='{.items[*].status.observedGeneration}' | grep -q .; then
-      break
-    fi
+  for _ in $(seq 90); do
+    [[ "$(unreported)" == 0 ]] && break
     sleep 1
   done
   kubectl -n "$NAMESPACE" get llmfleet
@@ -53,6 +50,12 @@ The demo runs in namespace $NAMESPACE. To use kubectl against it:
 Stop it with:
   bash $HERE/demo.sh down
 EOT
+}
+
+# Resources without status.observedGeneration: the operator has not reconciled them yet.
+unreported() {
+  kubectl -n "$NAMESPACE" get llmfleet \
+    -o jsonpath='{range .items[*]}{.metadata.name}={.status.observedGeneration}{"\n"}{end}' | grep -c '=$' || true
 }
 
 down() {
