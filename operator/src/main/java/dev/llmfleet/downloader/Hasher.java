@@ -7,8 +7,9 @@ import java.util.concurrent.BlockingQueue;
 /**
  * Hashes a file's bytes on a thread of its own, so that hashing overlaps with receiving and
  * writing: SHA-256 alone costs about as much CPU as the rest of the transfer. Bytes are copied into
- * a few fixed buffers; when all are waiting to be hashed, {@link #update} waits, so memory stays
- * flat however fast the network is.
+ * a few fixed buffers, each handed over when full (a socket read often returns only a few KiB, and
+ * a hand-over per read would cost more than the hashing); when all buffers wait to be hashed,
+ * {@link #update} waits, so memory stays flat however fast the network is.
  */
 final class Hasher implements AutoCloseable {
 
@@ -22,6 +23,8 @@ final class Hasher implements AutoCloseable {
   private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
   private final BlockingQueue<Chunk> queued = new ArrayBlockingQueue<>(BUFFERS + 1);
   private final Thread thread;
+  private byte[] filling;
+  private int filled;
 
   Hasher(MessageDigest digest, int bufferBytes, String name) {
     this.digest = digest;
@@ -45,13 +48,31 @@ final class Hasher implements AutoCloseable {
   }
 
   void update(byte[] bytes, int length) throws InterruptedException {
-    byte[] copy = free.take();
-    System.arraycopy(bytes, 0, copy, 0, length);
-    queued.put(new Chunk(copy, length));
+    for (int offset = 0; offset < length; ) {
+      if (filling == null) {
+        filling = free.take();
+        filled = 0;
+      }
+      int n = Math.min(length - offset, filling.length - filled);
+      System.arraycopy(bytes, offset, filling, filled, n);
+      filled += n;
+      offset += n;
+      if (filled == filling.length) {
+        handOver();
+      }
+    }
+  }
+
+  private void handOver() throws InterruptedException {
+    queued.put(new Chunk(filling, filled));
+    filling = null;
   }
 
   /** The hex digest of everything passed to {@link #update}. */
   String finish() throws InterruptedException {
+    if (filling != null) {
+      handOver();
+    }
     queued.put(END);
     thread.join();
     return Checksum.hex(digest);
