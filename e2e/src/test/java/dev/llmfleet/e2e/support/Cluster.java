@@ -104,9 +104,9 @@ public final class Cluster implements AutoCloseable {
     }
   }
 
-  /** {@code <bin>:$PATH} as cluster.sh prints it. */
+  /** {@code '<bin>':"$PATH"} as cluster.sh prints it (state paths hold no quotes). */
   private static String expandPath(String value, Map<String, String> env) {
-    String unquoted = value.replaceAll("^[\"']|[\"']$", "");
+    String unquoted = value.replace("'", "").replace("\"", "");
     return unquoted.replace("$PATH", env.getOrDefault("PATH", ""));
   }
 
@@ -122,6 +122,14 @@ public final class Cluster implements AutoCloseable {
   /** The kubeconfig of this cluster, for processes the tests start (the downloader, as its pod would). */
   public Path kubeconfig() {
     return Path.of(env.get("KUBECONFIG"));
+  }
+
+  /** Runs helm against this cluster; the result holds stdout and stderr together. */
+  public Result helm(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add("helm");
+    command.addAll(List.of(args));
+    return run(command, env, Duration.ofMinutes(3));
   }
 
   /** Runs kubectl against this cluster; the result holds stdout and stderr together. */
