@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the local control-plane binaries (etcd, kube-apiserver,
-# kube-controller-manager, kube-scheduler, kubectl, kwok, helm) from the Go
-# modules pinned under e2e/cluster/tools/, into a per-machine cache:
+# kube-controller-manager, kube-scheduler, kubectl, kwok, helm) and the
+# Vault-API server (OpenBao, `bao`) from the Go modules pinned under
+# e2e/cluster/tools/, into a per-machine cache:
 #
 #   ${LLMFLEET_CACHE_DIR:-~/.cache/llmfleet}/<versions-key>/bin
 #
@@ -47,10 +48,14 @@ K8S="$(modver kubernetes k8s.io/kubernetes)"
 ETCD="$(modver etcd go.etcd.io/etcd/server/v3)"
 KWOK="$(modver kwok sigs.k8s.io/kwok)"
 HELM="$(modver helm helm.sh/helm/v3)"
-for v in K8S ETCD KWOK HELM; do [[ -n "${!v}" ]] || die "cannot read the $v version from $TOOLS/*/go.mod"; done
+# A commit pseudo-version (OpenBao's tags lack /v2); the key shows its commit.
+BAO="$(modver vault github.com/openbao/openbao)"
+# The release that commit is tagged as, for `bao version`.
+BAO_RELEASE=2.4.0
+for v in K8S ETCD KWOK HELM BAO; do [[ -n "${!v}" ]] || die "cannot read the $v version from $TOOLS/*/go.mod"; done
 
-HASH="$( (echo "rev=$BUILD_REV"; cat "$TOOLS"/*/go.mod "$TOOLS"/*/go.sum) | sha256sum | cut -c1-8)"
-KEY="k8s-${K8S#v}_etcd-${ETCD#v}_kwok-${KWOK#v}_helm-${HELM#v}_${HASH}"
+HASH="$( (echo "rev=$BUILD_REV bao=$BAO_RELEASE"; cat "$TOOLS"/*/go.mod "$TOOLS"/*/go.sum) | sha256sum | cut -c1-8)"
+KEY="k8s-${K8S#v}_etcd-${ETCD#v}_kwok-${KWOK#v}_helm-${HELM#v}_bao-${BAO##*-}_${HASH}"
 CACHE="${LLMFLEET_CACHE_DIR:-$HOME/.cache/llmfleet}/$KEY"
 BIN="$CACHE/bin"
 mkdir -p "$BIN"
@@ -58,7 +63,7 @@ mkdir -p "$BIN"
 have_all() { local b; for b in "$@"; do [[ -x "$BIN/$b" ]] || return 1; done; }
 
 KUBE_BINS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
-ALL_BINS=(etcd "${KUBE_BINS[@]}" kwok helm)
+ALL_BINS=(etcd "${KUBE_BINS[@]}" kwok helm bao)
 if have_all "${ALL_BINS[@]}"; then
   echo "$BIN"
   exit 0
@@ -116,6 +121,13 @@ if ! have_all helm; then
     ld+=" -X $p.k8sVersionMajor=1 -X $p.k8sVersionMinor=$k8s_minor"
   done
   gobuild helm "$ld" "" helm.sh/helm/v3/cmd/helm
+fi
+
+if ! have_all bao; then
+  # The largest of all (about 7 minutes on 2 busy cores with the modules
+  # downloaded). CGO off: no HSM (PKCS#11) support, which the tests never use.
+  gobuild vault "-s -w -X github.com/openbao/openbao/version.fullVersion=$BAO_RELEASE -X github.com/openbao/openbao/version.GitCommit=${BAO##*-}" \
+    bao github.com/openbao/openbao
 fi
 
 have_all "${ALL_BINS[@]}" || die "some binaries are still missing in $BIN"

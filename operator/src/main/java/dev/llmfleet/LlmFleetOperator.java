@@ -4,6 +4,7 @@ import dev.llmfleet.config.OperatorConfig;
 import dev.llmfleet.download.DownloadReconciler;
 import dev.llmfleet.finetune.FineTuneJobReconciler;
 import dev.llmfleet.modelserver.ModelServerReconciler;
+import dev.llmfleet.secrets.SecretSync;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -36,8 +37,10 @@ public final class LlmFleetOperator {
               .build());
       processSettings.accept(overrider);
     });
-    register(operator, config, new DownloadReconciler(config));
-    register(operator, config, new ModelServerReconciler(config));
+    // One Vault client (one login, one token) shared by the kinds.
+    SecretSync secrets = new SecretSync(config);
+    register(operator, config, new DownloadReconciler(config, secrets));
+    register(operator, config, new ModelServerReconciler(config, secrets));
     register(operator, config, new FineTuneJobReconciler(config));
     return operator;
   }

@@ -44,6 +44,9 @@ public record OperatorConfig(
   static final Path SERVICE_ACCOUNT_NAMESPACE =
       Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
 
+  public static final Path SERVICE_ACCOUNT_TOKEN =
+      Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
+
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
   // Kubernetes "qualified name": optional DNS-subdomain prefix, then a name of at most 63 chars.
   private static final Pattern QUALIFIED_NAME =
@@ -58,14 +61,21 @@ public record OperatorConfig(
   /** Lease-based leader election; the pod's own name and namespace identify it. */
   public record LeaderElection(String podName, String podNamespace) {}
 
-  /** How and where Vault is reached; {@code refreshInterval} is how often values are re-read. */
+  /**
+   * How and where Vault is reached; {@code refreshInterval} is how often values are re-read.
+   *
+   * @param caCert PEM bundle of the CAs that sign Vault's certificate; absent means the JVM's trust store
+   * @param jwtFile the service-account token presented at Kubernetes auth login, read anew at every login
+   */
   public record Vault(
       String address,
       VaultAuth auth,
       String role,
       String authMount,
       Optional<Secret> token,
-      Duration refreshInterval) {}
+      Duration refreshInterval,
+      Optional<Path> caCert,
+      Path jwtFile) {}
 
   public enum VaultAuth {
     KUBERNETES,
@@ -265,7 +275,10 @@ public record OperatorConfig(
               get("LLMFLEET_VAULT_AUTH_MOUNT").orElse("kubernetes"),
               token,
               Duration.ofSeconds(
-                  integer("LLMFLEET_SECRET_REFRESH_SECONDS", 300, 1, Integer.MAX_VALUE))));
+                  integer("LLMFLEET_SECRET_REFRESH_SECONDS", 300, 1, Integer.MAX_VALUE)),
+              parse("LLMFLEET_VAULT_CACERT", "a readable PEM file with at least one certificate",
+                  Parser::pemFile),
+              get("LLMFLEET_VAULT_JWT_FILE").map(Path::of).orElse(SERVICE_ACCOUNT_TOKEN)));
     }
 
     LogFormat logFormat() {
@@ -290,6 +303,12 @@ public record OperatorConfig(
       } catch (URISyntaxException e) {
         return Optional.empty();
       }
+    }
+
+    /** Checked at start, so that a wrong path fails the operator at once, not at the first Vault call. */
+    private static Optional<Path> pemFile(String value) {
+      Path file = Path.of(value);
+      return readTrimmed(file).filter(pem -> pem.contains("-----BEGIN CERTIFICATE-----")).map(pem -> file);
     }
 
     private static Optional<String> readTrimmed(Path file) {

@@ -8,6 +8,8 @@ import dev.llmfleet.common.StatusPatch;
 import dev.llmfleet.common.runs.RunEvents;
 import dev.llmfleet.common.runs.RunJobs;
 import dev.llmfleet.config.OperatorConfig;
+import dev.llmfleet.secrets.SecretSync;
+import dev.llmfleet.secrets.SyncResult;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,12 +25,15 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Downloads: the claim and the downloader's identity as dependents, then one Job per run, decided by
  * {@link DownloadRuns}. Jobs are watched, so a run that ends or stalls is noticed without polling.
  */
-@ControllerConfiguration(name = "download")
+// Not generation-aware: the downloader reports in status.progress, which leaves the generation alone, and each
+// report (verified, failed) must wake the operator.
+@ControllerConfiguration(name = "download", generationAwareEventProcessing = false)
 @Workflow(dependents = {
     @Dependent(name = "claim", type = DownloadClaimDependent.class, reconcilePrecondition = ClaimRequested.class),
     @Dependent(name = "service-account", type = DownloadServiceAccountDependent.class),
@@ -38,14 +43,20 @@ import java.util.Objects;
 public class DownloadReconciler implements Reconciler<Download> {
 
   private final OperatorConfig config;
+  private final SecretSync secrets;
   private final Clock clock;
 
   public DownloadReconciler(OperatorConfig config) {
-    this(config, Clock.systemUTC());
+    this(config, new SecretSync(config));
   }
 
-  DownloadReconciler(OperatorConfig config, Clock clock) {
+  public DownloadReconciler(OperatorConfig config, SecretSync secrets) {
+    this(config, secrets, Clock.systemUTC());
+  }
+
+  DownloadReconciler(OperatorConfig config, SecretSync secrets, Clock clock) {
     this.config = config;
+    this.secrets = secrets;
     this.clock = clock;
   }
 
@@ -56,10 +67,26 @@ public class DownloadReconciler implements Reconciler<Download> {
 
   @Override
   public UpdateControl<Download> reconcile(Download download, Context<Download> context) {
+    KubernetesClient client = context.getClient();
+    DownloadStatus stored = DownloadStatuses.operatorOwned(download.getStatus());
+    long generation = download.getMetadata().getGeneration();
+    SyncResult synced = secrets.sync(download, download.getSpec().getSecrets(),
+        stored == null ? null : stored.getConditions(), client);
+    if (!synced.ready()) {
+      // No new run without its secrets; a run in progress keeps going with the values it has.
+      DownloadStatus blocked = stored == null
+          ? DownloadStatus.builder().phase(DownloadPhase.Pending).build() : stored.toBuilder().build();
+      blocked.setConditions(stored == null
+          ? synced.blocked(null, generation, clock.instant())
+          : synced.condition(stored.getConditions(), generation, clock.instant()));
+      blocked.setObservedGeneration(generation);
+      return synced.reschedule(StatusPatch.ifChanged(download, stored, blocked, Download::new), Optional.empty());
+    }
+
     Map<String, Job> jobs = RunJobs.owned(context);
     RunPlan plan = DownloadRuns.plan(download, jobs, clock.instant());
+    plan.status().setConditions(synced.condition(plan.status().getConditions(), generation, clock.instant()));
 
-    KubernetesClient client = context.getClient();
     String namespace = download.getMetadata().getNamespace();
     plan.jobsToStop().forEach((name, reason) -> client.batch().v1().jobs().inNamespace(namespace).withName(name)
         // The Job controller then stops the pod and marks the Job failed; the Job stays for inspection until gc.
@@ -69,14 +96,15 @@ public class DownloadReconciler implements Reconciler<Download> {
             .build()));
     RunJobs.delete(context, namespace, plan.jobsToDelete());
     RunJobs.enforceCap(context, namespace, plan.jobsToDelete(), config.maxFailedJobsPerNamespace());
-    plan.attemptToStart().ifPresent(attempt ->
-        RunJobs.start(DownloadResources.job(download, attempt, config), jobs, context));
+    plan.attemptToStart().ifPresent(attempt -> {
+      Job job = DownloadResources.job(download, attempt, config);
+      synced.annotate(job.getSpec().getTemplate());
+      RunJobs.start(job, jobs, context);
+    });
     recordEvents(new EventRecorder(client), download, plan.status());
 
-    UpdateControl<Download> control = StatusPatch.ifChanged(download,
-        DownloadStatuses.operatorOwned(download.getStatus()), plan.status(), Download::new);
-    plan.recheckAfter().ifPresent(control::rescheduleAfter);
-    return control;
+    return synced.reschedule(StatusPatch.ifChanged(download, stored, plan.status(), Download::new),
+        plan.recheckAfter());
   }
 
   /** An event per phase change and per run that started, ended or was collected. */

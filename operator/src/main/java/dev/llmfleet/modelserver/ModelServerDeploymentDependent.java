@@ -2,6 +2,7 @@ package dev.llmfleet.modelserver;
 
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.config.OperatorConfig;
+import dev.llmfleet.secrets.SyncResult;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
@@ -20,6 +21,10 @@ public class ModelServerDeploymentDependent extends CRUDKubernetesDependentResou
   @Override
   protected Deployment desired(ModelServer server, Context<ModelServer> context) {
     ModelInputs inputs = ModelServerReconciler.inputs(server, context);
-    return ModelServerResources.deployment(server, inputs.model().orElseThrow(), inputs.adapters(), config);
+    Deployment deployment = ModelServerResources.deployment(server, inputs.model().orElseThrow(), inputs.adapters(),
+        config);
+    context.managedWorkflowAndDependentResourceContext().get(SyncResult.class, SyncResult.class)
+        .ifPresent(synced -> synced.annotate(deployment.getSpec().getTemplate()));
+    return deployment;
   }
 }

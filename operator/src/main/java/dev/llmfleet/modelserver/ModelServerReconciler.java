@@ -10,6 +10,8 @@ import dev.llmfleet.common.EventRecorder;
 import dev.llmfleet.common.Labels;
 import dev.llmfleet.common.StatusPatch;
 import dev.llmfleet.config.OperatorConfig;
+import dev.llmfleet.secrets.SecretSync;
+import dev.llmfleet.secrets.SyncResult;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -26,9 +28,11 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -45,15 +49,21 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
   static final String BY_FINE_TUNE_JOB = "fineTuneJobRef";
 
   private final Clock clock;
+  private final SecretSync secrets;
   private final ModelServerDeploymentDependent deployment;
   private final ModelServerServiceDependent service = new ModelServerServiceDependent();
 
   public ModelServerReconciler(OperatorConfig config) {
-    this(config, Clock.systemUTC());
+    this(config, new SecretSync(config));
   }
 
-  ModelServerReconciler(OperatorConfig config, Clock clock) {
+  public ModelServerReconciler(OperatorConfig config, SecretSync secrets) {
+    this(config, secrets, Clock.systemUTC());
+  }
+
+  ModelServerReconciler(OperatorConfig config, SecretSync secrets, Clock clock) {
     this.clock = clock;
+    this.secrets = secrets;
     this.deployment = new ModelServerDeploymentDependent(config);
   }
 
@@ -92,16 +102,29 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
   @Override
   public UpdateControl<ModelServer> reconcile(ModelServer server, Context<ModelServer> context) {
     ModelInputs inputs = inputs(server, context);
-    // A running server is never torn down because an input went away: it keeps serving what it loaded.
-    if (inputs.ready()) {
+    SyncResult synced = secrets.sync(server, server.getSpec().getSecrets(),
+        server.getStatus() == null ? null : server.getStatus().getConditions(), context.getClient());
+    // A running server is never torn down because an input went away: it keeps serving what it loaded. Nor is it
+    // changed while its secrets cannot be read: its pods keep the values they have.
+    if (inputs.ready() && synced.ready()) {
+      context.managedWorkflowAndDependentResourceContext().put(SyncResult.class, synced);
       deployment.reconcile(server, context);
       service.reconcile(server, context);
     }
-    ModelServerStatus status = ModelServerStatuses.compute(server, inputs,
-        context.getSecondaryResource(Deployment.class), context.getSecondaryResources(Pod.class).stream().toList(),
-        clock.instant());
+    Instant now = clock.instant();
+    Optional<Deployment> current = context.getSecondaryResource(Deployment.class);
+    ModelServerStatus status = ModelServerStatuses.compute(server, inputs, current,
+        context.getSecondaryResources(Pod.class).stream().toList(), now);
+    long generation = server.getMetadata().getGeneration();
+    if (inputs.ready() && !synced.ready() && current.isEmpty()) {
+      status.setPhase(ModelServerPhase.Pending);
+      status.setConditions(synced.blocked(status.getConditions(), generation, now));
+    } else {
+      status.setConditions(synced.condition(status.getConditions(), generation, now));
+    }
     recordPhaseChange(new EventRecorder(context.getClient()), server, status);
-    return StatusPatch.ifChanged(server, server.getStatus(), status, ModelServer::new);
+    return synced.reschedule(StatusPatch.ifChanged(server, server.getStatus(), status, ModelServer::new),
+        Optional.empty());
   }
 
   static ModelInputs inputs(ModelServer server, Context<ModelServer> context) {

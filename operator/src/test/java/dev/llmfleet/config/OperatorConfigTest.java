@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -183,6 +184,35 @@ class OperatorConfigTest {
         .hasMessage(
             "LLMFLEET_HTTP_PORT must be an integer between 1 and 65535, got \"abc\"; "
                 + "LLMFLEET_LOG_FORMAT must be text or json, got \"yaml\"");
+  }
+
+  @Test
+  void vaultCaBundleAndTokenFile(@TempDir Path dir) throws Exception {
+    Path ca = dir.resolve("ca.pem");
+    Files.writeString(ca, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+    var vault = parse(Map.of(
+        "LLMFLEET_VAULT_ADDR", "https://vault:8200",
+        "LLMFLEET_VAULT_CACERT", ca.toString(),
+        "LLMFLEET_VAULT_JWT_FILE", "/tmp/token")).vault().orElseThrow();
+
+    assertThat(vault.caCert()).contains(ca);
+    assertThat(vault.jwtFile()).isEqualTo(Path.of("/tmp/token"));
+    assertThat(parse(Map.of("LLMFLEET_VAULT_ADDR", "https://vault:8200")).vault().orElseThrow().jwtFile())
+        .isEqualTo(OperatorConfig.SERVICE_ACCOUNT_TOKEN);
+  }
+
+  @Test
+  void rejectsAVaultCaBundleThatIsMissingOrNoCertificate(@TempDir Path dir)
+      throws Exception {
+    Path notPem = dir.resolve("key.txt");
+    Files.writeString(notPem, "hello");
+
+    for (Path path : List.of(dir.resolve("missing.pem"), notPem)) {
+      assertThatThrownBy(() -> parse(Map.of("LLMFLEET_VAULT_ADDR", "https://vault:8200",
+          "LLMFLEET_VAULT_CACERT", path.toString())))
+          .hasMessage("LLMFLEET_VAULT_CACERT must be a readable PEM file with at least one certificate, got \""
+              + path + "\"");
+    }
   }
 
   @Test

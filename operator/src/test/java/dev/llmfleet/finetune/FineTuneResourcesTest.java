@@ -118,7 +118,9 @@ class FineTuneResourcesTest {
     assertThat(trainer.getEnv()).anySatisfy(env -> {
       assertThat(env.getName()).isEqualTo("WANDB_API_KEY");
       assertThat(env.getValue()).isNull();
-      assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("wandb");
+      // Every entry reads the Secret the operator syncs, key = variable name.
+      assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("support-lora-secrets");
+      assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("WANDB_API_KEY");
     });
     assertThat(trainer.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(trainer.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");

@@ -1,0 +1,314 @@
+package dev.llmfleet.secrets;
+
+import dev.llmfleet.api.v1alpha1.common.Condition;
+import dev.llmfleet.api.v1alpha1.common.SecretEnv;
+import dev.llmfleet.api.v1alpha1.common.SecretKeyRef;
+import dev.llmfleet.api.v1alpha1.common.VaultSecretRef;
+import dev.llmfleet.common.Conditions;
+import dev.llmfleet.common.EventRecorder;
+import dev.llmfleet.common.Labels;
+import dev.llmfleet.common.OwnerReferences;
+import dev.llmfleet.common.SecretEnvVars;
+import dev.llmfleet.config.OperatorConfig;
+import dev.llmfleet.secrets.SecretsFailure.SecretNotFound;
+import dev.llmfleet.secrets.SecretsFailure.VaultNotConfigured;
+import dev.llmfleet.secrets.SecretsFailure.VaultSecretNotFound;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The secrets step shared by the three reconcilers: the values of {@code spec.secrets} (Vault and secretKeyRef
+ * entries alike) are copied into one Secret {@code <name>-secrets} owned by the resource, one key per variable, and
+ * containers read them from there ({@link SecretEnvVars}).
+ *
+ * <p>Values are re-read when the spec's list changes and otherwise once per refresh interval, whatever else
+ * triggers a reconcile: several rotations within one interval become one change of the data hash, so pods roll
+ * once. The time of the last read and the list it was for are annotations on the Secret, so a restarted operator
+ * does not re-read early. When a read fails the Secret is left as it is (running pods keep their values), the
+ * failure becomes condition SecretsReady=False, and the next try is rescheduled with a growing delay.
+ *
+ * <p>Kubernetes verbs used on Secrets: get (the user's Secrets of secretKeyRef entries, and the owned one), patch
+ * (server-side apply of the owned one), delete (the owned one, when spec.secrets becomes empty).
+ */
+public final class SecretSync {
+
+  public static final String CONDITION = "SecretsReady";
+  /** On pod templates: changes exactly when the synced data changes. */
+  public static final String HASH_ANNOTATION = "llmfleet.dev/secrets-hash";
+
+  static final String COMPONENT = "secrets";
+  static final String SPEC_ANNOTATION = "llmfleet.dev/secrets-spec";
+  static final String SYNCED_AT_ANNOTATION = "llmfleet.dev/synced-at";
+  /**
+   * Key of the data hash, kept on the Secret itself: a reader of pod templates who cannot read Secrets cannot
+   * test guesses of a value against the hash.
+   */
+  static final String SALT_ANNOTATION = "llmfleet.dev/hash-salt";
+  static final Duration FIRST_RETRY = Duration.ofSeconds(5);
+  static final Duration MAX_RETRY = Duration.ofMinutes(5);
+  static final Duration DEFAULT_REFRESH = Duration.ofSeconds(300);
+
+  private static final Logger log = LoggerFactory.getLogger(SecretSync.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Optional<VaultClient> vault;
+  private final Duration refresh;
+  private final Clock clock;
+
+  public SecretSync(OperatorConfig config) {
+    this(config.vault().map(VaultClient::create),
+        config.vault().map(OperatorConfig.Vault::refreshInterval).orElse(DEFAULT_REFRESH), Clock.systemUTC());
+  }
+
+  SecretSync(Optional<VaultClient> vault, Duration refresh, Clock clock) {
+    this.vault = vault;
+    this.refresh = refresh;
+    this.clock = clock;
+  }
+
+  /** The Secret that holds a resource's secret values. */
+  public static String secretName(HasMetadata owner) {
+    return SecretEnvVars.secretName(owner);
+  }
+
+  /**
+   * Brings {@code <name>-secrets} up to date if a read is due.
+   *
+   * @param conditions the resource's stored conditions, for the retry delay after repeated failures
+   */
+  public SyncResult sync(HasMetadata owner, List<SecretEnv> secrets, List<Condition> conditions,
+      KubernetesClient client) {
+    SyncResult result = syncOnce(owner, secrets, conditions, client);
+    recordTransition(new EventRecorder(client), owner, conditions, result);
+    return result;
+  }
+
+  /** An event when SecretsReady changes status or reason; "NoSecrets" is not worth one. */
+  private static void recordTransition(EventRecorder events, HasMetadata owner, List<Condition> conditions,
+      SyncResult result) {
+    Optional<Condition> before = Conditions.find(conditions, CONDITION);
+    boolean same = before.map(c -> c.getStatus().equals(result.ready() ? "True" : "False")
+        && Objects.equals(c.getReason(), result.reason())).orElse(result.reason().equals("NoSecrets"));
+    if (same) {
+      return;
+    }
+    if (result.ready()) {
+      events.normal(owner, result.reason(), result.message());
+    } else {
+      events.warning(owner, result.reason(), result.message());
+    }
+  }
+
+  private SyncResult syncOnce(HasMetadata owner, List<SecretEnv> secrets, List<Condition> conditions,
+      KubernetesClient client) {
+    Instant now = clock.instant();
+    String namespace = owner.getMetadata().getNamespace();
+    String name = secretName(owner);
+    Secret existing = client.secrets().inNamespace(namespace).withName(name).get();
+    if (existing != null && !ownedBy(existing, owner)) {
+      return new SyncResult(false, Optional.empty(), "SecretConflict", "Secret " + name + " exists and is not "
+          + "owned by this " + owner.getKind() + "; rename or delete it", Optional.of(refresh));
+    }
+    if (secrets == null || secrets.isEmpty()) {
+      if (existing != null) {
+        client.resource(existing).delete();
+      }
+      return new SyncResult(true, Optional.empty(), "NoSecrets", "spec.secrets is empty", Optional.empty());
+    }
+
+    String spec = specHash(secrets);
+    Map<String, String> annotations = existing == null || existing.getMetadata().getAnnotations() == null
+        ? Map.of() : existing.getMetadata().getAnnotations();
+    Optional<Instant> syncedAt = syncedAt(annotations);
+    if (existing != null && !due(annotations, spec, now, refresh)) {
+      return new SyncResult(true, Optional.ofNullable(annotations.get(HASH_ANNOTATION)), "SecretsSynced",
+          synced(secrets, name), Optional.of(positive(Duration.between(now, syncedAt.orElseThrow().plus(refresh)))));
+    }
+
+    try {
+      Map<String, String> data = read(namespace, secrets, client);
+      String salt = Optional.ofNullable(annotations.get(SALT_ANNOTATION)).orElseGet(SecretSync::newSalt);
+      String hash = hash(salt, data);
+      client.resource(secret(owner, data, spec, salt, hash, now)).forceConflicts().serverSideApply();
+      if (existing != null && !hash.equals(annotations.get(HASH_ANNOTATION))) {
+        log.info("{} {}/{}: secret values changed, Secret {} updated", owner.getKind(), namespace,
+            owner.getMetadata().getName(), name);
+      }
+      return new SyncResult(true, Optional.of(hash), "SecretsSynced", synced(secrets, name), Optional.of(refresh));
+    } catch (SecretsFailure failure) {
+      log.warn("{} {}/{}: {}: {}", owner.getKind(), namespace, owner.getMetadata().getName(), failure.reason(),
+          failure.getMessage());
+      String message = failure.getMessage() + (existing == null ? ""
+          : "; Secret " + name + " keeps the values of the last successful read");
+      return new SyncResult(false, Optional.ofNullable(annotations.get(HASH_ANNOTATION)), failure.reason(),
+          message, Optional.of(retryDelay(conditions, now, refresh)));
+    }
+  }
+
+  /** Whether the values must be read now: never read, the list in the spec changed, or the interval is over. */
+  static boolean due(Map<String, String> annotations, String specHash, Instant now, Duration refresh) {
+    Optional<Instant> syncedAt = syncedAt(annotations);
+    return syncedAt.isEmpty() || !specHash.equals(annotations.get(SPEC_ANNOTATION))
+        || !now.isBefore(syncedAt.get().plus(refresh));
+  }
+
+  /**
+   * After a failure: 5 s, then as long as the failure has lasted (so the delay doubles), at most the refresh
+   * interval and at most 5 minutes.
+   */
+  static Duration retryDelay(List<Condition> conditions, Instant now, Duration refresh) {
+    Optional<Instant> failingSince = Conditions.find(conditions, CONDITION)
+        .filter(c -> "False".equals(c.getStatus()) && c.getLastTransitionTime() != null)
+        .map(c -> Instant.parse(c.getLastTransitionTime()));
+    Duration delay = failingSince.map(since -> Duration.between(since, now)).orElse(FIRST_RETRY);
+    Duration max = refresh.compareTo(MAX_RETRY) < 0 ? refresh : MAX_RETRY;
+    if (delay.compareTo(FIRST_RETRY) < 0) {
+      delay = FIRST_RETRY;
+    }
+    return delay.compareTo(max) > 0 ? max : delay;
+  }
+
+  /** HMAC-SHA256 of the data (base64 values, sorted by key), keyed by the Secret's salt. */
+  static String hash(String salt, Map<String, String> data) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(salt.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      new TreeMap<>(data).forEach((key, value) -> mac.update((key + "=" + value + "\n")
+          .getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of().formatHex(mac.doFinal()).substring(0, 32);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JRE", e);
+    }
+  }
+
+  /** Of the references only, never of values: names the list the Secret was read for. */
+  static String specHash(List<SecretEnv> secrets) {
+    StringBuilder text = new StringBuilder();
+    for (SecretEnv secret : secrets) {
+      text.append(secret.getName()).append('=');
+      if (secret.getVault() != null) {
+        VaultSecretRef ref = secret.getVault();
+        text.append("vault:").append(mount(ref)).append('/').append(ref.getPath()).append('#').append(ref.getKey());
+      } else if (secret.getSecretKeyRef() != null) {
+        text.append("secret:").append(secret.getSecretKeyRef().getName()).append('#')
+            .append(secret.getSecretKeyRef().getKey());
+      }
+      text.append('\n');
+    }
+    return hash("spec", Map.of("list", text.toString()));
+  }
+
+  /** Base64 data for the Secret, one key per variable; each Vault path is read once. */
+  private Map<String, String> read(String namespace, List<SecretEnv> secrets, KubernetesClient client)
+      throws SecretsFailure {
+    Map<String, Map<String, String>> vaultSecrets = new HashMap<>();
+    Map<String, Secret> kubernetesSecrets = new HashMap<>();
+    Map<String, String> data = new TreeMap<>();
+    for (SecretEnv secret : secrets) {
+      if (secret.getVault() != null) {
+        VaultSecretRef ref = secret.getVault();
+        String mount = mount(ref);
+        if (vault.isEmpty()) {
+          throw new VaultNotConfigured("secrets entry " + secret.getName() + " reads Vault secret " + mount + "/"
+              + ref.getPath() + " but the operator has no LLMFLEET_VAULT_ADDR");
+        }
+        Map<String, String> values = vaultSecrets.get(mount + "/" + ref.getPath());
+        if (values == null) {
+          values = vault.get().read(mount, ref.getPath());
+          vaultSecrets.put(mount + "/" + ref.getPath(), values);
+        }
+        String value = values.get(ref.getKey());
+        if (value == null) {
+          throw new VaultSecretNotFound("Vault secret " + mount + "/" + ref.getPath() + " has no key "
+              + ref.getKey() + " (secrets entry " + secret.getName() + ")");
+        }
+        data.put(secret.getName(), Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)));
+      } else if (secret.getSecretKeyRef() != null) {
+        SecretKeyRef ref = secret.getSecretKeyRef();
+        Secret source = kubernetesSecrets.computeIfAbsent(ref.getName(),
+            n -> client.secrets().inNamespace(namespace).withName(n).get());
+        if (source == null) {
+          throw new SecretNotFound("Secret " + ref.getName() + " (secrets entry " + secret.getName()
+              + ") does not exist in namespace " + namespace);
+        }
+        String value = source.getData() == null ? null : source.getData().get(ref.getKey());
+        if (value == null) {
+          throw new SecretNotFound("Secret " + ref.getName() + " has no key " + ref.getKey() + " (secrets entry "
+              + secret.getName() + ")");
+        }
+        data.put(secret.getName(), value);
+      }
+    }
+    return data;
+  }
+
+  private static Secret secret(HasMetadata owner, Map<String, String> data, String spec, String salt, String hash,
+      Instant now) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(secretName(owner))
+        .withNamespace(owner.getMetadata().getNamespace())
+        .withLabels(Labels.of(owner, COMPONENT))
+        .addToAnnotations(SPEC_ANNOTATION, spec)
+        .addToAnnotations(SYNCED_AT_ANNOTATION, now.toString())
+        .addToAnnotations(SALT_ANNOTATION, salt)
+        .addToAnnotations(HASH_ANNOTATION, hash)
+        .withOwnerReferences(OwnerReferences.controlledBy(owner))
+        .endMetadata()
+        .withType("Opaque")
+        .withData(data)
+        .build();
+  }
+
+  private static boolean ownedBy(Secret secret, HasMetadata owner) {
+    return secret.getMetadata().getOwnerReferences() != null && secret.getMetadata().getOwnerReferences().stream()
+        .anyMatch(ref -> Objects.equals(ref.getUid(), owner.getMetadata().getUid()));
+  }
+
+  private static Optional<Instant> syncedAt(Map<String, String> annotations) {
+    try {
+      return Optional.ofNullable(annotations.get(SYNCED_AT_ANNOTATION)).map(Instant::parse);
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String mount(VaultSecretRef ref) {
+    return ref.getMount() == null || ref.getMount().isEmpty() ? "secret" : ref.getMount();
+  }
+
+  private static String synced(List<SecretEnv> secrets, String name) {
+    return secrets.size() + (secrets.size() == 1 ? " value" : " values") + " synced into Secret " + name;
+  }
+
+  private static Duration positive(Duration duration) {
+    return duration.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : duration;
+  }
+
+  private static String newSalt() {
+    byte[] salt = new byte[16];
+    RANDOM.nextBytes(salt);
+    return HexFormat.of().formatHex(salt);
+  }
+}

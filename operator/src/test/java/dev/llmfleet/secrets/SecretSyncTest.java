@@ -1,0 +1,103 @@
+package dev.llmfleet.secrets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llmfleet.api.v1alpha1.common.Condition;
+import dev.llmfleet.api.v1alpha1.common.SecretEnv;
+import dev.llmfleet.api.v1alpha1.common.SecretKeyRef;
+import dev.llmfleet.api.v1alpha1.common.VaultSecretRef;
+import dev.llmfleet.common.Conditions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SecretSyncTest {
+
+  private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
+  private static final Duration REFRESH = Duration.ofSeconds(300);
+  private static final List<SecretEnv> SPEC = List.of(
+      SecretEnv.builder().name("HF_TOKEN").vault(VaultSecretRef.builder().mount("secret").path("llm/hf").key("token")
+          .build()).build(),
+      SecretEnv.builder().name("WANDB").secretKeyRef(new SecretKeyRef("wandb", "apiKey")).build());
+
+  @Test
+  void hashChangesOnlyWhenTheDataChanges() {
+    Map<String, String> data = new LinkedHashMap<>(Map.of("A", "YQ==", "B", "Yg=="));
+    Map<String, String> sameOtherOrder = new LinkedHashMap<>();
+    sameOtherOrder.put("B", "Yg==");
+    sameOtherOrder.put("A", "YQ==");
+
+    String hash = SecretSync.hash("salt", data);
+
+    assertThat(SecretSync.hash("salt", sameOtherOrder)).isEqualTo(hash);
+    assertThat(SecretSync.hash("salt", Map.of("A", "YQ==", "B", "Yw=="))).isNotEqualTo(hash);
+    assertThat(SecretSync.hash("salt", Map.of("A", "YQ=="))).isNotEqualTo(hash);
+    assertThat(SecretSync.hash("other-salt", data)).as("keyed by the Secret's salt").isNotEqualTo(hash);
+    assertThat(hash).hasSize(32).matches("[0-9a-f]+");
+  }
+
+  @Test
+  void readsWhenNeverReadWhenTheListChangedOrWhenTheIntervalIsOver() {
+    String spec = SecretSync.specHash(SPEC);
+    Map<String, String> fresh = Map.of(SecretSync.SPEC_ANNOTATION, spec,
+        SecretSync.SYNCED_AT_ANNOTATION, T0.toString());
+
+    assertThat(SecretSync.due(Map.of(), spec, T0, REFRESH)).isTrue();
+    assertThat(SecretSync.due(fresh, spec, T0.plusSeconds(1), REFRESH)).isFalse();
+    assertThat(SecretSync.due(fresh, spec, T0.plusSeconds(299), REFRESH))
+        .as("rotations within one interval wait for its end: one roll").isFalse();
+    assertThat(SecretSync.due(fresh, spec, T0.plusSeconds(300), REFRESH)).isTrue();
+    assertThat(SecretSync.due(fresh, SecretSync.specHash(SPEC.subList(0, 1)), T0.plusSeconds(1), REFRESH))
+        .as("a spec change is read at once").isTrue();
+    assertThat(SecretSync.due(Map.of(SecretSync.SPEC_ANNOTATION, spec, SecretSync.SYNCED_AT_ANNOTATION, "garbage"),
+        spec, T0, REFRESH)).isTrue();
+  }
+
+  @Test
+  void specHashDependsOnTheReferencesOnly() {
+    List<SecretEnv> otherKey = List.of(
+        SecretEnv.builder().name("HF_TOKEN").vault(VaultSecretRef.builder().mount("secret").path("llm/hf")
+            .key("other").build()).build(),
+        SPEC.get(1));
+    List<SecretEnv> defaultMount = List.of(
+        SecretEnv.builder().name("HF_TOKEN").vault(VaultSecretRef.builder().path("llm/hf").key("token").build())
+            .build(),
+        SPEC.get(1));
+
+    assertThat(SecretSync.specHash(SPEC)).isEqualTo(SecretSync.specHash(List.copyOf(SPEC)))
+        .isNotEqualTo(SecretSync.specHash(otherKey))
+        .isEqualTo(SecretSync.specHash(defaultMount));
+  }
+
+  @Test
+  void retriesBackOffWhileTheFailureLasts() {
+    assertThat(SecretSync.retryDelay(null, T0, REFRESH)).isEqualTo(Duration.ofSeconds(5));
+    List<Condition> failing = Conditions.set(null, SecretSync.CONDITION, false, "VaultUnavailable", "down", 1, T0);
+
+    assertThat(SecretSync.retryDelay(failing, T0.plusSeconds(2), REFRESH)).isEqualTo(Duration.ofSeconds(5));
+    assertThat(SecretSync.retryDelay(failing, T0.plusSeconds(20), REFRESH)).isEqualTo(Duration.ofSeconds(20));
+    assertThat(SecretSync.retryDelay(failing, T0.plusSeconds(3600), REFRESH)).isEqualTo(REFRESH);
+    assertThat(SecretSync.retryDelay(failing, T0.plusSeconds(3600), Duration.ofHours(1)))
+        .isEqualTo(Duration.ofMinutes(5));
+    List<Condition> healthy = Conditions.set(null, SecretSync.CONDITION, true, "SecretsSynced", "", 1, T0);
+    assertThat(SecretSync.retryDelay(healthy, T0.plusSeconds(3600), REFRESH)).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void blockedResourcesSayWhyInEveryKstatusCondition() {
+    SyncResult failed = new SyncResult(false, java.util.Optional.empty(), "VaultPermissionDenied",
+        "reading Vault secret secret/x at http://vault was refused", java.util.Optional.of(Duration.ofSeconds(5)));
+
+    List<Condition> conditions = failed.blocked(null, 3, T0);
+
+    assertThat(conditions).extracting(Condition::getType, Condition::getStatus, Condition::getReason)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(SecretSync.CONDITION, "False", "VaultPermissionDenied"),
+            org.assertj.core.groups.Tuple.tuple("Ready", "False", "VaultPermissionDenied"),
+            org.assertj.core.groups.Tuple.tuple("Reconciling", "True", "VaultPermissionDenied"),
+            org.assertj.core.groups.Tuple.tuple("Stalled", "False", "VaultPermissionDenied"));
+  }
+}
