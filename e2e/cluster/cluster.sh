@@ -2,7 +2,9 @@
 # Local Kubernetes control plane for LLMFleet's e2e tests, without Docker:
 # etcd + kube-apiserver + kube-controller-manager + kube-scheduler as plain
 # processes, and KWOK playing the kubelets of three fake nodes (two GPU nodes,
-# one CPU node). Everything listens on 127.0.0.1 on ports picked at `up` time.
+# one CPU node), plus a Vault-API server (OpenBao in dev mode: in memory, KV v2
+# at secret/, Kubernetes auth against this API server). Everything listens on
+# 127.0.0.1 on ports picked at `up` time.
 #
 #   cluster.sh up      build what is missing, start everything, print env lines
 #   cluster.sh env     print the env lines:  eval "$(e2e/cluster/cluster.sh env)"
@@ -30,7 +32,7 @@ POD_CIDR=10.244.0.0/16
 PV_COUNT=200
 
 # Start order; `down` stops them in reverse.
-COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok vault)
 
 log() { printf '[cluster] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -123,6 +125,8 @@ healthy() { # <name>
     kube-controller-manager) [[ "$(curl -fsSk --max-time 5 "https://127.0.0.1:$KCM_PORT/healthz")" == ok ]] ;;
     kube-scheduler) [[ "$(curl -fsSk --max-time 5 "https://127.0.0.1:$SCHEDULER_PORT/healthz")" == ok ]] ;;
     kwok) [[ "$(curl -fsS --max-time 5 "http://127.0.0.1:$KWOK_PORT/healthz")" == ok ]] ;;
+    # 200 only when initialized, unsealed and active.
+    vault) curl -fsS --max-time 5 "http://127.0.0.1:$VAULT_PORT/v1/sys/health" | grep -q '"sealed":false' ;;
   esac
 }
 
@@ -245,6 +249,48 @@ EOF
 print_env() {
   printf "export KUBECONFIG='%s'\n" "$KUBECONFIG_ADMIN"
   printf "export PATH='%s':\"\$PATH\"\n" "$(cat "$STATE/bin-dir")"
+  # shellcheck source=/dev/null
+  source "$STATE/ports.env"
+  printf "export VAULT_ADDR='http://127.0.0.1:%s'\n" "$VAULT_PORT"
+  printf "export VAULT_TOKEN='%s'\n" "$(cat "$STATE/vault/root-token")"
+}
+
+vault_api() { # <method> <path> [json body]: the dev root token, fails on an HTTP error
+  local body=()
+  if [[ $# -ge 3 ]]; then body=(-H 'Content-Type: application/json' --data "$3"); fi
+  curl -fsS --max-time 10 -X "$1" -H "X-Vault-Token: $(cat "$STATE/vault/root-token")" \
+    "${body[@]}" "http://127.0.0.1:$VAULT_PORT/v1/$2"
+}
+
+# Dev mode: in memory, unsealed, KV v2 at secret/. The root token is made here
+# (not printed by the server into a log) and passed through the environment,
+# so it is in no command line. -config names the state dir, which `running`
+# looks for, and turns the UI off.
+start_vault() {
+  mkdir -p "$STATE/vault"
+  (umask 077 && openssl rand -hex 24 | sed 's/^/llmfleet-dev-/' >"$STATE/vault/root-token")
+  echo 'ui = false' >"$STATE/vault/dev.hcl"
+  start vault env BAO_DEV_ROOT_TOKEN_ID="$(cat "$STATE/vault/root-token")" "$BIN/bao" server -dev \
+    -dev-listen-address="127.0.0.1:$VAULT_PORT" -dev-no-store-token -config="$STATE/vault/dev.hcl"
+  wait_until vault 30 healthy vault
+  vault_api GET sys/mounts/secret/tune | jq -e '.options.version == "2"' >/dev/null ||
+    fail vault "secret/ is not a KV version 2 mount"
+
+  # Kubernetes auth: Vault checks the service-account tokens it is shown
+  # through the TokenReview API, with a reviewer token that may do so.
+  log "configuring Vault's Kubernetes auth"
+  kubectl create namespace vault >/dev/null
+  kubectl -n vault create serviceaccount token-reviewer >/dev/null
+  kubectl create clusterrolebinding vault-token-reviewer --clusterrole=system:auth-delegator \
+    --serviceaccount=vault:token-reviewer >/dev/null
+  local reviewer
+  reviewer="$(kubectl -n vault create token token-reviewer --duration=720h)" || fail vault "cannot create the reviewer token"
+  vault_api POST sys/auth/kubernetes '{"type":"kubernetes"}' >/dev/null || fail vault "cannot enable Kubernetes auth"
+  jq -n --arg host "https://127.0.0.1:$APISERVER_PORT" --rawfile ca "$PKI/ca.crt" --arg jwt "$reviewer" \
+    '{kubernetes_host: $host, kubernetes_ca_cert: $ca, token_reviewer_jwt: $jwt}' >"$STATE/vault/k8s-auth.json"
+  vault_api POST auth/kubernetes/config "$(cat "$STATE/vault/k8s-auth.json")" >/dev/null ||
+    fail vault "cannot configure Kubernetes auth"
+  rm -f "$STATE/vault/k8s-auth.json"
 }
 
 all_healthy() {
@@ -279,7 +325,7 @@ cmd_up() {
   mkdir -p "$STATE" "$LOGS" "$PIDS" "$STATE/kwok"
   echo "$BIN" >"$STATE/bin-dir"
 
-  pick_ports ETCD_PORT ETCD_PEER_PORT APISERVER_PORT KCM_PORT SCHEDULER_PORT KWOK_PORT >"$STATE/ports.env"
+  pick_ports ETCD_PORT ETCD_PEER_PORT APISERVER_PORT KCM_PORT SCHEDULER_PORT KWOK_PORT VAULT_PORT >"$STATE/ports.env"
   load_ports
   log "state: $STATE"
   log "ports: $(tr '\n' ' ' <"$STATE/ports.env")"
@@ -367,6 +413,8 @@ cmd_up() {
   # Pods can only be created once the namespace's default ServiceAccount exists.
   wait_until kube-controller-manager 60 kubectl get serviceaccount default -n default
 
+  start_vault
+
   log "up in $((SECONDS - t0))s"
   print_env
 }
@@ -393,6 +441,7 @@ cmd_status() {
   done
   if [[ $ok == 0 ]]; then
     printf '%-24s %s\n' "apiserver" "https://127.0.0.1:$APISERVER_PORT"
+    printf '%-24s %s\n' "vault" "http://127.0.0.1:$VAULT_PORT ($("$BIN/bao" version | head -n 1))"
     kubectl get nodes -o wide || ok=1
   fi
   return $ok

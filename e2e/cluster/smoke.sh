@@ -172,6 +172,29 @@ helm_capabilities() {
 }
 check "helm template assumes Kubernetes v1.36" helm_capabilities
 
+# ------------------------------------------------------------------ vault
+vault_curl() { curl -fsS --max-time 10 -H "X-Vault-Token: $VAULT_TOKEN" "$@"; }
+check "vault unsealed and answering" vault_curl "$VAULT_ADDR/v1/sys/health"
+kv_roundtrip() {
+  vault_curl -X POST -H 'Content-Type: application/json' "$VAULT_ADDR/v1/secret/data/smoke-$$" \
+    --data '{"data":{"k":"v1"}}' >/dev/null &&
+    test "$(vault_curl "$VAULT_ADDR/v1/secret/data/smoke-$$" | jq -r .data.data.k)" = v1 &&
+    vault_curl -X DELETE "$VAULT_ADDR/v1/secret/metadata/smoke-$$" >/dev/null
+}
+check "vault KV v2 at secret/ writes and reads" kv_roundtrip
+kubernetes_login() {
+  kubectl -n "$NS" create serviceaccount vault-smoke >/dev/null &&
+    vault_curl -X POST "$VAULT_ADDR/v1/auth/kubernetes/role/smoke-$$" --data "{\"bound_service_account_names\":
+      [\"vault-smoke\"],\"bound_service_account_namespaces\":[\"$NS\"],\"token_policies\":[\"default\"]}" &&
+    local jwt && jwt="$(kubectl -n "$NS" create token vault-smoke)" &&
+    curl -fsS --max-time 10 -X POST "$VAULT_ADDR/v1/auth/kubernetes/login" \
+      --data "{\"role\":\"smoke-$$\",\"jwt\":\"$jwt\"}" | jq -e '.auth.client_token | length > 0' >/dev/null
+  local rc=$?
+  vault_curl -X DELETE "$VAULT_ADDR/v1/auth/kubernetes/role/smoke-$$" >/dev/null || true
+  return $rc
+}
+check "vault Kubernetes auth logs a ServiceAccount in (TokenReview against this API server)" kubernetes_login
+
 # ------------------------------------------------------------------ namespace
 check "namespace deletion finishes" kubectl delete namespace "$NS" --wait=true --timeout=90s
 # Retain policy: the PV is Released, not deleted. Dropping its claimRef makes it
