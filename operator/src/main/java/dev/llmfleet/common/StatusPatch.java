@@ -2,6 +2,8 @@ package dev.llmfleet.common;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -22,12 +24,31 @@ public final class StatusPatch {
     if (Objects.equals(current, desired)) {
       return UpdateControl.noUpdate();
     }
+    return UpdateControl.patchStatus(statusOnly(resource, desired, newResource));
+  }
+
+  /**
+   * Like {@link #ifChanged}, but patches at once and puts the result into the controller's cache, so that the next
+   * pass reads what this one wrote even before the watch delivers it. Run bookkeeping needs that: a pass working
+   * from the status before this one would end the same run again, maybe with another reason. The patch is
+   * optimistic: on a conflict JOSDK reads the resource again and reapplies.
+   */
+  public static <S, P extends CustomResource<?, S>> UpdateControl<P> ifChangedReadingOwnWrites(
+      P resource, S current, S desired, Supplier<P> newResource, Context<P> context) {
+    if (!Objects.equals(current, desired)) {
+      PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(resource,
+          statusOnly(resource, desired, newResource), context);
+    }
+    return UpdateControl.noUpdate();
+  }
+
+  private static <S, P extends CustomResource<?, S>> P statusOnly(P resource, S desired, Supplier<P> newResource) {
     P patch = newResource.get();
     patch.setMetadata(new ObjectMetaBuilder()
         .withName(resource.getMetadata().getName())
         .withNamespace(resource.getMetadata().getNamespace())
         .build());
     patch.setStatus(desired);
-    return UpdateControl.patchStatus(patch);
+    return patch;
   }
 }

@@ -80,7 +80,8 @@ public class DownloadReconciler implements Reconciler<Download> {
           ? synced.blocked(null, generation, clock.instant())
           : synced.condition(stored.getConditions(), generation, clock.instant()));
       blocked.setObservedGeneration(generation);
-      return synced.reschedule(StatusPatch.ifChanged(download, stored, blocked, Download::new), Optional.empty());
+      return synced.reschedule(
+          StatusPatch.ifChangedReadingOwnWrites(download, stored, blocked, Download::new, context), Optional.empty());
     }
 
     Map<String, Job> jobs = RunJobs.owned(context);
@@ -103,7 +104,8 @@ public class DownloadReconciler implements Reconciler<Download> {
     });
     recordEvents(new EventRecorder(client), download, plan.status());
 
-    return synced.reschedule(StatusPatch.ifChanged(download, stored, plan.status(), Download::new),
+    return synced.reschedule(
+        StatusPatch.ifChangedReadingOwnWrites(download, stored, plan.status(), Download::new, context),
         plan.recheckAfter());
   }
 
