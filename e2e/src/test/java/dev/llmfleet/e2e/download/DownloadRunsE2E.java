@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +49,9 @@ class DownloadRunsE2E {
 
   @Test
   void createsClaimIdentityAndAJobForTheFirstRun() {
+    // A run starts only once its secrets can be read: the referenced Secret exists first.
+    namespace.client().secrets().inNamespace(namespace.name()).resource(new SecretBuilder().withNewMetadata()
+        .withName("mirror").endMetadata().addToStringData("token", "t0ken").build()).create();
     Download download = download("first");
     download.getSpec().setSecrets(List.of(SecretEnv.builder().name("MIRROR_TOKEN")
         .secretKeyRef(new SecretKeyRef("mirror", "token")).build()));
@@ -66,7 +70,9 @@ class DownloadRunsE2E {
     assertThat(pod.getContainers().get(0).getEnv()).anySatisfy(env -> {
       assertThat(env.getName()).isEqualTo("MIRROR_TOKEN");
       assertThat(env.getValue()).isNull();
-      assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("mirror");
+      // Copied into the Download's own Secret, which the pod reads.
+      assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("first-secrets");
+      assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("MIRROR_TOKEN");
     });
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(pod.getVolumes()).filteredOn(v -> v.getPersistentVolumeClaim() != null)

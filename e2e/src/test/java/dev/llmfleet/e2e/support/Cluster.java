@@ -124,6 +124,14 @@ public final class Cluster implements AutoCloseable {
     return Path.of(env.get("KUBECONFIG"));
   }
 
+  /**
+   * A variable of the cluster's environment, as cluster.sh's env lines set it: for example VAULT_ADDR and
+   * VAULT_TOKEN (the dev Vault's address and root token).
+   */
+  public java.util.Optional<String> env(String name) {
+    return java.util.Optional.ofNullable(env.get(name)).filter(v -> !v.isEmpty());
+  }
+
   /** Runs helm against this cluster; the result holds stdout and stderr together. */
   public Result helm(String... args) {
     List<String> command = new ArrayList<>();
