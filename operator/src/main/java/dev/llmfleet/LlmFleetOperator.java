@@ -37,11 +37,11 @@ public final class LlmFleetOperator {
               .build());
       processSettings.accept(overrider);
     });
-    // One Vault client (one login, one token) shared by the kinds.
+    // One Vault client (one login, one token) for the three kinds.
     SecretSync secrets = new SecretSync(config);
     register(operator, config, new DownloadReconciler(config, secrets));
     register(operator, config, new ModelServerReconciler(config, secrets));
-    register(operator, config, new FineTuneJobReconciler(config));
+    register(operator, config, new FineTuneJobReconciler(config, secrets));
     return operator;
   }
 

@@ -1,32 +1,195 @@
 package dev.llmfleet.finetune;
 
+import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.FineTuneJob;
+import dev.llmfleet.api.v1alpha1.FineTuneJobPhase;
+import dev.llmfleet.api.v1alpha1.FineTuneJobStatus;
+import dev.llmfleet.api.v1alpha1.common.RunPhase;
+import dev.llmfleet.common.Conditions;
+import dev.llmfleet.common.EventRecorder;
+import dev.llmfleet.common.Labels;
 import dev.llmfleet.common.StatusPatch;
+import dev.llmfleet.common.runs.RunEvents;
+import dev.llmfleet.common.runs.RunJobs;
 import dev.llmfleet.config.OperatorConfig;
+import dev.llmfleet.secrets.SecretSync;
+import dev.llmfleet.secrets.SyncResult;
+import dev.llmfleet.secrets.SecretSync;
+import dev.llmfleet.secrets.SyncResult;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.net.HttpURLConnection;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
+/**
+ * FineTuneJobs: the output claim as a dependent, then one Job per run, decided by {@link FineTuneRuns}. The two
+ * Downloads are watched through an index on the references, and the runs' Jobs and pods through informers, so a
+ * run starts as soon as its inputs are ready and its end is noticed without polling.
+ */
 @ControllerConfiguration(name = "finetunejob")
+@Workflow(dependents = @Dependent(name = "output-claim", type = FineTuneOutputClaimDependent.class,
+    reconcilePrecondition = OutputClaimRequested.class))
 public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
+
+  static final String BY_DOWNLOAD = "downloadRef";
 
   private final OperatorConfig config;
   private final Clock clock;
+  private final SecretSync secrets;
 
   public FineTuneJobReconciler(OperatorConfig config) {
     this(config, Clock.systemUTC());
   }
 
+  public FineTuneJobReconciler(OperatorConfig config, SecretSync secrets) {
+    this(config, secrets, Clock.systemUTC());
+  }
+
   FineTuneJobReconciler(OperatorConfig config, Clock clock) {
+    this(config, new SecretSync(config), clock);
+  }
+
+  FineTuneJobReconciler(OperatorConfig config, SecretSync secrets, Clock clock) {
+    this.secrets = secrets;
     this.config = config;
     this.clock = clock;
   }
 
   @Override
+  public List<EventSource<?, FineTuneJob>> prepareEventSources(EventSourceContext<FineTuneJob> context) {
+    context.getPrimaryCache().addIndexer(BY_DOWNLOAD, job -> inputNames(job).stream().map(name -> key(job, name))
+        .toList());
+    var downloads = InformerEventSourceConfiguration.from(Download.class, FineTuneJob.class)
+        .withSecondaryToPrimaryMapper(download -> context.getPrimaryCache()
+            .byIndex(BY_DOWNLOAD, key(download, download.getMetadata().getName())).stream()
+            .map(ResourceID::fromResource)
+            .collect(Collectors.toSet()))
+        .withPrimaryToSecondaryMapper((FineTuneJob job) -> inputNames(job).stream()
+            .map(name -> new ResourceID(name, job.getMetadata().getNamespace()))
+            .collect(Collectors.toSet()))
+        .build();
+    // Pods belong to the runs' Jobs, not to the FineTuneJob: they are mapped back through the instance label.
+    var pods = InformerEventSourceConfiguration.from(Pod.class, FineTuneJob.class)
+        .withLabelSelector(Labels.COMPONENT + "=" + FineTuneResources.COMPONENT)
+        .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(pod.getMetadata().getLabels().get(Labels.INSTANCE),
+            pod.getMetadata().getNamespace())))
+        .build();
+    return List.of(
+        new InformerEventSource<>(downloads, context),
+        RunJobs.eventSource(FineTuneJob.class, context),
+        new InformerEventSource<>(pods, context));
+  }
+
+  @Override
   public UpdateControl<FineTuneJob> reconcile(FineTuneJob job, Context<FineTuneJob> context) {
-    return StatusPatch.ifChanged(job, job.getStatus(), FineTuneJobStatuses.compute(job, clock.instant()),
-        FineTuneJob::new);
+    KubernetesClient client = context.getClient();
+    Instant now = clock.instant();
+    SyncResult synced = secrets.sync(job, job.getSpec().getSecrets(),
+        job.getStatus() == null ? null : job.getStatus().getConditions(), client);
+    Map<String, Download> downloads = context.getSecondaryResources(Download.class).stream()
+        .collect(Collectors.toMap(d -> d.getMetadata().getName(), Function.identity()));
+    FineTuneInputs inputs = FineTuneInputs.resolve(job, downloads);
+    Map<String, Job> jobs = RunJobs.owned(context);
+    FineTunePlan plan = FineTuneRuns.plan(job, inputs, synced.ready(), jobs,
+        List.copyOf(context.getSecondaryResources(Pod.class)), now);
+    FineTuneJobStatus status = plan.status();
+    long generation = job.getMetadata().getGeneration();
+    // Its secrets are all that keeps the next run from starting: Ready and Reconciling say so.
+    boolean heldBySecrets = !synced.ready() && status.getPhase() == FineTuneJobPhase.Pending
+        && plan.attemptToStart().isEmpty() && !hasActiveRun(status);
+    status.setConditions(heldBySecrets ? synced.blocked(status.getConditions(), generation, now)
+        : synced.condition(status.getConditions(), generation, now));
+
+    String namespace = job.getMetadata().getNamespace();
+    RunJobs.delete(context, namespace, plan.runsToDelete());
+    // A run's ConfigMap is named like its Job and goes with it.
+    plan.runsToDelete().forEach(name -> client.configMaps().inNamespace(namespace).withName(name).delete());
+    RunJobs.enforceCap(context, namespace, plan.runsToDelete(), config.maxFailedJobsPerNamespace());
+    EventRecorder events = new EventRecorder(client);
+    plan.partialOutputsToRemove().forEach(attempt -> {
+      createUnlessExists(client, FineTuneResources.cleanupJob(job, attempt, config));
+      events.normal(job, "CleanupStarted", "removing the partial output of run " + attempt + " ("
+          + FineTuneResources.partialOutput(job, attempt) + " in claim " + FineTuneResources.claimName(job) + ")");
+    });
+    plan.attemptToStart().ifPresent(attempt -> {
+      client.resource(FineTuneResources.configMap(job, attempt)).serverSideApply();
+      Job run = FineTuneResources.job(job, attempt, inputs, config);
+      synced.annotate(run.getSpec().getTemplate());
+      RunJobs.start(run, jobs, context);
+    });
+    recordEvents(events, job, status);
+
+    return synced.reschedule(
+        StatusPatch.ifChangedReadingOwnWrites(job, job.getStatus(), status, FineTuneJob::new, context),
+        plan.recheckAfter());
+  }
+
+  private static boolean hasActiveRun(FineTuneJobStatus status) {
+    return status.getRuns() != null && status.getRuns().get(status.getRuns().size() - 1).getPhase() == RunPhase.Running;
+  }
+
+  /** A cleanup Job may exist from a pass whose status write was lost; it does the same work. */
+  private static void createUnlessExists(KubernetesClient client, Job job) {
+    try {
+      client.resource(job).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+    }
+  }
+
+  /** An event per run that started, ended or was collected, and per phase change. */
+  private static void recordEvents(EventRecorder events, FineTuneJob job, FineTuneJobStatus next) {
+    FineTuneJobStatus previous = job.getStatus();
+    RunEvents.record(events, job, previous == null || previous.getRuns() == null ? List.of() : previous.getRuns(),
+        next.getRuns() == null ? List.of() : next.getRuns());
+    FineTuneJobPhase before = previous == null ? null : previous.getPhase();
+    if (Objects.equals(before, next.getPhase())) {
+      return;
+    }
+    // The condition that is True says it best: Ready after success, Stalled after failure, else Reconciling.
+    String telling = switch (next.getPhase()) {
+      case Succeeded -> Conditions.READY;
+      case Failed -> Conditions.STALLED;
+      default -> Conditions.RECONCILING;
+    };
+    String message = Conditions.find(next.getConditions(), telling).orElseThrow().getMessage();
+    if (next.getPhase() == FineTuneJobPhase.Failed) {
+      events.warning(job, next.getPhase().name(), message);
+    } else {
+      events.normal(job, next.getPhase().name(), message);
+    }
+  }
+
+  private static List<String> inputNames(FineTuneJob job) {
+    return List.of(job.getSpec().getBaseModel().getDownloadRef().getName(),
+        job.getSpec().getDataset().getDownloadRef().getName());
+  }
+
+  private static String key(HasMetadata inNamespaceOf, String name) {
+    return inNamespaceOf.getMetadata().getNamespace() + "/" + name;
   }
 }

@@ -33,8 +33,8 @@ public final class FineTuneResources {
   public static final String CLEANUP_COMPONENT = "fine-tune-cleanup";
 
   /**
-   * axolotl, pinned. The tag follows axolotl's published naming (main-&lt;date&gt;-py&lt;python&gt;-cu&lt;cuda&gt;-&lt;torch&gt;)
-   * but no test here pulls it: the test cluster runs no containers.
+   * axolotl, pinned. The tag follows axolotl's naming (main-&lt;date&gt;-py&lt;python&gt;-cu&lt;cuda&gt;-&lt;torch&gt;), but
+   * no test here pulls it: the test cluster runs no containers.
    */
   public static final String DEFAULT_IMAGE = "axolotlai/axolotl:main-20250901-py3.11-cu126-2.7.1";
 

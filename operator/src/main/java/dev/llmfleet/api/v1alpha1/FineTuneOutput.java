@@ -15,7 +15,8 @@ import lombok.NoArgsConstructor;
 public class FineTuneOutput {
 
   @JsonPropertyDescription("Where the result lands, in <subPath>/ (default metadata.name); runs write into "
-      + "<subPath>/.runs/<attempt>/ and a successful run is promoted.")
+      + "<subPath>/.runs/<attempt>/ and a successful run is promoted. With size, the operator creates claim "
+      + "<name>-output, which stays when the FineTuneJob is deleted: the result may be in use.")
   @Required
   private Storage storage;
 }
