@@ -7,29 +7,49 @@ import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Map;
 
-/** The operator, as `run` builds it, in the test JVM and watching one namespace; its log goes to target/operator.log. */
-final class InProcessOperator {
+/**
+ * The operator, as `run` builds it, in the test JVM and watching one namespace; its log goes to target/operator.log.
+ * A test may take it as a parameter to stop it and start a new one, as a restarted process would: fresh caches, no
+ * memory of the old one.
+ */
+public final class InProcessOperator {
 
-  private final Operator operator;
+  private final KubernetesClient client;
+  private final String namespace;
+  private Operator operator;
 
-  private InProcessOperator(Operator operator) {
-    this.operator = operator;
+  private InProcessOperator(KubernetesClient client, String namespace) {
+    this.client = client;
+    this.namespace = namespace;
   }
 
   static InProcessOperator start(KubernetesClient client, String namespace) {
+    InProcessOperator operator = new InProcessOperator(client, namespace);
+    operator.start();
+    return operator;
+  }
+
+  /** Starts a new operator; the previous one must be stopped. */
+  public synchronized void start() {
+    if (operator != null) {
+      throw new IllegalStateException("the operator of " + namespace + " is running");
+    }
     OperatorConfig config = OperatorConfig.fromEnvironment(Map.of(
         "LLMFLEET_NAMESPACES", namespace,
         "LLMFLEET_LEADER_ELECTION", "false",
         "LLMFLEET_IMAGE", "llmfleet/llmfleet-operator:e2e"));
-    Operator operator = LlmFleetOperator.create(client, config, new SimpleMeterRegistry(), overrider -> {
+    operator = LlmFleetOperator.create(client, config, new SimpleMeterRegistry(), overrider -> {
       // Each test class starts and stops its own operator on the shared client.
       overrider.withCloseClientOnStop(false);
     });
     operator.start();
-    return new InProcessOperator(operator);
   }
 
-  void stop() {
-    operator.stop();
+  /** Stops the operator, if running. */
+  public synchronized void stop() {
+    if (operator != null) {
+      operator.stop();
+      operator = null;
+    }
   }
 }

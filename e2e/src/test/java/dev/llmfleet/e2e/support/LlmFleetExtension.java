@@ -9,8 +9,9 @@ import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * For a test class: the cluster (once per test run), a fresh namespace, and the operator running in this JVM
- * watching that namespace. Test methods and constructors may take a {@link TestNamespace}, a {@link Cluster} or a
- * {@link KubernetesClient}. A failed test prints the namespace's events, objects and operator log.
+ * watching that namespace. Test methods and constructors may take a {@link TestNamespace}, a {@link Cluster}, a
+ * {@link KubernetesClient} or the {@link InProcessOperator} (to restart it). A failed test prints the namespace's
+ * events, objects and operator log.
  */
 public final class LlmFleetExtension implements BeforeAllCallback, ParameterResolver, TestWatcher {
 
@@ -31,13 +32,17 @@ public final class LlmFleetExtension implements BeforeAllCallback, ParameterReso
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
     Class<?> type = parameter.getParameter().getType();
-    return type == TestNamespace.class || type == Cluster.class || type == KubernetesClient.class;
+    return type == TestNamespace.class || type == Cluster.class || type == KubernetesClient.class
+        || type == InProcessOperator.class;
   }
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     TestNamespace namespace = state(context).namespace();
     Class<?> type = parameter.getParameter().getType();
+    if (type == InProcessOperator.class) {
+      return state(context).operator();
+    }
     if (type == TestNamespace.class) {
       return namespace;
     }
