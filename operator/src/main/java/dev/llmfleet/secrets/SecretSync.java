@@ -23,7 +23,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -32,6 +31,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -44,9 +44,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Values are re-read when the spec's list changes and otherwise once per refresh interval, whatever else
  * triggers a reconcile: several rotations within one interval become one change of the data hash, so pods roll
- * once. The time of the last read and the list it was for are annotations on the Secret, so a restarted operator
- * does not re-read early. When a read fails the Secret is left as it is (running pods keep their values), the
- * failure becomes condition SecretsReady=False, and the next try is rescheduled with a growing delay.
+ * once. The Secret is written only when its data changes, so a settled fleet causes no writes. When a read fails
+ * the Secret is left as it is (running pods keep their values), the failure becomes condition SecretsReady=False,
+ * and no new read happens before the retry time, which grows while the failure lasts (5 s, then doubling, at most
+ * the refresh interval or 5 minutes).
  *
  * <p>Kubernetes verbs used on Secrets: get (the user's Secrets of secretKeyRef entries, and the owned one), patch
  * (server-side apply of the owned one), delete (the owned one, when spec.secrets becomes empty).
@@ -58,8 +59,8 @@ public final class SecretSync {
   public static final String HASH_ANNOTATION = "llmfleet.dev/secrets-hash";
 
   static final String COMPONENT = "secrets";
-  static final String SPEC_ANNOTATION = "llmfleet.dev/secrets-spec";
-  static final String SYNCED_AT_ANNOTATION = "llmfleet.dev/synced-at";
+  static final String SYNCED = "SecretsSynced";
+  static final String NO_SECRETS = "NoSecrets";
   /**
    * Key of the data hash, kept on the Secret itself: a reader of pod templates who cannot read Secrets cannot
    * test guesses of a value against the hash.
@@ -75,6 +76,7 @@ public final class SecretSync {
   private final Optional<VaultClient> vault;
   private final Duration refresh;
   private final Clock clock;
+  private final Map<String, ReadState> reads = new ConcurrentHashMap<>();
 
   public SecretSync(OperatorConfig config) {
     this(config.vault().map(VaultClient::create),
@@ -109,7 +111,7 @@ public final class SecretSync {
       SyncResult result) {
     Optional<Condition> before = Conditions.find(conditions, CONDITION);
     boolean same = before.map(c -> c.getStatus().equals(result.ready() ? "True" : "False")
-        && Objects.equals(c.getReason(), result.reason())).orElse(result.reason().equals("NoSecrets"));
+        && Objects.equals(c.getReason(), result.reason())).orElse(result.reason().equals(NO_SECRETS));
     if (same) {
       return;
     }
@@ -125,52 +127,82 @@ public final class SecretSync {
     Instant now = clock.instant();
     String namespace = owner.getMetadata().getNamespace();
     String name = secretName(owner);
+    String uid = owner.getMetadata().getUid();
+    if (secrets == null || secrets.isEmpty()) {
+      // Only when the list just became empty: a resource without secrets costs no API call.
+      boolean hadSecrets = reads.remove(uid) != null || Conditions.find(conditions, CONDITION)
+          .map(c -> !NO_SECRETS.equals(c.getReason())).orElse(false);
+      Secret existing = hadSecrets ? client.secrets().inNamespace(namespace).withName(name).get() : null;
+      if (existing != null && ownedBy(existing, owner)) {
+        client.resource(existing).delete();
+      }
+      return new SyncResult(true, Optional.empty(), NO_SECRETS, "spec.secrets is empty", Optional.empty());
+    }
+
     Secret existing = client.secrets().inNamespace(namespace).withName(name).get();
     if (existing != null && !ownedBy(existing, owner)) {
       return new SyncResult(false, Optional.empty(), "SecretConflict", "Secret " + name + " exists and is not "
           + "owned by this " + owner.getKind() + "; rename or delete it", Optional.of(refresh));
     }
-    if (secrets == null || secrets.isEmpty()) {
-      if (existing != null) {
-        client.resource(existing).delete();
-      }
-      return new SyncResult(true, Optional.empty(), "NoSecrets", "spec.secrets is empty", Optional.empty());
-    }
-
-    String spec = specHash(secrets);
     Map<String, String> annotations = existing == null || existing.getMetadata().getAnnotations() == null
         ? Map.of() : existing.getMetadata().getAnnotations();
-    Optional<Instant> syncedAt = syncedAt(annotations);
-    if (existing != null && !due(annotations, spec, now, refresh)) {
-      return new SyncResult(true, Optional.ofNullable(annotations.get(HASH_ANNOTATION)), "SecretsSynced",
-          synced(secrets, name), Optional.of(positive(Duration.between(now, syncedAt.orElseThrow().plus(refresh)))));
+    Optional<String> kept = Optional.ofNullable(annotations.get(HASH_ANNOTATION));
+    String spec = specHash(secrets);
+    ReadState state = reads.get(uid);
+    if (existing != null && fresh(state, spec, now, refresh)) {
+      return new SyncResult(true, kept, SYNCED, synced(secrets, name),
+          Optional.of(positive(Duration.between(now, state.readAt().plus(refresh)))));
+    }
+    if (retryPending(state, spec, now)) {
+      return failed(state.failure(), existing, name, kept, Duration.between(now, state.retryAt()));
     }
 
     try {
       Map<String, String> data = read(namespace, secrets, client);
       String salt = Optional.ofNullable(annotations.get(SALT_ANNOTATION)).orElseGet(SecretSync::newSalt);
       String hash = hash(salt, data);
-      client.resource(secret(owner, data, spec, salt, hash, now)).forceConflicts().serverSideApply();
-      if (existing != null && !hash.equals(annotations.get(HASH_ANNOTATION))) {
-        log.info("{} {}/{}: secret values changed, Secret {} updated", owner.getKind(), namespace,
-            owner.getMetadata().getName(), name);
+      if (existing == null || !hash.equals(annotations.get(HASH_ANNOTATION)) || !data.equals(existing.getData())) {
+        client.resource(secret(owner, data, salt, hash)).forceConflicts().serverSideApply();
+        if (existing != null) {
+          log.info("{} {}/{}: secret values changed, Secret {} updated", owner.getKind(), namespace,
+              owner.getMetadata().getName(), name);
+        }
       }
-      return new SyncResult(true, Optional.of(hash), "SecretsSynced", synced(secrets, name), Optional.of(refresh));
+      reads.put(uid, new ReadState(spec, now, null, null));
+      return new SyncResult(true, Optional.of(hash), SYNCED, synced(secrets, name), Optional.of(refresh));
     } catch (SecretsFailure failure) {
       log.warn("{} {}/{}: {}: {}", owner.getKind(), namespace, owner.getMetadata().getName(), failure.reason(),
           failure.getMessage());
-      String message = failure.getMessage() + (existing == null ? ""
-          : "; Secret " + name + " keeps the values of the last successful read");
-      return new SyncResult(false, Optional.ofNullable(annotations.get(HASH_ANNOTATION)), failure.reason(),
-          message, Optional.of(retryDelay(conditions, now, refresh)));
+      Duration delay = retryDelay(conditions, now, refresh);
+      reads.put(uid, new ReadState(spec, state == null ? null : state.readAt(), failure, now.plus(delay)));
+      return failed(failure, existing, name, kept, delay);
     }
   }
 
-  /** Whether the values must be read now: never read, the list in the spec changed, or the interval is over. */
-  static boolean due(Map<String, String> annotations, String specHash, Instant now, Duration refresh) {
-    Optional<Instant> syncedAt = syncedAt(annotations);
-    return syncedAt.isEmpty() || !specHash.equals(annotations.get(SPEC_ANNOTATION))
-        || !now.isBefore(syncedAt.get().plus(refresh));
+  private static SyncResult failed(SecretsFailure failure, Secret existing, String name, Optional<String> kept,
+      Duration retryAfter) {
+    String message = failure.getMessage() + (existing == null ? ""
+        : "; Secret " + name + " keeps the values of the last successful read");
+    return new SyncResult(false, kept, failure.reason(), message, Optional.of(positive(retryAfter)));
+  }
+
+  /**
+   * When a resource's values were last read and for which list; after a failure, the failure and when to try
+   * again. Kept in memory: a restarted operator reads every resource's values once, and writes nothing when they
+   * did not change.
+   */
+  record ReadState(String spec, Instant readAt, SecretsFailure failure, Instant retryAt) {
+  }
+
+  /** The last read, for this very list, succeeded less than one refresh interval ago: no read now. */
+  static boolean fresh(ReadState state, String spec, Instant now, Duration refresh) {
+    return state != null && state.spec().equals(spec) && state.failure() == null && state.readAt() != null
+        && now.isBefore(state.readAt().plus(refresh));
+  }
+
+  /** The last read, for this very list, failed and its retry time has not come: no read now. */
+  static boolean retryPending(ReadState state, String spec, Instant now) {
+    return state != null && state.spec().equals(spec) && state.failure() != null && now.isBefore(state.retryAt());
   }
 
   /**
@@ -263,15 +295,12 @@ public final class SecretSync {
     return data;
   }
 
-  private static Secret secret(HasMetadata owner, Map<String, String> data, String spec, String salt, String hash,
-      Instant now) {
+  private static Secret secret(HasMetadata owner, Map<String, String> data, String salt, String hash) {
     return new SecretBuilder()
         .withNewMetadata()
         .withName(secretName(owner))
         .withNamespace(owner.getMetadata().getNamespace())
         .withLabels(Labels.of(owner, COMPONENT))
-        .addToAnnotations(SPEC_ANNOTATION, spec)
-        .addToAnnotations(SYNCED_AT_ANNOTATION, now.toString())
         .addToAnnotations(SALT_ANNOTATION, salt)
         .addToAnnotations(HASH_ANNOTATION, hash)
         .withOwnerReferences(OwnerReferences.controlledBy(owner))
@@ -284,14 +313,6 @@ public final class SecretSync {
   private static boolean ownedBy(Secret secret, HasMetadata owner) {
     return secret.getMetadata().getOwnerReferences() != null && secret.getMetadata().getOwnerReferences().stream()
         .anyMatch(ref -> Objects.equals(ref.getUid(), owner.getMetadata().getUid()));
-  }
-
-  private static Optional<Instant> syncedAt(Map<String, String> annotations) {
-    try {
-      return Optional.ofNullable(annotations.get(SYNCED_AT_ANNOTATION)).map(Instant::parse);
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
-    }
   }
 
   private static String mount(VaultSecretRef ref) {

@@ -42,18 +42,29 @@ class SecretSyncTest {
   @Test
   void readsWhenNeverReadWhenTheListChangedOrWhenTheIntervalIsOver() {
     String spec = SecretSync.specHash(SPEC);
-    Map<String, String> fresh = Map.of(SecretSync.SPEC_ANNOTATION, spec,
-        SecretSync.SYNCED_AT_ANNOTATION, T0.toString());
+    String otherSpec = SecretSync.specHash(SPEC.subList(0, 1));
+    var read = new SecretSync.ReadState(spec, T0, null, null);
 
-    assertThat(SecretSync.due(Map.of(), spec, T0, REFRESH)).isTrue();
-    assertThat(SecretSync.due(fresh, spec, T0.plusSeconds(1), REFRESH)).isFalse();
-    assertThat(SecretSync.due(fresh, spec, T0.plusSeconds(299), REFRESH))
-        .as("rotations within one interval wait for its end: one roll").isFalse();
-    assertThat(SecretSync.due(fresh, spec, T0.plusSeconds(300), REFRESH)).isTrue();
-    assertThat(SecretSync.due(fresh, SecretSync.specHash(SPEC.subList(0, 1)), T0.plusSeconds(1), REFRESH))
-        .as("a spec change is read at once").isTrue();
-    assertThat(SecretSync.due(Map.of(SecretSync.SPEC_ANNOTATION, spec, SecretSync.SYNCED_AT_ANNOTATION, "garbage"),
-        spec, T0, REFRESH)).isTrue();
+    assertThat(SecretSync.fresh(null, spec, T0, REFRESH)).as("never read").isFalse();
+    assertThat(SecretSync.fresh(read, spec, T0.plusSeconds(1), REFRESH)).isTrue();
+    assertThat(SecretSync.fresh(read, spec, T0.plusSeconds(299), REFRESH))
+        .as("rotations within one interval wait for its end: one roll").isTrue();
+    assertThat(SecretSync.fresh(read, spec, T0.plusSeconds(300), REFRESH)).isFalse();
+    assertThat(SecretSync.fresh(read, otherSpec, T0.plusSeconds(1), REFRESH)).as("a spec change is read at once")
+        .isFalse();
+  }
+
+  @Test
+  void afterAFailureNoReadBeforeTheRetryTimeUnlessTheListChanges() {
+    String spec = SecretSync.specHash(SPEC);
+    var failed = new SecretSync.ReadState(spec, T0, new SecretsFailure.VaultUnavailable("down"), T0.plusSeconds(5));
+
+    assertThat(SecretSync.fresh(failed, spec, T0.plusSeconds(1), REFRESH)).isFalse();
+    assertThat(SecretSync.retryPending(failed, spec, T0.plusSeconds(1))).isTrue();
+    assertThat(SecretSync.retryPending(failed, spec, T0.plusSeconds(5))).isFalse();
+    assertThat(SecretSync.retryPending(failed, SecretSync.specHash(SPEC.subList(0, 1)), T0.plusSeconds(1)))
+        .isFalse();
+    assertThat(SecretSync.retryPending(new SecretSync.ReadState(spec, T0, null, null), spec, T0)).isFalse();
   }
 
   @Test

@@ -268,6 +268,24 @@ class FineTuneJobE2E {
     assertThat(mount(pod, "/adapters/support-bot").getReadOnly()).isTrue();
   }
 
+  @Test
+  void deletingTheFineTuneJobRemovesItsJobsAndConfigMapsButNotTheResult() {
+    inputs("gone-base", "gone-data");
+    create(fineTuneJob("gone", "gone-base", "gone-data"));
+    awaitPhase("gone", FineTuneJobPhase.Succeeded);
+    assertThat(job("gone-run-1")).isNotNull();
+
+    namespace.client().resources(FineTuneJob.class).inNamespace(namespace.name()).withName("gone").delete();
+
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      assertThat(get("gone")).isNull();
+      assertThat(job("gone-run-1")).isNull();
+      assertThat(configMap("gone-run-1")).isNull();
+    });
+    assertThat(namespace.client().persistentVolumeClaims().inNamespace(namespace.name()).withName("gone-output")
+        .get()).as("the trained result stays").isNotNull();
+  }
+
   private FineTuneJob fineTuneJob(String name, String base, String data) {
     FineTuneJob job = new FineTuneJob();
     job.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace.name()).build());
