@@ -1,6 +1,7 @@
 package dev.llmfleet.download;
 
 import dev.llmfleet.api.v1alpha1.Download;
+import dev.llmfleet.api.v1alpha1.DownloadFailure;
 import dev.llmfleet.api.v1alpha1.DownloadPhase;
 import dev.llmfleet.api.v1alpha1.DownloadProgress;
 import dev.llmfleet.api.v1alpha1.DownloadSpec;
@@ -29,8 +30,9 @@ public final class DownloadRuns {
   public static final String STALL_TIMEOUT = "StallTimeout";
 
   /** Failures no new run can fix: a person must change the spec, the storage or the credentials. */
-  static final Set<String> PERMANENT_FAILURES =
-      Set.of("ChecksumMismatch", "InsufficientStorage", "SourceNotFound", "Unauthorized");
+  static final Set<String> PERMANENT_FAILURES = Set.of(DownloadFailure.CHECKSUM_MISMATCH,
+      DownloadFailure.INSUFFICIENT_STORAGE, DownloadFailure.SOURCE_NOT_FOUND, DownloadFailure.UNAUTHORIZED,
+      DownloadFailure.UNSAFE_PATH);
 
   private DownloadRuns() {
   }

@@ -8,12 +8,12 @@ import dev.llmfleet.api.v1alpha1.DownloadFailure;
  */
 final class Failure extends Exception {
 
-  static final String CHECKSUM_MISMATCH = "ChecksumMismatch";
-  static final String INSUFFICIENT_STORAGE = "InsufficientStorage";
-  static final String TRANSFER_FAILED = "TransferFailed";
-  static final String SOURCE_NOT_FOUND = "SourceNotFound";
-  static final String UNAUTHORIZED = "Unauthorized";
-  static final String UNSAFE_PATH = "UnsafePath";
+  static final String CHECKSUM_MISMATCH = DownloadFailure.CHECKSUM_MISMATCH;
+  static final String INSUFFICIENT_STORAGE = DownloadFailure.INSUFFICIENT_STORAGE;
+  static final String TRANSFER_FAILED = DownloadFailure.TRANSFER_FAILED;
+  static final String SOURCE_NOT_FOUND = DownloadFailure.SOURCE_NOT_FOUND;
+  static final String UNAUTHORIZED = DownloadFailure.UNAUTHORIZED;
+  static final String UNSAFE_PATH = DownloadFailure.UNSAFE_PATH;
 
   private final String reason;
 

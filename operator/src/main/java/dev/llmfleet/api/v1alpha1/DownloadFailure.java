@@ -15,8 +15,16 @@ import lombok.NoArgsConstructor;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DownloadFailure {
 
-  @JsonPropertyDescription("CamelCase reason: ChecksumMismatch, InsufficientStorage, TransferFailed, SourceNotFound "
-      + "or Unauthorized.")
+  // The reasons, shared by the downloader that reports them and the operator that acts on them.
+  public static final String CHECKSUM_MISMATCH = "ChecksumMismatch";
+  public static final String INSUFFICIENT_STORAGE = "InsufficientStorage";
+  public static final String TRANSFER_FAILED = "TransferFailed";
+  public static final String SOURCE_NOT_FOUND = "SourceNotFound";
+  public static final String UNAUTHORIZED = "Unauthorized";
+  public static final String UNSAFE_PATH = "UnsafePath";
+
+  @JsonPropertyDescription("CamelCase reason: ChecksumMismatch, InsufficientStorage, TransferFailed, SourceNotFound, "
+      + "Unauthorized or UnsafePath (a listed file would land outside the Download's folder).")
   private String reason;
 
   @JsonPropertyDescription("What happened, for a person: which file, how many bytes were needed and available, ...")
