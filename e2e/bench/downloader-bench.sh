@@ -11,13 +11,14 @@
 #   e2e/bench/downloader-bench.sh            # work files and results under /tmp/llmfleet-bench
 #
 # Environment: LLMFLEET_CLUSTER_DIR (default /tmp/llmfleet-bench-cluster), BENCH_DIR (default
-# /tmp/llmfleet-bench), BENCH_CAP (default "-XX:+UseSerialGC -Xmx32m").
+# /tmp/llmfleet-bench), BENCH_CAP (default: the JVM options download pods get, as set in
+# DownloadResources.DOWNLOADER_JVM_OPTIONS).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 export LLMFLEET_CLUSTER_DIR="${LLMFLEET_CLUSTER_DIR:-/tmp/llmfleet-bench-cluster}"
 WORK="${BENCH_DIR:-/tmp/llmfleet-bench}"
-CAP="${BENCH_CAP:--XX:+UseSerialGC -Xmx32m}"
+CAP="${BENCH_CAP:--XX:+UseSerialGC -Xmx24m -XX:ReservedCodeCacheSize=24m -XX:MaxMetaspaceSize=96m -Xss512k -XX:CICompilerCount=2}"
 GIB=$((1024 * 1024 * 1024))
 NAMESPACE=bench
 
