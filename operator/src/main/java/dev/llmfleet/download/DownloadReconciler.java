@@ -76,6 +76,7 @@ public class DownloadReconciler implements Reconciler<Download> {
       // No new run without its secrets; a run in progress keeps going with the values it has.
       DownloadStatus blocked = stored == null
           ? DownloadStatus.builder().phase(DownloadPhase.Pending).build() : stored.toBuilder().build();
+      blocked.setSource(DownloadStatuses.describe(download.getSpec().getSource()));
       blocked.setConditions(stored == null
           ? synced.blocked(null, generation, clock.instant())
           : synced.condition(stored.getConditions(), generation, clock.instant()));

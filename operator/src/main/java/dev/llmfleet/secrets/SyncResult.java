@@ -2,6 +2,7 @@ package dev.llmfleet.secrets;
 
 import dev.llmfleet.api.v1alpha1.common.Condition;
 import dev.llmfleet.common.Conditions;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Duration;
@@ -49,7 +50,7 @@ public record SyncResult(boolean ready, Optional<String> hash, String reason, St
   }
 
   /** {@code control} rescheduled at the earlier of its own delay and {@link #recheckAfter}. */
-  public <P extends io.fabric8.kubernetes.api.model.HasMetadata> UpdateControl<P> reschedule(
+  public <P extends HasMetadata> UpdateControl<P> reschedule(
       UpdateControl<P> control, Optional<Duration> other) {
     Optional<Duration> earliest = other.isEmpty() ? recheckAfter
         : recheckAfter.isEmpty() ? other

@@ -215,11 +215,13 @@ public final class VaultClient {
     if (status == 401 || status == 403) {
       return new VaultPermissionDenied(what + " was refused: permission denied (HTTP " + status + ")");
     }
+    if (what.startsWith("login") && status >= 400 && status < 500) {
+      // 400: unknown role or a token the role does not accept; 404: no auth method at that mount.
+      return new VaultPermissionDenied(what + " was refused (HTTP " + status + ": unknown role, token not accepted"
+          + " or no such auth mount)");
+    }
     if (status == 404) {
       return new VaultSecretNotFound(what + ": not found (HTTP 404)");
-    }
-    if (status == 400 && what.startsWith("login")) {
-      return new VaultPermissionDenied(what + " was refused (HTTP 400: unknown role or invalid token)");
     }
     if (status == 503) {
       return new VaultUnavailable(what + " failed: Vault is sealed or in standby (HTTP 503)");

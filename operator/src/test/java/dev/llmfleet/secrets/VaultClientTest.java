@@ -180,6 +180,13 @@ class VaultClientTest {
   }
 
   @Test
+  void aMissingAuthMountIsPermissionDeniedNotSecretNotFound() {
+    assertThatThrownBy(() -> kubernetesAuth(vault.address()).read("secret", "a"))
+        .isInstanceOf(VaultPermissionDenied.class)
+        .hasMessageContaining("HTTP 404");
+  }
+
+  @Test
   void anUnreadableServiceAccountTokenIsPermissionDenied() throws Exception {
     Files.delete(jwt);
 
