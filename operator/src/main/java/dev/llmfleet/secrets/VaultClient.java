@@ -83,24 +83,28 @@ public final class VaultClient {
    */
   public Map<String, String> read(String mount, String path) throws SecretsFailure {
     String where = "Vault secret " + mount + "/" + path + " at " + settings.address();
+    String current = token();
     try {
-      return readOnce(mount, path, where);
+      return read(current, mount, path, where);
     } catch (VaultPermissionDenied denied) {
       if (settings.auth() != VaultAuth.KUBERNETES) {
         throw denied;
       }
       // The token may have been revoked before its lease ended: one fresh login, then the answer stands.
       synchronized (this) {
-        token = null;
+        if (current.equals(token)) {
+          token = null;
+        }
       }
-      return readOnce(mount, path, where);
+      return read(token(), mount, path, where);
     }
   }
 
-  private Map<String, String> readOnce(String mount, String path, String where) throws SecretsFailure {
+  private Map<String, String> read(String withToken, String mount, String path, String where)
+      throws SecretsFailure {
     LogicalResponse response;
     try {
-      response = new Logical(config(token())).read(mount + "/data/" + path);
+      response = new Logical(config(withToken)).read(mount + "/data/" + path);
     } catch (VaultException e) {
       throw classify(e, "reading " + where);
     }

@@ -177,6 +177,7 @@ class VaultClientTest {
     assertThatThrownBy(() -> kubernetesAuth(vault.address()).read("secret", "a"))
         .isInstanceOf(VaultPermissionDenied.class)
         .hasMessageStartingWith("login at " + vault.address() + "/v1/auth/kubernetes/login with role llmfleet");
+    assertThat(vault.requestsTo(LOGIN)).as("a refused login is not repeated at once").hasSize(1);
   }
 
   @Test
