@@ -12,7 +12,7 @@
 #
 # Environment: LLMFLEET_CLUSTER_DIR (default /tmp/llmfleet-bench-cluster), BENCH_DIR (default
 # /tmp/llmfleet-bench), BENCH_CAP (default: the JVM options download pods get, as set in
-# DownloadResources.DOWNLOADER_JVM_OPTIONS).
+# JarPods.JVM_OPTIONS).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

@@ -1,6 +1,7 @@
 package dev.llmfleet.cleanup;
 
 import dev.llmfleet.api.v1alpha1.common.PodMetadata;
+import dev.llmfleet.common.JarPods;
 import dev.llmfleet.common.Labels;
 import dev.llmfleet.common.OwnerReferences;
 import dev.llmfleet.common.PodTemplates;
@@ -53,21 +54,20 @@ public final class CleanupJobs {
         .withName("cleanup")
         .withImage(config.image())
         .withArgs("cleanup", "--root", MOUNT_PATH, "--path", path)
-        .addNewEnv().withName("JAVA_TOOL_OPTIONS").withValue("-XX:MaxRAMPercentage=50").endEnv()
+        .addToEnv(JarPods.jvmOptions())
         .withNewResources()
         .addToRequests("cpu", new Quantity("50m"))
         .addToRequests("memory", new Quantity("128Mi"))
         .addToLimits("memory", new Quantity("256Mi"))
         .endResources()
         .addNewVolumeMount().withName("volume").withMountPath(MOUNT_PATH).endVolumeMount()
-        // The root filesystem is read-only; the JVM still wants a writable /tmp.
-        .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+        .addToVolumeMounts(JarPods.tmpMount())
         .withSecurityContext(PodTemplates.restrictedContainer())
         .endContainer()
         .addNewVolume().withName("volume")
         .withNewPersistentVolumeClaim().withClaimName(claimName).endPersistentVolumeClaim()
         .endVolume()
-        .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+        .addToVolumes(JarPods.tmpVolume())
         .endSpec()
         .endTemplate()
         .endSpec()

@@ -3,6 +3,8 @@ package dev.llmfleet.download;
 import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.common.PodMetadata;
 import dev.llmfleet.api.v1alpha1.common.Storage;
+import dev.llmfleet.common.Claims;
+import dev.llmfleet.common.JarPods;
 import dev.llmfleet.common.Labels;
 import dev.llmfleet.common.OwnerReferences;
 import dev.llmfleet.common.PodTemplates;
@@ -34,13 +36,6 @@ public final class DownloadResources {
   public static final String COMPONENT = "download";
   /** Where the claim is mounted in download pods. */
   public static final String MOUNT_PATH = "/data";
-  /**
-   * The downloader streams through fixed buffers, so a small heap and the serial collector suffice; these keep its
-   * peak RSS near 125 MiB whatever the file size (e2e/bench/downloader-bench.sh). Not TieredStopAtLevel=1: C1 has
-   * no SHA-256 intrinsic and hashing would be ten times slower.
-   */
-  static final String DOWNLOADER_JVM_OPTIONS = "-XX:+UseSerialGC -Xmx24m -XX:ReservedCodeCacheSize=24m "
-      + "-XX:MaxMetaspaceSize=96m -Xss512k -XX:CICompilerCount=2";
   /** Annotation on a Job the operator stopped, saying why. */
   public static final String STOP_REASON_ANNOTATION = "llmfleet.dev/stop-reason";
 
@@ -67,14 +62,9 @@ public final class DownloadResources {
 
   /** Only when spec.storage.size is set; an existing claim is used as is. */
   public static PersistentVolumeClaim claim(Download download) {
-    Storage storage = download.getSpec().getStorage();
     return new PersistentVolumeClaimBuilder()
         .withMetadata(metadata(download, claimName(download)))
-        .withNewSpec()
-        .withAccessModes(storage.getAccessMode().value())
-        .withStorageClassName(storage.getStorageClassName())
-        .withNewResources().addToRequests("storage", storage.getSize()).endResources()
-        .endSpec()
+        .withSpec(Claims.spec(download.getSpec().getStorage()))
         .build();
   }
 
@@ -136,14 +126,13 @@ public final class DownloadResources {
         .addToLimits("memory", new Quantity("256Mi"))
         .endResources()
         .addNewVolumeMount().withName("data").withMountPath(MOUNT_PATH).endVolumeMount()
-        // The root filesystem is read-only; the JVM still wants a writable /tmp.
-        .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+        .addToVolumeMounts(JarPods.tmpMount())
         .withSecurityContext(PodTemplates.restrictedContainer())
         .endContainer()
         .addNewVolume().withName("data")
         .withNewPersistentVolumeClaim().withClaimName(claimName(download)).endPersistentVolumeClaim()
         .endVolume()
-        .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+        .addToVolumes(JarPods.tmpVolume())
         .endSpec()
         .endTemplate()
         .endSpec()
@@ -154,7 +143,7 @@ public final class DownloadResources {
     List<EnvVar> env = new ArrayList<>();
     env.add(new EnvVarBuilder().withName("LLMFLEET_RUN").withValue(runName).build());
     env.add(new EnvVarBuilder().withName("LLMFLEET_HF_ENDPOINT").withValue(config.hfEndpoint()).build());
-    env.add(new EnvVarBuilder().withName("JAVA_TOOL_OPTIONS").withValue(DOWNLOADER_JVM_OPTIONS).build());
+    env.add(JarPods.jvmOptions());
     env.addAll(SecretEnvVars.of(download, download.getSpec().getSecrets()));
     return env;
   }

@@ -14,7 +14,6 @@ import dev.llmfleet.common.runs.RunJobs;
 import dev.llmfleet.config.OperatorConfig;
 import dev.llmfleet.secrets.SecretSync;
 import dev.llmfleet.secrets.SyncResult;
-import dev.llmfleet.secrets.SecretSync;
 import dev.llmfleet.secrets.SyncResult;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -4,6 +4,7 @@ import dev.llmfleet.api.v1alpha1.FineTuneJob;
 import dev.llmfleet.api.v1alpha1.common.PodMetadata;
 import dev.llmfleet.api.v1alpha1.common.Storage;
 import dev.llmfleet.cleanup.CleanupJobs;
+import dev.llmfleet.common.Claims;
 import dev.llmfleet.common.GpuPlacement;
 import dev.llmfleet.common.Labels;
 import dev.llmfleet.common.OwnerReferences;
@@ -117,11 +118,7 @@ public final class FineTuneResources {
         .withNamespace(job.getMetadata().getNamespace())
         .withLabels(Labels.of(job, COMPONENT))
         .endMetadata()
-        .withNewSpec()
-        .withAccessModes(storage.getAccessMode().value())
-        .withStorageClassName(storage.getStorageClassName())
-        .withNewResources().addToRequests("storage", storage.getSize()).endResources()
-        .endSpec()
+        .withSpec(Claims.spec(storage))
         .build();
   }
 
