@@ -1,0 +1,114 @@
+package dev.llmfleet.e2e.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.llmfleet.api.v1alpha1.ModelServer;
+import dev.llmfleet.api.v1alpha1.ModelServerSpec;
+import dev.llmfleet.api.v1alpha1.ModelSource;
+import dev.llmfleet.api.v1alpha1.Runtime;
+import dev.llmfleet.api.v1alpha1.common.Resources;
+import dev.llmfleet.e2e.support.Cluster;
+import dev.llmfleet.e2e.support.LlmFleetExtension;
+import dev.llmfleet.e2e.support.OperatorProcess;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Two operator processes (the jar, as two replicas of the Deployment) with leader election, watching a namespace of
+ * their own that the test JVM's operator does not watch: killing the leader with SIGKILL hands the Lease to the
+ * other, which then reconciles what is created afterwards.
+ */
+@ExtendWith(LlmFleetExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FailoverE2E {
+
+  private static final String LEASE = "llmfleet-operator-lock";
+
+  private final Cluster cluster;
+  private final KubernetesClient client;
+  private final String namespace = "e2e-failover-procs-" + Integer.toString(
+      ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
+  private OperatorProcess first;
+  private OperatorProcess second;
+
+  FailoverE2E(Cluster cluster) {
+    this.cluster = cluster;
+    this.client = cluster.client();
+  }
+
+  @BeforeAll
+  void startReplicas() {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
+        .addToLabels("llmfleet.dev/e2e", "true").endMetadata().build()).create();
+    first = OperatorProcess.start(cluster, "operator-a", namespace, namespace, List.of("-Xmx256m"));
+    second = OperatorProcess.start(cluster, "operator-b", namespace, namespace, List.of("-Xmx256m"));
+  }
+
+  @AfterAll
+  void stopReplicas() {
+    Optional.ofNullable(first).ifPresent(OperatorProcess::close);
+    Optional.ofNullable(second).ifPresent(OperatorProcess::close);
+    client.namespaces().withName(namespace).delete();
+  }
+
+  @Test
+  void theSurvivorReconcilesAfterTheLeaderIsKilled() {
+    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+      assertThat(first.ready()).as("operator-a ready; log:\n%s", first.log()).isTrue();
+      assertThat(second.ready()).as("operator-b ready; log:\n%s", second.log()).isTrue();
+    });
+    String leader = await().atMost(Duration.ofSeconds(60)).until(this::holder,
+        h -> "operator-a".equals(h) || "operator-b".equals(h));
+    client.resource(server("before")).create();
+    await().atMost(Duration.ofSeconds(60)).until(() -> deploymentExists("before"));
+
+    OperatorProcess killed = leader.equals("operator-a") ? first : second;
+    OperatorProcess survivor = killed == first ? second : first;
+    killed.kill();
+    client.resource(server("after")).create();
+
+    // The Lease of the dead leader expires (15 s by default) before the survivor may take it.
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(() -> assertThat(deploymentExists("after"))
+            .as("Deployment of the ModelServer created after the kill; survivor log:\n%s", survivor.log())
+            .isTrue());
+    assertThat(holder()).isEqualTo(survivor.name());
+    assertThat(survivor.isAlive()).isTrue();
+    assertThat(client.apps().deployments().inNamespace(namespace).list().getItems()).hasSize(2);
+  }
+
+  private String holder() {
+    Lease lease = client.leases().inNamespace(namespace).withName(LEASE).get();
+    return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+  }
+
+  private boolean deploymentExists(String server) {
+    return client.apps().deployments().inNamespace(namespace).withName(server).get() != null;
+  }
+
+  private ModelServer server(String name) {
+    ModelServer server = new ModelServer();
+    server.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    server.setSpec(ModelServerSpec.builder()
+        .runtime(Runtime.LLAMA_CPP)
+        .model(ModelSource.builder().uri("hf://bartowski/Llama-3.2-1B-Instruct-GGUF").build())
+        .resources(Resources.builder().gpus(0).cpu(new Quantity("10m")).memory(new Quantity("16Mi")).build())
+        .nodeSelector(Map.of("llmfleet.dev/e2e-failover", namespace))
+        .build());
+    return server;
+  }
+}
