@@ -13,6 +13,7 @@ import dev.llmfleet.secrets.SyncResult;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -103,11 +104,30 @@ public class DownloadReconciler implements Reconciler<Download> {
       synced.annotate(job.getSpec().getTemplate());
       RunJobs.start(job, jobs, context);
     });
+    if (becameFailed(download, plan.status()) && Boolean.TRUE.equals(download.getSpec().getGc().getDeletePartialData())) {
+      removePartialData(download, client);
+    }
     recordEvents(new EventRecorder(client), download, plan.status());
 
     return synced.reschedule(
         StatusPatch.ifChangedReadingOwnWrites(download, stored, plan.status(), Download::new, context),
         plan.recheckAfter());
+  }
+
+  private static boolean becameFailed(Download download, DownloadStatus next) {
+    DownloadPhase before = download.getStatus() == null ? null : download.getStatus().getPhase();
+    return next.getPhase() == DownloadPhase.Failed && before != DownloadPhase.Failed;
+  }
+
+  private void removePartialData(Download download, KubernetesClient client) {
+    try {
+      client.resource(DownloadResources.cleanupJob(download, config)).create();
+    } catch (KubernetesClientException e) {
+      // A pass that read a stale status created it already.
+      if (e.getCode() != 409) {
+        throw e;
+      }
+    }
   }
 
   /** An event per phase change and per run that started, ended or was collected. */

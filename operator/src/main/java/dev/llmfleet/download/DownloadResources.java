@@ -3,6 +3,7 @@ package dev.llmfleet.download;
 import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.common.PodMetadata;
 import dev.llmfleet.api.v1alpha1.common.Storage;
+import dev.llmfleet.cleanup.CleanupJobs;
 import dev.llmfleet.common.Claims;
 import dev.llmfleet.common.JarPods;
 import dev.llmfleet.common.Labels;
@@ -34,6 +35,7 @@ import java.util.Map;
 public final class DownloadResources {
 
   public static final String COMPONENT = "download";
+  public static final String CLEANUP_COMPONENT = "download-cleanup";
   /** Where the claim is mounted in download pods. */
   public static final String MOUNT_PATH = "/data";
   /** Annotation on a Job the operator stopped, saying why. */
@@ -66,6 +68,12 @@ public final class DownloadResources {
         .withMetadata(metadata(download, claimName(download)))
         .withSpec(Claims.spec(download.getSpec().getStorage()))
         .build();
+  }
+
+  /** Removes the files of a Download that failed for good (spec.gc.deletePartialData): its whole folder. */
+  public static Job cleanupJob(Download download, OperatorConfig config) {
+    return CleanupJobs.job(download, CLEANUP_COMPONENT, download.getMetadata().getName() + "-cleanup",
+        claimName(download), path(download), download.getSpec().getPodMetadata(), config);
   }
 
   /** The identity of download pods: it may read its own Download and report progress, nothing else. */

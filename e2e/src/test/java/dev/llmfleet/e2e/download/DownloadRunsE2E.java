@@ -146,6 +146,10 @@ class DownloadRunsE2E {
     assertThat(stalled.getStatus()).isEqualTo("True");
     assertThat(stalled.getReason()).isEqualTo("NoResultReported");
     assertThat(events("flaky")).contains("NoResultReported", "Failed");
+    Job cleanup = job("flaky-cleanup");
+    assertThat(cleanup).as("gc.deletePartialData (default true) removes the partial files").isNotNull();
+    assertThat(cleanup.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+        .containsExactly("cleanup", "--root", "/volume", "--path", "flaky");
   }
 
   @Test

@@ -21,7 +21,8 @@ public class DownloadGc {
   @Min(0)
   private Integer ttlSecondsAfterFailure;
 
-  @JsonPropertyDescription("When the Download ends Failed, remove its partial files (*.part) from the volume.")
+  @JsonPropertyDescription("When the Download ends Failed, remove its folder with the partial files from the volume, "
+      + "through a short cleanup Job <name>-cleanup.")
   @Default("true")
   private Boolean deletePartialData;
 }
