@@ -1,0 +1,212 @@
+package dev.llmfleet.e2e.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.llmfleet.api.v1alpha1.Download;
+import dev.llmfleet.api.v1alpha1.DownloadPhase;
+import dev.llmfleet.api.v1alpha1.DownloadProgress;
+import dev.llmfleet.api.v1alpha1.DownloadSource;
+import dev.llmfleet.api.v1alpha1.DownloadSpec;
+import dev.llmfleet.api.v1alpha1.DownloadStatus;
+import dev.llmfleet.api.v1alpha1.HttpSource;
+import dev.llmfleet.api.v1alpha1.ModelServer;
+import dev.llmfleet.api.v1alpha1.ModelServerPhase;
+import dev.llmfleet.api.v1alpha1.ModelServerSpec;
+import dev.llmfleet.api.v1alpha1.ModelSource;
+import dev.llmfleet.api.v1alpha1.Runtime;
+import dev.llmfleet.api.v1alpha1.common.Resources;
+import dev.llmfleet.api.v1alpha1.common.Storage;
+import dev.llmfleet.e2e.support.Cluster;
+import dev.llmfleet.e2e.support.LlmFleetExtension;
+import dev.llmfleet.e2e.support.OperatorProcess;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The operator process (the jar) is killed with SIGKILL while Downloads are half done and ModelServers are
+ * converging, and a new process takes over: every Download finishes in its first run (one Job, its progress kept),
+ * every ModelServer gets exactly one Deployment and becomes Ready. The downloaders' reports are written the way the
+ * downloader writes them (server-side apply under its field manager), so that they go on while no operator runs.
+ */
+@ExtendWith(LlmFleetExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RestartE2E {
+
+  private static final int DOWNLOADS = 3;
+  private static final int SERVERS = 12;
+  private static final long TOTAL = 4096;
+  private static final String NODE_LABEL = "llmfleet.dev/e2e-restart";
+
+  private final Cluster cluster;
+  private final KubernetesClient client;
+  private final String namespace = "e2e-restart-procs-" + Integer.toString(
+      ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
+  private final String nodeName = "restart-" + namespace;
+  private OperatorProcess operator;
+
+  RestartE2E(Cluster cluster) {
+    this.cluster = cluster;
+    this.client = cluster.client();
+  }
+
+  /** A namespace the test JVM's operator does not watch, and a node of its own for the ModelServers' pods. */
+  @BeforeAll
+  void namespaceAndNode() {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
+        .addToLabels("llmfleet.dev/e2e", "true").endMetadata().build()).create();
+    Map<String, Quantity> capacity = Map.of("cpu", new Quantity("16"), "memory", new Quantity("64Gi"),
+        "pods", new Quantity("110"));
+    Node node = new NodeBuilder()
+        .withNewMetadata().withName(nodeName)
+        .addToAnnotations("kwok.x-k8s.io/node", "fake")
+        .addToLabels("type", "kwok").addToLabels(NODE_LABEL, namespace)
+        .endMetadata()
+        .withNewStatus().withCapacity(capacity).withAllocatable(capacity).endStatus()
+        .build();
+    client.nodes().resource(node).create();
+  }
+
+  @AfterAll
+  void cleanUp() {
+    Optional.ofNullable(operator).ifPresent(OperatorProcess::close);
+    client.namespaces().withName(namespace).delete();
+    client.nodes().withName(nodeName).delete();
+  }
+
+  @Test
+  void aKilledOperatorIsReplacedWithoutSecondRunsOrDuplicates() {
+    operator = start("operator-1");
+    IntStream.range(0, DOWNLOADS).forEach(i -> client.resource(download("weights-" + i)).create());
+    for (int i = 0; i < DOWNLOADS; i++) {
+      String name = "weights-" + i;
+      await().atMost(Duration.ofSeconds(60)).until(() -> job(name + "-run-1") != null);
+      report(name, progress(name, TOTAL / 4));
+    }
+    IntStream.range(0, SERVERS).forEach(i -> client.resource(server("server-" + i)).create());
+
+    operator.kill();
+    // The downloaders go on while no operator runs.
+    IntStream.range(0, DOWNLOADS).forEach(i -> report("weights-" + i, progress("weights-" + i, TOTAL / 2)));
+    operator = start("operator-2");
+
+    // A ModelServer created after the restart is reconciled: the new process is at work.
+    client.resource(server("after-restart")).create();
+    await().atMost(Duration.ofSeconds(60)).until(() -> deployment("after-restart") != null);
+    for (int i = 0; i < DOWNLOADS; i++) {
+      String name = "weights-" + i;
+      assertThat(jobsOf(name)).as("Jobs of %s", name).containsExactly(name + "-run-1");
+      report(name, progress(name, TOTAL * 3 / 4));
+      DownloadProgress done = progress(name, TOTAL);
+      done.setPercent(100);
+      done.setFilesDone(1);
+      done.setVerified(true);
+      report(name, done);
+    }
+
+    for (int i = 0; i < DOWNLOADS; i++) {
+      String name = "weights-" + i;
+      Download download = await().atMost(Duration.ofSeconds(90)).until(() -> get(name),
+          d -> d.getStatus() != null && d.getStatus().getPhase() == DownloadPhase.Succeeded);
+      assertThat(download.getStatus().getRuns()).as("runs of %s", name).singleElement()
+          .satisfies(run -> assertThat(run.getName()).isEqualTo(name + "-run-1"));
+      assertThat(download.getStatus().getProgress().getRun()).isEqualTo(name + "-run-1");
+      assertThat(download.getStatus().getProgress().getBytesDone()).isEqualTo(TOTAL);
+    }
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
+        assertThat(client.resources(ModelServer.class).inNamespace(namespace).list().getItems())
+            .hasSize(SERVERS + 1)
+            .allSatisfy(s -> assertThat(s.getStatus()).isNotNull()
+                .satisfies(st -> assertThat(st.getPhase()).as(s.getMetadata().getName())
+                    .isEqualTo(ModelServerPhase.Ready))));
+    List<Deployment> deployments = client.apps().deployments().inNamespace(namespace).list().getItems();
+    assertThat(deployments).hasSize(SERVERS + 1).allSatisfy(d ->
+        assertThat(d.getMetadata().getOwnerReferences()).singleElement()
+            .satisfies(o -> assertThat(o.getName()).isEqualTo(d.getMetadata().getName())));
+    assertThat(operator.isAlive()).isTrue();
+  }
+
+  private OperatorProcess start(String podName) {
+    OperatorProcess process = OperatorProcess.start(cluster, podName, namespace, namespace, List.of("-Xmx256m"));
+    await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
+        assertThat(process.ready()).as("%s ready; log:\n%s", podName, process.log()).isTrue());
+    return process;
+  }
+
+  private static DownloadProgress progress(String name, long bytesDone) {
+    return DownloadProgress.builder().run(name + "-run-1").bytesDone(bytesDone).bytesTotal(TOTAL)
+        .percent((int) (bytesDone * 100 / TOTAL)).filesDone(0).filesTotal(1).build();
+  }
+
+  /** What the downloader writes: status.progress by server-side apply under its own field manager. */
+  private void report(String download, DownloadProgress progress) {
+    progress.setUpdatedAt(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    Download patch = new Download();
+    patch.setMetadata(new ObjectMetaBuilder().withName(download).withNamespace(namespace).build());
+    patch.setStatus(DownloadStatus.builder().progress(progress).build());
+    client.resource(patch).subresource("status").patch(new PatchContext.Builder()
+        .withPatchType(PatchType.SERVER_SIDE_APPLY).withFieldManager("llmfleet-downloader").withForce(true).build());
+  }
+
+  private Download download(String name) {
+    Download download = new Download();
+    download.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    download.setSpec(DownloadSpec.builder()
+        .source(DownloadSource.builder().http(HttpSource.builder().url("http://127.0.0.1:9/" + name + ".gguf")
+            .build()).build())
+        .storage(Storage.builder().size(new Quantity("1Gi")).build())
+        .build());
+    return download;
+  }
+
+  private ModelServer server(String name) {
+    ModelServer server = new ModelServer();
+    server.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    server.setSpec(ModelServerSpec.builder()
+        .runtime(Runtime.LLAMA_CPP)
+        .model(ModelSource.builder().uri("hf://bartowski/Llama-3.2-1B-Instruct-GGUF").build())
+        .resources(Resources.builder().gpus(0).cpu(new Quantity("10m")).memory(new Quantity("16Mi")).build())
+        .nodeSelector(Map.of(NODE_LABEL, namespace))
+        .build());
+    return server;
+  }
+
+  private Download get(String name) {
+    return client.resources(Download.class).inNamespace(namespace).withName(name).get();
+  }
+
+  private Job job(String name) {
+    return client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+  }
+
+  private List<String> jobsOf(String download) {
+    return client.batch().v1().jobs().inNamespace(namespace)
+        .withLabel("app.kubernetes.io/instance", download).list().getItems().stream()
+        .map(j -> j.getMetadata().getName()).toList();
+  }
+
+  private Deployment deployment(String name) {
+    return client.apps().deployments().inNamespace(namespace).withName(name).get();
+  }
+}
