@@ -48,6 +48,12 @@ public final class OperatorProcess implements AutoCloseable {
    */
   public static OperatorProcess start(Cluster cluster, String podName, String leaseNamespace, String namespaces,
       List<String> jvmOptions) {
+    return start(cluster.kubeconfig(), podName, leaseNamespace, namespaces, jvmOptions);
+  }
+
+  /** As {@link #start(Cluster, String, String, String, List)}, against the cluster of a kubeconfig file. */
+  public static OperatorProcess start(Path kubeconfig, String podName, String leaseNamespace, String namespaces,
+      List<String> jvmOptions) {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(JAR + " is missing: run ./mvnw -B install -DskipTests first");
     }
@@ -63,7 +69,7 @@ public final class OperatorProcess implements AutoCloseable {
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       Map<String, String> env = builder.environment();
       env.remove("KUBERNETES_SERVICE_HOST");
-      env.put("KUBECONFIG", cluster.kubeconfig().toString());
+      env.put("KUBECONFIG", kubeconfig.toString());
       env.put("LLMFLEET_NAMESPACES", namespaces);
       env.put("LLMFLEET_HTTP_PORT", Integer.toString(port));
       env.put("LLMFLEET_LEADER_ELECTION", "true");
