@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -88,6 +89,12 @@ final class OperatorRunner {
     return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(LEASE_NAME)
         .withLeaseNamespace(le.podNamespace())
         .withIdentity(le.podName())
+        // A standby takes over once the Lease expires: 10 s instead of 15 s keeps a failover
+        // (kill -9 of the leader until the survivor reconciles) under 15 s; renewing every 2 s with a
+        // 7 s deadline leaves a busy leader three attempts before it gives up.
+        .withLeaseDuration(Duration.ofSeconds(10))
+        .withRenewDeadline(Duration.ofSeconds(7))
+        .withRetryPeriod(Duration.ofSeconds(2))
         // JOSDK would System.exit(1) on stop leading, which also happens when our shutdown hook
         // stops the operator, and System.exit inside a shutdown hook blocks forever.
         .withExitOnStopLeading(false)
