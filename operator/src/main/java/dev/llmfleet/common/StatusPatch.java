@@ -42,7 +42,8 @@ public final class StatusPatch {
     return UpdateControl.noUpdate();
   }
 
-  private static <S, P extends CustomResource<?, S>> P statusOnly(P resource, S desired, Supplier<P> newResource) {
+  /** A fresh object holding only name, namespace and the given status: what the operator's patches send. */
+  public static <S, P extends CustomResource<?, S>> P statusOnly(P resource, S desired, Supplier<P> newResource) {
     P patch = newResource.get();
     patch.setMetadata(new ObjectMetaBuilder()
         .withName(resource.getMetadata().getName())

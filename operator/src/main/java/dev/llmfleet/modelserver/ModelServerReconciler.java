@@ -6,6 +6,7 @@ import dev.llmfleet.api.v1alpha1.FineTuneJob;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.ModelServerPhase;
 import dev.llmfleet.api.v1alpha1.ModelServerStatus;
+import dev.llmfleet.common.Errors;
 import dev.llmfleet.common.EventRecorder;
 import dev.llmfleet.common.Labels;
 import dev.llmfleet.common.StatusPatch;
@@ -19,6 +20,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -125,6 +127,14 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
     recordPhaseChange(new EventRecorder(context.getClient()), server, status);
     return synced.reschedule(StatusPatch.ifChanged(server, server.getStatus(), status, ModelServer::new),
         Optional.empty());
+  }
+
+  /** Retries go on (JOSDK's retry), but the resource says why it is not converging instead of keeping quiet. */
+  @Override
+  public ErrorStatusUpdateControl<ModelServer> updateErrorStatus(ModelServer server, Context<ModelServer> context,
+      Exception error) {
+    ModelServerStatus status = ModelServerStatuses.applyFailed(server, Errors.describe(error), clock.instant());
+    return ErrorStatusUpdateControl.patchStatus(StatusPatch.statusOnly(server, status, ModelServer::new));
   }
 
   static ModelInputs inputs(ModelServer server, Context<ModelServer> context) {

@@ -23,6 +23,7 @@ public final class ModelServerStatuses {
 
   public static final String MODEL_AVAILABLE = "ModelAvailable";
   public static final String SCHEDULED = "Scheduled";
+  public static final String APPLY_FAILED = "ApplyFailed";
 
   /** Container states that will not fix themselves quickly; the server is degraded while they last. */
   static final Set<String> BROKEN_CONTAINER_STATES = Set.of("ImagePullBackOff", "ErrImagePull",
@@ -100,6 +101,26 @@ public final class ModelServerStatuses {
         .model(describe(server.getSpec().getModel()))
         .selector(Labels.asSelectorString(ModelServerResources.selector(server)))
         .endpoint(deployment.isPresent() || inputs.ready() ? ModelServerResources.endpoint(server) : null)
+        .conditions(conditions)
+        .observedGeneration(generation)
+        .build();
+  }
+
+  /**
+   * The status when the server's objects could not be applied (the API server refused a Deployment or Service):
+   * what was known before, with Ready=False and Reconciling=True saying why, while JOSDK retries.
+   */
+  public static ModelServerStatus applyFailed(ModelServer server, String error, Instant now) {
+    long generation = server.getMetadata().getGeneration();
+    ModelServerStatus stored = server.getStatus();
+    String message = "cannot create or update the server's Deployment or Service: " + error;
+    List<Condition> conditions = stored == null ? null : stored.getConditions();
+    conditions = Conditions.set(conditions, Conditions.READY, false, APPLY_FAILED, message, generation, now);
+    conditions = Conditions.set(conditions, Conditions.RECONCILING, true, APPLY_FAILED, message, generation, now);
+    conditions = Conditions.set(conditions, Conditions.STALLED, false, APPLY_FAILED, "", generation, now);
+    return (stored == null ? ModelServerStatus.builder().phase(ModelServerPhase.Pending) : stored.toBuilder())
+        .model(describe(server.getSpec().getModel()))
+        .selector(Labels.asSelectorString(ModelServerResources.selector(server)))
         .conditions(conditions)
         .observedGeneration(generation)
         .build();

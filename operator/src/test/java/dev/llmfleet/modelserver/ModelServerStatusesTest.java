@@ -102,6 +102,32 @@ class ModelServerStatusesTest {
   }
 
   @Test
+  void refusedObjectsSayWhyAndKeepWhatWasKnown() {
+    ModelServer server = server(1);
+    server.setStatus(ModelServerStatuses.compute(server, READY_INPUTS, Optional.of(deployment(1, 1, 1, 1)),
+        List.of(), NOW));
+
+    ModelServerStatus status = ModelServerStatuses.applyFailed(server,
+        "Internal error occurred: failed to allocate a serviceIP: range is full", NOW.plusSeconds(60));
+
+    assertThat(condition(status, Conditions.READY).getStatus()).isEqualTo("False");
+    assertThat(condition(status, Conditions.READY).getReason()).isEqualTo(ModelServerStatuses.APPLY_FAILED);
+    assertThat(condition(status, Conditions.RECONCILING).getStatus()).isEqualTo("True");
+    assertThat(condition(status, Conditions.RECONCILING).getMessage()).contains("range is full");
+    assertThat(status.getReadyReplicas()).isEqualTo(1);
+    assertThat(status.getEndpoint()).isEqualTo("http://chat.models.svc.cluster.local:8000/v1");
+  }
+
+  @Test
+  void refusedObjectsOfANewServerStillGetAStatus() {
+    ModelServerStatus status = ModelServerStatuses.applyFailed(server(1), "forbidden", NOW);
+
+    assertThat(status.getPhase()).isEqualTo(ModelServerPhase.Pending);
+    assertThat(status.getSelector()).contains("app.kubernetes.io/instance=chat");
+    assertThat(condition(status, Conditions.READY).getReason()).isEqualTo(ModelServerStatuses.APPLY_FAILED);
+  }
+
+  @Test
   void recomputingASettledStatusChangesNothing() {
     ModelServer server = server(1);
     ModelServerStatus first = ModelServerStatuses.compute(server, READY_INPUTS, Optional.of(deployment(1, 1, 1, 1)),
