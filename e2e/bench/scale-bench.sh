@@ -25,7 +25,7 @@ cd "$(dirname "$0")/../.."
 N="${1:-100}"
 export LLMFLEET_CLUSTER_DIR="${LLMFLEET_CLUSTER_DIR:-/tmp/llmfleet-scale-bench-cluster}"
 WORK="${BENCH_DIR:-/tmp/llmfleet-scale-bench}"
-export BENCH_JVM_OPTIONS="${BENCH_JVM_OPTIONS:--XX:MaxRAM=512m -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError}"
+export BENCH_JVM_OPTIONS="${BENCH_JVM_OPTIONS:--XX:MaxRAM=512m -XX:+UseSerialGC -XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError}"
 log() { printf '[bench] %s\n' "$*" >&2; }
 rm -rf "$WORK" && mkdir -p "$WORK"
 

@@ -26,7 +26,8 @@ LOGS="$STATE/logs"
 PIDS="$STATE/pids"
 KUBECONFIG_ADMIN="$STATE/admin.kubeconfig"
 
-SERVICE_CIDR=10.0.0.0/24
+# A /16: benchmarks create thousands of Services (a /24 runs out at 254).
+SERVICE_CIDR=10.0.0.0/16
 SERVICE_IP=10.0.0.1
 POD_CIDR=10.244.0.0/16
 PV_COUNT=200
