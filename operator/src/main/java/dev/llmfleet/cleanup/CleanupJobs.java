@@ -6,10 +6,10 @@ import dev.llmfleet.common.Labels;
 import dev.llmfleet.common.OwnerReferences;
 import dev.llmfleet.common.PodTemplates;
 import dev.llmfleet.config.OperatorConfig;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.List;
 import java.util.Map;
 
 /** The Job that runs {@link CleanupCommand} in the operator's image against one claim. */
@@ -47,28 +47,8 @@ public final class CleanupJobs {
         .withLabels(PodTemplates.labels(podMetadata, labels))
         .withAnnotations(PodTemplates.annotations(podMetadata))
         .endMetadata()
-        .withNewSpec()
-        .withRestartPolicy("Never")
-        .withSecurityContext(PodTemplates.restrictedPod())
-        .addNewContainer()
-        .withName("cleanup")
-        .withImage(config.image())
-        .withArgs("cleanup", "--root", MOUNT_PATH, "--path", path)
-        .addToEnv(JarPods.jvmOptions())
-        .withNewResources()
-        .addToRequests("cpu", new Quantity("50m"))
-        .addToRequests("memory", new Quantity("128Mi"))
-        .addToLimits("memory", new Quantity("256Mi"))
-        .endResources()
-        .addNewVolumeMount().withName("volume").withMountPath(MOUNT_PATH).endVolumeMount()
-        .addToVolumeMounts(JarPods.tmpMount())
-        .withSecurityContext(PodTemplates.restrictedContainer())
-        .endContainer()
-        .addNewVolume().withName("volume")
-        .withNewPersistentVolumeClaim().withClaimName(claimName).endPersistentVolumeClaim()
-        .endVolume()
-        .addToVolumes(JarPods.tmpVolume())
-        .endSpec()
+        .withSpec(JarPods.podSpec("cleanup", List.of("cleanup", "--root", MOUNT_PATH, "--path", path), List.of(),
+            "50m", "128Mi", claimName, MOUNT_PATH, config))
         .endTemplate()
         .endSpec()
         .build();

@@ -1,13 +1,15 @@
 package dev.llmfleet.common;
 
+import dev.llmfleet.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
-import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeBuilder;
-import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.util.ArrayList;
+import java.util.List;
 
-/** What every pod running the operator's own jar (download, cleanup) needs besides its command. */
+/** The pods running the operator's own jar (download, cleanup): one shape, different commands. */
 public final class JarPods {
 
   /**
@@ -19,20 +21,40 @@ public final class JarPods {
       + "-XX:MaxMetaspaceSize=96m -Xss512k -XX:CICompilerCount=2";
 
   private static final String TMP = "tmp";
+  private static final String DATA = "data";
 
   private JarPods() {
   }
 
-  public static EnvVar jvmOptions() {
-    return new EnvVarBuilder().withName("JAVA_TOOL_OPTIONS").withValue(JVM_OPTIONS).build();
-  }
-
-  /** The root filesystem is read-only; the JVM still wants a writable /tmp. */
-  public static Volume tmpVolume() {
-    return new VolumeBuilder().withName(TMP).withNewEmptyDir().endEmptyDir().build();
-  }
-
-  public static VolumeMount tmpMount() {
-    return new VolumeMountBuilder().withName(TMP).withMountPath("/tmp").build();
+  /**
+   * A restricted pod running the jar with {@code args}, one claim mounted at {@code mountPath}, the small-heap JVM
+   * options and a writable /tmp (the root filesystem is read-only). Never restarted: its Job decides on retries.
+   */
+  public static PodSpec podSpec(String container, List<String> args, List<EnvVar> env, String cpuRequest,
+      String memoryRequest, String claimName, String mountPath, OperatorConfig config) {
+    List<EnvVar> allEnv = new ArrayList<>(env);
+    allEnv.add(new EnvVarBuilder().withName("JAVA_TOOL_OPTIONS").withValue(JVM_OPTIONS).build());
+    return new PodSpecBuilder()
+        .withRestartPolicy("Never")
+        .withSecurityContext(PodTemplates.restrictedPod())
+        .addNewContainer()
+        .withName(container)
+        .withImage(config.image())
+        .withArgs(args)
+        .withEnv(allEnv)
+        .withNewResources()
+        .addToRequests("cpu", new Quantity(cpuRequest))
+        .addToRequests("memory", new Quantity(memoryRequest))
+        .addToLimits("memory", new Quantity("256Mi"))
+        .endResources()
+        .addNewVolumeMount().withName(DATA).withMountPath(mountPath).endVolumeMount()
+        .addNewVolumeMount().withName(TMP).withMountPath("/tmp").endVolumeMount()
+        .withSecurityContext(PodTemplates.restrictedContainer())
+        .endContainer()
+        .addNewVolume().withName(DATA)
+        .withNewPersistentVolumeClaim().withClaimName(claimName).endPersistentVolumeClaim()
+        .endVolume()
+        .addNewVolume().withName(TMP).withNewEmptyDir().endEmptyDir().endVolume()
+        .build();
   }
 }

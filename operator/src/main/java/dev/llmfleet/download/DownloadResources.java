@@ -17,7 +17,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -118,30 +118,12 @@ public final class DownloadResources {
         .withLabels(PodTemplates.labels(podMetadata, labels))
         .withAnnotations(PodTemplates.annotations(podMetadata))
         .endMetadata()
-        .withNewSpec()
-        .withServiceAccountName(serviceAccountName(download))
-        .withRestartPolicy("Never")
-        .withSecurityContext(PodTemplates.restrictedPod())
-        .addNewContainer()
-        .withName("download")
-        .withImage(config.image())
-        .withArgs("download", "--namespace", download.getMetadata().getNamespace(),
-            "--name", download.getMetadata().getName(), "--root", MOUNT_PATH)
-        .withEnv(env(download, name, config))
-        .withNewResources()
-        .addToRequests("cpu", new Quantity("250m"))
-        .addToRequests("memory", new Quantity("192Mi"))
-        .addToLimits("memory", new Quantity("256Mi"))
-        .endResources()
-        .addNewVolumeMount().withName("data").withMountPath(MOUNT_PATH).endVolumeMount()
-        .addToVolumeMounts(JarPods.tmpMount())
-        .withSecurityContext(PodTemplates.restrictedContainer())
-        .endContainer()
-        .addNewVolume().withName("data")
-        .withNewPersistentVolumeClaim().withClaimName(claimName(download)).endPersistentVolumeClaim()
-        .endVolume()
-        .addToVolumes(JarPods.tmpVolume())
-        .endSpec()
+        .withSpec(new PodSpecBuilder(JarPods.podSpec("download",
+            List.of("download", "--namespace", download.getMetadata().getNamespace(),
+                "--name", download.getMetadata().getName(), "--root", MOUNT_PATH),
+            env(download, name, config), "250m", "192Mi", claimName(download), MOUNT_PATH, config))
+            .withServiceAccountName(serviceAccountName(download))
+            .build())
         .endTemplate()
         .endSpec()
         .build();
@@ -151,7 +133,6 @@ public final class DownloadResources {
     List<EnvVar> env = new ArrayList<>();
     env.add(new EnvVarBuilder().withName("LLMFLEET_RUN").withValue(runName).build());
     env.add(new EnvVarBuilder().withName("LLMFLEET_HF_ENDPOINT").withValue(config.hfEndpoint()).build());
-    env.add(JarPods.jvmOptions());
     env.addAll(SecretEnvVars.of(download, download.getSpec().getSecrets()));
     return env;
   }
