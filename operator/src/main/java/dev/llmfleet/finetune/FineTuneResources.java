@@ -19,11 +19,11 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
-import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
-import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,7 +35,8 @@ public final class FineTuneResources {
 
   /**
    * axolotl, pinned. The tag follows axolotl's naming (main-&lt;date&gt;-py&lt;python&gt;-cu&lt;cuda&gt;-&lt;torch&gt;), but
-   * no test here pulls it: the test cluster runs no containers.
+   * no test here pulls it: the test cluster runs no containers. Whether it starts as the pod's non-root user is
+   * untested too; README's security section says why it may not, and the way around.
    */
   public static final String DEFAULT_IMAGE = "axolotlai/axolotl:main-20250901-py3.11-cu126-2.7.1";
 
@@ -43,8 +44,15 @@ public final class FineTuneResources {
   public static final String DATA_MOUNT = "/inputs/data";
   public static final String OUTPUT_MOUNT = "/output";
   public static final String CONFIG_MOUNT = "/config";
-  /** Writable scratch space (caches, the prepared data set) and HOME. */
+  /** Writable scratch space (caches, the prepared data set) and HOME; the root filesystem is read-only. */
   public static final String SCRATCH_MOUNT = "/tmp";
+
+  /**
+   * Where the trainer's libraries write by default, all moved into scratch: the image's HOME belongs to another
+   * user (axolotl's images build as root) and its root filesystem is read-only here. HOME also covers what reads
+   * ~ only (matplotlib, wandb's settings, Triton's autotune cache).
+   */
+  static final Map<String, String> SCRATCH_ENV = scratchEnv();
 
   /** Where each run writes, inside the output folder; a successful run's files are promoted out of it. */
   static final String RUNS_FOLDER = ".runs";
@@ -52,8 +60,8 @@ public final class FineTuneResources {
   /**
    * What a run's container runs: train, then move the run's files into the output folder, each by one rename, so
    * a server never finds a half-written file where it looks. Paths come as arguments ($1 config, $2 the run's
-   * folder, $3 the output folder), never inside the script text. The umask lets the cleanup pod, another user of
-   * the same group, remove a failed run's files.
+   * folder, $3 the output folder), never inside the script text. The umask keeps the files writable for the volume's
+   * group (fsGroup), so that a pod of another user in that group can still remove a failed run's files.
    */
   static final String TRAIN_SCRIPT = """
       set -eu
@@ -133,9 +141,9 @@ public final class FineTuneResources {
   /**
    * One run on GPU nodes: the inputs read-only, the output claim read-write, no retries of its own.
    *
-   * <p>The trainer runs as the image's user: axolotl's images install Python for root. The rest of the
-   * restricted profile holds (no privilege escalation, no capabilities, RuntimeDefault seccomp), and fsGroup
-   * keeps the volumes writable for the cleanup pod's non-root user.
+   * <p>The pod meets the restricted Pod Security level like every other pod of the operator: a fixed non-root
+   * user, whatever the image's USER, and a read-only root filesystem. Every path the trainer writes by default
+   * (caches of Hugging Face, Triton, torch) is pointed at the scratch emptyDir ({@link #SCRATCH_ENV}).
    */
   public static Job job(FineTuneJob job, int attempt, FineTuneInputs inputs, OperatorConfig config) {
     var spec = job.getSpec();
@@ -156,10 +164,8 @@ public final class FineTuneResources {
         .withRestartPolicy("Never")
         .withNodeSelector(GpuPlacement.nodeSelector(spec.getResources(), null, config))
         .withTolerations(GpuPlacement.tolerations(spec.getResources(), null, config))
-        .withSecurityContext(new PodSecurityContextBuilder()
-            .withFsGroup(PodTemplates.USER)
-            .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-            .build())
+        .withSecurityContext(PodTemplates.restrictedPod())
+        .withAutomountServiceAccountToken(false)
         .addNewContainer()
         .withName("trainer")
         .withImage(image(job))
@@ -176,10 +182,7 @@ public final class FineTuneResources {
         .addNewVolumeMount().withName("config").withMountPath(CONFIG_MOUNT).withReadOnly(true).endVolumeMount()
         .addNewVolumeMount().withName("scratch").withMountPath(SCRATCH_MOUNT).endVolumeMount()
         .addNewVolumeMount().withName("shm").withMountPath("/dev/shm").endVolumeMount()
-        .withSecurityContext(new SecurityContextBuilder()
-            .withAllowPrivilegeEscalation(false)
-            .withNewCapabilities().withDrop("ALL").endCapabilities()
-            .build())
+        .withSecurityContext(PodTemplates.restrictedContainer())
         .endContainer()
         .addNewVolume().withName("model").withNewPersistentVolumeClaim()
         .withClaimName(inputs.model().claimName()).withReadOnly(true).endPersistentVolumeClaim().endVolume()
@@ -203,12 +206,24 @@ public final class FineTuneResources {
         partialOutput(job, attempt), job.getSpec().getPodMetadata(), config);
   }
 
+  private static Map<String, String> scratchEnv() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("HOME", SCRATCH_MOUNT);
+    // The user has no passwd entry; Python's getpass.getuser(), which torch calls, reads USER first.
+    env.put("USER", "trainer");
+    // torch hub and extensions, DeepSpeed's compiled ops, pip, bitsandbytes.
+    env.put("XDG_CACHE_HOME", SCRATCH_MOUNT + "/.cache");
+    // Hub and datasets caches: datasets writes its Arrow files here while preparing the data set.
+    env.put("HF_HOME", SCRATCH_MOUNT + "/huggingface");
+    env.put("TRITON_CACHE_DIR", SCRATCH_MOUNT + "/triton");
+    env.put("TORCHINDUCTOR_CACHE_DIR", SCRATCH_MOUNT + "/torchinductor");
+    return Collections.unmodifiableMap(env);
+  }
+
   private static List<EnvVar> env(FineTuneJob job, String runName) {
     List<EnvVar> env = new ArrayList<>();
     env.add(new EnvVarBuilder().withName("LLMFLEET_RUN").withValue(runName).build());
-    // Caches (Hugging Face, Triton, pip) go to HOME; the image's own home may not be writable.
-    env.add(new EnvVarBuilder().withName("HOME").withValue(SCRATCH_MOUNT).build());
-    env.add(new EnvVarBuilder().withName("HF_HOME").withValue(SCRATCH_MOUNT + "/huggingface").build());
+    SCRATCH_ENV.forEach((name, value) -> env.add(new EnvVarBuilder().withName(name).withValue(value).build()));
     // The inputs are local: a stray Hub lookup should fail at once, not hang or fetch other weights.
     env.add(new EnvVarBuilder().withName("HF_HUB_OFFLINE").withValue("1").build());
     env.addAll(SecretEnvVars.of(job, job.getSpec().getSecrets()));

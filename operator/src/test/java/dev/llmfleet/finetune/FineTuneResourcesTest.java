@@ -10,18 +10,21 @@ import dev.llmfleet.api.v1alpha1.common.AccessMode;
 import dev.llmfleet.api.v1alpha1.common.PodMetadata;
 import dev.llmfleet.api.v1alpha1.common.SecretEnv;
 import dev.llmfleet.api.v1alpha1.common.SecretKeyRef;
+import dev.llmfleet.common.PodTemplates;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +48,14 @@ class FineTuneResourcesTest {
     assertThat(trainer.getCommand()).containsExactly("/bin/sh", "-c", FineTuneResources.TRAIN_SCRIPT, "trainer",
         "/config/config.yaml", "/output/support-lora/.runs/2", "/output/support-lora");
     assertThat(trainer.getArgs()).isEmpty();
+  }
+
+  /** The whole run Job against src/test/resources/golden/finetune-run-job.yaml (see {@link TrainerConfigTest}). */
+  @Test
+  void runJobMatchesItsGoldenFile() throws IOException {
+    Job job = FineTuneResources.job(FineTuneJobs.job(FineTuneMethod.LORA), 1, INPUTS, CONFIG);
+
+    TrainerConfigTest.assertGolden("finetune-run-job.yaml", new KubernetesSerialization().asYaml(job));
   }
 
   @Test
@@ -123,8 +134,28 @@ class FineTuneResourcesTest {
       assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("support-lora-secrets");
       assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("WANDB_API_KEY");
     });
-    assertThat(trainer.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
-    assertThat(trainer.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+  }
+
+  @Test
+  void trainerMeetsTheRestrictedLevelWithEveryCacheInScratch() {
+    PodSpec pod = pod(FineTuneResources.job(FineTuneJobs.job(FineTuneMethod.LORA), 1, INPUTS, CONFIG));
+    Container trainer = pod.getContainers().get(0);
+
+    assertThat(pod.getSecurityContext()).isEqualTo(PodTemplates.restrictedPod());
+    assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(65532L);
+    assertThat(trainer.getSecurityContext()).isEqualTo(PodTemplates.restrictedContainer());
+    assertThat(trainer.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    assertThat(volume(pod, mount(trainer.getVolumeMounts(), "/tmp")).getEmptyDir()).isNotNull();
+    assertThat(trainer.getWorkingDir()).isEqualTo("/tmp");
+    Map<String, String> env = new HashMap<>();
+    trainer.getEnv().stream().filter(e -> e.getValue() != null).forEach(e -> env.put(e.getName(), e.getValue()));
+    assertThat(env).containsEntry("HOME", "/tmp").containsEntry("USER", "trainer")
+        .containsEntry("XDG_CACHE_HOME", "/tmp/.cache").containsEntry("HF_HOME", "/tmp/huggingface")
+        .containsEntry("TRITON_CACHE_DIR", "/tmp/triton").containsEntry("TORCHINDUCTOR_CACHE_DIR", "/tmp/torchinductor")
+        .containsEntry("HF_HUB_OFFLINE", "1");
+    assertThat(TrainerConfig.render(FineTuneJobs.job(FineTuneMethod.LORA), 1))
+        .as("the prepared data set goes to scratch too").contains("dataset_prepared_path: /tmp/prepared");
   }
 
   @Test
