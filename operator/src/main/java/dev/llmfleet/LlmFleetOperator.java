@@ -3,15 +3,18 @@ package dev.llmfleet;
 import dev.llmfleet.config.OperatorConfig;
 import dev.llmfleet.download.DownloadReconciler;
 import dev.llmfleet.finetune.FineTuneJobReconciler;
+import dev.llmfleet.metrics.FleetMetrics;
 import dev.llmfleet.modelserver.ModelServerReconciler;
 import dev.llmfleet.secrets.SecretSync;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.javaoperatorsdk.operator.api.monitoring.AggregatedMetrics;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -25,16 +28,27 @@ public final class LlmFleetOperator {
   }
 
   /**
-   * @param processSettings further settings of the hosting process, such as leader election
+   * As {@link #create(KubernetesClient, OperatorConfig, MeterRegistry, FleetMetrics, Consumer)}, for a process that
+   * does not serve /metrics.
    */
   public static Operator create(KubernetesClient client, OperatorConfig config, MeterRegistry registry,
       Consumer<ConfigurationServiceOverrider> processSettings) {
+    return create(client, config, registry, new FleetMetrics(registry), processSettings);
+  }
+
+  /**
+   * @param fleetMetrics the fleet's own metrics, in {@code registry}, read from the controllers' caches
+   * @param processSettings further settings of the hosting process, such as leader election
+   */
+  public static Operator create(KubernetesClient client, OperatorConfig config, MeterRegistry registry,
+      FleetMetrics fleetMetrics, Consumer<ConfigurationServiceOverrider> processSettings) {
     Operator operator = new Operator(overrider -> {
       overrider
           .withKubernetesClient(client)
-          // Per-resource series would grow with the fleet; per-controller ones are enough to alert.
-          .withMetrics(MicrometerMetrics.newMicrometerMetricsBuilder(registry).notCollectingMetricsPerResource()
-              .build());
+          .withMetrics(new AggregatedMetrics(List.of(
+              // Per-resource series would grow with the fleet; per-controller ones are enough to alert.
+              MicrometerMetrics.newMicrometerMetricsBuilder(registry).notCollectingMetricsPerResource().build(),
+              fleetMetrics)));
       processSettings.accept(overrider);
     });
     // One Vault client (one login, one token) for the three kinds.

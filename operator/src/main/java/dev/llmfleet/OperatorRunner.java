@@ -5,6 +5,7 @@ import dev.llmfleet.common.HttpEndpoints;
 import dev.llmfleet.common.KubernetesClients;
 import dev.llmfleet.config.OperatorConfig;
 import dev.llmfleet.config.Version;
+import dev.llmfleet.metrics.FleetMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -60,11 +61,14 @@ final class OperatorRunner {
         client.getMasterUrl(),
         config);
     PrometheusMeterRegistry registry = meterRegistry();
-    Operator operator = LlmFleetOperator.create(client, config, registry, this::configureProcess);
+    FleetMetrics fleetMetrics = new FleetMetrics(registry);
+    Operator operator =
+        LlmFleetOperator.create(client, config, registry, fleetMetrics, this::configureProcess);
 
     // Serve before starting: the informers may take a while to sync and liveness must hold.
     HttpEndpoints http =
-        HttpEndpoints.start(config.httpPort(), () -> notReadyReason(operator), registry);
+        HttpEndpoints.start(
+            config.httpPort(), () -> notReadyReason(operator), registry, fleetMetrics::refresh);
     log.info("Serving /healthz, /readyz and /metrics on port {}", http.port());
     try {
       operator.start();

@@ -30,20 +30,28 @@ public final class HttpEndpoints implements AutoCloseable {
   private final ExecutorService executor;
   private final Readiness readiness;
   private final PrometheusMeterRegistry registry;
+  private final Runnable beforeScrape;
 
   private HttpEndpoints(
       HttpServer server,
       ExecutorService executor,
       Readiness readiness,
-      PrometheusMeterRegistry registry) {
+      PrometheusMeterRegistry registry,
+      Runnable beforeScrape) {
     this.server = server;
     this.executor = executor;
     this.readiness = readiness;
     this.registry = registry;
+    this.beforeScrape = beforeScrape;
   }
 
-  /** Starts serving on {@code port} (0 picks a free one) on all interfaces. */
-  public static HttpEndpoints start(int port, Readiness readiness, PrometheusMeterRegistry registry)
+  /**
+   * Starts serving on {@code port} (0 picks a free one) on all interfaces.
+   *
+   * @param beforeScrape brings gauges computed at scrape time up to date, before each /metrics
+   */
+  public static HttpEndpoints start(
+      int port, Readiness readiness, PrometheusMeterRegistry registry, Runnable beforeScrape)
       throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
     // Two threads so that a slow scrape never delays a liveness probe; daemon so that they never
@@ -56,7 +64,7 @@ public final class HttpEndpoints implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
-    var endpoints = new HttpEndpoints(server, executor, readiness, registry);
+    var endpoints = new HttpEndpoints(server, executor, readiness, registry, beforeScrape);
     server.createContext("/", endpoints::handle);
     server.setExecutor(executor);
     server.start();
@@ -91,8 +99,10 @@ public final class HttpEndpoints implements AutoCloseable {
             respond(exchange, 200, PLAIN_TEXT, "ok\n");
           }
         }
-        case "/metrics" ->
-            respond(exchange, 200, PROMETHEUS_TEXT, registry.scrape(PROMETHEUS_TEXT));
+        case "/metrics" -> {
+          beforeScrape.run();
+          respond(exchange, 200, PROMETHEUS_TEXT, registry.scrape(PROMETHEUS_TEXT));
+        }
         default -> respond(exchange, 404, PLAIN_TEXT, "not found\n");
       }
     }

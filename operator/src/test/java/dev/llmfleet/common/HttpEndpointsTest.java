@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,11 +25,12 @@ class HttpEndpointsTest {
       new AtomicReference<>(Optional.of("operator is starting"));
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final AtomicInteger refreshes = new AtomicInteger();
   private HttpEndpoints endpoints;
 
   @BeforeEach
   void start() throws Exception {
-    endpoints = HttpEndpoints.start(0, notReady::get, registry);
+    endpoints = HttpEndpoints.start(0, notReady::get, registry, refreshes::incrementAndGet);
   }
 
   @AfterEach
@@ -64,6 +66,15 @@ class HttpEndpointsTest {
     assertThat(response.headers().firstValue("Content-Type"))
         .contains("text/plain; version=0.0.4; charset=utf-8");
     assertThat(response.body()).contains("llmfleet_test_events_total 1.0");
+  }
+
+  @Test
+  void metricsComputedAtScrapeTimeAreRefreshedFirst() throws Exception {
+    registry.gauge("llmfleet.test.refreshes", refreshes);
+
+    assertThat(get("/metrics").body()).contains("llmfleet_test_refreshes 1.0");
+    assertThat(get("/healthz").statusCode()).isEqualTo(200);
+    assertThat(refreshes).as("only /metrics refreshes").hasValue(1);
   }
 
   @Test
