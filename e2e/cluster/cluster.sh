@@ -10,6 +10,9 @@
 #   cluster.sh env     print the env lines:  eval "$(e2e/cluster/cluster.sh env)"
 #   cluster.sh status  report each component; exit non-zero unless all healthy
 #   cluster.sh down    stop exactly the processes `up` started, remove the state
+#   cluster.sh crash-apiserver
+#                      kill -9 kube-apiserver and start it again with the same
+#                      command line; returns once it is healthy (fault tests)
 #
 # State (PKI, kubeconfigs, etcd data, logs, pids, ports) lives in
 #   ${LLMFLEET_CLUSTER_DIR:-<repo>/e2e/cluster/.state}
@@ -465,10 +468,31 @@ cmd_down() {
   log "down in $((SECONDS - t0))s"
 }
 
+# SIGKILL, as a crash of its host would (a graceful stop drains watches for a
+# minute or more), then the same command line again once its port is free.
+cmd_crash_apiserver() {
+  [[ -f "$STATE/ports.env" ]] || die "no cluster in $STATE"
+  load_ports
+  running kube-apiserver || die "kube-apiserver is not running in $STATE"
+  local pid args=()
+  pid="$(pid_of kube-apiserver)"
+  mapfile -d '' args <"/proc/$pid/cmdline"
+  log "killing kube-apiserver (pid $pid)"
+  kill -KILL "$pid"
+  # Gone, or a zombie of a parent that does not reap it: either way it serves nothing.
+  while [[ -e /proc/$pid ]] && ! grep -q '^[0-9]* (.*) Z' "/proc/$pid/stat" 2>/dev/null; do sleep 0.1; done
+  # The main thread dies before the others close the listening socket.
+  while (exec 3<>"/dev/tcp/127.0.0.1/$APISERVER_PORT") 2>/dev/null; do sleep 0.1; done
+  start kube-apiserver "${args[@]}"
+  wait_until kube-apiserver 90 healthy kube-apiserver
+  log "kube-apiserver is back (pid $(pid_of kube-apiserver))"
+}
+
 case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
   env) cmd_env ;;
   status) cmd_status ;;
-  *) echo "usage: $0 up|down|env|status" >&2; exit 2 ;;
+  crash-apiserver) cmd_crash_apiserver ;;
+  *) echo "usage: $0 up|down|env|status|crash-apiserver" >&2; exit 2 ;;
 esac

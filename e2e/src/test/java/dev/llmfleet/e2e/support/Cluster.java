@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.k3s.K3sContainer;
 import org.testcontainers.utility.DockerImageName;
 
@@ -39,16 +40,18 @@ public final class Cluster implements AutoCloseable {
   private static final Pattern EXPORT = Pattern.compile("^export (\\w+)=(.*)$");
 
   private final Map<String, String> env;
+  private final boolean local;
   private final boolean startedHere;
   private final AutoCloseable container;
   private final KubernetesClient client;
 
-  private Cluster(Map<String, String> env, boolean startedHere) {
-    this(env, startedHere, () -> { });
+  private Cluster(Map<String, String> env, boolean local, boolean startedHere) {
+    this(env, local, startedHere, () -> { });
   }
 
-  private Cluster(Map<String, String> env, boolean startedHere, AutoCloseable container) {
+  private Cluster(Map<String, String> env, boolean local, boolean startedHere, AutoCloseable container) {
     this.env = env;
+    this.local = local;
     this.startedHere = startedHere;
     this.container = container;
     this.client = new KubernetesClientBuilder()
@@ -78,14 +81,14 @@ public final class Cluster implements AutoCloseable {
     Map<String, String> env = new HashMap<>(System.getenv());
     up.output().lines().map(EXPORT::matcher).filter(Matcher::matches)
         .forEach(m -> env.put(m.group(1), expandPath(m.group(2), env)));
-    return new Cluster(env, !running);
+    return new Cluster(env, true, !running);
   }
 
   private static Cluster fromKubeconfig() {
     Map<String, String> env = new HashMap<>(System.getenv());
     String kubeconfig = env.getOrDefault("KUBECONFIG", System.getProperty("user.home") + "/.kube/config");
     env.put("KUBECONFIG", kubeconfig);
-    return new Cluster(env, false);
+    return new Cluster(env, false, false);
   }
 
   private static Cluster k3s() {
@@ -97,7 +100,7 @@ public final class Cluster implements AutoCloseable {
       Files.writeString(kubeconfig, k3s.getKubeConfigYaml());
       Map<String, String> env = new HashMap<>(System.getenv());
       env.put("KUBECONFIG", kubeconfig.toString());
-      return new Cluster(env, false, k3s::stop);
+      return new Cluster(env, false, false, k3s::stop);
     } catch (IOException e) {
       k3s.stop();
       throw new IllegalStateException(e);
@@ -108,6 +111,14 @@ public final class Cluster implements AutoCloseable {
   private static String expandPath(String value, Map<String, String> env) {
     String unquoted = value.replace("'", "").replace("\"", "");
     return unquoted.replace("$PATH", env.getOrDefault("PATH", ""));
+  }
+
+  /**
+   * The operator's jar that processes started by the tests run: operator/target's, or {@code -Dllmfleet.jar} (the
+   * benchmark runs a copy, so that a build in the same tree cannot pull it away mid-run).
+   */
+  public static Path operatorJar() {
+    return Path.of(System.getProperty("llmfleet.jar", repoFile("operator/target/llmfleet-operator.jar").toString()));
   }
 
   /** A file of this repository, for example {@code examples/api/download-http.yaml}. */
@@ -130,6 +141,18 @@ public final class Cluster implements AutoCloseable {
    */
   public java.util.Optional<String> env(String name) {
     return java.util.Optional.ofNullable(env.get(name)).filter(v -> !v.isEmpty());
+  }
+
+  /**
+   * kill -9 of kube-apiserver and the same command line again ({@code cluster.sh crash-apiserver}); returns once it
+   * answers. Only the local control plane's processes can be crashed: elsewhere the calling test is skipped.
+   */
+  public void crashApiServer() {
+    Assumptions.assumeTrue(local, "the API server can only be crashed on the local control plane (-De2e.cluster=local)");
+    Result crash = run(List.of("bash", CLUSTER_SH.toString(), "crash-apiserver"), env, Duration.ofMinutes(3));
+    if (crash.exitCode() != 0) {
+      throw new IllegalStateException("cluster.sh crash-apiserver failed:\n" + crash.output());
+    }
   }
 
   /** Runs helm against this cluster; the result holds stdout and stderr together. */
