@@ -1,11 +1,19 @@
 package dev.llmfleet.e2e.bench;
 
+import dev.llmfleet.api.v1alpha1.Download;
+import dev.llmfleet.api.v1alpha1.DownloadPhase;
+import dev.llmfleet.api.v1alpha1.DownloadSource;
+import dev.llmfleet.api.v1alpha1.DownloadSpec;
+import dev.llmfleet.api.v1alpha1.HttpSource;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.ModelServerPhase;
 import dev.llmfleet.api.v1alpha1.ModelServerSpec;
 import dev.llmfleet.api.v1alpha1.ModelSource;
 import dev.llmfleet.api.v1alpha1.Runtime;
 import dev.llmfleet.api.v1alpha1.common.Resources;
+import dev.llmfleet.api.v1alpha1.common.Storage;
+import dev.llmfleet.e2e.origin.TestOrigin;
+import dev.llmfleet.e2e.support.DownloaderProcess;
 import dev.llmfleet.e2e.support.OperatorProcess;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -15,6 +23,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.Watch;
@@ -28,6 +37,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -38,110 +48,117 @@ import java.util.stream.Stream;
 
 /**
  * The scale and fault benchmark of e2e/bench/scale-bench.sh (not a test): against the local control plane whose
- * kubeconfig is in KUBECONFIG and whose state is in LLMFLEET_CLUSTER_DIR, with the operator jar run as processes.
- * Prints "key value" lines on stdout for the script to tabulate; progress goes to stderr.
+ * kubeconfig is in KUBECONFIG, with the operator jar run as processes. Prints "key value" lines on stdout for the
+ * script to tabulate (per fleet size as "key@N"); progress goes to stderr.
  *
- * <p>Arguments: N (ModelServers, default 100).
+ * <p>Arguments: the fleet sizes N, default 100. Each size gets a fresh operator and fresh namespaces; the faults
+ * (failover, kube-apiserver crash) are measured on the last fleet, then the restart scenario runs on its own.
  */
 public final class ScaleBench {
 
   private static final String NODE_LABEL = "llmfleet.dev/bench";
   private static final Duration LONG = Duration.ofMinutes(30);
+  private static final int RESTART_DOWNLOADS = 20;
+  private static final int RESTART_SERVERS = 200;
+  private static final long RESTART_FILE_BYTES = 96L << 20;
 
   private final KubernetesClient client = new KubernetesClientBuilder().build();
   private final Path kubeconfig = Path.of(System.getenv("KUBECONFIG"));
-  private final Path clusterDir = Path.of(System.getenv("LLMFLEET_CLUSTER_DIR"));
-  private final int n;
   private final String suffix = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
-  private final String ns = "bench-fleet-" + suffix;
-  private final String direct = "bench-direct-" + suffix;
-  private final String node = "bench-node-" + suffix;
-  private final Map<String, String> results = new LinkedHashMap<>();
   private final Map<String, Instant> deploymentSeen = new ConcurrentHashMap<>();
   private final List<OperatorProcess> operators = new ArrayList<>();
-
-  private ScaleBench(int n) {
-    this.n = n;
-  }
+  private final List<AutoCloseable> closeLast = new ArrayList<>();
+  private final List<String> namespaces = new ArrayList<>();
+  private final List<String> nodes = new ArrayList<>();
 
   public static void main(String[] args) throws Exception {
-    ScaleBench bench = new ScaleBench(args.length > 0 ? Integer.parseInt(args[0]) : 100);
+    List<Integer> sizes = args.length == 0 ? List.of(100) : Stream.of(args).map(Integer::valueOf).toList();
+    ScaleBench bench = new ScaleBench();
     try {
-      bench.run();
+      bench.run(sizes);
     } finally {
       bench.cleanUp();
     }
     System.exit(0);
   }
 
-  private void run() throws Exception {
-    for (String name : List.of(ns, direct)) {
-      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
-          .create();
-    }
-    Map<String, Quantity> capacity = Map.of("cpu", new Quantity("1000"), "memory", new Quantity("4Ti"),
-        "pods", new Quantity(Integer.toString(2 * n + 50)));
-    client.nodes().resource(new NodeBuilder().withNewMetadata().withName(node)
-        .addToAnnotations("kwok.x-k8s.io/node", "fake").addToLabels("type", "kwok").addToLabels(NODE_LABEL, "true")
-        .endMetadata().withNewStatus().withCapacity(capacity).withAllocatable(capacity).endStatus().build())
-        .create();
-
-    Watch watch = client.apps().deployments().inNamespace(ns).watch(new Watcher<>() {
+  private void run(List<Integer> sizes) throws Exception {
+    Watch deployments = client.apps().deployments().inAnyNamespace().watch(new Watcher<>() {
       @Override
       public void eventReceived(Action action, Deployment d) {
-        deploymentSeen.putIfAbsent(d.getMetadata().getName(), Instant.now());
+        deploymentSeen.putIfAbsent(d.getMetadata().getNamespace() + "/" + d.getMetadata().getName(), Instant.now());
       }
 
       @Override
       public void onClose(WatcherException cause) {
       }
     });
+    closeLast.add(deployments::close);
+    String ns = null;
+    OperatorProcess leader = null;
+    for (int n : sizes) {
+      if (ns != null) {
+        removeFleet(ns, leader);
+      }
+      ns = "bench-fleet-" + n + "-" + suffix;
+      leader = fleet(n, ns);
+    }
+    faults(ns);
+    restart();
+  }
 
-    log("starting operator A");
+  /** Convergence, latency, steady state and footprint of N ModelServers; returns the operator, still leading. */
+  private OperatorProcess fleet(int n, String ns) throws Exception {
+    String direct = "bench-direct-" + n + "-" + suffix;
+    namespace(ns);
+    namespace(direct);
+    node(ns, 2 * n + 50);
+
+    log("N=" + n + ": starting operator A");
     long start = System.nanoTime();
-    OperatorProcess a = startOperator("bench-a");
+    OperatorProcess a = startOperator("bench-a", ns);
     await("operator A ready", Duration.ofMinutes(3), a::ready);
-    put("startup_to_ready_s", seconds(System.nanoTime() - start));
-    await("operator A leads", Duration.ofMinutes(1), () -> "bench-a".equals(holder()));
+    put("startup_to_ready_s", n, seconds(System.nanoTime() - start));
+    await("operator A leads", Duration.ofMinutes(1), () -> "bench-a".equals(holder(ns)));
 
-    log("idle latency: 20 ModelServers one at a time");
+    log("N=" + n + ": idle latency, 20 ModelServers one at a time");
     List<Double> idle = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      idle.add(createAndTime("idle-" + i));
+      idle.add(createAndTime(ns, "idle-" + i));
     }
-    put("latency_idle_p50_ms", ms(percentile(idle, 50)));
-    put("latency_idle_p99_ms", ms(percentile(idle, 99)));
+    put("latency_idle_p50_ms", n, ms(percentile(idle, 50)));
+    put("latency_idle_p99_ms", n, ms(percentile(idle, 99)));
 
-    log("convergence of " + n + " ModelServers");
+    log("N=" + n + ": convergence");
     Map<String, Instant> created = new ConcurrentHashMap<>();
     start = System.nanoTime();
     IntStream.range(0, n).parallel().forEach(i -> {
       String name = "fleet-" + i;
       created.put(name, Instant.now());
-      client.resource(server(name)).create();
+      client.resource(server(ns, name, ns)).create();
     });
-    await(n + " ModelServers Ready", LONG, () -> readyServers() >= n + 20);
+    await(n + " ModelServers Ready", LONG, () -> readyServers(ns) >= n + 20);
     long operatorNanos = System.nanoTime() - start;
-    put("converge_operator_s", seconds(operatorNanos));
+    put("converge_operator_s", n, seconds(operatorNanos));
     List<Double> load = created.entrySet().stream().map(e -> (double) Duration.between(e.getValue(),
-        deploymentSeen.getOrDefault(e.getKey(), Instant.now())).toMillis() / 1000).toList();
-    put("latency_load_p50_ms", ms(percentile(load, 50)));
-    put("latency_load_p99_ms", ms(percentile(load, 99)));
+        deploymentSeen.getOrDefault(ns + "/" + e.getKey(), Instant.now())).toMillis() / 1000).toList();
+    put("latency_load_p50_ms", n, ms(percentile(load, 50)));
+    put("latency_load_p99_ms", n, ms(percentile(load, 99)));
 
-    log("footprint after convergence");
-    put("operator_rss_mib", Long.toString(rssKib(a.pid()) / 1024));
-    put("operator_heap_used_mib", Long.toString(heapUsedBytes(a) / (1024 * 1024)));
+    log("N=" + n + ": footprint after convergence");
+    put("operator_rss_mib", n, Long.toString(rssKib(a.pid()) / 1024));
+    put("operator_heap_used_mib", n, Long.toString(heapUsedBytes(a) / (1024 * 1024)));
 
-    log("steady state: one minute");
-    Map<String, String> before = resourceVersions();
-    long eventsBefore = operatorEvents();
+    log("N=" + n + ": steady state, one minute");
+    Map<String, String> before = resourceVersions(ns);
+    long eventsBefore = operatorEvents(ns);
     TimeUnit.SECONDS.sleep(60);
-    Map<String, String> after = resourceVersions();
+    Map<String, String> after = resourceVersions(ns);
     long changed = before.entrySet().stream().filter(e -> !e.getValue().equals(after.get(e.getKey()))).count();
-    put("steady_objects_checked", Integer.toString(before.size()));
-    put("steady_writes_per_min", Long.toString(changed + operatorEvents() - eventsBefore));
+    put("steady_objects_checked", n, Integer.toString(before.size()));
+    put("steady_writes_per_min", n, Long.toString(changed + operatorEvents(ns) - eventsBefore));
 
-    log("direct baseline: " + n + " Deployments and Services");
+    log("N=" + n + ": direct baseline, the same Deployments and Services");
     Deployment template = client.apps().deployments().inNamespace(ns).withName("fleet-0").get();
     Service serviceTemplate = client.services().inNamespace(ns).withName("fleet-0").get();
     start = System.nanoTime();
@@ -165,47 +182,155 @@ public final class ScaleBench {
         .getItems().stream().filter(d -> d.getStatus() != null && d.getStatus().getAvailableReplicas() != null
             && d.getStatus().getAvailableReplicas() >= 1).count() >= n);
     long directNanos = System.nanoTime() - start;
-    put("converge_direct_s", seconds(directNanos));
-    put("converge_ratio", String.format("%.2f", (double) operatorNanos / directNanos));
+    put("converge_direct_s", n, seconds(directNanos));
+    put("converge_ratio", n, String.format("%.2f", (double) operatorNanos / directNanos));
+    deleteNamespace(direct);
+    return a;
+  }
 
+  /** Failover to a second replica, then a kube-apiserver crash, on the settled fleet of {@code ns}. */
+  private void faults(String ns) throws Exception {
     log("failover: a second operator, kill -9 the leader");
-    OperatorProcess b = startOperator("bench-b");
+    OperatorProcess b = startOperator("bench-b", ns);
     await("operator B ready", Duration.ofMinutes(3), b::ready);
-    a.kill();
-    start = System.nanoTime();
-    client.resource(server("after-failover")).create();
-    await("Deployment after failover", Duration.ofMinutes(3), () -> deploymentSeen.containsKey("after-failover"));
+    operators.stream().filter(o -> o != b && o.isAlive()).forEach(OperatorProcess::kill);
+    long start = System.nanoTime();
+    client.resource(server(ns, "after-failover", ns)).create();
+    await("Deployment after failover", Duration.ofMinutes(3), () -> deploymentSeen.containsKey(ns + "/after-failover"));
     put("failover_s", seconds(System.nanoTime() - start));
 
-    log("kube-apiserver restart");
-    watch.close();
-    restartApiServer();
+    log("kube-apiserver crash: kill -9 and start again");
     start = System.nanoTime();
-    await("API server answers", Duration.ofMinutes(3), this::apiServerAnswers);
+    crashApiServer();
     put("apiserver_back_s", seconds(System.nanoTime() - start));
     long changeAt = System.nanoTime();
-    client.resource(server("after-apiserver")).create();
+    client.resource(server(ns, "after-apiserver", ns)).create();
     await("Deployment after API server restart", Duration.ofMinutes(3),
         () -> client.apps().deployments().inNamespace(ns).withName("after-apiserver").get() != null);
     put("apiserver_change_reconciled_s", seconds(System.nanoTime() - changeAt));
     put("operator_alive_after_apiserver", Boolean.toString(b.isAlive()));
   }
 
+  /**
+   * kill -9 of the operator while 20 Downloads are in flight (real downloader processes fetching real bytes from
+   * a throttled origin, standing in for the pods KWOK does not run) and 200 ModelServers converge; a new process
+   * must finish all of them with one Job per run, one Deployment per ModelServer, and no download starting over.
+   */
+  private void restart() throws Exception {
+    String ns = "bench-restart-" + suffix;
+    namespace(ns);
+    node(ns, RESTART_SERVERS + 50);
+    TestOrigin origin = TestOrigin.start();
+    closeLast.add(origin);
+    origin.rateLimit(1 << 20); // 96 s per file: all still in flight once the last has started
+    Path root = Files.createTempDirectory("bench-restart-");
+    Map<String, Set<String>> jobsByDownload = new ConcurrentHashMap<>();
+    Map<String, Long> progressSeen = new ConcurrentHashMap<>();
+    Set<String> regressions = ConcurrentHashMap.newKeySet();
+    closeLast.add(client.batch().v1().jobs().inNamespace(ns).watch(new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, Job job) {
+        String download = job.getMetadata().getLabels().get("app.kubernetes.io/instance");
+        jobsByDownload.computeIfAbsent(download, k -> ConcurrentHashMap.newKeySet()).add(job.getMetadata().getName());
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {
+      }
+    })::close);
+    closeLast.add(client.resources(Download.class).inNamespace(ns).watch(new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, Download d) {
+        Long done = d.getStatus() == null || d.getStatus().getProgress() == null ? null
+            : d.getStatus().getProgress().getBytesDone();
+        if (done != null && progressSeen.getOrDefault(d.getMetadata().getName(), 0L) > done) {
+          regressions.add(d.getMetadata().getName());
+        }
+        if (done != null) {
+          progressSeen.merge(d.getMetadata().getName(), done, Math::max);
+        }
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {
+      }
+    })::close);
+
+    log("restart: operator 1, " + RESTART_DOWNLOADS + " Downloads with their downloaders");
+    OperatorProcess first = startOperator("restart-1", ns);
+    await("operator 1 ready", Duration.ofMinutes(3), first::ready);
+    List<String> downloads = IntStream.range(0, RESTART_DOWNLOADS).mapToObj(i -> "weights-" + i).toList();
+    for (String name : downloads) {
+      String url = origin.addFile(name + ".gguf", RESTART_FILE_BYTES);
+      client.resource(download(ns, name, url, origin.sha256(name + ".gguf"))).create();
+    }
+    List<DownloaderProcess> downloaders = new ArrayList<>();
+    // One at a time, each until it reports: 20 JVMs starting at once on 2 cores would measure the machine.
+    for (String name : downloads) {
+      await("Job of " + name, Duration.ofMinutes(2), () -> jobsByDownload.containsKey(name));
+      DownloaderProcess downloader = DownloaderProcess.start(kubeconfig, ns, name, root, Map.of());
+      downloaders.add(downloader);
+      closeLast.add(downloader);
+      await(name + " in flight", Duration.ofMinutes(1), () -> progressSeen.getOrDefault(name, 0L) > 0);
+    }
+
+    log("restart: " + RESTART_SERVERS + " ModelServers, kill -9 of operator 1 while they converge");
+    IntStream.range(0, RESTART_SERVERS).parallel()
+        .forEach(i -> client.resource(server(ns, "server-" + i, ns)).create());
+    await("a quarter of the Deployments", Duration.ofMinutes(3), () -> deploymentSeen.keySet().stream()
+        .filter(k -> k.startsWith(ns + "/")).count() >= RESTART_SERVERS / 4);
+    first.kill();
+    long killedAt = System.nanoTime();
+    long inFlight = downloads.stream().filter(d -> progressSeen.getOrDefault(d, 0L) < RESTART_FILE_BYTES).count();
+    put("restart_downloads_in_flight_at_kill", Long.toString(inFlight));
+    put("restart_deployments_at_kill", Long.toString(client.apps().deployments().inNamespace(ns).list()
+        .getItems().size()));
+    OperatorProcess second = startOperator("restart-2", ns);
+
+    await("every Download Succeeded", LONG, () -> client.resources(Download.class).inNamespace(ns).list().getItems()
+        .stream().filter(d -> d.getStatus() != null && d.getStatus().getPhase() == DownloadPhase.Succeeded)
+        .count() == RESTART_DOWNLOADS);
+    await("every ModelServer Ready", LONG, () -> readyServers(ns) == RESTART_SERVERS);
+    put("restart_complete_s", seconds(System.nanoTime() - killedAt));
+    downloaders.forEach(d -> d.waitFor(Duration.ofMinutes(1)));
+
+    List<Download> finished = client.resources(Download.class).inNamespace(ns).list().getItems();
+    put("restart_downloads_succeeded", finished.stream()
+        .filter(d -> d.getStatus().getPhase() == DownloadPhase.Succeeded).count() + "/" + RESTART_DOWNLOADS);
+    put("restart_runs_per_download_max", Integer.toString(finished.stream()
+        .mapToInt(d -> d.getStatus().getRuns().size()).max().orElse(0)));
+    put("restart_jobs_per_download_max", Integer.toString(jobsByDownload.values().stream()
+        .mapToInt(Set::size).max().orElse(0)));
+    put("restart_progress_regressions", Integer.toString(regressions.size()));
+    long fetched = downloads.stream().mapToLong(d -> origin.bytesSent(d + ".gguf")).sum();
+    put("restart_bytes_fetched_twice_mib",
+        Long.toString((fetched - RESTART_DOWNLOADS * RESTART_FILE_BYTES) >> 20));
+    List<Deployment> deployed = client.apps().deployments().inNamespace(ns).list().getItems();
+    long owners = deployed.stream().map(d -> d.getMetadata().getOwnerReferences().get(0).getUid()).distinct().count();
+    put("restart_deployments", deployed.size() + "/" + RESTART_SERVERS + " (" + owners + " owners)");
+    put("restart_operator_alive", Boolean.toString(second.isAlive()));
+  }
+
+  private void put(String key, int n, String value) {
+    put(key + "@" + n, value);
+  }
+
   /** Printed at once, so that the figures measured so far survive a later failure. */
-  private void put(String key, String value) {
-    results.put(key, value);
+  private static void put(String key, String value) {
     System.out.println(key + " " + value);
     System.out.flush();
   }
 
-  private double createAndTime(String name) {
+  private double createAndTime(String ns, String name) {
     Instant created = Instant.now();
-    client.resource(server(name)).create();
-    await("Deployment " + name, Duration.ofMinutes(2), () -> deploymentSeen.containsKey(name));
-    return (double) Duration.between(created, deploymentSeen.get(name)).toMillis() / 1000;
+    client.resource(server(ns, name, ns)).create();
+    String key = ns + "/" + name;
+    await("Deployment " + name, Duration.ofMinutes(2), () -> deploymentSeen.containsKey(key));
+    return (double) Duration.between(created, deploymentSeen.get(key)).toMillis() / 1000;
   }
 
-  private OperatorProcess startOperator(String podName) {
+  /** An operator watching {@code ns}, its Lease there too. */
+  private OperatorProcess startOperator(String podName, String ns) {
     List<String> jvmOptions = List.of(System.getenv().getOrDefault("BENCH_JVM_OPTIONS", "").trim().split("\\s+"))
         .stream().filter(o -> !o.isEmpty()).toList();
     OperatorProcess process = OperatorProcess.start(kubeconfig, podName, ns, ns, jvmOptions);
@@ -213,62 +338,58 @@ public final class ScaleBench {
     return process;
   }
 
-  /** Kills kube-apiserver and starts it again with the same command line, as cluster.sh started it. */
-  private void restartApiServer() throws Exception {
-    Path pidFile = clusterDir.resolve("pids/kube-apiserver.pid");
-    long pid = Long.parseLong(Files.readString(pidFile).trim());
-    ProcessHandle handle = ProcessHandle.of(pid).orElseThrow();
-    String[] args = Files.readString(Path.of("/proc/" + pid + "/cmdline")).split("\0");
-    // SIGKILL, as a crash of its host would: a graceful stop drains watches for a minute or more.
-    handle.destroyForcibly();
-    Path proc = Path.of("/proc/" + pid + "/stat");
-    await("kube-apiserver gone", Duration.ofMinutes(2), () -> {
-      try {
-        return !Files.exists(proc) || Files.readString(proc).matches("(?s)\\d+ \\(.*\\) Z .*");
-      } catch (java.io.IOException e) {
-        return true;
-      }
-    });
-    // The leader thread shows as a zombie before the other threads have closed the listening socket.
-    int port = Stream.of(args).filter(a -> a.startsWith("--secure-port=")).map(a -> a.substring(14))
-        .mapToInt(Integer::parseInt).findFirst().orElseThrow();
-    await("port " + port + " free", Duration.ofMinutes(1), () -> {
-      try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
-        socket.setReuseAddress(true);
-        socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
-        return true;
-      } catch (java.io.IOException e) {
-        return false;
-      }
-    });
-    List<String> command = new ArrayList<>();
-    command.add("setsid");
-    command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(clusterDir.resolve("logs/kube-apiserver.log").toFile()))
-        .redirectErrorStream(true).start();
-    Files.writeString(pidFile, process.pid() + "\n");
+  private void namespace(String name) {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
+    namespaces.add(name);
   }
 
-  private boolean apiServerAnswers() {
-    try {
-      return client.namespaces().withName(ns).get() != null;
-    } catch (RuntimeException e) {
-      return false;
+  private void deleteNamespace(String name) {
+    client.namespaces().withName(name).delete();
+    namespaces.remove(name);
+  }
+
+  /** A KWOK node for the ModelServers of {@code ns} only (they select it by label), with room for their pods. */
+  private void node(String ns, int pods) {
+    String name = "bench-node-" + ns;
+    Map<String, Quantity> capacity = Map.of("cpu", new Quantity("1000"), "memory", new Quantity("4Ti"),
+        "pods", new Quantity(Integer.toString(pods)));
+    client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
+        .addToAnnotations("kwok.x-k8s.io/node", "fake").addToLabels("type", "kwok").addToLabels(NODE_LABEL, ns)
+        .endMetadata().withNewStatus().withCapacity(capacity).withAllocatable(capacity).endStatus().build())
+        .create();
+    nodes.add(name);
+  }
+
+  /** Stops the fleet's operators and waits until its namespace is gone, so the next size starts from quiet. */
+  private void removeFleet(String ns, OperatorProcess leader) {
+    log("removing " + ns);
+    leader.close();
+    deleteNamespace(ns);
+    await(ns + " deleted", LONG, () -> client.namespaces().withName(ns).get() == null);
+  }
+
+  /** cluster.sh's crash-apiserver: kill -9 of kube-apiserver, started again with the same command line. */
+  private static void crashApiServer() throws Exception {
+    Process process = new ProcessBuilder("bash", "e2e/cluster/cluster.sh", "crash-apiserver")
+        .directory(Path.of("..").toFile()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+    if (process.waitFor() != 0) {
+      throw new IllegalStateException("cluster.sh crash-apiserver failed");
     }
   }
 
-  private String holder() {
+  private String holder(String ns) {
     var lease = client.leases().inNamespace(ns).withName("llmfleet-operator-lock").get();
     return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
   }
 
-  private long readyServers() {
+  private long readyServers(String ns) {
     return client.resources(ModelServer.class).inNamespace(ns).list().getItems().stream()
         .filter(s -> s.getStatus() != null && s.getStatus().getPhase() == ModelServerPhase.Ready).count();
   }
 
-  private Map<String, String> resourceVersions() {
+  private Map<String, String> resourceVersions(String ns) {
     Stream<HasMetadata> objects = Stream.concat(
         client.resources(ModelServer.class).inNamespace(ns).list().getItems().stream(), Stream.concat(
             client.apps().deployments().inNamespace(ns).list().getItems().stream(),
@@ -277,7 +398,7 @@ public final class ScaleBench {
         o -> o.getMetadata().getResourceVersion(), (x, y) -> x, TreeMap::new));
   }
 
-  private long operatorEvents() {
+  private long operatorEvents(String ns) {
     return client.v1().events().inNamespace(ns).list().getItems().stream()
         .filter(e -> e.getSource() != null && "llmfleet-operator".equals(e.getSource().getComponent())).count();
   }
@@ -287,16 +408,27 @@ public final class ScaleBench {
         .withAnnotations(from.getAnnotations()).build();
   }
 
-  private ModelServer server(String name) {
+  /** A llama.cpp ModelServer on the bench node labelled {@code node}: 1 replica, 10m CPU. */
+  private static ModelServer server(String ns, String name, String node) {
     ModelServer server = new ModelServer();
     server.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
     server.setSpec(ModelServerSpec.builder()
         .runtime(Runtime.LLAMA_CPP)
         .model(ModelSource.builder().uri("hf://bartowski/Llama-3.2-1B-Instruct-GGUF").build())
         .resources(Resources.builder().gpus(0).cpu(new Quantity("10m")).memory(new Quantity("16Mi")).build())
-        .nodeSelector(Map.of(NODE_LABEL, "true"))
+        .nodeSelector(Map.of(NODE_LABEL, node))
         .build());
     return server;
+  }
+
+  private static Download download(String ns, String name, String url, String sha256) {
+    Download download = new Download();
+    download.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
+    download.setSpec(DownloadSpec.builder()
+        .source(DownloadSource.builder().http(HttpSource.builder().url(url).sha256(sha256).build()).build())
+        .storage(Storage.builder().size(new Quantity("1Gi")).build())
+        .build());
+    return download;
   }
 
   private static long rssKib(long pid) throws Exception {
@@ -347,10 +479,16 @@ public final class ScaleBench {
 
   private void cleanUp() {
     operators.forEach(OperatorProcess::close);
+    for (AutoCloseable closeable : closeLast) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        log("clean-up: " + e.getMessage());
+      }
+    }
     try {
-      client.namespaces().withName(ns).delete();
-      client.namespaces().withName(direct).delete();
-      client.nodes().withName(node).delete();
+      List.copyOf(namespaces).forEach(this::deleteNamespace);
+      nodes.forEach(node -> client.nodes().withName(node).delete());
     } catch (RuntimeException e) {
       log("clean-up: " + e.getMessage());
     }

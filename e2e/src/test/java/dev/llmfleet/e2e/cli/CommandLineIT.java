@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The shaded jar as a person runs it: usage, and one readable line (no stack trace) for every mistake. */
 class CommandLineIT {
 
-  private static final Path JAR = Cluster.repoFile("operator/target/llmfleet-operator.jar");
+  private static final Path JAR = Cluster.operatorJar();
 
   @Test
   void helpListsRunAndDownload() throws Exception {

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DownloaderProcess implements AutoCloseable {
 
-  private static final Path JAR = Cluster.repoFile("operator/target/llmfleet-operator.jar");
+  private static final Path JAR = Cluster.operatorJar();
   private static final Path LOGS = Path.of("target", "downloader-logs");
 
   private final Process process;
@@ -37,22 +37,28 @@ public final class DownloaderProcess implements AutoCloseable {
    *     is never passed on
    */
   public static DownloaderProcess start(TestNamespace namespace, String name, Path root, Map<String, String> env) {
+    return start(namespace.cluster().kubeconfig(), namespace.name(), name, root, env);
+  }
+
+  /** As {@link #start(TestNamespace, String, Path, Map)}, against the cluster of a kubeconfig file. */
+  public static DownloaderProcess start(Path kubeconfig, String namespace, String name, Path root,
+      Map<String, String> env) {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(JAR + " is missing: run ./mvnw -B install -DskipTests first");
     }
     String java = ProcessHandle.current().info().command().orElse("java");
     try {
       Files.createDirectories(LOGS);
-      String base = namespace.name() + "-" + name + "-" + System.nanoTime();
+      String base = namespace + "-" + name + "-" + System.nanoTime();
       Path stdout = LOGS.resolve(base + ".out");
       Path stderr = LOGS.resolve(base + ".err");
       ProcessBuilder builder = new ProcessBuilder(List.of(java, "-jar", JAR.toString(), "download",
-          "--namespace", namespace.name(), "--name", name, "--root", root.toString()))
+          "--namespace", namespace, "--name", name, "--root", root.toString()))
           .redirectOutput(stdout.toFile())
           .redirectError(stderr.toFile());
       Map<String, String> environment = builder.environment();
       environment.remove("HF_TOKEN");
-      environment.put("KUBECONFIG", namespace.cluster().kubeconfig().toString());
+      environment.put("KUBECONFIG", kubeconfig.toString());
       environment.put("LLMFLEET_RUN", name + "-run-1");
       environment.putAll(env);
       return new DownloaderProcess(builder.start(), stdout, stderr);

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class OperatorProcess implements AutoCloseable {
 
-  private static final Path JAR = Cluster.repoFile("operator/target/llmfleet-operator.jar");
+  private static final Path JAR = Cluster.operatorJar();
   private static final Path LOGS = Path.of("target", "operator-processes");
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
