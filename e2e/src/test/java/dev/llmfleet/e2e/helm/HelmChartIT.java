@@ -5,24 +5,37 @@ import static org.awaitility.Awaitility.await;
 
 import dev.llmfleet.LlmFleetOperator;
 import dev.llmfleet.api.v1alpha1.Download;
+import dev.llmfleet.api.v1alpha1.FineTuneJob;
+import dev.llmfleet.api.v1alpha1.FineTuneJobPhase;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.ModelServerPhase;
 import dev.llmfleet.config.OperatorConfig;
 import dev.llmfleet.e2e.support.Cluster;
+import dev.llmfleet.e2e.support.DownloaderReports;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
+import dev.llmfleet.e2e.support.OperatorProcess;
 import dev.llmfleet.e2e.support.TestNamespace;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -36,7 +49,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The chart as a platform team installs it, and the operator running with the chart's ServiceAccount (not the
- * admin) against a namespace that enforces the restricted Pod Security level.
+ * admin) against a namespace that enforces the restricted Pod Security level: Download, ModelServer and
+ * FineTuneJob pods are all admitted there. Then two operator processes with that ServiceAccount, as two replicas of
+ * the chart's Deployment, share the Lease in the release namespace.
  */
 @ExtendWith(LlmFleetExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -52,37 +67,29 @@ class HelmChartIT {
         source: {huggingFace: {repo: Qwen/Qwen2.5-0.5B-Instruct, include: ["*.safetensors", "*.json"]}}
         storage: {size: 10Gi}
       """;
-  private static final String SERVER = """
-      apiVersion: llmfleet.dev/v1alpha1
-      kind: ModelServer
-      metadata: {name: chat}
-      spec:
-        runtime: ollama
-        model: {uri: "ollama://llama3.2:1b"}
-        resources: {gpus: 0, cpu: "1", memory: 2Gi}
-      """;
+  /** KWOK's chaos stage fails a running pod with this label. */
+  private static final String FAIL = "pod-container-running-failed.stage.kwok.x-k8s.io";
+  private static final String LEASE = "llmfleet-operator-lock";
+  private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
   private final TestNamespace namespace;
   private final Cluster cluster;
   private final String release;
-  private final String restricted;
-  private KubernetesClient operatorClient;
+  private TestNamespace restricted;
   private Operator operator;
+  private final List<OperatorProcess> replicas = new ArrayList<>();
 
   HelmChartIT(TestNamespace namespace) {
     this.namespace = namespace;
     this.cluster = namespace.cluster();
     // Contains the chart name, so the chart names its objects after the release alone.
     this.release = "llmfleet-operator-" + namespace.name().substring(namespace.name().lastIndexOf('-') + 1);
-    this.restricted = namespace.name() + "-restricted";
   }
 
   @BeforeAll
   void restrictedNamespace() {
-    namespace.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(restricted)
-        .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-        .addToLabels("pod-security.kubernetes.io/enforce-version", "latest")
-        .endMetadata().build()).create();
+    restricted = namespace.sibling("restricted", Map.of("pod-security.kubernetes.io/enforce", "restricted",
+        "pod-security.kubernetes.io/enforce-version", "latest"));
   }
 
   @AfterAll
@@ -90,8 +97,9 @@ class HelmChartIT {
     if (operator != null) {
       operator.stop();
     }
+    replicas.forEach(OperatorProcess::close);
     cluster.helm("uninstall", release, "-n", namespace.name());
-    namespace.client().namespaces().withName(restricted).delete();
+    restricted.delete();
   }
 
   @Test
@@ -126,6 +134,29 @@ class HelmChartIT {
 
   @Test
   @Order(4)
+  void rendersTwoReplicasWithLeaderElectionOnALeaseInTheReleaseNamespace() {
+    Cluster.Result rendered = cluster.helm("template", release, CHART, "-n", namespace.name(),
+        "--set", "replicaCount=2");
+    assertThat(rendered.exitCode()).as(rendered.output()).isZero();
+
+    List<HasMetadata> objects = namespace.client()
+        .load(new ByteArrayInputStream(rendered.output().getBytes(StandardCharsets.UTF_8))).items();
+    Deployment deployment = objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
+        .findFirst().orElseThrow();
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anySatisfy(env -> {
+          assertThat(env.getName()).isEqualTo("LLMFLEET_LEADER_ELECTION");
+          assertThat(env.getValue()).isEqualTo("true");
+        });
+    assertThat(objects).filteredOn(Role.class::isInstance).map(Role.class::cast).anySatisfy(role -> {
+      assertThat(role.getMetadata().getNamespace()).isEqualTo(namespace.name());
+      assertThat(role.getRules()).anySatisfy(rule -> assertThat(rule.getResources()).contains("leases"));
+    });
+  }
+
+  @Test
+  @Order(5)
   void installsAndTheOperatorDeploymentBecomesAvailable() {
     Cluster.Result install = cluster.helm("install", release, CHART, "-n", namespace.name(), "--skip-crds",
         "--wait", "--timeout", "2m");
@@ -137,46 +168,75 @@ class HelmChartIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void operatorWithTheChartsServiceAccountRunsDownloadsAndServersInARestrictedNamespace() throws IOException {
-    operatorClient = clientFor(serviceAccountToken());
-    OperatorConfig config = OperatorConfig.fromEnvironment(Map.of("LLMFLEET_NAMESPACES", restricted,
+    OperatorConfig config = OperatorConfig.fromEnvironment(Map.of("LLMFLEET_NAMESPACES", restricted.name(),
         "LLMFLEET_LEADER_ELECTION", "false", "LLMFLEET_IMAGE", "llmfleet/llmfleet-operator:e2e"));
-    operator = LlmFleetOperator.create(operatorClient, config, new SimpleMeterRegistry(), o -> { });
+    operator = LlmFleetOperator.create(clientFor(serviceAccountToken()), config, new SimpleMeterRegistry(), o -> { });
     operator.start();
 
     apply(DOWNLOAD);
-    apply(SERVER);
+    apply(server("chat"));
 
-    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-      assertThat(namespace.client().pods().inNamespace(restricted).withLabel("job-name", "weights-run-1").list()
-          .getItems()).as("the download pod was admitted").hasSize(1);
-      ModelServer server = namespace.client().resources(ModelServer.class).inNamespace(restricted)
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      assertThat(pods("weights-run-1")).as("the download pod was admitted").hasSize(1);
+      ModelServer server = restricted.client().resources(ModelServer.class).inNamespace(restricted.name())
           .withName("chat").get();
       assertThat(server.getStatus()).as("status of ModelServer chat").isNotNull();
       assertThat(server.getStatus().getPhase()).isEqualTo(ModelServerPhase.Ready);
     });
-    List<Event> events = namespace.client().v1().events().inNamespace(restricted).list().getItems();
-    assertThat(events).noneSatisfy(e -> assertThat(e.getReason()).isIn("FailedCreate", "Forbidden"));
-    assertThat(events).noneSatisfy(e -> assertThat(e.getMessage()).contains("forbidden"));
-    assertThat(operatorLogLinesAbout(restricted)).noneSatisfy(line -> assertThat(line).containsIgnoringCase("forbidden"));
+    assertNothingForbidden();
   }
 
   @Test
-  @Order(6)
+  @Order(7)
+  void trainerAndCleanupPodsAreAdmittedInTheRestrictedNamespace() throws IOException {
+    apply(httpDownload("base"));
+    apply(httpDownload("tickets"));
+    for (String download : List.of("base", "tickets")) {
+      await().atMost(TIMEOUT).until(() -> job(download + "-run-1") != null);
+      DownloaderReports.verified(restricted, download, download + "-run-1");
+    }
+    apply(fineTuneJob("tuned", ""));
+    // KWOK fails its pod at once; with no retries and nothing kept, the failed run is collected by a cleanup Job.
+    apply(fineTuneJob("failing", """
+          backoffLimit: 0
+          gc: {ttlSecondsAfterFailure: 0, keepFailedRuns: 0}
+          podMetadata:
+            labels: {%s: "true"}
+            annotations: {%s/reason: OOMKilled}
+        """.formatted(FAIL, FAIL)));
+
+    await().atMost(TIMEOUT.multipliedBy(2)).untilAsserted(() -> {
+      FineTuneJob tuned = restricted.client().resources(FineTuneJob.class).inNamespace(restricted.name())
+          .withName("tuned").get();
+      assertThat(tuned.getStatus()).as("status of FineTuneJob tuned").isNotNull();
+      assertThat(tuned.getStatus().getPhase()).isEqualTo(FineTuneJobPhase.Succeeded);
+      assertThat(podsCreatedBy("tuned-run-1")).as("the trainer pod was admitted").isOne();
+      assertThat(podsCreatedBy("failing-cleanup-1")).as("the cleanup pod was admitted").isOne();
+    });
+    assertThat(pods("tuned-run-1")).singleElement().satisfies(pod -> {
+      assertThat(pod.getSpec().getNodeName()).isEqualTo("gpu-h100-0");
+      assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+    });
+    assertNothingForbidden();
+  }
+
+  @Test
+  @Order(8)
   void reapplyingUnchangedManifestsChangesNothing() {
     await().atMost(Duration.ofSeconds(30)).until(() -> settled("chat"));
-    ModelServer before = namespace.client().resources(ModelServer.class).inNamespace(restricted)
+    ModelServer before = restricted.client().resources(ModelServer.class).inNamespace(restricted.name())
         .withName("chat").get();
-    Download downloadBefore = namespace.client().resources(Download.class).inNamespace(restricted)
+    Download downloadBefore = restricted.client().resources(Download.class).inNamespace(restricted.name())
         .withName("weights").get();
 
-    apply(SERVER);
+    apply(server("chat"));
     apply(DOWNLOAD);
 
-    ModelServer after = namespace.client().resources(ModelServer.class).inNamespace(restricted)
+    ModelServer after = restricted.client().resources(ModelServer.class).inNamespace(restricted.name())
         .withName("chat").get();
-    Download downloadAfter = namespace.client().resources(Download.class).inNamespace(restricted)
+    Download downloadAfter = restricted.client().resources(Download.class).inNamespace(restricted.name())
         .withName("weights").get();
     assertThat(after.getMetadata().getGeneration()).isEqualTo(before.getMetadata().getGeneration());
     assertThat(after.getMetadata().getResourceVersion()).isEqualTo(before.getMetadata().getResourceVersion());
@@ -184,7 +244,7 @@ class HelmChartIT {
   }
 
   @Test
-  @Order(7)
+  @Order(9)
   void upgradeWithChangedValuesRollsTheOperator() {
     long generation = namespace.client().apps().deployments().inNamespace(namespace.name()).withName(release).get()
         .getMetadata().getGeneration();
@@ -197,6 +257,54 @@ class HelmChartIT {
         .getMetadata().getGeneration()).isGreaterThan(generation);
   }
 
+  /**
+   * Two replicas as the chart runs them: the jar out of cluster with the chart's ServiceAccount token and
+   * POD_NAMESPACE the release namespace, where the chart's Role lets them hold the Lease.
+   */
+  @Test
+  @Order(10)
+  void twoReplicasWithTheChartsRbacShareOneLeaseAndTheSurvivorTakesOver() throws IOException {
+    // Only the two replicas reconcile from here on: the in-process operator of the scenarios above would be a third.
+    operator.stop();
+    operator = null;
+    Path kubeconfig = kubeconfigFor(serviceAccountToken());
+    for (String name : List.of("operator-a", "operator-b")) {
+      replicas.add(OperatorProcess.start(kubeconfig, name, namespace.name(), restricted.name(),
+          List.of("-Xmx256m")));
+    }
+    await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(replicas)
+        .allSatisfy(replica -> assertThat(replica.ready()).as("%s ready; log:%n%s", replica.name(), replica.log())
+            .isTrue()));
+    String leader = await().atMost(Duration.ofSeconds(90)).until(this::leaseHolder,
+        holder -> "operator-a".equals(holder) || "operator-b".equals(holder));
+    apply(server("before"));
+    await().atMost(TIMEOUT).until(() -> deploymentExists("before"));
+
+    OperatorProcess killed = replicas.stream().filter(r -> r.name().equals(leader)).findFirst().orElseThrow();
+    OperatorProcess survivor = replicas.stream().filter(r -> r != killed).findFirst().orElseThrow();
+    assertThat(survivor.log()).as("only %s leads", leader).doesNotContain("is the leader now");
+    killed.kill();
+    apply(server("after"));
+
+    // The dead leader's Lease has to expire before the survivor may take it.
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(() -> assertThat(deploymentExists("after"))
+            .as("Deployment of the ModelServer created after the kill; survivor log:%n%s", survivor.log()).isTrue());
+    assertThat(leaseHolder()).isEqualTo(survivor.name());
+    assertThat(survivor.isAlive()).isTrue();
+    assertThat(replicas).allSatisfy(replica -> assertThat(replica.log()).as("log of %s", replica.name())
+        .doesNotContainIgnoringCase("forbidden"));
+  }
+
+  /** No pod refused by admission, no API call refused by RBAC, in events or in the operator's log. */
+  private void assertNothingForbidden() throws IOException {
+    List<Event> events = restricted.client().v1().events().inNamespace(restricted.name()).list().getItems();
+    assertThat(events).noneSatisfy(e -> assertThat(e.getReason()).isIn("FailedCreate", "Forbidden"));
+    assertThat(events).noneSatisfy(e -> assertThat(e.getMessage()).contains("forbidden"));
+    assertThat(operatorLogLinesAbout(restricted.name()))
+        .noneSatisfy(line -> assertThat(line).containsIgnoringCase("forbidden"));
+  }
+
   private static List<String> operatorLogLinesAbout(String text) throws IOException {
     try (var lines = Files.lines(Path.of("target", "operator.log"))) {
       return lines.filter(line -> line.contains(text)).toList();
@@ -204,11 +312,35 @@ class HelmChartIT {
   }
 
   private boolean settled(String server) {
-    ModelServer current = namespace.client().resources(ModelServer.class).inNamespace(restricted).withName(server)
-        .get();
+    ModelServer current = restricted.client().resources(ModelServer.class).inNamespace(restricted.name())
+        .withName(server).get();
     return current.getStatus() != null
         && current.getMetadata().getGeneration().equals(current.getStatus().getObservedGeneration())
         && current.getStatus().getPhase() == ModelServerPhase.Ready;
+  }
+
+  private Job job(String name) {
+    return restricted.client().batch().v1().jobs().inNamespace(restricted.name()).withName(name).get();
+  }
+
+  private List<Pod> pods(String job) {
+    return restricted.client().pods().inNamespace(restricted.name()).withLabel("job-name", job).list().getItems();
+  }
+
+  /** Pods the Job controller created for a Job, by its events: a finished Job's pods may be gone already. */
+  private long podsCreatedBy(String job) {
+    return restricted.client().v1().events().inNamespace(restricted.name())
+        .withField("involvedObject.name", job).list().getItems().stream()
+        .filter(e -> "SuccessfulCreate".equals(e.getReason())).count();
+  }
+
+  private boolean deploymentExists(String name) {
+    return restricted.client().apps().deployments().inNamespace(restricted.name()).withName(name).get() != null;
+  }
+
+  private String leaseHolder() {
+    Lease lease = namespace.client().leases().inNamespace(namespace.name()).withName(LEASE).get();
+    return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
   }
 
   /** kubectl apply --server-side into the restricted namespace, as Argo CD or Flux do. */
@@ -216,11 +348,48 @@ class HelmChartIT {
     try {
       Path file = Files.createTempFile("manifest", ".yaml");
       Files.writeString(file, manifest);
-      Cluster.Result applied = cluster.kubectl("apply", "--server-side", "-n", restricted, "-f", file.toString());
+      Cluster.Result applied = restricted.kubectl("apply", "--server-side", "-f", file.toString());
       assertThat(applied.exitCode()).as(applied.output()).isZero();
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static String server(String name) {
+    return """
+        apiVersion: llmfleet.dev/v1alpha1
+        kind: ModelServer
+        metadata: {name: %s}
+        spec:
+          runtime: ollama
+          model: {uri: "ollama://llama3.2:1b"}
+          resources: {gpus: 0, cpu: "1", memory: 2Gi}
+        """.formatted(name);
+  }
+
+  /** A Download from an address nobody serves: the test reports it verified, as its downloader would. */
+  private static String httpDownload(String name) {
+    return """
+        apiVersion: llmfleet.dev/v1alpha1
+        kind: Download
+        metadata: {name: %s}
+        spec:
+          source: {http: {url: "http://127.0.0.1:9/%s"}}
+          storage: {size: 1Gi}
+        """.formatted(name, name);
+  }
+
+  private static String fineTuneJob(String name, String moreSpec) {
+    return """
+        apiVersion: llmfleet.dev/v1alpha1
+        kind: FineTuneJob
+        metadata: {name: %s}
+        spec:
+          baseModel: {downloadRef: {name: base}}
+          dataset: {downloadRef: {name: tickets}, file: train.jsonl}
+          resources: {gpus: 1, gpuType: NVIDIA-H100-80GB-HBM3}
+          output: {storage: {size: 1Gi}}
+        """.formatted(name) + moreSpec;
   }
 
   private String serviceAccountToken() {
@@ -239,5 +408,22 @@ class HelmChartIT {
         .withOauthToken(token)
         .build();
     return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /** As {@link #clientFor}, written as a kubeconfig file for operator processes. */
+  private Path kubeconfigFor(String token) throws IOException {
+    Config admin = namespace.client().getConfiguration();
+    String caData = admin.getCaCertData() != null ? admin.getCaCertData()
+        : Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of(admin.getCaCertFile())));
+    Path kubeconfig = Files.createTempFile("chart-service-account", ".kubeconfig");
+    Files.writeString(kubeconfig, """
+        apiVersion: v1
+        kind: Config
+        clusters: [{name: cluster, cluster: {server: "%s", certificate-authority-data: "%s"}}]
+        users: [{name: chart, user: {token: "%s"}}]
+        contexts: [{name: chart, context: {cluster: cluster, user: chart}}]
+        current-context: chart
+        """.formatted(admin.getMasterUrl(), caData, token));
+    return kubeconfig;
   }
 }

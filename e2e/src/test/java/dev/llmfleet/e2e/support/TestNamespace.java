@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** A namespace of its own for one test class, with the in-process operator watching only it. */
@@ -25,9 +26,21 @@ public final class TestNamespace {
     String base = testClass.getSimpleName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
     String name = "e2e-" + base.substring(0, Math.min(base.length(), 40)) + "-"
         + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
+    return create(cluster, name, Map.of());
+  }
+
+  private static TestNamespace create(Cluster cluster, String name, Map<String, String> labels) {
     cluster.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
-        .addToLabels("llmfleet.dev/e2e", "true").endMetadata().build()).create();
+        .addToLabels("llmfleet.dev/e2e", "true").addToLabels(labels).endMetadata().build()).create();
     return new TestNamespace(cluster, name);
+  }
+
+  /**
+   * Another namespace for the same test class, {@code <name>-<suffix>}, with more labels (a Pod Security level,
+   * say). The in-process operator does not watch it; the test deletes it.
+   */
+  public TestNamespace sibling(String suffix, Map<String, String> labels) {
+    return create(cluster, name + "-" + suffix, labels);
   }
 
   public String name() {
@@ -76,7 +89,7 @@ public final class TestNamespace {
     return out.toString();
   }
 
-  void delete() {
+  public void delete() {
     client().namespaces().withName(name).delete();
   }
 }
