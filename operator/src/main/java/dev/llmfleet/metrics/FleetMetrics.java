@@ -12,11 +12,13 @@ import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -39,6 +41,9 @@ public final class FleetMetrics implements Metrics {
   private final MultiGauge downloadDone;
   private final MultiGauge downloadSize;
   private final FailedRunCounter failedRuns;
+  // The latest progress of each Download's rows: rows read it when scraped, so that a refresh registers and removes
+  // only the rows of new and deleted Downloads instead of every row again.
+  private volatile Map<Tags, DownloadProgress> progressByRow = Map.of();
 
   public FleetMetrics(MeterRegistry registry) {
     this(registry, Clock.systemUTC());
@@ -74,8 +79,7 @@ public final class FleetMetrics implements Metrics {
   /** Recomputes every row from the caches; call it before each scrape. */
   public synchronized void refresh() {
     List<MultiGauge.Row<?>> states = new ArrayList<>();
-    List<MultiGauge.Row<?>> done = new ArrayList<>();
-    List<MultiGauge.Row<?>> size = new ArrayList<>();
+    Map<Tags, DownloadProgress> progress = new HashMap<>();
     Set<String> present = new HashSet<>();
     cachesByKind.forEach((kind, cache) -> {
       Map<KstatusState, Long> counts = new EnumMap<>(KstatusState.class);
@@ -88,19 +92,25 @@ public final class FleetMetrics implements Metrics {
         present.add(resource.getMetadata().getUid());
         failedRuns.observe(kind, resource, status.runs());
         if (resource instanceof Download download && progress(download) != null) {
-          Tags tags = Tags.of("namespace", download.getMetadata().getNamespace(),
-              "name", download.getMetadata().getName());
-          done.add(MultiGauge.Row.of(tags, orZero(progress(download).getBytesDone())));
-          size.add(MultiGauge.Row.of(tags, orZero(progress(download).getBytesTotal())));
+          progress.put(Tags.of("namespace", download.getMetadata().getNamespace(),
+              "name", download.getMetadata().getName()), progress(download));
         }
       });
       counts.forEach((state, count) -> states.add(MultiGauge.Row.of(Tags.of("kind", kind, "state", state.label()),
           count)));
     });
     resources.register(states, true);
-    downloadDone.register(done, true);
-    downloadSize.register(size, true);
+    progressByRow = progress;
+    downloadDone.register(progressRows(progress.keySet(), DownloadProgress::getBytesDone), false);
+    downloadSize.register(progressRows(progress.keySet(), DownloadProgress::getBytesTotal), false);
     failedRuns.retainOnly(present);
+  }
+
+  private List<MultiGauge.Row<?>> progressRows(Set<Tags> rows, Function<DownloadProgress, Long> field) {
+    return rows.stream().<MultiGauge.Row<?>>map(tags -> MultiGauge.Row.of(tags, () -> {
+      DownloadProgress latest = progressByRow.get(tags);
+      return latest == null ? Double.NaN : orZero(field.apply(latest));
+    })).toList();
   }
 
   private static DownloadProgress progress(Download download) {

@@ -66,7 +66,8 @@ class FleetMetricsTest {
         .contains("llmfleet_download_size_bytes{name=\"weights\",namespace=\"models\"} 2048.0")
         .as("no row before the downloader reports").doesNotContain("name=\"waiting\"");
 
-    weights.getStatus().getProgress().setBytesDone(1024L);
+    // As the cache does: a new object for each version of the resource.
+    weights.getStatus().setProgress(DownloadProgress.builder().bytesDone(1024L).bytesTotal(2048L).build());
     assertThat(scrape()).contains("llmfleet_download_done_bytes{name=\"weights\",namespace=\"models\"} 1024.0");
 
     downloads.remove(weights);
