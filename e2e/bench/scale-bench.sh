@@ -61,11 +61,12 @@ eval "$env_lines"
 kubectl apply --server-side --force-conflicts -f crds/ >/dev/null
 kubectl wait --for=condition=Established crd --all --timeout=60s >/dev/null
 
-log "running the benchmark with N=${SIZES[*]} (operator logs in e2e/target/operator-processes)"
+log "running the benchmark with N=${SIZES[*]} (its log: $WORK/bench.log; operator logs in e2e/target/operator-processes)"
 # From e2e/, as the tests run (the repository is ..).
 BENCH_RC=0
-(cd e2e && java -Dllmfleet.jar="$WORK/llmfleet-operator.jar" -cp "$WORK/test-classes:$(cat "$WORK/classpath.txt")" \
-  dev.llmfleet.e2e.bench.ScaleBench "${SIZES[@]}") >"$WORK/results.txt" || BENCH_RC=$?
+(cd e2e && BENCH_RESULTS="$WORK/results.txt" java -Dllmfleet.jar="$WORK/llmfleet-operator.jar" \
+  -cp "$WORK/test-classes:$(cat "$WORK/classpath.txt")" dev.llmfleet.e2e.bench.ScaleBench "${SIZES[@]}") \
+  >"$WORK/bench.log" 2> >(tee -a "$WORK/bench.log" >&2) || BENCH_RC=$?
 
 # A figure the run did not reach shows as "failed": the tables still hold what was measured before.
 declare -A R

@@ -23,14 +23,14 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,14 +42,15 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
  * The scale and fault benchmark of e2e/bench/scale-bench.sh (not a test): against the local control plane whose
- * kubeconfig is in KUBECONFIG, with the operator jar run as processes. Prints "key value" lines on stdout for the
- * script to tabulate (per fleet size as "key@N"); progress goes to stderr.
+ * kubeconfig is in KUBECONFIG, with the operator jar run as processes. Appends "key value" lines to the file
+ * BENCH_RESULTS for the script to tabulate (per fleet size as "key@N"); progress goes to stderr.
  *
  * <p>Arguments: the fleet sizes N, default 100. Each size gets a fresh operator and fresh namespaces; the faults
  * (failover, kube-apiserver crash) are measured on the last fleet, then the restart scenario runs on its own.
@@ -60,6 +61,7 @@ public final class ScaleBench {
   private static final Duration LONG = Duration.ofMinutes(30);
   private static final int RESTART_DOWNLOADS = 20;
   private static final int RESTART_SERVERS = 200;
+  private static final Path RESULTS = Path.of(System.getenv("BENCH_RESULTS"));
   private static final long RESTART_FILE_BYTES = 96L << 20;
 
   private final KubernetesClient client = new KubernetesClientBuilder().build();
@@ -83,17 +85,9 @@ public final class ScaleBench {
   }
 
   private void run(List<Integer> sizes) throws Exception {
-    Watch deployments = client.apps().deployments().inAnyNamespace().watch(new Watcher<>() {
-      @Override
-      public void eventReceived(Action action, Deployment d) {
-        deploymentSeen.putIfAbsent(d.getMetadata().getNamespace() + "/" + d.getMetadata().getName(), Instant.now());
-      }
-
-      @Override
-      public void onClose(WatcherException cause) {
-      }
-    });
-    closeLast.add(deployments::close);
+    // Informers, not watches: they come back after the kube-apiserver crash.
+    closeLast.add(inform(client.apps().deployments().inAnyNamespace(), d -> deploymentSeen
+        .putIfAbsent(d.getMetadata().getNamespace() + "/" + d.getMetadata().getName(), Instant.now())));
     String ns = null;
     OperatorProcess leader = null;
     for (int n : sizes) {
@@ -222,39 +216,25 @@ public final class ScaleBench {
     node(ns, RESTART_SERVERS + 50);
     TestOrigin origin = TestOrigin.start();
     closeLast.add(origin);
-    origin.rateLimit(1 << 20); // 96 s per file: all still in flight once the last has started
+    origin.rateLimit(512 << 10); // 192 s per file: all still in flight once the last has started
     Path root = Files.createTempDirectory("bench-restart-");
     Map<String, Set<String>> jobsByDownload = new ConcurrentHashMap<>();
     Map<String, Long> progressSeen = new ConcurrentHashMap<>();
     Set<String> regressions = ConcurrentHashMap.newKeySet();
-    closeLast.add(client.batch().v1().jobs().inNamespace(ns).watch(new Watcher<>() {
-      @Override
-      public void eventReceived(Action action, Job job) {
-        String download = job.getMetadata().getLabels().get("app.kubernetes.io/instance");
-        jobsByDownload.computeIfAbsent(download, k -> ConcurrentHashMap.newKeySet()).add(job.getMetadata().getName());
+    closeLast.add(inform(client.batch().v1().jobs().inNamespace(ns), job -> jobsByDownload
+        .computeIfAbsent(job.getMetadata().getLabels().get("app.kubernetes.io/instance"),
+            k -> ConcurrentHashMap.newKeySet())
+        .add(job.getMetadata().getName())));
+    closeLast.add(inform(client.resources(Download.class).inNamespace(ns), d -> {
+      Long done = d.getStatus() == null || d.getStatus().getProgress() == null ? null
+          : d.getStatus().getProgress().getBytesDone();
+      if (done != null && progressSeen.getOrDefault(d.getMetadata().getName(), 0L) > done) {
+        regressions.add(d.getMetadata().getName());
       }
-
-      @Override
-      public void onClose(WatcherException cause) {
+      if (done != null) {
+        progressSeen.merge(d.getMetadata().getName(), done, Math::max);
       }
-    })::close);
-    closeLast.add(client.resources(Download.class).inNamespace(ns).watch(new Watcher<>() {
-      @Override
-      public void eventReceived(Action action, Download d) {
-        Long done = d.getStatus() == null || d.getStatus().getProgress() == null ? null
-            : d.getStatus().getProgress().getBytesDone();
-        if (done != null && progressSeen.getOrDefault(d.getMetadata().getName(), 0L) > done) {
-          regressions.add(d.getMetadata().getName());
-        }
-        if (done != null) {
-          progressSeen.merge(d.getMetadata().getName(), done, Math::max);
-        }
-      }
-
-      @Override
-      public void onClose(WatcherException cause) {
-      }
-    })::close);
+    }));
 
     log("restart: operator 1, " + RESTART_DOWNLOADS + " Downloads with their downloaders");
     OperatorProcess first = startOperator("restart-1", ns);
@@ -315,10 +295,33 @@ public final class ScaleBench {
     put(key + "@" + n, value);
   }
 
-  /** Printed at once, so that the figures measured so far survive a later failure. */
+  /** Written at once, so that the figures measured so far survive a later failure. */
   private static void put(String key, String value) {
-    System.out.println(key + " " + value);
-    System.out.flush();
+    try {
+      Files.writeString(RESULTS, key + " " + value + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    log(key + " " + value);
+  }
+
+  /** Calls {@code seen} with every added and updated object. */
+  private static <T extends HasMetadata> SharedIndexInformer<T> inform(Informable<T> objects, Consumer<T> seen) {
+    return objects.inform(new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T object) {
+        seen.accept(object);
+      }
+
+      @Override
+      public void onUpdate(T before, T object) {
+        seen.accept(object);
+      }
+
+      @Override
+      public void onDelete(T object, boolean finalStateUnknown) {
+      }
+    });
   }
 
   private double createAndTime(String ns, String name) {
@@ -372,8 +375,8 @@ public final class ScaleBench {
   /** cluster.sh's crash-apiserver: kill -9 of kube-apiserver, started again with the same command line. */
   private static void crashApiServer() throws Exception {
     Process process = new ProcessBuilder("bash", "e2e/cluster/cluster.sh", "crash-apiserver")
-        .directory(Path.of("..").toFile()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+        .directory(Path.of("..").toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     if (process.waitFor() != 0) {
       throw new IllegalStateException("cluster.sh crash-apiserver failed");
     }
