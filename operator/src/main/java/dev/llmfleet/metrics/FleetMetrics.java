@@ -24,8 +24,8 @@ import java.util.stream.Stream;
 
 /**
  * LLMFleet's own metrics, computed from JOSDK's caches of the primary resources each time /metrics is scraped
- * ({@link #refresh()}): no cache of its own, one pass over the resources per scrape, and rows of deleted resources
- * disappear with them.
+ * ({@link #refresh()}): no watch or copy of the resources of its own, one pass over them per scrape, and rows of
+ * deleted resources disappear with them.
  *
  * <ul>
  *   <li>{@code llmfleet_resources{kind,state}}: resources per kstatus state (ready, reconciling, stalled)
