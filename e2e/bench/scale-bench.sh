@@ -115,7 +115,8 @@ $(row "Start-up to /readyz (process start)" " s" "" startup_to_ready_s)
 | Restart: kill -9 with 20 Downloads in flight and 200 ModelServers converging | Value | Goal |
 |---|---|---|
 | Downloads in flight / Deployments existing at the kill | $(get restart_downloads_in_flight_at_kill) / $(get restart_deployments_at_kill) | |
-| Kill -> every Download Succeeded and every ModelServer Ready (new process) | $(get restart_complete_s) s | |
+| Kill -> every ModelServer Ready (new process) | $(get restart_servers_ready_s) s | |
+| Kill -> every Download Succeeded (the origin sends 512 KiB/s per file: 192 s per 96 MiB download) | $(get restart_downloads_done_s) s | |
 | Downloads Succeeded | $(get restart_downloads_succeeded) | 20/20 |
 | Runs / Jobs per Download, most | $(get restart_runs_per_download_max) / $(get restart_jobs_per_download_max) | 1 / 1 |
 | Downloads whose progress went backwards | $(get restart_progress_regressions) | 0 |
