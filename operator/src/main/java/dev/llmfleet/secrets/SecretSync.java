@@ -77,6 +77,7 @@ public final class SecretSync {
   private final Duration refresh;
   private final Clock clock;
   private final Map<String, ReadState> reads = new ConcurrentHashMap<>();
+  private volatile Instant lastDropped = Instant.EPOCH;
 
   public SecretSync(OperatorConfig config) {
     this(config.vault().map(VaultClient::create),
@@ -125,6 +126,10 @@ public final class SecretSync {
   private SyncResult syncOnce(HasMetadata owner, List<SecretEnv> secrets, List<Condition> conditions,
       KubernetesClient client) {
     Instant now = clock.instant();
+    if (now.isAfter(lastDropped.plus(refresh))) {
+      lastDropped = now;
+      dropStale(reads, now, refresh);
+    }
     String namespace = owner.getMetadata().getNamespace();
     String name = secretName(owner);
     String uid = owner.getMetadata().getUid();
@@ -192,6 +197,19 @@ public final class SecretSync {
    * did not change.
    */
   record ReadState(String spec, Instant readAt, SecretsFailure failure, Instant retryAt) {
+  }
+
+  /**
+   * Forgets resources not synced for two refresh intervals: deleted ones (no finalizer tells us). A live resource
+   * syncs at least once per interval; if one was idle longer, its next sync reads once more, which writes nothing
+   * when the values did not change.
+   */
+  static void dropStale(Map<String, ReadState> reads, Instant now, Duration refresh) {
+    Instant cutoff = now.minus(refresh.multipliedBy(2));
+    reads.values().removeIf(state -> {
+      Instant touched = state.failure() != null ? state.retryAt() : state.readAt();
+      return touched == null || touched.isBefore(cutoff);
+    });
   }
 
   /** The last read, for this very list, succeeded less than one refresh interval ago: no read now. */

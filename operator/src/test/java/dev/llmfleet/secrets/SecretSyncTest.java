@@ -9,6 +9,7 @@ import dev.llmfleet.api.v1alpha1.common.VaultSecretRef;
 import dev.llmfleet.common.Conditions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,23 @@ class SecretSyncTest {
     assertThat(SecretSync.retryPending(failed, SecretSync.specHash(SPEC.subList(0, 1)), T0.plusSeconds(1)))
         .isFalse();
     assertThat(SecretSync.retryPending(new SecretSync.ReadState(spec, T0, null, null), spec, T0)).isFalse();
+  }
+
+  @Test
+  void forgetsResourcesNotSyncedForTwoIntervals() {
+    Duration refresh = Duration.ofMinutes(5);
+    Instant now = T0.plus(Duration.ofMinutes(30));
+    var reads = new HashMap<String, SecretSync.ReadState>();
+    reads.put("deleted", new SecretSync.ReadState("s", now.minus(refresh.multipliedBy(2)).minusSeconds(1), null, null));
+    reads.put("live", new SecretSync.ReadState("s", now.minus(refresh), null, null));
+    reads.put("failing", new SecretSync.ReadState("s", null, new SecretsFailure.VaultUnavailable("down"),
+        now.plusSeconds(30)));
+    reads.put("failed-then-deleted", new SecretSync.ReadState("s", null,
+        new SecretsFailure.VaultUnavailable("down"), now.minus(Duration.ofMinutes(11))));
+
+    SecretSync.dropStale(reads, now, refresh);
+
+    assertThat(reads).containsOnlyKeys("live", "failing");
   }
 
   @Test
