@@ -1,5 +1,6 @@
 package dev.llmfleet;
 
+import dev.llmfleet.common.CacheStores;
 import dev.llmfleet.config.OperatorConfig;
 import dev.llmfleet.download.DownloadReconciler;
 import dev.llmfleet.finetune.FineTuneJobReconciler;
@@ -67,6 +68,7 @@ public final class LlmFleetOperator {
       } else {
         o.settingNamespaces(Set.copyOf(config.namespaces()));
       }
+      o.withItemStore(CacheStores.withoutManagedFields(config));
     });
   }
 }

@@ -63,7 +63,7 @@ public class DownloadReconciler implements Reconciler<Download> {
 
   @Override
   public List<EventSource<?, Download>> prepareEventSources(EventSourceContext<Download> context) {
-    return List.of(RunJobs.eventSource(Download.class, context));
+    return List.of(RunJobs.eventSource(Download.class, context, config));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.llmfleet.finetune;
 
+import dev.llmfleet.common.CacheStores;
 import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.FineTuneJob;
 import dev.llmfleet.api.v1alpha1.FineTuneJobPhase;
@@ -81,6 +82,7 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
     context.getPrimaryCache().addIndexer(BY_DOWNLOAD, job -> inputNames(job).stream().map(name -> key(job, name))
         .toList());
     var downloads = InformerEventSourceConfiguration.from(Download.class, FineTuneJob.class)
+        .withItemStore(CacheStores.<Download>withoutManagedFields(config))
         .withSecondaryToPrimaryMapper(download -> context.getPrimaryCache()
             .byIndex(BY_DOWNLOAD, key(download, download.getMetadata().getName())).stream()
             .map(ResourceID::fromResource)
@@ -92,12 +94,13 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
     // Pods belong to the runs' Jobs, not to the FineTuneJob: they are mapped back through the instance label.
     var pods = InformerEventSourceConfiguration.from(Pod.class, FineTuneJob.class)
         .withLabelSelector(Labels.COMPONENT + "=" + FineTuneResources.COMPONENT)
+        .withItemStore(CacheStores.podStatusOnly(config))
         .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(pod.getMetadata().getLabels().get(Labels.INSTANCE),
             pod.getMetadata().getNamespace())))
         .build();
     return List.of(
         new InformerEventSource<>(downloads, context),
-        RunJobs.eventSource(FineTuneJob.class, context),
+        RunJobs.eventSource(FineTuneJob.class, context, config),
         new InformerEventSource<>(pods, context));
   }
 

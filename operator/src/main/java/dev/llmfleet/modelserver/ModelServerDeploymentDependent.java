@@ -15,7 +15,7 @@ public class ModelServerDeploymentDependent extends CRUDKubernetesDependentResou
   ModelServerDeploymentDependent(OperatorConfig config) {
     super(Deployment.class);
     this.config = config;
-    configureWith(ModelServerReconciler.managedOnly(Deployment.class));
+    configureWith(ModelServerReconciler.managedOnly(Deployment.class, config));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.llmfleet.modelserver;
 
+import dev.llmfleet.common.CacheStores;
 import dev.llmfleet.api.v1alpha1.Adapter;
 import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.FineTuneJob;
@@ -50,10 +51,11 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
   static final String BY_DOWNLOAD = "downloadRef";
   static final String BY_FINE_TUNE_JOB = "fineTuneJobRef";
 
+  private final OperatorConfig config;
   private final Clock clock;
   private final SecretSync secrets;
   private final ModelServerDeploymentDependent deployment;
-  private final ModelServerServiceDependent service = new ModelServerServiceDependent();
+  private final ModelServerServiceDependent service;
 
   public ModelServerReconciler(OperatorConfig config) {
     this(config, new SecretSync(config));
@@ -64,9 +66,11 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
   }
 
   ModelServerReconciler(OperatorConfig config, SecretSync secrets, Clock clock) {
+    this.config = config;
     this.clock = clock;
     this.secrets = secrets;
     this.deployment = new ModelServerDeploymentDependent(config);
+    this.service = new ModelServerServiceDependent(config);
   }
 
   @Override
@@ -77,12 +81,14 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
         .map(name -> key(server, name)).toList());
 
     var downloads = InformerEventSourceConfiguration.from(Download.class, ModelServer.class)
+        .withItemStore(CacheStores.<Download>withoutManagedFields(config))
         .withSecondaryToPrimaryMapper(download -> referencing(context, BY_DOWNLOAD, download))
         .withPrimaryToSecondaryMapper((ModelServer server) -> server.getSpec().getModel().getDownloadRef() == null
             ? Set.of() : Set.of(new ResourceID(server.getSpec().getModel().getDownloadRef().getName(),
             server.getMetadata().getNamespace())))
         .build();
     var fineTuneJobs = InformerEventSourceConfiguration.from(FineTuneJob.class, ModelServer.class)
+        .withItemStore(CacheStores.<FineTuneJob>withoutManagedFields(config))
         .withSecondaryToPrimaryMapper(job -> referencing(context, BY_FINE_TUNE_JOB, job))
         .withPrimaryToSecondaryMapper((ModelServer server) -> adapterJobs(server).stream()
             .map(name -> new ResourceID(name, server.getMetadata().getNamespace())).collect(Collectors.toSet()))
@@ -90,6 +96,7 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
     // Pods belong to ReplicaSets, not to the ModelServer: they are mapped back through the instance label.
     var pods = InformerEventSourceConfiguration.from(Pod.class, ModelServer.class)
         .withLabelSelector(Labels.COMPONENT + "=" + ModelServerResources.COMPONENT)
+        .withItemStore(CacheStores.podStatusOnly(config))
         .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(pod.getMetadata().getLabels().get(Labels.INSTANCE),
             pod.getMetadata().getNamespace())))
         .build();
@@ -143,12 +150,17 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
     return ModelInputs.resolve(server, context.getSecondaryResource(Download.class).orElse(null), jobs);
   }
 
-  /** Only objects the operator labelled are cached: a cluster's other Deployments and Services cost no memory. */
-  static <R extends HasMetadata> KubernetesDependentResourceConfig<R> managedOnly(Class<R> type) {
+  /**
+   * Only objects the operator labelled are cached, so a cluster's other Deployments and Services cost no memory, and
+   * of their managedFields only the Apply entries that the server-side-apply match reads.
+   */
+  static <R extends HasMetadata> KubernetesDependentResourceConfig<R> managedOnly(Class<R> type,
+      OperatorConfig config) {
     return new KubernetesDependentResourceConfigBuilder<R>()
         .withKubernetesDependentInformerConfig(InformerConfiguration.builder(type)
             .withLabelSelector(Labels.COMPONENT + "=" + ModelServerResources.COMPONENT)
             .withNamespacesInheritedFromController()
+            .withItemStore(CacheStores.<R>appliedFieldsOnly(config))
             .build())
         .build();
   }

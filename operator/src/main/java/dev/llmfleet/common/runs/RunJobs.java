@@ -1,5 +1,7 @@
 package dev.llmfleet.common.runs;
 
+import dev.llmfleet.config.OperatorConfig;
+import dev.llmfleet.common.CacheStores;
 import dev.llmfleet.common.Labels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -30,10 +32,11 @@ public final class RunJobs {
    * primary but counts toward the namespace cap.
    */
   public static <P extends HasMetadata> InformerEventSource<Job, P> eventSource(Class<P> primary,
-      EventSourceContext<P> context) {
+      EventSourceContext<P> context, OperatorConfig config) {
     return new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, primary)
         .withName(EVENT_SOURCE)
         .withLabelSelector(Labels.RUN_JOBS)
+        .withItemStore(CacheStores.<Job>withoutManagedFields(config))
         .build(), context);
   }
 
