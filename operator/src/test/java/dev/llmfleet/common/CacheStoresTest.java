@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +41,23 @@ class CacheStoresTest {
 
     assertThat(cached.getMetadata().getManagedFields()).singleElement()
         .satisfies(e -> assertThat(e.getManager()).isEqualTo("modelserver"));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void compactFieldTreesReadLikeTheParsedOnes() {
+    Map<String, Object> parsed = new LinkedHashMap<>();
+    parsed.put("f:spec", new LinkedHashMap<>(Map.of("f:replicas", Map.of())));
+    Map<String, Object> containers = new LinkedHashMap<>();
+    containers.put(".", Map.of());
+    containers.put("k:{\"name\":\"server\"}", new LinkedHashMap<>(Map.of("f:image", Map.of())));
+    parsed.put("f:containers", containers);
+
+    Map<String, Object> compact = CacheStores.compact(parsed);
+
+    assertThat(compact).isEqualTo(parsed);
+    assertThat(((Map<String, ?>) compact.get("f:containers")).keySet()).containsExactly(".", "k:{\"name\":\"server\"}");
+    assertThat(compact.keySet()).containsExactly("f:spec", "f:containers");
   }
 
   @Test
