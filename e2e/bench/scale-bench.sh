@@ -32,7 +32,10 @@ SIZES=("$@")
 ((${#SIZES[@]})) || SIZES=(100 500 1000)
 export LLMFLEET_CLUSTER_DIR="${LLMFLEET_CLUSTER_DIR:-/tmp/llmfleet-scale-bench-cluster}"
 WORK="${BENCH_DIR:-/tmp/llmfleet-scale-bench}"
-export BENCH_JVM_OPTIONS="${BENCH_JVM_OPTIONS:--XX:MaxRAM=512m -XX:+UseSerialGC -XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError}"
+# What the chart's pod gets: its javaOptions under its 512Mi memory limit, and MALLOC_ARENA_MAX.
+CHART_JVM_OPTIONS=$(sed -n 's/^  javaOptions: "\(.*\)"$/\1/p' helm/llmfleet-operator/values.yaml)
+export BENCH_JVM_OPTIONS="${BENCH_JVM_OPTIONS:--XX:MaxRAM=512m $CHART_JVM_OPTIONS}"
+export MALLOC_ARENA_MAX=2
 log() { printf '[bench] %s\n' "$*" >&2; }
 rm -rf "$WORK" && mkdir -p "$WORK"
 
@@ -143,7 +146,8 @@ measures is described at the top of the script.
 - Machine: $CPU, $MEM, $JAVA
 - Cluster: e2e/cluster (etcd, kube-apiserver, kube-controller-manager, kube-scheduler as local processes, KWOK
   playing the kubelets); the operator runs as \`java -jar operator/target/llmfleet-operator.jar run\` with leader
-  election on and the JVM options \`$BENCH_JVM_OPTIONS\` (the chart's, under its memory limit).
+  election on, the JVM options \`$BENCH_JVM_OPTIONS\` and MALLOC_ARENA_MAX=2 (the chart's, under its memory
+  limit).
 
 $TABLE
 
