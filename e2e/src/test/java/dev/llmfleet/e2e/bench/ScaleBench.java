@@ -7,14 +7,11 @@ import dev.llmfleet.api.v1alpha1.DownloadSpec;
 import dev.llmfleet.api.v1alpha1.HttpSource;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.ModelServerPhase;
-import dev.llmfleet.api.v1alpha1.ModelServerSpec;
-import dev.llmfleet.api.v1alpha1.ModelSource;
-import dev.llmfleet.api.v1alpha1.Runtime;
-import dev.llmfleet.api.v1alpha1.common.Resources;
 import dev.llmfleet.api.v1alpha1.common.Storage;
 import dev.llmfleet.e2e.origin.TestOrigin;
 import dev.llmfleet.e2e.support.DownloaderProcess;
 import dev.llmfleet.e2e.support.OperatorProcess;
+import dev.llmfleet.e2e.support.SmallServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -34,7 +31,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -412,18 +408,11 @@ public final class ScaleBench {
         .withAnnotations(from.getAnnotations()).build();
   }
 
-  /** A llama.cpp ModelServer on the bench node labelled {@code node}: 1 replica, 10m CPU. */
+  /** A small ModelServer on the bench node labelled {@code node}. */
   private static ModelServer server(String ns, String name, String node) {
-    ModelServer server = new ModelServer();
-    server.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
-    server.setSpec(ModelServerSpec.builder()
-        .runtime(Runtime.LLAMA_CPP)
-        .model(ModelSource.builder().uri("hf://bartowski/Llama-3.2-1B-Instruct-GGUF").build())
-        .resources(Resources.builder().gpus(0).cpu(new Quantity("10m")).memory(new Quantity("16Mi")).build())
-        .nodeSelector(Map.of(NODE_LABEL, node))
-        .build());
-    return server;
+    return SmallServer.onNodes(ns, name, NODE_LABEL, node);
   }
+
 
   private static Download download(String ns, String name, String url, String sha256) {
     Download download = new Download();

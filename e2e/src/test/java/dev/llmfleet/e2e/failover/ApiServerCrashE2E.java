@@ -5,16 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.ModelServerPhase;
-import dev.llmfleet.api.v1alpha1.ModelServerSpec;
-import dev.llmfleet.api.v1alpha1.ModelSource;
-import dev.llmfleet.api.v1alpha1.Runtime;
-import dev.llmfleet.api.v1alpha1.common.Resources;
+import dev.llmfleet.e2e.support.SmallServer;
 import dev.llmfleet.e2e.support.Cluster;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
 import dev.llmfleet.e2e.support.OperatorProcess;
 import dev.llmfleet.e2e.support.TestNamespace;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -85,15 +80,9 @@ class ApiServerCrashE2E {
   }
 
   private ModelServer server(String name) {
-    ModelServer server = new ModelServer();
-    server.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace.name()).build());
-    server.setSpec(ModelServerSpec.builder()
-        .runtime(Runtime.LLAMA_CPP)
-        .model(ModelSource.builder().uri("hf://bartowski/Llama-3.2-1B-Instruct-GGUF").build())
-        .resources(Resources.builder().gpus(0).cpu(new Quantity("10m")).memory(new Quantity("16Mi")).build())
-        .build());
-    return server;
+    return SmallServer.named(namespace.name(), name);
   }
+
 
   private ModelServerPhase phase(String name) {
     ModelServer server = client.resources(ModelServer.class).inNamespace(namespace.name()).withName(name).get();

@@ -4,21 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.llmfleet.api.v1alpha1.ModelServer;
-import dev.llmfleet.api.v1alpha1.ModelServerSpec;
-import dev.llmfleet.api.v1alpha1.ModelSource;
-import dev.llmfleet.api.v1alpha1.Runtime;
-import dev.llmfleet.api.v1alpha1.common.Resources;
+import dev.llmfleet.e2e.support.SmallServer;
 import dev.llmfleet.e2e.support.Cluster;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
 import dev.llmfleet.e2e.support.OperatorProcess;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -101,14 +95,7 @@ class FailoverE2E {
   }
 
   private ModelServer server(String name) {
-    ModelServer server = new ModelServer();
-    server.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
-    server.setSpec(ModelServerSpec.builder()
-        .runtime(Runtime.LLAMA_CPP)
-        .model(ModelSource.builder().uri("hf://bartowski/Llama-3.2-1B-Instruct-GGUF").build())
-        .resources(Resources.builder().gpus(0).cpu(new Quantity("10m")).memory(new Quantity("16Mi")).build())
-        .nodeSelector(Map.of("llmfleet.dev/e2e-failover", namespace))
-        .build());
-    return server;
+    return SmallServer.onNodes(namespace, name, "llmfleet.dev/e2e-failover", namespace);
   }
+
 }

@@ -12,11 +12,8 @@ import dev.llmfleet.api.v1alpha1.DownloadStatus;
 import dev.llmfleet.api.v1alpha1.HttpSource;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.ModelServerPhase;
-import dev.llmfleet.api.v1alpha1.ModelServerSpec;
-import dev.llmfleet.api.v1alpha1.ModelSource;
-import dev.llmfleet.api.v1alpha1.Runtime;
-import dev.llmfleet.api.v1alpha1.common.Resources;
 import dev.llmfleet.api.v1alpha1.common.Storage;
+import dev.llmfleet.e2e.support.SmallServer;
 import dev.llmfleet.e2e.support.Cluster;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
 import dev.llmfleet.e2e.support.OperatorProcess;
@@ -181,16 +178,9 @@ class RestartE2E {
   }
 
   private ModelServer server(String name) {
-    ModelServer server = new ModelServer();
-    server.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
-    server.setSpec(ModelServerSpec.builder()
-        .runtime(Runtime.LLAMA_CPP)
-        .model(ModelSource.builder().uri("hf://bartowski/Llama-3.2-1B-Instruct-GGUF").build())
-        .resources(Resources.builder().gpus(0).cpu(new Quantity("10m")).memory(new Quantity("16Mi")).build())
-        .nodeSelector(Map.of(NODE_LABEL, namespace))
-        .build());
-    return server;
+    return SmallServer.onNodes(namespace, name, NODE_LABEL, namespace);
   }
+
 
   private Download get(String name) {
     return client.resources(Download.class).inNamespace(namespace).withName(name).get();

@@ -12,11 +12,8 @@ import dev.llmfleet.api.v1alpha1.DownloadSource;
 import dev.llmfleet.api.v1alpha1.DownloadSpec;
 import dev.llmfleet.api.v1alpha1.HttpSource;
 import dev.llmfleet.api.v1alpha1.ModelServer;
-import dev.llmfleet.api.v1alpha1.ModelServerSpec;
-import dev.llmfleet.api.v1alpha1.ModelSource;
-import dev.llmfleet.api.v1alpha1.Runtime;
-import dev.llmfleet.api.v1alpha1.common.Resources;
 import dev.llmfleet.api.v1alpha1.common.Storage;
+import dev.llmfleet.e2e.support.SmallServer;
 import dev.llmfleet.e2e.support.Cluster;
 import dev.llmfleet.e2e.support.DownloaderReports;
 import dev.llmfleet.e2e.support.InProcessOperator;
@@ -144,13 +141,6 @@ class GrafanaDashboardIT {
     namespace.client().resource(new ResourceQuotaBuilder()
         .withNewMetadata().withName("no-services").withNamespace(namespace.name()).endMetadata()
         .withNewSpec().addToHard("services", new Quantity("0")).endSpec().build()).create();
-    ModelServer server = new ModelServer();
-    server.setMetadata(new ObjectMetaBuilder().withName("chat").withNamespace(namespace.name()).build());
-    server.setSpec(ModelServerSpec.builder()
-        .runtime(Runtime.LLAMA_CPP)
-        .model(ModelSource.builder().uri("hf://bartowski/Llama-3.2-1B-Instruct-GGUF").build())
-        .resources(Resources.builder().gpus(0).build())
-        .build());
-    namespace.client().resource(server).create();
+    namespace.client().resource(SmallServer.named(namespace.name(), "chat")).create();
   }
 }
