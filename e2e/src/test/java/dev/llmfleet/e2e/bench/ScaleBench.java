@@ -10,11 +10,11 @@ import dev.llmfleet.api.v1alpha1.ModelServerPhase;
 import dev.llmfleet.api.v1alpha1.common.Storage;
 import dev.llmfleet.e2e.origin.TestOrigin;
 import dev.llmfleet.e2e.support.DownloaderProcess;
+import dev.llmfleet.e2e.support.FakeNode;
 import dev.llmfleet.e2e.support.OperatorProcess;
 import dev.llmfleet.e2e.support.SmallServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -352,12 +352,7 @@ public final class ScaleBench {
   /** A KWOK node for the ModelServers of {@code ns} only (they select it by label), with room for their pods. */
   private void node(String ns, int pods) {
     String name = "bench-node-" + ns;
-    Map<String, Quantity> capacity = Map.of("cpu", new Quantity("1000"), "memory", new Quantity("4Ti"),
-        "pods", new Quantity(Integer.toString(pods)));
-    client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
-        .addToAnnotations("kwok.x-k8s.io/node", "fake").addToLabels("type", "kwok").addToLabels(NODE_LABEL, ns)
-        .endMetadata().withNewStatus().withCapacity(capacity).withAllocatable(capacity).endStatus().build())
-        .create();
+    FakeNode.add(client, name, NODE_LABEL, ns, pods);
     nodes.add(name);
   }
 
@@ -481,7 +476,7 @@ public final class ScaleBench {
     }
     try {
       List.copyOf(namespaces).forEach(this::deleteNamespace);
-      nodes.forEach(node -> client.nodes().withName(node).delete());
+      nodes.forEach(node -> FakeNode.remove(client, node));
     } catch (RuntimeException e) {
       log("clean-up: " + e.getMessage());
     }

@@ -5,16 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.e2e.support.SmallServer;
+import dev.llmfleet.e2e.support.TestNamespace;
 import dev.llmfleet.e2e.support.Cluster;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
 import dev.llmfleet.e2e.support.OperatorProcess;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,20 +34,20 @@ class FailoverE2E {
 
   private final Cluster cluster;
   private final KubernetesClient client;
-  private final String namespace = "e2e-failover-procs-" + Integer.toString(
-      ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
+  private final TestNamespace processNamespace;
+  private final String namespace;
   private OperatorProcess first;
   private OperatorProcess second;
 
-  FailoverE2E(Cluster cluster) {
+  FailoverE2E(Cluster cluster, TestNamespace testNamespace) {
     this.cluster = cluster;
     this.client = cluster.client();
+    this.processNamespace = testNamespace.sibling("procs", Map.of());
+    this.namespace = processNamespace.name();
   }
 
   @BeforeAll
   void startReplicas() {
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
-        .addToLabels("llmfleet.dev/e2e", "true").endMetadata().build()).create();
     first = OperatorProcess.start(cluster, "operator-a", namespace, namespace, List.of("-Xmx256m"));
     second = OperatorProcess.start(cluster, "operator-b", namespace, namespace, List.of("-Xmx256m"));
   }
@@ -56,7 +56,7 @@ class FailoverE2E {
   void stopReplicas() {
     Optional.ofNullable(first).ifPresent(OperatorProcess::close);
     Optional.ofNullable(second).ifPresent(OperatorProcess::close);
-    client.namespaces().withName(namespace).delete();
+    processNamespace.delete();
   }
 
   @Test

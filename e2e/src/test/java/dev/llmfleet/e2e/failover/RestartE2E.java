@@ -14,12 +14,11 @@ import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.ModelServerPhase;
 import dev.llmfleet.api.v1alpha1.common.Storage;
 import dev.llmfleet.e2e.support.SmallServer;
+import dev.llmfleet.e2e.support.TestNamespace;
 import dev.llmfleet.e2e.support.Cluster;
+import dev.llmfleet.e2e.support.FakeNode;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
 import dev.llmfleet.e2e.support.OperatorProcess;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -33,7 +32,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,38 +56,30 @@ class RestartE2E {
 
   private final Cluster cluster;
   private final KubernetesClient client;
-  private final String namespace = "e2e-restart-procs-" + Integer.toString(
-      ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
-  private final String nodeName = "restart-" + namespace;
+  private final TestNamespace processNamespace;
+  private final String namespace;
+  private final String nodeName;
   private OperatorProcess operator;
 
-  RestartE2E(Cluster cluster) {
+  RestartE2E(Cluster cluster, TestNamespace testNamespace) {
     this.cluster = cluster;
     this.client = cluster.client();
+    this.processNamespace = testNamespace.sibling("procs", Map.of());
+    this.namespace = processNamespace.name();
+    this.nodeName = "restart-" + namespace;
   }
 
-  /** A namespace the test JVM's operator does not watch, and a node of its own for the ModelServers' pods. */
+  /** The process under test watches a namespace the test JVM's operator does not; its pods get a node of their own. */
   @BeforeAll
-  void namespaceAndNode() {
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
-        .addToLabels("llmfleet.dev/e2e", "true").endMetadata().build()).create();
-    Map<String, Quantity> capacity = Map.of("cpu", new Quantity("16"), "memory", new Quantity("64Gi"),
-        "pods", new Quantity("110"));
-    Node node = new NodeBuilder()
-        .withNewMetadata().withName(nodeName)
-        .addToAnnotations("kwok.x-k8s.io/node", "fake")
-        .addToLabels("type", "kwok").addToLabels(NODE_LABEL, namespace)
-        .endMetadata()
-        .withNewStatus().withCapacity(capacity).withAllocatable(capacity).endStatus()
-        .build();
-    client.nodes().resource(node).create();
+  void node() {
+    FakeNode.add(client, nodeName, NODE_LABEL, namespace, 110);
   }
 
   @AfterAll
   void cleanUp() {
     Optional.ofNullable(operator).ifPresent(OperatorProcess::close);
-    client.namespaces().withName(namespace).delete();
-    client.nodes().withName(nodeName).delete();
+    processNamespace.delete();
+    FakeNode.remove(client, nodeName);
   }
 
   @Test

@@ -6,12 +6,10 @@ import static org.awaitility.Awaitility.await;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.ModelServerPhase;
 import dev.llmfleet.e2e.support.SmallServer;
+import dev.llmfleet.e2e.support.FakeNode;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
 import dev.llmfleet.e2e.support.TestNamespace;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import java.time.Duration;
 import java.util.List;
@@ -45,21 +43,12 @@ class ModelServerSteadyStateE2E {
   /** A node of its own, so that the fleet neither crowds other tests' nodes nor depends on them. */
   @BeforeAll
   void addNode() {
-    Map<String, Quantity> capacity = Map.of("cpu", new Quantity("64"), "memory", new Quantity("256Gi"),
-        "pods", new Quantity("250"));
-    Node node = new NodeBuilder()
-        .withNewMetadata().withName(nodeName)
-        .addToAnnotations("kwok.x-k8s.io/node", "fake")
-        .addToLabels("type", "kwok").addToLabels(NODE_LABEL, namespace.name())
-        .endMetadata()
-        .withNewStatus().withCapacity(capacity).withAllocatable(capacity).endStatus()
-        .build();
-    namespace.client().nodes().resource(node).create();
+    FakeNode.add(namespace.client(), nodeName, NODE_LABEL, namespace.name(), 250);
   }
 
   @AfterAll
   void removeNode() {
-    namespace.client().nodes().withName(nodeName).delete();
+    FakeNode.remove(namespace.client(), nodeName);
   }
 
   @Test
