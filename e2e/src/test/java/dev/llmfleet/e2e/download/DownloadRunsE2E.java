@@ -8,23 +8,18 @@ import dev.llmfleet.api.v1alpha1.DownloadFailure;
 import dev.llmfleet.api.v1alpha1.DownloadGc;
 import dev.llmfleet.api.v1alpha1.DownloadPhase;
 import dev.llmfleet.api.v1alpha1.DownloadProgress;
-import dev.llmfleet.api.v1alpha1.DownloadSource;
-import dev.llmfleet.api.v1alpha1.DownloadSpec;
-import dev.llmfleet.api.v1alpha1.HttpSource;
 import dev.llmfleet.api.v1alpha1.common.Condition;
 import dev.llmfleet.api.v1alpha1.common.PodMetadata;
 import dev.llmfleet.api.v1alpha1.common.RunPhase;
 import dev.llmfleet.api.v1alpha1.common.SecretEnv;
 import dev.llmfleet.api.v1alpha1.common.SecretKeyRef;
-import dev.llmfleet.api.v1alpha1.common.Storage;
 import dev.llmfleet.e2e.support.DownloaderReports;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
+import dev.llmfleet.e2e.support.SmallDownload;
 import dev.llmfleet.e2e.support.TestNamespace;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import java.time.Duration;
 import java.time.Instant;
@@ -174,14 +169,7 @@ class DownloadRunsE2E {
   }
 
   private Download download(String name) {
-    Download download = new Download();
-    download.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace.name()).build());
-    download.setSpec(DownloadSpec.builder()
-        .source(DownloadSource.builder().http(HttpSource.builder().url("http://127.0.0.1:9/" + name + ".gguf")
-            .build()).build())
-        .storage(Storage.builder().size(new Quantity("1Gi")).build())
-        .build());
-    return download;
+    return SmallDownload.of(namespace.name(), name, name + ".gguf");
   }
 
   /** Created through the API server, so that schema defaults (backoffLimit, gc, ...) apply to what is unset. */

@@ -6,29 +6,20 @@ import static org.awaitility.Awaitility.await;
 import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.DownloadPhase;
 import dev.llmfleet.api.v1alpha1.DownloadProgress;
-import dev.llmfleet.api.v1alpha1.DownloadSource;
-import dev.llmfleet.api.v1alpha1.DownloadSpec;
-import dev.llmfleet.api.v1alpha1.DownloadStatus;
-import dev.llmfleet.api.v1alpha1.HttpSource;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.ModelServerPhase;
-import dev.llmfleet.api.v1alpha1.common.Storage;
-import dev.llmfleet.e2e.support.SmallServer;
-import dev.llmfleet.e2e.support.TestNamespace;
 import dev.llmfleet.e2e.support.Cluster;
+import dev.llmfleet.e2e.support.DownloaderReports;
 import dev.llmfleet.e2e.support.FakeNode;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
 import dev.llmfleet.e2e.support.OperatorProcess;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
+import dev.llmfleet.e2e.support.SmallDownload;
+import dev.llmfleet.e2e.support.SmallServer;
+import dev.llmfleet.e2e.support.TestNamespace;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -146,25 +137,14 @@ class RestartE2E {
         .percent((int) (bytesDone * 100 / TOTAL)).filesDone(0).filesTotal(1).build();
   }
 
-  /** What the downloader writes: status.progress by server-side apply under its own field manager. */
+  /** What the downloader writes, so that reports go on while no operator runs. */
   private void report(String download, DownloadProgress progress) {
-    progress.setUpdatedAt(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-    Download patch = new Download();
-    patch.setMetadata(new ObjectMetaBuilder().withName(download).withNamespace(namespace).build());
-    patch.setStatus(DownloadStatus.builder().progress(progress).build());
-    client.resource(patch).subresource("status").patch(new PatchContext.Builder()
-        .withPatchType(PatchType.SERVER_SIDE_APPLY).withFieldManager("llmfleet-downloader").withForce(true).build());
+    DownloaderReports.report(processNamespace, download, progress);
   }
 
+
   private Download download(String name) {
-    Download download = new Download();
-    download.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
-    download.setSpec(DownloadSpec.builder()
-        .source(DownloadSource.builder().http(HttpSource.builder().url("http://127.0.0.1:9/" + name + ".gguf")
-            .build()).build())
-        .storage(Storage.builder().size(new Quantity("1Gi")).build())
-        .build());
-    return download;
+    return SmallDownload.of(namespace, name, name + ".gguf");
   }
 
   private ModelServer server(String name) {

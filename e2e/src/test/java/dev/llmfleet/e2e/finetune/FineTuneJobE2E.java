@@ -8,14 +8,11 @@ import dev.llmfleet.api.v1alpha1.BaseModel;
 import dev.llmfleet.api.v1alpha1.Dataset;
 import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.DownloadPhase;
-import dev.llmfleet.api.v1alpha1.DownloadSource;
-import dev.llmfleet.api.v1alpha1.DownloadSpec;
 import dev.llmfleet.api.v1alpha1.FineTuneGc;
 import dev.llmfleet.api.v1alpha1.FineTuneJob;
 import dev.llmfleet.api.v1alpha1.FineTuneJobPhase;
 import dev.llmfleet.api.v1alpha1.FineTuneJobSpec;
 import dev.llmfleet.api.v1alpha1.FineTuneOutput;
-import dev.llmfleet.api.v1alpha1.HttpSource;
 import dev.llmfleet.api.v1alpha1.Hyperparameters;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.ModelServerSpec;
@@ -31,6 +28,7 @@ import dev.llmfleet.api.v1alpha1.common.Storage;
 import dev.llmfleet.e2e.support.DownloaderReports;
 import dev.llmfleet.e2e.support.InProcessOperator;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
+import dev.llmfleet.e2e.support.SmallDownload;
 import dev.llmfleet.e2e.support.TestNamespace;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
@@ -316,14 +314,7 @@ class FineTuneJobE2E {
   }
 
   private void createDownload(String name) {
-    Download download = new Download();
-    download.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace.name()).build());
-    download.setSpec(DownloadSpec.builder()
-        .source(DownloadSource.builder().http(HttpSource.builder().url("http://127.0.0.1:9/" + name).build())
-            .build())
-        .storage(Storage.builder().size(new Quantity("1Gi")).build())
-        .build());
-    namespace.client().resource(download).create();
+    namespace.client().resource(SmallDownload.of(namespace.name(), name, name)).create();
   }
 
   private void verify(String download) {

@@ -8,20 +8,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.DownloadFailure;
 import dev.llmfleet.api.v1alpha1.DownloadProgress;
-import dev.llmfleet.api.v1alpha1.DownloadSource;
-import dev.llmfleet.api.v1alpha1.DownloadSpec;
-import dev.llmfleet.api.v1alpha1.HttpSource;
 import dev.llmfleet.api.v1alpha1.ModelServer;
-import dev.llmfleet.api.v1alpha1.common.Storage;
-import dev.llmfleet.e2e.support.SmallServer;
 import dev.llmfleet.e2e.support.Cluster;
 import dev.llmfleet.e2e.support.DownloaderReports;
 import dev.llmfleet.e2e.support.InProcessOperator;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
 import dev.llmfleet.e2e.support.OperatorProcess;
+import dev.llmfleet.e2e.support.SmallDownload;
+import dev.llmfleet.e2e.support.SmallServer;
 import dev.llmfleet.e2e.support.TestNamespace;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -121,14 +117,7 @@ class GrafanaDashboardIT {
 
   /** A Download that reported progress, then a checksum mismatch: one failed run. */
   private static void failedDownload(TestNamespace namespace) {
-    Download download = new Download();
-    download.setMetadata(new ObjectMetaBuilder().withName("weights").withNamespace(namespace.name()).build());
-    download.setSpec(DownloadSpec.builder()
-        .source(DownloadSource.builder().http(HttpSource.builder().url("http://127.0.0.1:9/weights.gguf").build())
-            .build())
-        .storage(Storage.builder().size(new Quantity("1Gi")).build())
-        .build());
-    namespace.client().resource(download).create();
+    namespace.client().resource(SmallDownload.of(namespace.name(), "weights", "weights.gguf")).create();
     await().atMost(Duration.ofSeconds(60)).until(() -> namespace.client().resources(Job.class)
         .inNamespace(namespace.name()).withName("weights-run-1").get() != null);
     DownloaderReports.report(namespace, "weights", DownloadProgress.builder().run("weights-run-1")

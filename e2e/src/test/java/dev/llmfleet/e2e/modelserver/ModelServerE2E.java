@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.llmfleet.api.v1alpha1.Download;
-import dev.llmfleet.api.v1alpha1.DownloadSource;
-import dev.llmfleet.api.v1alpha1.DownloadSpec;
-import dev.llmfleet.api.v1alpha1.HttpSource;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.ModelServerPhase;
 import dev.llmfleet.api.v1alpha1.ModelServerSpec;
@@ -15,10 +12,10 @@ import dev.llmfleet.api.v1alpha1.Runtime;
 import dev.llmfleet.api.v1alpha1.common.Condition;
 import dev.llmfleet.api.v1alpha1.common.LocalRef;
 import dev.llmfleet.api.v1alpha1.common.Resources;
-import dev.llmfleet.api.v1alpha1.common.Storage;
 import dev.llmfleet.e2e.support.Cluster;
 import dev.llmfleet.e2e.support.DownloaderReports;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
+import dev.llmfleet.e2e.support.SmallDownload;
 import dev.llmfleet.e2e.support.TestNamespace;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -106,14 +103,7 @@ class ModelServerE2E {
 
   @Test
   void waitsForItsDownloadThenStartsAsSoonAsItSucceeds() {
-    Download download = new Download();
-    download.setMetadata(new ObjectMetaBuilder().withName("weights").withNamespace(namespace.name()).build());
-    download.setSpec(DownloadSpec.builder()
-        .source(DownloadSource.builder().http(HttpSource.builder().url("http://127.0.0.1:9/model.gguf").build())
-            .build())
-        .storage(Storage.builder().size(new Quantity("1Gi")).build())
-        .build());
-    namespace.client().resource(download).create();
+    namespace.client().resource(SmallDownload.of(namespace.name(), "weights", "model.gguf")).create();
     ModelServer server = server("waiting", Runtime.LLAMA_CPP, null, 0, null);
     server.getSpec().setModel(ModelSource.builder().downloadRef(new LocalRef("weights")).file("model.gguf").build());
     create(server);

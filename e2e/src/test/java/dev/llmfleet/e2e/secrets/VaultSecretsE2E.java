@@ -6,9 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.llmfleet.LlmFleetOperator;
 import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.DownloadPhase;
-import dev.llmfleet.api.v1alpha1.DownloadSource;
-import dev.llmfleet.api.v1alpha1.DownloadSpec;
-import dev.llmfleet.api.v1alpha1.HttpSource;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.ModelServerPhase;
 import dev.llmfleet.api.v1alpha1.ModelServerSpec;
@@ -18,11 +15,11 @@ import dev.llmfleet.api.v1alpha1.common.Condition;
 import dev.llmfleet.api.v1alpha1.common.Resources;
 import dev.llmfleet.api.v1alpha1.common.SecretEnv;
 import dev.llmfleet.api.v1alpha1.common.SecretKeyRef;
-import dev.llmfleet.api.v1alpha1.common.Storage;
 import dev.llmfleet.api.v1alpha1.common.VaultSecretRef;
 import dev.llmfleet.config.OperatorConfig;
 import dev.llmfleet.e2e.support.Cluster;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
+import dev.llmfleet.e2e.support.SmallDownload;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -222,15 +219,9 @@ class VaultSecretsE2E {
   @Test
   @Order(4)
   void aMissingKeyIsVaultSecretNotFoundAndADownloadStartsNoJob() {
-    Download download = new Download();
-    download.setMetadata(new ObjectMetaBuilder().withName("weights").withNamespace(namespace).build());
-    download.setSpec(DownloadSpec.builder()
-        .source(DownloadSource.builder().http(HttpSource.builder().url("http://127.0.0.1:9/model.gguf").build())
-            .build())
-        .storage(Storage.builder().size(new Quantity("1Gi")).build())
-        .secrets(List.of(SecretEnv.builder().name("HF_TOKEN").vault(VaultSecretRef.builder().mount("secret")
-            .path(namespace + "/hf").key("no-such-key").build()).build()))
-        .build());
+    Download download = SmallDownload.of(namespace, "weights", "model.gguf");
+    download.getSpec().setSecrets(List.of(SecretEnv.builder().name("HF_TOKEN").vault(VaultSecretRef.builder()
+        .mount("secret").path(namespace + "/hf").key("no-such-key").build()).build()));
     client.resource(download).create();
 
     Download blocked = await().atMost(TIMEOUT).until(
