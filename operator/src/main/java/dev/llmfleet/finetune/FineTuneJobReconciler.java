@@ -1,11 +1,11 @@
 package dev.llmfleet.finetune;
 
-import dev.llmfleet.common.CacheStores;
 import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.FineTuneJob;
 import dev.llmfleet.api.v1alpha1.FineTuneJobPhase;
 import dev.llmfleet.api.v1alpha1.FineTuneJobStatus;
 import dev.llmfleet.api.v1alpha1.common.RunPhase;
+import dev.llmfleet.common.CacheStores;
 import dev.llmfleet.common.Conditions;
 import dev.llmfleet.common.EventRecorder;
 import dev.llmfleet.common.Labels;

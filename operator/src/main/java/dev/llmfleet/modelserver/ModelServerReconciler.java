@@ -1,12 +1,12 @@
 package dev.llmfleet.modelserver;
 
-import dev.llmfleet.common.CacheStores;
 import dev.llmfleet.api.v1alpha1.Adapter;
 import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.FineTuneJob;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.ModelServerPhase;
 import dev.llmfleet.api.v1alpha1.ModelServerStatus;
+import dev.llmfleet.common.CacheStores;
 import dev.llmfleet.common.Errors;
 import dev.llmfleet.common.EventRecorder;
 import dev.llmfleet.common.Labels;

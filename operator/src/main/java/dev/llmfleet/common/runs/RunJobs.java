@@ -1,8 +1,8 @@
 package dev.llmfleet.common.runs;
 
-import dev.llmfleet.config.OperatorConfig;
 import dev.llmfleet.common.CacheStores;
 import dev.llmfleet.common.Labels;
+import dev.llmfleet.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
