@@ -22,7 +22,8 @@ CAP="${BENCH_CAP:--XX:+UseSerialGC -Xmx24m -XX:ReservedCodeCacheSize=24m -XX:Max
 GIB=$((1024 * 1024 * 1024))
 NAMESPACE=bench
 
-log() { printf '[bench] %s\n' "$*" >&2; }
+# shellcheck source=e2e/bench/bench-lib.sh
+source e2e/bench/bench-lib.sh
 
 # GNU time reports the peak RSS ("Maximum resident set size"); bash's `time` keyword does not.
 if ! /usr/bin/time -v true >/dev/null 2>&1; then
@@ -33,15 +34,11 @@ command -v curl >/dev/null || { log "curl is needed"; exit 1; }
 
 rm -rf "$WORK" && mkdir -p "$WORK"
 
-log "building the jar and the test classes"
-./mvnw -B -q install -DskipTests
-./mvnw -B -q -pl e2e test-compile dependency:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/classpath.txt"
+bench_build
 CLASSPATH_E2E="e2e/target/test-classes:$(cat "$WORK/classpath.txt")"
 JAR=operator/target/llmfleet-operator.jar
 
 ORIGIN_PID=""
-STARTED_CLUSTER=false
 cleanup() {
   if [[ -n "$ORIGIN_PID" ]]; then kill "$ORIGIN_PID" 2>/dev/null || true; fi
   if $STARTED_CLUSTER; then
@@ -53,13 +50,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if ! bash e2e/cluster/cluster.sh status >/dev/null 2>&1; then
-  log "starting the local control plane in $LLMFLEET_CLUSTER_DIR"
-  STARTED_CLUSTER=true
-fi
-env_lines=$(bash e2e/cluster/cluster.sh up 2>"$WORK/cluster.log") || { cat "$WORK/cluster.log" >&2; exit 1; }
-eval "$env_lines"
-kubectl apply --server-side --force-conflicts -f crds/ >/dev/null
+bench_cluster_up
 kubectl create namespace "$NAMESPACE" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
 
 log "starting the test origin (it hashes its files first)"

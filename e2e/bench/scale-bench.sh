@@ -36,13 +36,11 @@ WORK="${BENCH_DIR:-/tmp/llmfleet-scale-bench}"
 CHART_JVM_OPTIONS=$(sed -n 's/^  javaOptions: "\(.*\)"$/\1/p' helm/llmfleet-operator/values.yaml)
 export BENCH_JVM_OPTIONS="${BENCH_JVM_OPTIONS:--XX:MaxRAM=512m $CHART_JVM_OPTIONS}"
 export MALLOC_ARENA_MAX=2
-log() { printf '[bench] %s\n' "$*" >&2; }
+# shellcheck source=e2e/bench/bench-lib.sh
+source e2e/bench/bench-lib.sh
 rm -rf "$WORK" && mkdir -p "$WORK"
 
-log "building the jar and the test classes"
-./mvnw -B -q install -DskipTests
-./mvnw -B -q -pl e2e test-compile dependency:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/classpath.txt"
+bench_build
 # Copies, so that a build in this tree during the run cannot pull them away.
 cp operator/target/llmfleet-operator.jar "$WORK/"
 cp -r e2e/target/test-classes "$WORK/test-classes"
@@ -50,19 +48,11 @@ OPERATOR_ARTIFACT=$(tr ':' '\n' <"$WORK/classpath.txt" | grep '/llmfleet-operato
 cp "$OPERATOR_ARTIFACT" "$WORK/operator-classes.jar"
 sed -i "s|$OPERATOR_ARTIFACT|$WORK/operator-classes.jar|" "$WORK/classpath.txt"
 
-STARTED_CLUSTER=false
 cleanup() {
   if $STARTED_CLUSTER; then bash e2e/cluster/cluster.sh down >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
-if ! bash e2e/cluster/cluster.sh status >/dev/null 2>&1; then
-  log "starting the local control plane in $LLMFLEET_CLUSTER_DIR"
-  STARTED_CLUSTER=true
-fi
-env_lines=$(bash e2e/cluster/cluster.sh up 2>"$WORK/cluster.log") || { cat "$WORK/cluster.log" >&2; exit 1; }
-eval "$env_lines"
-kubectl apply --server-side --force-conflicts -f crds/ >/dev/null
-kubectl wait --for=condition=Established crd --all --timeout=60s >/dev/null
+bench_cluster_up
 
 log "running the benchmark with N=${SIZES[*]} (its log: $WORK/bench.log; operator logs in e2e/target/operator-processes)"
 # From e2e/, as the tests run (the repository is ..).
