@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the local control-plane binaries (etcd, kube-apiserver,
-# kube-controller-manager, kube-scheduler, kubectl, kwok, helm) and the
+# kube-controller-manager, kube-scheduler, kubectl, kwok, helm), the real
+# node's kubelet and kube-proxy (same Kubernetes wrapper module), and the
 # Vault-API server (OpenBao, `bao`) from the Go modules pinned under
 # e2e/cluster/tools/, into a per-machine cache:
 #
@@ -62,7 +63,7 @@ mkdir -p "$BIN"
 
 have_all() { local b; for b in "$@"; do [[ -x "$BIN/$b" ]] || return 1; done; }
 
-KUBE_BINS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
+KUBE_BINS=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy)
 ALL_BINS=(etcd "${KUBE_BINS[@]}" kwok helm bao)
 if have_all "${ALL_BINS[@]}"; then
   echo "$BIN"
@@ -95,10 +96,11 @@ if ! have_all "${KUBE_BINS[@]}"; then
   for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
     ld+=" -X $p.gitVersion=$K8S -X $p.gitMajor=1 -X $p.gitMinor=$k8s_minor -X $p.gitTreeState=clean"
   done
-  # All four in one invocation so they share one package graph and cache.
+  # All in one invocation so they share one package graph and cache.
   gobuild kubernetes "$ld" "" \
     k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
-    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
+    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl \
+    k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-proxy
 fi
 
 if ! have_all etcd; then
