@@ -3,10 +3,6 @@ package dev.llmfleet.e2e.origin;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.function.Supplier;
 
 /**
@@ -14,36 +10,39 @@ import java.util.function.Supplier;
  * file of several GiB costs neither disk nor memory. Every 8-byte word is a hash of the seed and
  * the word's position: a byte written at the wrong offset changes the file's sha256.
  */
-final class GeneratedContent {
+final class GeneratedContent implements Content {
 
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final long size;
   private final long seed;
-  private final Supplier<String> sha256 = memoize(() -> hex(digest("SHA-256", "")));
-  private final Supplier<String> gitBlobId = memoize(() -> hex(digest("SHA-1", "blob " + size() + "\0")));
+  private final Supplier<String> sha256 = Content.memoize(() -> Content.digest(this, "SHA-256", ""));
+  private final Supplier<String> gitBlobId =
+      Content.memoize(() -> Content.digest(this, "SHA-1", "blob " + size() + "\0"));
 
   GeneratedContent(long seed, long size) {
     this.seed = seed;
     this.size = size;
   }
 
-  long size() {
+  @Override
+  public long size() {
     return size;
   }
 
-  String sha256() {
+  @Override
+  public String sha256() {
     return sha256.get();
   }
 
-  /** The SHA-1 of {@code "blob <size>\0" + content}: what git and the Hub call its blobId. */
-  String gitBlobId() {
+  @Override
+  public String gitBlobId() {
     return gitBlobId.get();
   }
 
-  /** Writes the bytes {@code [offset, offset + length)} into {@code buffer} from index 0. */
-  void fill(byte[] buffer, long offset, int length) {
+  @Override
+  public void fill(byte[] buffer, long offset, int length) {
     int i = 0;
     // Head bytes up to the next word boundary, then whole words, then the tail.
     while (i < length && ((offset + i) & 7) != 0) {
@@ -68,39 +67,5 @@ final class GeneratedContent {
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
     return z ^ (z >>> 31);
-  }
-
-  private byte[] digest(String algorithm, String header) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance(algorithm);
-      digest.update(header.getBytes(StandardCharsets.US_ASCII));
-      byte[] buffer = new byte[1 << 20];
-      for (long at = 0; at < size; at += buffer.length) {
-        int n = (int) Math.min(buffer.length, size - at);
-        fill(buffer, at, n);
-        digest.update(buffer, 0, n);
-      }
-      return digest.digest();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String hex(byte[] bytes) {
-    return HexFormat.of().formatHex(bytes);
-  }
-
-  private static <T> Supplier<T> memoize(Supplier<T> compute) {
-    return new Supplier<>() {
-      private T value;
-
-      @Override
-      public synchronized T get() {
-        if (value == null) {
-          value = compute.get();
-        }
-        return value;
-      }
-    };
   }
 }
