@@ -27,9 +27,12 @@ public final class CleanupJobs {
   /**
    * @param component the app.kubernetes.io/component of the Job and its pod
    * @param path the folder to remove, relative to the claim's root
+   * @param nodeSelector where the pod may run (where the data is), or null
+   * @param tolerations taints the pod tolerates, or null
    */
   public static Job job(HasMetadata owner, String component, String name, String claimName, String path,
-      PodMetadata podMetadata, OperatorConfig config) {
+      PodMetadata podMetadata, Map<String, String> nodeSelector,
+      List<dev.llmfleet.api.v1alpha1.common.Toleration> tolerations, OperatorConfig config) {
     Map<String, String> labels = Labels.of(owner, component);
     return new JobBuilder()
         .withNewMetadata()
@@ -47,8 +50,9 @@ public final class CleanupJobs {
         .withLabels(PodTemplates.labels(podMetadata, labels))
         .withAnnotations(PodTemplates.annotations(podMetadata))
         .endMetadata()
-        .withSpec(JarPods.podSpec("cleanup", List.of("cleanup", "--root", MOUNT_PATH, "--path", path), List.of(),
-            "50m", "128Mi", claimName, MOUNT_PATH, config))
+        .withSpec(JarPods.placed(JarPods.podSpec("cleanup",
+            List.of("cleanup", "--root", MOUNT_PATH, "--path", path), List.of(), "50m", "128Mi", claimName,
+            MOUNT_PATH, config), nodeSelector, tolerations))
         .endTemplate()
         .endSpec()
         .build();

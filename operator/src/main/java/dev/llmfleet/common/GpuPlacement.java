@@ -60,15 +60,7 @@ public final class GpuPlacement {
       tolerations.add(new TolerationBuilder().withKey(config.gpuToleration()).withOperator("Exists")
           .withEffect("NoSchedule").build());
     }
-    if (userTolerations != null) {
-      userTolerations.forEach(t -> tolerations.add(new TolerationBuilder()
-          .withKey(t.getKey())
-          .withOperator(t.getOperator() == null ? null : t.getOperator().name())
-          .withValue(t.getValue())
-          .withEffect(t.getEffect() == null ? null : t.getEffect().name())
-          .withTolerationSeconds(t.getTolerationSeconds())
-          .build()));
-    }
+    tolerations.addAll(Tolerations.of(userTolerations));
     return tolerations;
   }
 }

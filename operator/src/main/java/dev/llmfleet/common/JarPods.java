@@ -7,7 +7,9 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The pods running the operator's own jar (download, cleanup): one shape, different commands. */
 public final class JarPods {
@@ -56,5 +58,21 @@ public final class JarPods {
         .endVolume()
         .addNewVolume().withName(TMP).withNewEmptyDir().endEmptyDir().endVolume()
         .build();
+  }
+
+  /**
+   * {@code podSpec} with the user's node selector and tolerations; empty ones are left out, so that a pod without
+   * them is the same as before they existed.
+   */
+  public static PodSpec placed(PodSpec podSpec, Map<String, String> nodeSelector,
+      List<dev.llmfleet.api.v1alpha1.common.Toleration> tolerations) {
+    PodSpecBuilder builder = new PodSpecBuilder(podSpec);
+    if (nodeSelector != null && !nodeSelector.isEmpty()) {
+      builder.withNodeSelector(new LinkedHashMap<>(nodeSelector));
+    }
+    if (tolerations != null && !tolerations.isEmpty()) {
+      builder.withTolerations(Tolerations.of(tolerations));
+    }
+    return builder.build();
   }
 }

@@ -70,10 +70,14 @@ public final class DownloadResources {
         .build();
   }
 
-  /** Removes the files of a Download that failed for good (spec.gc.deletePartialData): its whole folder. */
+  /**
+   * Removes the files of a Download that failed for good (spec.gc.deletePartialData): its whole folder. Placed like
+   * the download pods, so that it can reach the volume where they wrote (a node-local volume, a tainted node).
+   */
   public static Job cleanupJob(Download download, OperatorConfig config) {
     return CleanupJobs.job(download, CLEANUP_COMPONENT, download.getMetadata().getName() + "-cleanup",
-        claimName(download), path(download), download.getSpec().getPodMetadata(), config);
+        claimName(download), path(download), download.getSpec().getPodMetadata(), download.getSpec().getNodeSelector(),
+        download.getSpec().getTolerations(), config);
   }
 
   /** The identity of download pods: it may read its own Download and report progress, nothing else. */
@@ -118,10 +122,11 @@ public final class DownloadResources {
         .withLabels(PodTemplates.labels(podMetadata, labels))
         .withAnnotations(PodTemplates.annotations(podMetadata))
         .endMetadata()
-        .withSpec(new PodSpecBuilder(JarPods.podSpec("download",
+        .withSpec(new PodSpecBuilder(JarPods.placed(JarPods.podSpec("download",
             List.of("download", "--namespace", download.getMetadata().getNamespace(),
                 "--name", download.getMetadata().getName(), "--root", MOUNT_PATH),
-            env(download, name, config), "250m", "192Mi", claimName(download), MOUNT_PATH, config))
+            env(download, name, config), "250m", "192Mi", claimName(download), MOUNT_PATH, config),
+            download.getSpec().getNodeSelector(), download.getSpec().getTolerations()))
             .withServiceAccountName(serviceAccountName(download))
             .build())
         .endTemplate()

@@ -203,7 +203,7 @@ public final class FineTuneResources {
   /** Removes a collected run's folder. */
   public static Job cleanupJob(FineTuneJob job, int attempt, OperatorConfig config) {
     return CleanupJobs.job(job, CLEANUP_COMPONENT, cleanupName(job, attempt), claimName(job),
-        partialOutput(job, attempt), job.getSpec().getPodMetadata(), config);
+        partialOutput(job, attempt), job.getSpec().getPodMetadata(), null, null, config);
   }
 
   private static Map<String, String> scratchEnv() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.llmfleet.api.v1alpha1.common.PodMetadata;
 import dev.llmfleet.api.v1alpha1.common.SecretEnv;
 import dev.llmfleet.api.v1alpha1.common.Storage;
+import dev.llmfleet.api.v1alpha1.common.Toleration;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -12,6 +13,7 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
+import java.util.Map;
 import lombok.AllArgsConstructor;
 import lombok.Builder;
 import lombok.Data;
@@ -64,4 +66,14 @@ public class DownloadSpec {
 
   @JsonPropertyDescription("Labels and annotations for the download pods.")
   private PodMetadata podMetadata;
+
+  @JsonPropertyDescription("Node labels a download pod's node must have, for example {\"llmfleet.dev/node\": \"cpu\"} "
+      + "to keep downloads off GPU nodes. Also used by the cleanup pod that removes partial data (spec.gc), which must "
+      + "run where the data is. May be changed: applies from the next run.")
+  private Map<String, String> nodeSelector;
+
+  @JsonPropertyDescription("Tolerations of the download pods and of the cleanup pod, for nodes with taints that "
+      + "nodeSelector picks. May be changed: applies from the next run.")
+  @Size(max = 64)
+  private List<Toleration> tolerations;
 }

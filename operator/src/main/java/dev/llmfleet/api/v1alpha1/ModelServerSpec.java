@@ -90,6 +90,7 @@ public class ModelServerSpec {
   private Map<String, String> nodeSelector;
 
   @JsonPropertyDescription("Extra tolerations, added to the GPU toleration that GPU pods get.")
+  @Size(max = 64)
   private List<Toleration> tolerations;
 
   @JsonPropertyDescription("Labels and annotations for the server pods.")

@@ -131,6 +131,57 @@ class CrdValidationRulesTest {
   }
 
   @Nested
+  class Tolerations {
+
+    @Test
+    void valueIsEmptyWithExists() {
+      assertRule(DOWNLOAD, "spec.tolerations[]", "self.operator != 'Exists' || !has(self.value)",
+          "tolerations[].value must be empty when operator is Exists");
+    }
+
+    @Test
+    void emptyKeyOnlyWithExists() {
+      assertRule(DOWNLOAD, "spec.tolerations[]", "self.key != '') || (has(self.operator) && self.operator == 'Exists')",
+          "tolerations[].key may be empty only with operator Exists");
+    }
+
+    @Test
+    void tolerationSecondsOnlyWithNoExecute() {
+      assertRule(MODEL_SERVER, "spec.tolerations[]", "!has(self.tolerationSeconds) || (has(self.effect) && "
+          + "self.effect == 'NoExecute')", "tolerations[].tolerationSeconds can only be set with effect NoExecute");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "dedicated", "llmfleet.dev/real-node", "nvidia.com/gpu", "node.kubernetes.io/not-ready",
+        "a-b_c.D"})
+    void keyIsALabelKey(String key) {
+      assertThat(key).matches(schema(DOWNLOAD, "spec.tolerations[].key").getPattern());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"has space", "Upper.Case/name", "/name", "prefix/", "-dash", "a/b/c"})
+    void keyIsNothingElse(String key) {
+      assertThat(key).doesNotMatch(schema(DOWNLOAD, "spec.tolerations[].key").getPattern());
+    }
+
+    @Test
+    void atMost64SoThatTheRulesStayWithinTheCelBudget() {
+      assertThat(schema(DOWNLOAD, "spec.tolerations").getMaxItems()).isEqualTo(64L);
+      assertThat(schema(MODEL_SERVER, "spec.tolerations").getMaxItems()).isEqualTo(64L);
+    }
+
+    @Test
+    void keyAndValueAreBoundedLikeLabels() {
+      assertThat(schema(MODEL_SERVER, "spec.tolerations[].key").getMaxLength()).isEqualTo(317L);
+      assertThat(schema(MODEL_SERVER, "spec.tolerations[].value").getMaxLength()).isEqualTo(63L);
+      String value = schema(MODEL_SERVER, "spec.tolerations[].value").getPattern();
+      assertThat("true").matches(value);
+      assertThat("").matches(value);
+      assertThat("two words").doesNotMatch(value);
+    }
+  }
+
+  @Nested
   class Downloads {
 
     @Test
@@ -208,6 +259,21 @@ class CrdValidationRulesTest {
       assertThat(schema(DOWNLOAD, "spec.gc").getDefault().isObject()).isTrue();
       assertThat(schema(DOWNLOAD, "spec.gc.ttlSecondsAfterFailure").getDefault().asInt()).isEqualTo(86400);
       assertThat(schema(DOWNLOAD, "spec.gc.deletePartialData").getDefault().asBoolean()).isTrue();
+    }
+
+    @Test
+    void placementIsAStringMapAndTheSharedTolerations() {
+      JSONSchemaProps nodeSelector = schema(DOWNLOAD, "spec.nodeSelector");
+      assertThat(nodeSelector.getType()).isEqualTo("object");
+      assertThat(nodeSelector.getAdditionalProperties().getSchema().getType()).isEqualTo("string");
+      assertThat(schema(DOWNLOAD, "spec.tolerations[]")).isEqualTo(schema(MODEL_SERVER, "spec.tolerations[]"));
+    }
+
+    @Test
+    void placementIsMutable() {
+      assertThat(rules(DOWNLOAD, "spec.nodeSelector")).isEmpty();
+      assertThat(rules(DOWNLOAD, "spec.tolerations")).isEmpty();
+      assertThat(rules(DOWNLOAD, "spec")).noneSatisfy(rule -> assertThat(rule.getRule()).contains("oldSelf"));
     }
 
     @Test

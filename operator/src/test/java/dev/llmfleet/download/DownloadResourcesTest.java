@@ -1,0 +1,74 @@
+package dev.llmfleet.download;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llmfleet.api.v1alpha1.Download;
+import dev.llmfleet.api.v1alpha1.common.Toleration;
+import dev.llmfleet.config.OperatorConfig;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DownloadResourcesTest {
+
+  static final OperatorConfig CONFIG = OperatorConfig.fromEnvironment(Map.of("LLMFLEET_IMAGE", "llmfleet:test"));
+  static final Toleration REAL_NODE = Toleration.builder().key("llmfleet.dev/real-node")
+      .operator(Toleration.TolerationOperator.Equal).value("true").effect(Toleration.TaintEffect.NoSchedule).build();
+
+  @Test
+  void runPodsGoWhereNodeSelectorAndTolerationsSay() {
+    PodSpec pod = podSpec(DownloadResources.job(placed(), 1, CONFIG));
+
+    assertThat(pod.getNodeSelector()).containsExactly(Map.entry("llmfleet.dev/node", "real"));
+    assertThat(pod.getTolerations()).containsExactly(new TolerationBuilder().withKey("llmfleet.dev/real-node")
+        .withOperator("Equal").withValue("true").withEffect("NoSchedule").build());
+  }
+
+  @Test
+  void cleanupPodGoesWhereTheRunsWrote() {
+    Download download = placed();
+
+    PodSpec cleanup = podSpec(DownloadResources.cleanupJob(download, CONFIG));
+
+    PodSpec run = podSpec(DownloadResources.job(download, 1, CONFIG));
+    assertThat(cleanup.getNodeSelector()).isEqualTo(run.getNodeSelector()).isNotEmpty();
+    assertThat(cleanup.getTolerations()).isEqualTo(run.getTolerations()).isNotEmpty();
+  }
+
+  @Test
+  void withoutPlacementThePodsHaveNone() {
+    Download download = DownloadRunsTest.download();
+    download.getSpec().setNodeSelector(Map.of());
+    download.getSpec().setTolerations(List.of());
+
+    for (PodSpec pod : List.of(podSpec(DownloadResources.job(download, 1, CONFIG)),
+        podSpec(DownloadResources.cleanupJob(download, CONFIG)))) {
+      assertThat(pod.getNodeSelector()).isNullOrEmpty();
+      assertThat(pod.getTolerations()).isNullOrEmpty();
+    }
+  }
+
+  @Test
+  void tolerationSecondsAndExistsAreKept() {
+    Download download = DownloadRunsTest.download();
+    download.getSpec().setTolerations(List.of(Toleration.builder().operator(Toleration.TolerationOperator.Exists)
+        .effect(Toleration.TaintEffect.NoExecute).tolerationSeconds(30L).build()));
+
+    assertThat(podSpec(DownloadResources.job(download, 1, CONFIG)).getTolerations()).containsExactly(
+        new TolerationBuilder().withOperator("Exists").withEffect("NoExecute").withTolerationSeconds(30L).build());
+  }
+
+  static Download placed() {
+    Download download = DownloadRunsTest.download();
+    download.getSpec().setNodeSelector(Map.of("llmfleet.dev/node", "real"));
+    download.getSpec().setTolerations(List.of(REAL_NODE));
+    return download;
+  }
+
+  static PodSpec podSpec(Job job) {
+    return job.getSpec().getTemplate().getSpec();
+  }
+}
