@@ -42,6 +42,7 @@ public final class JarPods {
         .addNewContainer()
         .withName(container)
         .withImage(config.image())
+        .withImagePullPolicy(PodTemplates.IMAGE_PULL_POLICY)
         .withArgs(args)
         .withEnv(allEnv)
         .withNewResources()

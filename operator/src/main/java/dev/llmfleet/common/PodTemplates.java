@@ -14,6 +14,13 @@ public final class PodTemplates {
   /** A non-root user every pod runs as, so that volumes are writable through fsGroup. */
   public static final long USER = 65532L;
 
+  /**
+   * Set on every container: images are pinned by tag, and on nodes where images are imported into the runtime rather
+   * than pulled (air-gapped clusters, the local test node) a pull would fail; Kubernetes' own default would be Always
+   * for a :latest or untagged override.
+   */
+  public static final String IMAGE_PULL_POLICY = "IfNotPresent";
+
   private PodTemplates() {
   }
 

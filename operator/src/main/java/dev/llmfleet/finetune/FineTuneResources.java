@@ -169,6 +169,7 @@ public final class FineTuneResources {
         .addNewContainer()
         .withName("trainer")
         .withImage(image(job))
+        .withImagePullPolicy(PodTemplates.IMAGE_PULL_POLICY)
         .withCommand("/bin/sh", "-c", TRAIN_SCRIPT, "trainer", CONFIG_MOUNT + "/" + TrainerConfig.FILE,
             runDirectory(job, attempt), OUTPUT_MOUNT + "/" + outputPath(job))
         .withWorkingDir(SCRATCH_MOUNT)

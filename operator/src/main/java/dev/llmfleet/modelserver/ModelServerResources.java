@@ -94,6 +94,7 @@ public final class ModelServerResources {
         .addToContainers(new ContainerBuilder()
             .withName("server")
             .withImage(image)
+            .withImagePullPolicy(PodTemplates.IMAGE_PULL_POLICY)
             .withCommand(runtime.command(server, model))
             .withArgs(args)
             .withEnv(env(server, runtime))

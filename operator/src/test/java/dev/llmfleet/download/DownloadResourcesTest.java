@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.common.Toleration;
 import dev.llmfleet.config.OperatorConfig;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -59,6 +60,16 @@ class DownloadResourcesTest {
 
     assertThat(podSpec(DownloadResources.job(download, 1, CONFIG)).getTolerations()).containsExactly(
         new TolerationBuilder().withOperator("Exists").withEffect("NoExecute").withTolerationSeconds(30L).build());
+  }
+
+  @Test
+  void downloadAndCleanupImagesAreNeverPulledWhenOnTheNode() {
+    Download download = DownloadRunsTest.download();
+
+    assertThat(podSpec(DownloadResources.job(download, 1, CONFIG)).getContainers())
+        .extracting(Container::getImagePullPolicy).containsOnly("IfNotPresent");
+    assertThat(podSpec(DownloadResources.cleanupJob(download, CONFIG)).getContainers())
+        .extracting(Container::getImagePullPolicy).containsOnly("IfNotPresent");
   }
 
   static Download placed() {

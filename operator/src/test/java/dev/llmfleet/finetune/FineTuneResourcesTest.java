@@ -186,6 +186,16 @@ class FineTuneResourcesTest {
   }
 
   @Test
+  void trainerAndCleanupAreNeverPulledWhenTheImageIsOnTheNode() {
+    FineTuneJob spec = FineTuneJobs.job(FineTuneMethod.LORA);
+
+    assertThat(pod(FineTuneResources.job(spec, 1, INPUTS, CONFIG)).getContainers())
+        .extracting(Container::getImagePullPolicy).containsOnly("IfNotPresent");
+    assertThat(pod(FineTuneResources.cleanupJob(spec, 1, CONFIG)).getContainers())
+        .extracting(Container::getImagePullPolicy).containsOnly("IfNotPresent");
+  }
+
+  @Test
   void cleanupJobRemovesTheRunsFolderWithTheOperatorImage() {
     FineTuneJob spec = FineTuneJobs.job(FineTuneMethod.LORA);
     spec.getSpec().getOutput().getStorage().setSubPath("adapters/support");

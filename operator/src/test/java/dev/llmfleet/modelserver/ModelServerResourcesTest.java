@@ -11,6 +11,7 @@ import dev.llmfleet.api.v1alpha1.common.LocalRef;
 import dev.llmfleet.api.v1alpha1.common.Resources;
 import dev.llmfleet.api.v1alpha1.common.Toleration;
 import dev.llmfleet.config.OperatorConfig;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -21,6 +22,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The Deployment of each runtime against a golden file in src/test/resources/golden/. After an intended change,
@@ -91,6 +94,19 @@ class ModelServerResourcesTest {
 
     assertThat(container.getCommand().get(2)).doesNotContain(hostile);
     assertThat(container.getArgs()).containsExactly(hostile, "");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Runtime.class)
+  void serverImagesAreNeverPulledWhenOnTheNode(Runtime runtime) {
+    ModelServer server = server(runtime, 0, null);
+    server.getSpec().setImage("local/server:latest");
+
+    var containers = ModelServerResources.deployment(server, ModelLocation.ofUri(runtime == Runtime.OLLAMA
+        ? "ollama://llama3.2:1b" : "hf://Qwen/Qwen2.5-7B"), List.of(), CONFIG)
+        .getSpec().getTemplate().getSpec().getContainers();
+
+    assertThat(containers).extracting(Container::getImagePullPolicy).containsOnly("IfNotPresent");
   }
 
   @Test
