@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Local Kubernetes control plane for LLMFleet's e2e tests, without Docker:
 # etcd + kube-apiserver + kube-controller-manager + kube-scheduler as plain
-# processes, and KWOK playing the kubelets of three fake nodes (two GPU nodes,
-# one CPU node), plus a Vault-API server (OpenBao in dev mode: in memory, KV v2
-# at secret/, Kubernetes auth against this API server). Everything listens on
-# 127.0.0.1 on ports picked at `up` time.
+# processes, KWOK playing the kubelets of three fake nodes (two GPU nodes,
+# one CPU node), one real node that runs containers (containerd, runc, kubelet,
+# kube-proxy, CNI bridge: node.sh), plus a Vault-API server (OpenBao in dev mode:
+# in memory, KV v2 at secret/, Kubernetes auth against this API server).
+# Everything listens on 127.0.0.1 on ports picked at `up` time, but the API
+# server (all addresses, so pods reach it at the node's bridge address) and the
+# kubelet (the bridge address).
 #
 #   cluster.sh up      build what is missing, start everything, print env lines
 #   cluster.sh env     print the env lines:  eval "$(e2e/cluster/cluster.sh env)"
@@ -13,6 +16,8 @@
 #   cluster.sh crash-apiserver
 #                      kill -9 kube-apiserver and start it again with the same
 #                      command line; returns once it is healthy (fault tests)
+#   cluster.sh load-image TAR
+#                      import an image tarball into the real node's containerd
 #
 # State (PKI, kubeconfigs, etcd data, logs, pids, ports) lives in
 #   ${LLMFLEET_CLUSTER_DIR:-<repo>/e2e/cluster/.state}
@@ -36,10 +41,13 @@ POD_CIDR=10.244.0.0/16
 PV_COUNT=200
 
 # Start order; `down` stops them in reverse.
-COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok vault)
+COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok containerd kubelet kube-proxy vault)
 
 log() { printf '[cluster] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+
+# shellcheck source=node.sh
+source "$HERE/node.sh"
 
 # ---------------------------------------------------------------- processes
 
@@ -87,10 +95,18 @@ wait_until() { # <name> <timeout-seconds> <command...>
   done
 }
 
+# The real node's pods are stopped through the CRI once the kubelet is gone (so it restarts none), while
+# containerd still runs; then the rest stops, and the host is put back as it was.
 stop_all() {
-  local i name pid pids=()
-  for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
-    name="${COMPONENTS[i]}"
+  stop_components vault kube-proxy kubelet
+  node_stop_pods
+  stop_components containerd kwok kube-scheduler kube-controller-manager kube-apiserver etcd
+  node_host_cleanup
+}
+
+stop_components() { # <name>... : TERM, then KILL after 10 s; returns when all are gone
+  local name pid pids=()
+  for name in "$@"; do
     if running "$name"; then
       pid="$(pid_of "$name")"
       kill -TERM "$pid" 2>/dev/null || true
@@ -125,6 +141,7 @@ healthy() { # <name>
   case "$1" in
     etcd) curl -fsS --max-time 5 "http://127.0.0.1:$ETCD_PORT/health" | grep -q '"health":"true"' ;;
     kube-apiserver) [[ "$(curl_admin "https://127.0.0.1:$APISERVER_PORT/readyz")" == ok ]] ;;
+    containerd | kubelet | kube-proxy) node_healthy "$1" ;;
     # Serving certs of these two are self-signed; /healthz is always allowed.
     kube-controller-manager) [[ "$(curl -fsSk --max-time 5 "https://127.0.0.1:$KCM_PORT/healthz")" == ok ]] ;;
     kube-scheduler) [[ "$(curl -fsSk --max-time 5 "https://127.0.0.1:$SCHEDULER_PORT/healthz")" == ok ]] ;;
@@ -181,7 +198,7 @@ gen_pki() {
   mkdir -p "$PKI"
   new_ca ca llmfleet-e2e-ca
   sign_cert apiserver "/CN=kube-apiserver" serverAuth \
-    "DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:127.0.0.1,IP:$SERVICE_IP"
+    "DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:127.0.0.1,IP:$SERVICE_IP,IP:$NODE_IP"
   sign_cert admin "/O=system:masters/CN=admin" clientAuth
   # Users that the bootstrap RBAC policy already binds.
   sign_cert kube-controller-manager "/CN=system:kube-controller-manager" clientAuth
@@ -195,6 +212,7 @@ gen_pki() {
   # Service-account token signing key pair.
   ossl genrsa -out "$PKI/sa.key" 2048
   ossl rsa -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub"
+  node_pki
   chmod 600 "$PKI"/*.key
 }
 
@@ -257,6 +275,12 @@ print_env() {
   source "$STATE/ports.env"
   printf "export VAULT_ADDR='http://127.0.0.1:%s'\n" "$VAULT_PORT"
   printf "export VAULT_TOKEN='%s'\n" "$(cat "$STATE/vault/root-token")"
+  # The real node: its name, the address pods reach the host at, its label and taint, its volumes' class.
+  printf "export LLMFLEET_NODE_NAME='%s'\n" "$NODE_NAME"
+  printf "export LLMFLEET_NODE_IP='%s'\n" "$NODE_IP"
+  printf "export LLMFLEET_NODE_LABEL='%s'\n" "$NODE_LABEL"
+  printf "export LLMFLEET_NODE_TAINT='%s'\n" "$NODE_TAINT_KEY"
+  printf "export LLMFLEET_NODE_STORAGE_CLASS='%s'\n" "$NODE_STORAGE_CLASS"
 }
 
 vault_api() { # <method> <path> [json body]: the dev root token, fails on an HTTP error
@@ -325,11 +349,13 @@ cmd_up() {
     rm -rf "$STATE"
   fi
 
+  node_packages
   BIN="$("$HERE/build.sh")"
   mkdir -p "$STATE" "$LOGS" "$PIDS" "$STATE/kwok"
   echo "$BIN" >"$STATE/bin-dir"
 
-  pick_ports ETCD_PORT ETCD_PEER_PORT APISERVER_PORT KCM_PORT SCHEDULER_PORT KWOK_PORT VAULT_PORT >"$STATE/ports.env"
+  pick_ports ETCD_PORT ETCD_PEER_PORT APISERVER_PORT KCM_PORT SCHEDULER_PORT KWOK_PORT VAULT_PORT \
+    KUBELET_PORT KUBELET_HEALTHZ_PORT PROXY_HEALTHZ_PORT PROXY_METRICS_PORT >"$STATE/ports.env"
   load_ports
   log "state: $STATE"
   log "ports: $(tr '\n' ' ' <"$STATE/ports.env")"
@@ -347,14 +373,13 @@ cmd_up() {
     --unsafe-no-fsync --log-level=warn
   wait_until etcd 30 healthy etcd
 
-  # --endpoint-reconciler-type=none: the API server refuses a loopback address
-  # in the endpoints of the "kubernetes" Service and would log that every 10s;
-  # nothing in the cluster needs to reach the API server through that Service.
-  # Admission plugins: the defaults (ServiceAccount, PodSecurity at its default
+  # Advertised at the real node's bridge address: the "kubernetes" Service's endpoint, which pods reach
+  # through kube-proxy. Admission plugins: the defaults (ServiceAccount, PodSecurity at its default
   # "privileged" level, ResourceQuota, DefaultStorageClass, ...).
+  node_prepare_host
   start kube-apiserver "$BIN/kube-apiserver" \
     --etcd-servers="http://127.0.0.1:$ETCD_PORT" \
-    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$APISERVER_PORT" \
+    --bind-address=0.0.0.0 --advertise-address="$NODE_IP" --secure-port="$APISERVER_PORT" \
     --cert-dir="$PKI/kube-apiserver" \
     --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \
     --client-ca-file="$PKI/ca.crt" \
@@ -367,7 +392,8 @@ cmd_up() {
     --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
     --requestheader-extra-headers-prefix=X-Remote-Extra- \
     --proxy-client-cert-file="$PKI/front-proxy-client.crt" --proxy-client-key-file="$PKI/front-proxy-client.key" \
-    --endpoint-reconciler-type=none
+    --kubelet-client-certificate="$PKI/apiserver-kubelet-client.crt" --kubelet-client-key="$PKI/apiserver-kubelet-client.key" \
+    --kubelet-certificate-authority="$PKI/ca.crt" --kubelet-preferred-address-types=InternalIP
   wait_until kube-apiserver 90 healthy kube-apiserver
 
   start kube-controller-manager "$BIN/kube-controller-manager" \
@@ -417,6 +443,8 @@ cmd_up() {
   # Pods can only be created once the namespace's default ServiceAccount exists.
   wait_until kube-controller-manager 60 kubectl get serviceaccount default -n default
 
+  node_up
+
   start_vault
 
   log "up in $((SECONDS - t0))s"
@@ -457,6 +485,7 @@ cmd_down() {
     log "no cluster in $STATE"
     return 0
   fi
+  [[ -f "$STATE/ports.env" ]] && load_ports
   stop_all
   local left
   if left="$(pgrep -af -- "$STATE/")"; then
@@ -488,11 +517,19 @@ cmd_crash_apiserver() {
   log "kube-apiserver is back (pid $(pid_of kube-apiserver))"
 }
 
+cmd_load_image() { # <tar>
+  [[ -f "${1:-}" ]] || die "usage: $0 load-image TAR (an OCI or Docker image tarball)"
+  running containerd || die "the real node's containerd is not running in $STATE"
+  NODE_BIN="$(cat "$STATE/node-bin-dir")"
+  node_import "$1"
+}
+
 case "${1:-}" in
   up) cmd_up ;;
+  load-image) cmd_load_image "${2:-}" ;;
   down) cmd_down ;;
   env) cmd_env ;;
   status) cmd_status ;;
   crash-apiserver) cmd_crash_apiserver ;;
-  *) echo "usage: $0 up|down|env|status|crash-apiserver" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|env|status|crash-apiserver|load-image TAR" >&2; exit 2 ;;
 esac
