@@ -349,7 +349,6 @@ cmd_up() {
     rm -rf "$STATE"
   fi
 
-  node_packages
   BIN="$("$HERE/build.sh")"
   mkdir -p "$STATE" "$LOGS" "$PIDS" "$STATE/kwok"
   echo "$BIN" >"$STATE/bin-dir"

@@ -5,6 +5,9 @@
 #
 #   ${LLMFLEET_CACHE_DIR:-~/.cache/llmfleet}/node-containerd-<v>_runc-<v>_<hash>/bin
 #
+# Debian packages the node needs (this machine's only source for them) are installed first when missing:
+# libseccomp-dev and pkg-config to build runc; iptables, conntrack (kube-proxy) and the CNI plugins to run.
+#
 # runc needs cgo and libseccomp (seccomp filters, RuntimeDefault); everything else is static (CGO off).
 # About 7 minutes on 2 cores with empty Go caches; a warm run returns at once.
 #
@@ -19,6 +22,20 @@ TOOLS="$HERE/tools"
 
 log() { printf '[node-build] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+
+packages() {
+  local missing=()
+  command -v iptables >/dev/null || missing+=(iptables)
+  command -v conntrack >/dev/null || missing+=(conntrack)
+  [[ -x /usr/lib/cni/bridge ]] || missing+=(containernetworking-plugins)
+  pkg-config --exists libseccomp 2>/dev/null || missing+=(libseccomp-dev pkg-config)
+  if ((${#missing[@]})); then
+    log "installing Debian packages: ${missing[*]}"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >&2 ||
+      die "apt-get install ${missing[*]} failed"
+  fi
+}
+packages
 
 export GOTOOLCHAIN=local
 command -v go >/dev/null || die "go is not on PATH (Go >= 1.26 is needed)"

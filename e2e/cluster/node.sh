@@ -38,20 +38,6 @@ NODE_SYSCTLS=(net.ipv4.ip_forward vm.overcommit_memory kernel.panic kernel.panic
 
 node_components() { echo containerd kubelet kube-proxy; }
 
-# Debian packages the node needs (the machine's only source for them).
-node_packages() {
-  local missing=()
-  command -v iptables >/dev/null || missing+=(iptables)
-  command -v conntrack >/dev/null || missing+=(conntrack)
-  [[ -x "$CNI_BIN_DIR/bridge" ]] || missing+=(containernetworking-plugins)
-  pkg-config --exists libseccomp 2>/dev/null || missing+=(libseccomp-dev pkg-config)
-  if ((${#missing[@]})); then
-    log "installing Debian packages: ${missing[*]}"
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >&2 ||
-      die "apt-get install ${missing[*]} failed"
-  fi
-}
-
 node_ctr() { "$NODE_BIN/ctr" --address "$NODE_SOCK" -n k8s.io "$@"; }
 node_crictl() { "$NODE_BIN/crictl" --runtime-endpoint "unix://$NODE_SOCK" --timeout 30s "$@"; }
 
