@@ -107,6 +107,9 @@ public final class ModelServerResources {
                 .withTimeoutSeconds(5).build())
             .withVolumeMounts(volumeMounts(model, adapters, runtime))
             .withSecurityContext(PodTemplates.restrictedContainer())
+            // A server that fails before it serves says why in its log; this makes the log's tail the container's
+            // last termination message, which the status shows (ModelServerStatuses.broken).
+            .withTerminationMessagePolicy("FallbackToLogsOnError")
             .build())
         .withVolumes(volumes(model, adapters, runtime))
         .endSpec()

@@ -7,6 +7,8 @@ import dev.llmfleet.api.v1alpha1.ModelSource;
 import dev.llmfleet.api.v1alpha1.common.Condition;
 import dev.llmfleet.common.Conditions;
 import dev.llmfleet.common.Labels;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -29,6 +31,9 @@ public final class ModelServerStatuses {
   static final Set<String> BROKEN_CONTAINER_STATES = Set.of("ImagePullBackOff", "ErrImagePull",
       "CrashLoopBackOff", "CreateContainerConfigError", "InvalidImageName", "RunContainerError");
 
+  /** Characters of a container's last words kept in the condition message. */
+  static final int MAX_DETAIL = 1024;
+
   private ModelServerStatuses() {
   }
 
@@ -47,7 +52,7 @@ public final class ModelServerStatuses {
 
     Optional<String> unschedulable = pods.stream().map(ModelServerStatuses::unschedulableMessage)
         .flatMap(Optional::stream).findFirst();
-    Optional<String> broken = pods.stream().flatMap(ModelServerStatuses::brokenContainerState).findFirst();
+    Optional<Broken> broken = pods.stream().flatMap(ModelServerStatuses::brokenContainer).findFirst();
     boolean rolledOut = deployment.map(d -> isRolledOut(d, desired)).orElse(false);
 
     ModelServerPhase phase;
@@ -63,8 +68,8 @@ public final class ModelServerStatuses {
       message = "spec.replicas is 0: no server runs";
     } else if (broken.isPresent()) {
       phase = ModelServerPhase.Degraded;
-      reason = broken.get();
-      message = "a server container is in state " + broken.get() + "; " + ready + "/" + desired + " replicas ready";
+      reason = broken.get().reason();
+      message = broken.get().message() + "; " + ready + "/" + desired + " replicas ready";
     } else if (unschedulable.isPresent() && ready == 0) {
       phase = ModelServerPhase.Pending;
       reason = "Unschedulable";
@@ -150,15 +155,48 @@ public final class ModelServerStatuses {
         .findFirst();
   }
 
-  private static Stream<String> brokenContainerState(Pod pod) {
+  /** A container in one of {@link #BROKEN_CONTAINER_STATES}, and what it says about why. */
+  record Broken(String reason, String message) {
+  }
+
+  private static Stream<Broken> brokenContainer(Pod pod) {
     if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
       return Stream.empty();
     }
     return pod.getStatus().getContainerStatuses().stream()
-        .map(ContainerStatus::getState)
-        .filter(state -> state != null && state.getWaiting() != null)
-        .map(state -> state.getWaiting().getReason())
-        .filter(BROKEN_CONTAINER_STATES::contains);
+        .filter(c -> c.getState() != null && c.getState().getWaiting() != null
+            && BROKEN_CONTAINER_STATES.contains(c.getState().getWaiting().getReason()))
+        .map(ModelServerStatuses::broken);
+  }
+
+  /**
+   * "container server is in CrashLoopBackOff: it exited with code 1 (Error): &lt;its last words&gt;". The last
+   * words are lastState.terminated.message: the container's termination log, or with terminationMessagePolicy
+   * FallbackToLogsOnError (as the server containers have) the tail of its log when it failed without writing one.
+   * Without a last termination, the waiting message (for example the image pull's error).
+   */
+  static Broken broken(ContainerStatus container) {
+    ContainerStateWaiting waiting = container.getState().getWaiting();
+    StringBuilder message = new StringBuilder("container ").append(container.getName()).append(" is in ")
+        .append(waiting.getReason());
+    ContainerStateTerminated last = container.getLastState() == null ? null : container.getLastState().getTerminated();
+    if (last != null) {
+      message.append(": it exited with code ").append(last.getExitCode());
+      if (last.getReason() != null && !last.getReason().isBlank()) {
+        message.append(" (").append(last.getReason()).append(')');
+      }
+      if (last.getMessage() != null && !last.getMessage().isBlank()) {
+        message.append(": ").append(tail(last.getMessage().strip()));
+      }
+    } else if (waiting.getMessage() != null && !waiting.getMessage().isBlank()) {
+      message.append(": ").append(tail(waiting.getMessage().strip()));
+    }
+    return new Broken(waiting.getReason(), message.toString());
+  }
+
+  /** The end of a long text, where a failing program says why; conditions and events should stay short. */
+  static String tail(String text) {
+    return text.length() <= MAX_DETAIL ? text : "..." + text.substring(text.length() - MAX_DETAIL);
   }
 
   /** What kubectl get shows in the MODEL column: the Download's name (and file) or the URI. */

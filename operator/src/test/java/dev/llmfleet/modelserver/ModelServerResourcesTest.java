@@ -98,6 +98,16 @@ class ModelServerResourcesTest {
 
   @ParameterizedTest
   @EnumSource(Runtime.class)
+  void aFailingServersLogTailBecomesItsTerminationMessage(Runtime runtime) {
+    var container = ModelServerResources.deployment(server(runtime, 0, null), ModelLocation.ofUri(
+        runtime == Runtime.OLLAMA ? "ollama://llama3.2:1b" : "hf://Qwen/Qwen2.5-7B"), List.of(), CONFIG)
+        .getSpec().getTemplate().getSpec().getContainers().get(0);
+
+    assertThat(container.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Runtime.class)
   void serverImagesAreNeverPulledWhenOnTheNode(Runtime runtime) {
     ModelServer server = server(runtime, 0, null);
     server.getSpec().setImage("local/server:latest");

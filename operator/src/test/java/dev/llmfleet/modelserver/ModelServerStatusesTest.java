@@ -8,10 +8,16 @@ import dev.llmfleet.api.v1alpha1.ModelServerStatus;
 import dev.llmfleet.api.v1alpha1.Runtime;
 import dev.llmfleet.api.v1alpha1.common.Condition;
 import dev.llmfleet.common.Conditions;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +25,8 @@ import org.junit.jupiter.api.Test;
 
 class ModelServerStatusesTest {
 
+  static final Path PODS = Path.of("src", "test", "resources", "pods");
+  static final KubernetesSerialization YAML = new KubernetesSerialization();
   static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
   static final ModelInputs READY_INPUTS = new ModelInputs(Optional.of(ModelLocation.ofUri("hf://org/model")),
       List.of(), null, null);
@@ -80,6 +88,49 @@ class ModelServerStatusesTest {
 
     assertThat(status.getPhase()).isEqualTo(ModelServerPhase.Degraded);
     assertThat(condition(status, Conditions.READY).getReason()).isEqualTo("CrashLoopBackOff");
+  }
+
+  @Test
+  void crashLoopSaysHowTheContainerLastEndedAndItsLastLogLines() throws IOException {
+    Pod pod = YAML.unmarshal(Files.readString(PODS.resolve("llamacpp-crashloop.yaml")), Pod.class);
+
+    ModelServerStatus status = ModelServerStatuses.compute(server(1), READY_INPUTS,
+        Optional.of(deployment(1, 0, 1, 0)), List.of(pod), NOW);
+
+    assertThat(status.getPhase()).isEqualTo(ModelServerPhase.Degraded);
+    Condition ready = condition(status, Conditions.READY);
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("CrashLoopBackOff");
+    assertThat(ready.getMessage())
+        .startsWith("container server is in CrashLoopBackOff: it exited with code 1 (Error): main: HTTP server is")
+        .contains("failed to open GGUF file '/models/model-q4_k_m.gguf'")
+        .endsWith("main: exiting due to model loading error; 0/1 replicas ready");
+    assertThat(condition(status, Conditions.RECONCILING).getMessage()).isEqualTo(ready.getMessage());
+  }
+
+  @Test
+  void aLongLastMessageKeepsItsEnd() {
+    String log = "x".repeat(5000) + "\nfatal: out of memory";
+    ContainerStatus container = new ContainerStatusBuilder().withName("server")
+        .withNewState().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState()
+        .withNewLastState().withNewTerminated().withExitCode(137).withReason("OOMKilled").withMessage(log)
+        .endTerminated().endLastState().build();
+
+    String message = ModelServerStatuses.broken(container).message();
+
+    assertThat(message).startsWith("container server is in CrashLoopBackOff: it exited with code 137 (OOMKilled): ...")
+        .endsWith("fatal: out of memory");
+    assertThat(message.length()).isLessThan(ModelServerStatuses.MAX_DETAIL + 100);
+  }
+
+  @Test
+  void withoutALastTerminationTheWaitingMessageIsShown() {
+    ContainerStatus container = new ContainerStatusBuilder().withName("server")
+        .withNewState().withNewWaiting().withReason("ImagePullBackOff")
+        .withMessage("Back-off pulling image \"llmfleet/llama-server:local\"").endWaiting().endState().build();
+
+    assertThat(ModelServerStatuses.broken(container).message()).isEqualTo(
+        "container server is in ImagePullBackOff: Back-off pulling image \"llmfleet/llama-server:local\"");
   }
 
   @Test
