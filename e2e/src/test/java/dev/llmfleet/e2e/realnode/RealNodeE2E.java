@@ -1,0 +1,440 @@
+package dev.llmfleet.e2e.realnode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmfleet.api.v1alpha1.Download;
+import dev.llmfleet.api.v1alpha1.DownloadGc;
+import dev.llmfleet.api.v1alpha1.DownloadPhase;
+import dev.llmfleet.api.v1alpha1.DownloadSource;
+import dev.llmfleet.api.v1alpha1.DownloadSpec;
+import dev.llmfleet.api.v1alpha1.HttpSource;
+import dev.llmfleet.api.v1alpha1.HuggingFaceSource;
+import dev.llmfleet.api.v1alpha1.ModelServer;
+import dev.llmfleet.api.v1alpha1.ModelServerPhase;
+import dev.llmfleet.api.v1alpha1.ModelServerSpec;
+import dev.llmfleet.api.v1alpha1.ModelSource;
+import dev.llmfleet.api.v1alpha1.Runtime;
+import dev.llmfleet.api.v1alpha1.common.Condition;
+import dev.llmfleet.api.v1alpha1.common.LocalRef;
+import dev.llmfleet.api.v1alpha1.common.Resources;
+import dev.llmfleet.api.v1alpha1.common.Storage;
+import dev.llmfleet.e2e.origin.TestOrigin;
+import dev.llmfleet.e2e.support.Cluster;
+import dev.llmfleet.e2e.support.LlmFleetExtension;
+import dev.llmfleet.e2e.support.RealNode;
+import dev.llmfleet.e2e.support.TestNamespace;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Everything for real, on the cluster's real node: the operator installed by the chart runs in a pod there, in a
+ * namespace enforcing the restricted Pod Security level, and does the rest: download pods fetch a real model
+ * (SmolLM2-135M-Instruct, 98 MB GGUF) from the test origin (the stand-in for the internet) into a local volume,
+ * llama.cpp's server loads it and answers chat completions through its Service, and the faults are real ones (a
+ * killed container, a wrong checksum, a crash-looping server). Figures are printed as {@code FIGURE name value}.
+ */
+@ExtendWith(LlmFleetExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RealNodeE2E {
+
+  private static final Map<String, String> RESTRICTED = Map.of("pod-security.kubernetes.io/enforce", "restricted",
+      "pod-security.kubernetes.io/enforce-version", "latest");
+  private static final String CHART = Cluster.repoFile("helm/llmfleet-operator").toString();
+  private static final Path OPERATOR_IMAGE = Cluster.repoFile("operator/target/jib-image.tar");
+  private static final Path OPERATOR_IMAGE_JSON = Cluster.repoFile("operator/target/jib-image.json");
+  private static final String HUB_REPO = "HuggingFaceTB/SmolLM2-135M-Instruct-GGUF";
+  private static final String GGUF = "smollm2-135m-instruct-q4_1.gguf";
+  private static final Duration TIMEOUT = Duration.ofMinutes(4);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final TestNamespace namespace;
+  private final Cluster cluster;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private RealNode node;
+  private RealNode.Model model;
+  private TestOrigin origin;
+  private TestNamespace operatorNamespace;
+  private TestNamespace models;
+  private String release;
+  private long appliedAtNanos;
+
+  RealNodeE2E(TestNamespace namespace, Cluster cluster) {
+    this.namespace = namespace;
+    this.cluster = cluster;
+  }
+
+  @BeforeAll
+  void realNodeOriginAndNamespaces() throws IOException {
+    Optional<RealNode> realNode = RealNode.of(cluster);
+    Assumptions.assumeTrue(realNode.isPresent(), "the cluster has no real node");
+    node = realNode.orElseThrow();
+    node.loadImage(OPERATOR_IMAGE);
+    model = RealNode.smolLm2();
+    origin = TestOrigin.start(InetAddress.getByName(node.ip()));
+    origin.addFile(GGUF, model.file());
+    origin.addRepo(HUB_REPO, Optional.empty(), 1 << 20, TestOrigin.RepoFiles.of()
+        .generated("README.md", 2_000).file(GGUF, model.file()));
+    operatorNamespace = namespace.sibling("op", RESTRICTED);
+    models = namespace.sibling("models", RESTRICTED);
+    release = "llmfleet";
+  }
+
+  @AfterAll
+  void cleanUp() {
+    if (node == null) {
+      return;
+    }
+    cluster.helm("uninstall", release, "-n", operatorNamespace.name(), "--wait", "--timeout", "1m");
+    models.delete();
+    operatorNamespace.delete();
+    origin.close();
+  }
+
+  @Test
+  @Order(1)
+  void theChartRunsTheOperatorInAPodOnTheRealNode() throws Exception {
+    JsonNode image = JSON.readTree(OPERATOR_IMAGE_JSON.toFile());
+    String[] repositoryAndTag = image.get("image").asText().split(":(?=[^:/]+$)");
+    List<String> install = new ArrayList<>(List.of("install", release, CHART, "-n", operatorNamespace.name(),
+        "--skip-crds", "--wait", "--timeout", "3m",
+        "--set", "image.repository=" + repositoryAndTag[0], "--set", "image.tag=" + repositoryAndTag[1],
+        "--set", "operator.namespaces={" + models.name() + "}"));
+    install.addAll(node.helmPlacement());
+    Cluster.Result installed = cluster.helm(install.toArray(String[]::new));
+    assertThat(installed.exitCode()).as(installed.output()).isZero();
+
+    Pod pod = operatorPod();
+    assertThat(pod.getSpec().getNodeName()).isEqualTo(node.name());
+    assertThat(pod.getStatus().getContainerStatuses()).allSatisfy(c -> assertThat(c.getReady()).isTrue());
+    HttpResponse<String> metrics = get("http://" + pod.getStatus().getPodIP() + ":8080/metrics");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body()).contains("llmfleet_resources");
+    RealNode.ContainerProcess operator = RealNode.process(pod, "dev.llmfleet.Main").orElseThrow();
+    assertRestricted(operator);
+  }
+
+  @Test
+  @Order(2)
+  void aDownloadPodFetchesTheModelOverHttpAndAServerAnswersFromIt() throws Exception {
+    // Slow enough for the logs and the cgroup to be read while the pod runs (a few seconds for 98 MB).
+    origin.rateLimit(24L << 20);
+    appliedAtNanos = System.nanoTime();
+    create(download("smollm2", http(origin.url() + "/files/" + GGUF, model.sha256())));
+    create(server("chat", "smollm2", List.of()));
+
+    AtomicLong peakMemory = new AtomicLong();
+    List<String> logLines = new ArrayList<>();
+    await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(250)).until(() -> {
+      runPod("smollm2-run-1").ifPresent(pod -> {
+        RealNode.peakMemoryBytes(pod).ifPresent(bytes -> peakMemory.accumulateAndGet(bytes, Math::max));
+        String log = podLog(pod);
+        if (!log.isEmpty()) {
+          logLines.clear();
+          logLines.addAll(log.lines().toList());
+        }
+      });
+      return phase("smollm2") == DownloadPhase.Succeeded;
+    });
+    origin.rateLimit(0);
+
+    Download done = models.client().resources(Download.class).inNamespace(models.name()).withName("smollm2").get();
+    assertThat(done.getStatus().getProgress().getBytesDone()).isEqualTo(model.size());
+    assertThat(done.getStatus().getProgress().getVerified()).isTrue();
+    assertThat(logLines).as("kubectl logs of the download pod").anyMatch(line -> line.matches(".*\\d+%.*"));
+    Path onVolume = node.volumePath(models.name(), done.getStatus().getClaimName())
+        .resolve(done.getStatus().getPath()).resolve(GGUF);
+    assertThat(sha256(onVolume)).isEqualTo(model.sha256());
+    figure("download_peak_memory_mib", peakMemory.get() / (1 << 20));
+    figure("download_bytes_per_second_limit_mib", 24);
+  }
+
+  @Test
+  @Order(3)
+  void theModelServerIsReadyOnTheRealNodeAndAnswersThroughItsService() throws Exception {
+    long readyAt = awaitServerPhase("chat", ModelServerPhase.Ready);
+    Pod pod = serverPods("chat").get(0);
+    assertThat(pod.getSpec().getNodeName()).isEqualTo(node.name());
+
+    String answer = chat(serviceUrl("chat"));
+    long answeredAt = System.nanoTime();
+    assertThat(answer).isNotBlank();
+    System.out.println("ANSWER " + answer);
+    figure("apply_to_first_answer_seconds", (answeredAt - appliedAtNanos) / 1e9);
+    figure("download_succeeded_to_server_ready_seconds", (readyAt - appliedAtNanos) / 1e9);
+    RealNode.ContainerProcess server = RealNode.process(pod, "llama-server").orElseThrow();
+    assertRestricted(server);
+  }
+
+  @Test
+  @Order(4)
+  void scaledToTwoBothPodsAnswerAndDeletedThePodsAreGone() throws Exception {
+    models.client().resources(ModelServer.class).inNamespace(models.name()).withName("chat")
+        .edit(s -> {
+          s.getSpec().setReplicas(2);
+          return s;
+        });
+    await().atMost(TIMEOUT).until(() -> serverPods("chat").stream().filter(RealNodeE2E::ready).count() == 2);
+    for (Pod pod : serverPods("chat")) {
+      assertThat(chat("http://" + pod.getStatus().getPodIP() + ":8080")).as(pod.getMetadata().getName())
+          .isNotBlank();
+    }
+    models.client().resources(ModelServer.class).inNamespace(models.name()).withName("chat").delete();
+    await().atMost(TIMEOUT).until(() -> serverPods("chat").isEmpty());
+  }
+
+  @Test
+  @Order(5)
+  void aDownloadFromTheHubListingLandsWithTheRightBytes() throws Exception {
+    create(download("smollm2-hub", DownloadSource.builder().huggingFace(HuggingFaceSource.builder()
+        .repo(HUB_REPO).endpoint(origin.url()).include(List.of("*.gguf")).build()).build()));
+    await().atMost(TIMEOUT).until(() -> phase("smollm2-hub") == DownloadPhase.Succeeded);
+    Download done = models.client().resources(Download.class).inNamespace(models.name()).withName("smollm2-hub")
+        .get();
+    Path folder = node.volumePath(models.name(), done.getStatus().getClaimName()).resolve(done.getStatus().getPath());
+    assertThat(sha256(folder.resolve(GGUF))).isEqualTo(model.sha256());
+    assertThat(folder.resolve("README.md")).doesNotExist();
+  }
+
+  @Test
+  @Order(6)
+  void aKilledDownloadContainerResumesFromTheBytesOnDisk() throws Exception {
+    origin.rateLimit(6L << 20);
+    long sentBefore = origin.bytesSent(GGUF);
+    create(download("resumed", http(origin.url() + "/files/" + GGUF, model.sha256())));
+    Pod first = await().atMost(TIMEOUT).until(() -> runPod("resumed-run-1").filter(RealNodeE2E::running)
+        .filter(p -> progress("resumed") > 20L << 20), Optional::isPresent).orElseThrow();
+    RealNode.ContainerProcess downloader = RealNode.process(first, "download").orElseThrow();
+    assertRestricted(downloader);
+    long doneAtKill = progress("resumed");
+    downloader.kill();
+
+    await().atMost(TIMEOUT).until(() -> phase("resumed") == DownloadPhase.Succeeded);
+    origin.rateLimit(0);
+    Download done = models.client().resources(Download.class).inNamespace(models.name()).withName("resumed").get();
+    assertThat(done.getStatus().getRuns()).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(done.getStatus().getRuns().get(0).getPhase().toString()).isEqualTo("Failed");
+    long fetched = origin.bytesSent(GGUF) - sentBefore;
+    // What was on disk is not fetched again: at most the bytes in flight when the container died.
+    assertThat(fetched - model.size()).as("bytes fetched twice (%d were done at the kill)", doneAtKill)
+        .isBetween(0L, 8L << 20);
+    figure("resume_bytes_fetched_twice", fetched - model.size());
+    Path onVolume = node.volumePath(models.name(), done.getStatus().getClaimName())
+        .resolve(done.getStatus().getPath()).resolve(GGUF);
+    assertThat(sha256(onVolume)).isEqualTo(model.sha256());
+  }
+
+  @Test
+  @Order(7)
+  void aChecksumMismatchFailsAndTheCleanupPodRemovesThePartialData() {
+    Download wrong = download("mismatch", http(origin.url() + "/files/" + GGUF, "0".repeat(64)));
+    wrong.getSpec().setBackoffLimit(0);
+    wrong.getSpec().setGc(DownloadGc.builder().deletePartialData(true).build());
+    create(wrong);
+    await().atMost(TIMEOUT).until(() -> phase("mismatch") == DownloadPhase.Failed);
+    Download failed = models.client().resources(Download.class).inNamespace(models.name()).withName("mismatch")
+        .get();
+    assertThat(condition(failed.getStatus().getConditions(), "Stalled").getReason()).isEqualTo("ChecksumMismatch");
+    Path folder = node.volumePath(models.name(), failed.getStatus().getClaimName())
+        .resolve(failed.getStatus().getPath());
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(folder).doesNotExist());
+  }
+
+  @Test
+  @Order(8)
+  void aServerWithABadArgumentCrashLoopsAndShowsDegradedWithItsLastMessage() {
+    create(server("bad-args", "smollm2", List.of("--no-such-flag")));
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      ModelServer server = models.client().resources(ModelServer.class).inNamespace(models.name())
+          .withName("bad-args").get();
+      assertThat(server.getStatus()).isNotNull();
+      assertThat(server.getStatus().getPhase()).isEqualTo(ModelServerPhase.Degraded);
+      assertThat(condition(server.getStatus().getConditions(), "Ready").getMessage()).contains("no-such-flag");
+    });
+  }
+
+  @Test
+  @Order(9)
+  void theOperatorPodStaysWithinItsChartLimits() {
+    Pod pod = operatorPod();
+    long limit = pod.getSpec().getContainers().get(0).getResources().getLimits().get("memory").getNumericalAmount()
+        .longValue();
+    long peak = RealNode.peakMemoryBytes(pod).orElseThrow();
+    figure("operator_peak_memory_mib", peak / (1 << 20));
+    figure("operator_memory_mib", RealNode.memoryBytes(pod).orElseThrow() / (1 << 20));
+    assertThat(peak).isLessThan(limit);
+    assertThat(pod.getStatus().getContainerStatuses().get(0).getRestartCount()).isZero();
+  }
+
+  /** What runc applied, seen from the kernel: a non-root user, no capabilities, seccomp, a read-only root. */
+  private static void assertRestricted(RealNode.ContainerProcess process) {
+    assertThat(process.status("Uid")).as("uid of pid %d", process.pid()).startsWith("65532");
+    assertThat(process.status("Seccomp")).as("seccomp mode (2 = filter)").isEqualTo("2");
+    assertThat(process.status("NoNewPrivs")).isEqualTo("1");
+    assertThat(process.status("CapEff")).isEqualTo("0000000000000000");
+    assertThat(process.rootMountOptions()).startsWith("ro");
+  }
+
+  private Download download(String name, DownloadSource source) {
+    Download download = new Download();
+    download.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(models.name()).build());
+    download.setSpec(DownloadSpec.builder()
+        .source(source)
+        .storage(Storage.builder().size(new Quantity("1Gi")).storageClassName(node.storageClass()).build())
+        .nodeSelector(node.nodeSelector())
+        .tolerations(node.tolerations())
+        .build());
+    return download;
+  }
+
+  private static DownloadSource http(String url, String sha256) {
+    return DownloadSource.builder().http(HttpSource.builder().url(url).sha256(sha256).build()).build();
+  }
+
+  private ModelServer server(String name, String download, List<String> args) {
+    ModelServer server = new ModelServer();
+    server.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(models.name()).build());
+    server.setSpec(ModelServerSpec.builder()
+        .runtime(Runtime.LLAMA_CPP)
+        .image(RealNode.LLAMA_SERVER_IMAGE)
+        .model(ModelSource.builder().downloadRef(new LocalRef(download)).file(GGUF).build())
+        .resources(Resources.builder().gpus(0).cpu(new Quantity("500m")).memory(new Quantity("512Mi")).build())
+        .args(args.isEmpty() ? null : args)
+        .nodeSelector(node.nodeSelector())
+        .tolerations(node.tolerations())
+        .build());
+    return server;
+  }
+
+  private void create(Download download) {
+    models.client().resource(download).create();
+  }
+
+  private void create(ModelServer server) {
+    models.client().resource(server).create();
+  }
+
+  private DownloadPhase phase(String download) {
+    Download current = models.client().resources(Download.class).inNamespace(models.name()).withName(download).get();
+    return current == null || current.getStatus() == null ? null : current.getStatus().getPhase();
+  }
+
+  private long progress(String download) {
+    Download current = models.client().resources(Download.class).inNamespace(models.name()).withName(download).get();
+    return current == null || current.getStatus() == null || current.getStatus().getProgress() == null
+        || current.getStatus().getProgress().getBytesDone() == null ? 0
+        : current.getStatus().getProgress().getBytesDone();
+  }
+
+  private long awaitServerPhase(String name, ModelServerPhase phase) {
+    await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(250)).until(() -> {
+      ModelServer server = models.client().resources(ModelServer.class).inNamespace(models.name()).withName(name)
+          .get();
+      return server.getStatus() != null && server.getStatus().getPhase() == phase;
+    });
+    return System.nanoTime();
+  }
+
+  private Optional<Pod> runPod(String job) {
+    return models.client().pods().inNamespace(models.name()).withLabel("job-name", job).list().getItems().stream()
+        .findFirst();
+  }
+
+  private List<Pod> serverPods(String server) {
+    return models.client().pods().inNamespace(models.name()).withLabel("app.kubernetes.io/instance", server).list()
+        .getItems().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+  }
+
+  private Pod operatorPod() {
+    return operatorNamespace.client().pods().inNamespace(operatorNamespace.name()).list().getItems().stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null).findFirst().orElseThrow();
+  }
+
+  private String podLog(Pod pod) {
+    try {
+      return models.client().pods().inNamespace(models.name()).withName(pod.getMetadata().getName()).getLog();
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+
+  private static boolean running(Pod pod) {
+    return "Running".equals(pod.getStatus().getPhase());
+  }
+
+  private static boolean ready(Pod pod) {
+    return pod.getStatus().getConditions().stream()
+        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  private String serviceUrl(String server) {
+    Service service = models.client().services().inNamespace(models.name()).withName(server).get();
+    return "http://" + service.getSpec().getClusterIP() + ":" + service.getSpec().getPorts().get(0).getPort();
+  }
+
+  /** POST /v1/chat/completions; returns the answer's text after checking the response is a 200. */
+  private String chat(String baseUrl) throws Exception {
+    String body = JSON.writeValueAsString(Map.of("model", "chat", "max_tokens", 24, "temperature", 0,
+        "messages", List.of(Map.of("role", "user", "content", "What is the capital of France?"))));
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/v1/chat/completions"))
+        .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return JSON.readTree(response.body()).at("/choices/0/message/content").asText();
+  }
+
+  private HttpResponse<String> get(String url) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static Condition condition(List<Condition> conditions, String type) {
+    return conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
+  }
+
+  private static String sha256(Path file) throws Exception {
+    MessageDigest digest = MessageDigest.getInstance("SHA-256");
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[1 << 20];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private static void figure(String name, Object value) {
+    System.out.println("FIGURE " + name + " " + value);
+  }
+}
