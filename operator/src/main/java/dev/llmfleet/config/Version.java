@@ -1,6 +1,9 @@
 package dev.llmfleet.config;
 
-/** The operator's version, from the jar manifest; "dev" when run from classes (IDE, tests). */
+/**
+ * The operator's version: from the jar manifest, else the {@code llmfleet.version} system property (the Jib image
+ * runs classes, not the jar, and sets it), else "dev" (IDE, tests).
+ */
 public final class Version {
 
   public static final String CURRENT = current();
@@ -9,6 +12,9 @@ public final class Version {
 
   private static String current() {
     String version = Version.class.getPackage().getImplementationVersion();
-    return version == null ? "dev" : version;
+    if (version == null) {
+      version = System.getProperty("llmfleet.version");
+    }
+    return version == null || version.isBlank() ? "dev" : version;
   }
 }
