@@ -71,7 +71,7 @@ public final class ModelServerResources {
     if (spec.getArgs() != null) {
       args.addAll(spec.getArgs());
     }
-    String image = spec.getImage() == null || spec.getImage().isEmpty() ? runtime.defaultImage() : spec.getImage();
+    String image = spec.getImage() == null || spec.getImage().isEmpty() ? runtime.defaultImage(server) : spec.getImage();
     Probe health = new ProbeBuilder()
         .withHttpGet(new HTTPGetActionBuilder().withPath(runtime.healthPath()).withPort(new IntOrString(PORT_NAME))
             .build())
@@ -102,7 +102,8 @@ public final class ModelServerResources {
             .withResources(GpuPlacement.requirements(spec.getResources(), config))
             .withStartupProbe(new ProbeBuilder(health).withPeriodSeconds(STARTUP_PROBE_PERIOD_SECONDS)
                 .withFailureThreshold(STARTUP_PROBE_FAILURES).build())
-            .withReadinessProbe(new ProbeBuilder(health).withPeriodSeconds(10).withFailureThreshold(3).build())
+            .withReadinessProbe(new ProbeBuilder(health).withPeriodSeconds(10).withFailureThreshold(3)
+                .withTimeoutSeconds(5).build())
             .withLivenessProbe(new ProbeBuilder(health).withPeriodSeconds(20).withFailureThreshold(6)
                 .withTimeoutSeconds(5).build())
             .withVolumeMounts(volumeMounts(model, adapters, runtime))

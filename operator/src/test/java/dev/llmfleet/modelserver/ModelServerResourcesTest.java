@@ -23,7 +23,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Deployment of each runtime against a golden file in src/test/resources/golden/. After an intended change,
@@ -117,6 +119,85 @@ class ModelServerResourcesTest {
         .getSpec().getTemplate().getSpec().getContainers();
 
     assertThat(containers).extracting(Container::getImagePullPolicy).containsOnly("IfNotPresent");
+  }
+
+  @Test
+  void llamaCppServesADownloadedFileOnAllAddressesUnderItsAlias() {
+    ModelServer server = server(Runtime.LLAMA_CPP, 0, null);
+    server.getSpec().getResources().setCpu(null);
+
+    assertThat(llamaCpp(server).getArgs()).containsExactly("-m", "/models/model.gguf", "--host", "0.0.0.0",
+        "--port", "8080", "--alias", "chat", "--metrics");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"4, 4", "2.5, 2", "500m, 1", "1, 1"})
+  void llamaCppRunsAsManyThreadsAsWholeCpusOfItsLimit(String cpu, String threads) {
+    ModelServer server = server(Runtime.LLAMA_CPP, 0, null);
+    server.getSpec().getResources().setCpu(new Quantity(cpu));
+
+    List<String> args = llamaCpp(server).getArgs();
+
+    assertThat(args.subList(args.indexOf("--threads"), args.indexOf("--threads") + 2))
+        .containsExactly("--threads", threads);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"-t", "--threads", "--threads=3"})
+  void llamaCppUserThreadsWin(String flag) {
+    ModelServer server = server(Runtime.LLAMA_CPP, 0, null);
+    server.getSpec().setArgs(flag.contains("=") ? List.of(flag) : List.of(flag, "3"));
+
+    assertThat(llamaCpp(server).getArgs()).filteredOn(a -> a.equals("--threads") || a.equals("-t"))
+        .hasSizeLessThanOrEqualTo(1);
+    assertThat(llamaCpp(server).getArgs()).doesNotContain("4");
+  }
+
+  @Test
+  void llamaCppWithoutGpusUsesTheCpuBuild() {
+    assertThat(llamaCpp(server(Runtime.LLAMA_CPP, 0, null)).getImage())
+        .isEqualTo("ghcr.io/ggml-org/llama.cpp:server-b6730");
+    assertThat(llamaCpp(server(Runtime.LLAMA_CPP, 1, null)).getImage())
+        .isEqualTo("ghcr.io/ggml-org/llama.cpp:server-cuda-b6730");
+    ModelServer custom = server(Runtime.LLAMA_CPP, 0, null);
+    custom.getSpec().setImage("llmfleet/llama-server:local");
+    assertThat(llamaCpp(custom).getImage()).isEqualTo("llmfleet/llama-server:local");
+  }
+
+  @Test
+  void llamaCppWritesOnlyIntoTheCacheVolume() {
+    Container container = llamaCpp(server(Runtime.LLAMA_CPP, 0, null));
+
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getEnv()).extracting(e -> e.getName() + "=" + e.getValue())
+        .contains("HOME=/cache", "LLAMA_CACHE=/cache/llama.cpp");
+    assertThat(container.getVolumeMounts()).anySatisfy(m -> {
+      assertThat(m.getMountPath()).isEqualTo("/cache");
+      assertThat(m.getReadOnly()).isNotEqualTo(Boolean.TRUE);
+    });
+  }
+
+  /**
+   * /health answers 503 while the model loads: only the startup probe runs then, for up to an hour, so a slow first
+   * load (a cold page cache on a small node) is never killed; liveness takes over once it answered 200.
+   */
+  @Test
+  void probesLeaveASlowLoadAlone() {
+    Container container = llamaCpp(server(Runtime.LLAMA_CPP, 0, null));
+
+    assertThat(container.getStartupProbe().getHttpGet().getPath()).isEqualTo("/health");
+    assertThat(container.getStartupProbe().getPeriodSeconds() * container.getStartupProbe().getFailureThreshold())
+        .isGreaterThanOrEqualTo(3600);
+    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health");
+    assertThat(container.getReadinessProbe().getTimeoutSeconds()).isGreaterThanOrEqualTo(5);
+    assertThat(container.getLivenessProbe().getPeriodSeconds() * container.getLivenessProbe().getFailureThreshold())
+        .isGreaterThanOrEqualTo(120);
+    assertThat(container.getLivenessProbe().getTimeoutSeconds()).isGreaterThanOrEqualTo(5);
+  }
+
+  static Container llamaCpp(ModelServer server) {
+    return ModelServerResources.deployment(server, ModelLocation.ofDownload("chat-data", "chat", "model.gguf"),
+        List.of(), CONFIG).getSpec().getTemplate().getSpec().getContainers().get(0);
   }
 
   @Test

@@ -9,9 +9,19 @@ import java.util.List;
 /** llama.cpp's llama-server, for GGUF files, on CPUs or GPUs. */
 public final class LlamaCppRuntime implements ServerRuntime {
 
+  /** The CUDA build, for servers with GPUs. */
+  static final String CUDA_IMAGE = "ghcr.io/ggml-org/llama.cpp:server-cuda-b6730";
+  /** The CPU build of the same release, for servers with 0 GPUs: a fraction of the size, no CUDA libraries. */
+  static final String CPU_IMAGE = "ghcr.io/ggml-org/llama.cpp:server-b6730";
+
   @Override
   public String defaultImage() {
-    return "ghcr.io/ggml-org/llama.cpp:server-cuda-b6730";
+    return CUDA_IMAGE;
+  }
+
+  @Override
+  public String defaultImage(ModelServer server) {
+    return ServerRuntime.gpus(server) > 0 ? CUDA_IMAGE : CPU_IMAGE;
   }
 
   @Override
@@ -46,9 +56,23 @@ public final class LlamaCppRuntime implements ServerRuntime {
       args.add("-ngl");
       args.add("999");
     }
+    // llama.cpp starts one thread per core of the node, whatever the pod's CPU limit; with a limit, that many
+    // threads would be throttled in turn. Without a limit (no resources.cpu) its own choice stands.
+    var cpus = ServerRuntime.wholeCpus(server);
+    if (cpus.isPresent() && !ServerRuntime.userArgsSet(server, "--threads") && !ServerRuntime.userArgsSet(server, "-t")) {
+      args.add("--threads");
+      args.add(Integer.toString(cpus.getAsInt()));
+    }
     args.add("--alias");
     args.add(ServerRuntime.servedModelName(server));
     args.add("--metrics");
     return args;
+  }
+
+  /** HOME and the cache llama-server downloads -hf and --model-url models into, on the writable /cache volume. */
+  @Override
+  public List<String[]> cacheEnv() {
+    return List.of(new String[] {"HOME", "/cache"}, new String[] {"LLAMA_CACHE", "/cache/llama.cpp"},
+        new String[] {"HF_HOME", "/cache/huggingface"});
   }
 }

@@ -3,13 +3,21 @@ package dev.llmfleet.modelserver.runtimes;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.modelserver.AdapterLocation;
 import dev.llmfleet.modelserver.ModelLocation;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.List;
+import java.util.OptionalInt;
 
 /** What one inference server needs to run: image, command line, port and health endpoint. */
 public interface ServerRuntime {
 
   /** The pinned image used when spec.image is empty. */
   String defaultImage();
+
+  /** The pinned image for this server when spec.image is empty; a runtime may pick a CPU build for 0 GPUs. */
+  default String defaultImage(ModelServer server) {
+    return defaultImage();
+  }
 
   int defaultPort();
 
@@ -37,6 +45,16 @@ public interface ServerRuntime {
   static int gpus(ModelServer server) {
     Integer gpus = server.getSpec().getResources() == null ? null : server.getSpec().getResources().getGpus();
     return gpus == null ? 0 : gpus;
+  }
+
+  /** Whole CPUs of resources.cpu, at least 1 ("500m" is 1, "2.5" is 2); empty when no cpu is set. */
+  static OptionalInt wholeCpus(ModelServer server) {
+    var resources = server.getSpec().getResources();
+    if (resources == null || resources.getCpu() == null) {
+      return OptionalInt.empty();
+    }
+    BigDecimal cpus = resources.getCpu().getNumericalAmount();
+    return OptionalInt.of(Math.max(1, cpus.setScale(0, RoundingMode.FLOOR).intValueExact()));
   }
 
   static String servedModelName(ModelServer server) {
