@@ -144,6 +144,12 @@ class AdmissionIT {
             "spec.model.downloadRef.name", "should match"),
         row("modelserver-ollama.yaml", "{spec: {tolerations: [{key: k, operator: Exists, value: v}]}}",
             "tolerations[].value must be empty when operator is Exists"),
+        row("modelserver-ollama.yaml", "{spec: {tolerations: [{operator: Equal, value: v}]}}",
+            "tolerations[].key may be empty only with operator Exists"),
+        row("download-http.yaml", "{spec: {tolerations: [{key: k, effect: NoSchedule, tolerationSeconds: 30}]}}",
+            "tolerations[].tolerationSeconds can only be set with effect NoExecute"),
+        row("download-http.yaml", "{spec: {tolerations: [{key: 'has space', operator: Exists}]}}",
+            "spec.tolerations[0].key", "should match"),
         // FineTuneJob
         row("finetunejob.yaml", "{spec: {hyperparameters: {loraAlpha: 0}}}",
             "loraAlpha must be an integer between 1 and 4096"),
