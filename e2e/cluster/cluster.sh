@@ -519,7 +519,6 @@ cmd_crash_apiserver() {
 cmd_load_image() { # <tar>
   [[ -f "${1:-}" ]] || die "usage: $0 load-image TAR (an OCI or Docker image tarball)"
   running containerd || die "the real node's containerd is not running in $STATE"
-  NODE_BIN="$(cat "$STATE/node-bin-dir")"
   node_import "$1"
 }
 

