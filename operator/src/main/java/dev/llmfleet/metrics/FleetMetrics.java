@@ -2,6 +2,8 @@ package dev.llmfleet.metrics;
 
 import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.DownloadProgress;
+import dev.llmfleet.common.KstatusState;
+import dev.llmfleet.common.StatusView;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.processing.Controller;

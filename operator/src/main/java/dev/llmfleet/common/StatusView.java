@@ -1,4 +1,4 @@
-package dev.llmfleet.metrics;
+package dev.llmfleet.common;
 
 import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.FineTuneJob;
@@ -9,12 +9,15 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.List;
 import java.util.Objects;
 
-/** The parts of a resource's status that the metrics read, whatever its kind; empty lists when there is none. */
-record StatusView(List<Condition> conditions, Long observedGeneration, List<Run> runs) {
+/**
+ * The parts of a resource's status that kstatus readers (the metrics, the kubectl plugin) need, whatever its kind;
+ * empty lists when there is none.
+ */
+public record StatusView(List<Condition> conditions, Long observedGeneration, List<Run> runs) {
 
   private static final StatusView NONE = new StatusView(List.of(), null, List.of());
 
-  static StatusView of(HasMetadata resource) {
+  public static StatusView of(HasMetadata resource) {
     if (resource instanceof Download download && download.getStatus() != null) {
       var status = download.getStatus();
       return new StatusView(orEmpty(status.getConditions()), status.getObservedGeneration(), orEmpty(status.getRuns()));
@@ -31,7 +34,7 @@ record StatusView(List<Condition> conditions, Long observedGeneration, List<Run>
   }
 
   /** kstatus: the operator has not yet reported on the resource's latest spec. */
-  boolean behind(HasMetadata resource) {
+  public boolean behind(HasMetadata resource) {
     return !Objects.equals(observedGeneration, resource.getMetadata().getGeneration());
   }
 

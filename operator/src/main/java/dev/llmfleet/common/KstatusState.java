@@ -1,20 +1,22 @@
-package dev.llmfleet.metrics;
+package dev.llmfleet.common;
 
-import dev.llmfleet.common.Conditions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.Locale;
 
-/** Where a resource stands by its kstatus conditions: what `kubectl wait`, Argo CD and Flux would say. */
-enum KstatusState {
+/**
+ * Where a resource stands by its kstatus conditions: what `kubectl wait`, Argo CD and Flux would say. Shared by the
+ * metrics and the kubectl plugin so that both tell the same state.
+ */
+public enum KstatusState {
   READY,
   RECONCILING,
   STALLED;
 
-  String label() {
+  public String label() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  static KstatusState of(HasMetadata resource, StatusView status) {
+  public static KstatusState of(HasMetadata resource, StatusView status) {
     if (Conditions.isTrue(status.conditions(), Conditions.STALLED)) {
       return STALLED;
     }
