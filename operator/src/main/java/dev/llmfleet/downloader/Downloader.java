@@ -2,6 +2,7 @@ package dev.llmfleet.downloader;
 
 import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.DownloadSource;
+import dev.llmfleet.common.Units;
 import dev.llmfleet.config.ConfigException;
 import dev.llmfleet.config.OperatorConfig.Secret;
 import java.io.IOException;

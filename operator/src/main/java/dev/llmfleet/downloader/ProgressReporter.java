@@ -2,6 +2,7 @@ package dev.llmfleet.downloader;
 
 import dev.llmfleet.api.v1alpha1.DownloadProgress;
 import dev.llmfleet.common.Errors;
+import dev.llmfleet.common.Units;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;

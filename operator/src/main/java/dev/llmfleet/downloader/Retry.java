@@ -1,6 +1,7 @@
 package dev.llmfleet.downloader;
 
 import dev.llmfleet.common.Errors;
+import dev.llmfleet.common.Units;
 import java.io.IOException;
 import java.time.Duration;
 import org.slf4j.Logger;

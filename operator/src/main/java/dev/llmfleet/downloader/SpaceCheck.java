@@ -1,5 +1,6 @@
 package dev.llmfleet.downloader;
 
+import dev.llmfleet.common.Units;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Optional;

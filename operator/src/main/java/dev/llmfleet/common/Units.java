@@ -1,16 +1,16 @@
-package dev.llmfleet.downloader;
+package dev.llmfleet.common;
 
 import java.util.Locale;
 
-/** Byte counts, rates and durations as people read them in logs and messages. */
-final class Units {
+/** Byte counts, rates and durations as people read them in logs, messages and the kubectl plugin. */
+public final class Units {
 
   private static final String[] BINARY = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 
   private Units() {}
 
   /** {@code 512 B}, {@code 1.0 KiB}, {@code 14.2 GiB}: binary units, one decimal. */
-  static String bytes(long bytes) {
+  public static String bytes(long bytes) {
     if (bytes < 1024) {
       return bytes + " B";
     }
@@ -24,12 +24,12 @@ final class Units {
     return String.format(Locale.ROOT, "%.1f %s", value, BINARY[unit]);
   }
 
-  static String rate(long bytesPerSecond) {
+  public static String rate(long bytesPerSecond) {
     return bytes(bytesPerSecond) + "/s";
   }
 
   /** {@code 45s}, {@code 1m24s}, {@code 2h03m}: two units at most. */
-  static String duration(long seconds) {
+  public static String duration(long seconds) {
     if (seconds < 60) {
       return seconds + "s";
     }

@@ -1,4 +1,4 @@
-package dev.llmfleet.downloader;
+package dev.llmfleet.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
