@@ -76,6 +76,42 @@ class ModelServerResourcesTest {
   }
 
   @Test
+  void sglangWithTwoH100sAndAnAdapter() throws IOException {
+    ModelServer server = server(Runtime.SGLANG, 2, "NVIDIA-H100-80GB-HBM3");
+    server.getSpec().setAdapters(List.of(new Adapter("support-bot", new LocalRef("support-lora"))));
+    ModelLocation model = ModelLocation.ofDownload("qwen-data", "qwen2.5-7b", null);
+    List<AdapterLocation> adapters = List.of(new AdapterLocation("support-bot", "adapters", "support-lora"));
+
+    assertGolden("modelserver-sglang.yaml", ModelServerResources.deployment(server, model, adapters, CONFIG));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"--tp", "--tp-size"})
+  void sglangUserTensorParallelWins(String flag) {
+    ModelServer server = server(Runtime.SGLANG, 4, null);
+    server.getSpec().setArgs(List.of(flag, "2"));
+
+    List<String> args = ModelServerResources.deployment(server, ModelLocation.ofUri("hf://Qwen/Qwen2.5-7B"),
+        List.of(), CONFIG).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
+
+    assertThat(args).containsOnlyOnce(flag).endsWith(flag, "2").doesNotContain("4");
+  }
+
+  @Test
+  void sglangServesAHuggingFaceRepoOnItsOwnPort() {
+    ModelServer server = server(Runtime.SGLANG, 1, null);
+
+    var container = ModelServerResources.deployment(server, ModelLocation.ofUri("hf://Qwen/Qwen2.5-7B-Instruct"),
+        List.of(), CONFIG).getSpec().getTemplate().getSpec().getContainers().get(0);
+
+    assertThat(container.getCommand()).containsExactly("python3", "-m", "sglang.launch_server");
+    assertThat(container.getArgs()).containsExactly("--model-path", "Qwen/Qwen2.5-7B-Instruct",
+        "--served-model-name", "chat", "--host", "0.0.0.0", "--port", "30000", "--enable-metrics");
+    assertThat(container.getPorts().get(0).getContainerPort()).isEqualTo(30000);
+    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health");
+  }
+
+  @Test
   void userTensorParallelSizeWins() {
     ModelServer server = server(Runtime.VLLM, 4, null);
     server.getSpec().setArgs(List.of("--tensor-parallel-size=2"));

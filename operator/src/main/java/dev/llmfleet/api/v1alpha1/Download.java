@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Progress", jsonPath = ".status.progress.percent", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Size", jsonPath = ".status.progress.bytesTotal", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "Params", jsonPath = ".status.model.parametersRounded", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class Download extends CustomResource<DownloadSpec, DownloadStatus> implements Namespaced {
 
@@ -31,7 +32,7 @@ public class Download extends CustomResource<DownloadSpec, DownloadStatus> imple
   }
 
   @Override
-  @JsonPropertyDescription("Observed state, written by the operator; status.progress is written by the downloader.")
+  @JsonPropertyDescription("Observed state, written by the operator; status.progress and status.model are written by the downloader.")
   public DownloadStatus getStatus() {
     return super.getStatus();
   }

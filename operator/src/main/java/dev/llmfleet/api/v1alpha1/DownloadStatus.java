@@ -26,6 +26,10 @@ public class DownloadStatus {
   @JsonPropertyDescription("Live progress, written by the downloader.")
   private DownloadProgress progress;
 
+  @JsonPropertyDescription("What the files hold, read from their own headers once every file is verified; "
+      + "absent for anything that is not a model. Written by the downloader.")
+  private DownloadModel model;
+
   @JsonPropertyDescription("PersistentVolumeClaim that holds the files.")
   private String claimName;
 

@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
-/** Runs an OpenAI-compatible inference server (vLLM, llama.cpp, Ollama or TGI) on GPU nodes. */
+/** Runs an OpenAI-compatible inference server (vLLM, SGLang, llama.cpp, Ollama or TGI) on GPU nodes. */
 @Group(Download.GROUP)
 @Version(Download.VERSION)
 @ShortNames("ms")

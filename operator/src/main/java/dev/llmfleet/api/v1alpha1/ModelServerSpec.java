@@ -27,15 +27,15 @@ import lombok.NoArgsConstructor;
 @NoArgsConstructor
 @AllArgsConstructor
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.adapters) || size(self.adapters) == 0 || self.runtime == 'vllm'",
-    message = "adapters are only supported with runtime vllm")
+@ValidationRule(value = "!has(self.adapters) || size(self.adapters) == 0 || self.runtime in ['vllm', 'sglang']",
+    message = "adapters are only supported with runtimes vllm and sglang")
 @ValidationRule(value = "!has(self.model.uri) || (self.runtime == 'ollama') == self.model.uri.startsWith('ollama://')",
     message = "model.uri ollama://<name>:<tag> works only with runtime ollama, which pulls only ollama:// models")
-@ValidationRule(value = "!has(self.model.uri) || !(self.runtime in ['vllm', 'tgi']) || self.model.uri.startsWith('hf://')",
-    message = "runtimes vllm and tgi load model.uri only from hf://<org>/<repo>")
+@ValidationRule(value = "!has(self.model.uri) || !(self.runtime in ['vllm', 'sglang', 'tgi']) || self.model.uri.startsWith('hf://')",
+    message = "runtimes vllm, sglang and tgi load model.uri only from hf://<org>/<repo>")
 public class ModelServerSpec {
 
-  @JsonPropertyDescription("Inference server: vllm, llamacpp, ollama or tgi.")
+  @JsonPropertyDescription("Inference server: vllm, sglang, llamacpp, ollama or tgi.")
   @Required
   private Runtime runtime;
 
@@ -63,7 +63,7 @@ public class ModelServerSpec {
   @Default("{}")
   private Resources resources;
 
-  @JsonPropertyDescription("LoRA adapters from FineTuneJobs served beside the base model; vllm only.")
+  @JsonPropertyDescription("LoRA adapters from FineTuneJobs served beside the base model; vllm and sglang only.")
   @Size(max = 64)
   @ValidationRule(value = "self.all(a, self.exists_one(b, b.name == a.name))", message = "adapters[].name must be unique")
   private List<Adapter> adapters;
@@ -81,10 +81,15 @@ public class ModelServerSpec {
   private List<SecretEnv> secrets;
 
   @JsonPropertyDescription("Port the server listens on, 1 to 65535. Unset: the runtime's default (vllm 8000, "
-      + "llamacpp 8080, ollama 11434, tgi 8080).")
+      + "sglang 30000, llamacpp 8080, ollama 11434, tgi 8080).")
   @Min(1)
   @Max(65535)
   private Integer port;
+
+  @JsonPropertyDescription("Refuse to make pods when the model (a Download's status.model) cannot fit in the GPU "
+      + "memory of resources.gpus GPUs; false skips the check.")
+  @Default("true")
+  private Boolean fitCheck;
 
   @JsonPropertyDescription("Extra node selector, merged with the one derived from resources.gpuType.")
   private Map<String, String> nodeSelector;

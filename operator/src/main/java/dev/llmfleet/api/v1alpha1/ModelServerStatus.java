@@ -41,6 +41,9 @@ public class ModelServerStatus {
   @JsonPropertyDescription("OpenAI-compatible base URL inside the cluster.")
   private String endpoint;
 
+  @JsonPropertyDescription("The fit check's estimate of the GPU memory one server pod needs, and what its GPUs hold.")
+  private GpuMemory gpuMemory;
+
   @JsonPropertyDescription("kstatus conditions: Ready, Reconciling, Stalled, ModelAvailable, Scheduled.")
   private List<Condition> conditions;
 

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public enum Runtime {
   @JsonProperty("vllm")
   VLLM,
+  @JsonProperty("sglang")
+  SGLANG,
   @JsonProperty("llamacpp")
   LLAMA_CPP,
   @JsonProperty("ollama")

@@ -11,6 +11,7 @@ public final class ServerRuntimes {
   public static ServerRuntime of(Runtime runtime) {
     return switch (runtime) {
       case VLLM -> new VllmRuntime();
+      case SGLANG -> new SglangRuntime();
       case LLAMA_CPP -> new LlamaCppRuntime();
       case OLLAMA -> new OllamaRuntime();
       case TGI -> new TgiRuntime();

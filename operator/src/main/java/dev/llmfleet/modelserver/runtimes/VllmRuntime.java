@@ -6,7 +6,7 @@ import dev.llmfleet.modelserver.ModelLocation;
 import java.util.ArrayList;
 import java.util.List;
 
-/** vLLM's OpenAI-compatible server; the only runtime serving LoRA adapters beside the base model. */
+/** vLLM's OpenAI-compatible server; it serves LoRA adapters beside the base model. */
 public final class VllmRuntime implements ServerRuntime {
 
   @Override

@@ -277,11 +277,12 @@ class CrdValidationRulesTest {
     }
 
     @Test
-    void printerColumnsAreSourcePhaseProgressSizeAge() {
+    void printerColumnsAreSourcePhaseProgressSizeParamsAge() {
       assertColumns(DOWNLOAD, Map.of(
           "Source", ".status.source", "Phase", ".status.phase", "Progress", ".status.progress.percent",
-          "Size", ".status.progress.bytesTotal", "Age", ".metadata.creationTimestamp"),
-          "Source", "Phase", "Progress", "Size", "Age");
+          "Size", ".status.progress.bytesTotal", "Params", ".status.model.parametersRounded",
+          "Age", ".metadata.creationTimestamp"),
+          "Source", "Phase", "Progress", "Size", "Params", "Age");
     }
   }
 
@@ -294,10 +295,10 @@ class CrdValidationRulesTest {
     }
 
     @Test
-    void runtimeIsRequiredAndOneOfFour() {
+    void runtimeIsRequiredAndOneOfFive() {
       assertThat(schema(MODEL_SERVER, "spec").getRequired()).contains("runtime", "model");
       assertThat(schema(MODEL_SERVER, "spec.runtime").getEnum()).map(JsonNode::asText)
-          .containsExactlyInAnyOrder("vllm", "llamacpp", "ollama", "tgi");
+          .containsExactlyInAnyOrder("vllm", "sglang", "llamacpp", "ollama", "tgi");
     }
 
     @Test
@@ -325,8 +326,9 @@ class CrdValidationRulesTest {
     }
 
     @Test
-    void adaptersOnlyWithVllm() {
-      assertRule(MODEL_SERVER, "spec", "self.runtime == 'vllm'", "adapters are only supported with runtime vllm");
+    void adaptersOnlyWithVllmAndSglang() {
+      assertRule(MODEL_SERVER, "spec", "self.runtime in ['vllm', 'sglang']",
+          "adapters are only supported with runtimes vllm and sglang");
     }
 
     @Test
@@ -336,9 +338,14 @@ class CrdValidationRulesTest {
     }
 
     @Test
-    void vllmAndTgiLoadUrisOnlyFromHuggingFace() {
+    void vllmSglangAndTgiLoadUrisOnlyFromHuggingFace() {
       assertRule(MODEL_SERVER, "spec", "self.model.uri.startsWith('hf://')",
-          "runtimes vllm and tgi load model.uri only from hf://<org>/<repo>");
+          "runtimes vllm, sglang and tgi load model.uri only from hf://<org>/<repo>");
+    }
+
+    @Test
+    void fitCheckDefaultsToTrue() {
+      assertThat(schema(MODEL_SERVER, "spec.fitCheck").getDefault().asBoolean()).isTrue();
     }
 
     @Test

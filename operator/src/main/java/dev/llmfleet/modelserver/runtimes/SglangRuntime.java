@@ -1,0 +1,69 @@
+package dev.llmfleet.modelserver.runtimes;
+
+import dev.llmfleet.api.v1alpha1.ModelServer;
+import dev.llmfleet.modelserver.AdapterLocation;
+import dev.llmfleet.modelserver.ModelLocation;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * SGLang's OpenAI-compatible server ({@code python3 -m sglang.launch_server}); it serves LoRA adapters beside the
+ * base model, and its Prometheus metrics at /metrics on the same port once {@code --enable-metrics} is given.
+ */
+public final class SglangRuntime implements ServerRuntime {
+
+  @Override
+  public String defaultImage() {
+    return "lmsysorg/sglang:v0.5.18";
+  }
+
+  @Override
+  public int defaultPort() {
+    return 30000;
+  }
+
+  /**
+   * /health, not /health_generate: the latter runs a generation, which on a busy server can outlast the probe's
+   * timeout and so take replicas out of the Service exactly when they are needed most.
+   */
+  @Override
+  public String healthPath() {
+    return "/health";
+  }
+
+  @Override
+  public List<String> command(ModelServer server, ModelLocation model) {
+    return List.of("python3", "-m", "sglang.launch_server");
+  }
+
+  @Override
+  public List<String> args(ModelServer server, ModelLocation model, List<AdapterLocation> adapters, int port) {
+    List<String> args = new ArrayList<>();
+    args.add("--model-path");
+    args.add(model.isDownload() ? model.localPath() : model.huggingFaceRepo());
+    args.add("--served-model-name");
+    args.add(ServerRuntime.servedModelName(server));
+    args.add("--host");
+    args.add("0.0.0.0");
+    args.add("--port");
+    args.add(Integer.toString(port));
+    int gpus = ServerRuntime.gpus(server);
+    if (gpus > 1 && !ServerRuntime.userArgsSet(server, "--tp") && !ServerRuntime.userArgsSet(server, "--tp-size")) {
+      args.add("--tp");
+      args.add(Integer.toString(gpus));
+    }
+    args.add("--enable-metrics");
+    if (!adapters.isEmpty()) {
+      args.add("--enable-lora");
+      args.add("--lora-paths");
+      adapters.forEach(adapter -> args.add(adapter.name() + "=" + adapter.localPath()));
+    }
+    return args;
+  }
+
+  /** Tensor-parallel workers exchange tensors through /dev/shm (NCCL), like vLLM's. */
+  @Override
+  public boolean needsSharedMemory() {
+    return true;
+  }
+}
