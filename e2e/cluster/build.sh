@@ -55,7 +55,9 @@ BAO="$(modver vault github.com/openbao/openbao)"
 BAO_RELEASE=2.4.0
 for v in K8S ETCD KWOK HELM BAO; do [[ -n "${!v}" ]] || die "cannot read the $v version from $TOOLS/*/go.mod"; done
 
-HASH="$( (echo "rev=$BUILD_REV bao=$BAO_RELEASE"; cat "$TOOLS"/*/go.mod "$TOOLS"/*/go.sum) | sha256sum | cut -c1-8)"
+# Only the modules this script builds: the node's and the images' tools have keys of their own.
+OWN_TOOLS=(kubernetes etcd kwok helm vault)
+HASH="$( (echo "rev=$BUILD_REV bao=$BAO_RELEASE"; for t in "${OWN_TOOLS[@]}"; do cat "$TOOLS/$t/go.mod" "$TOOLS/$t/go.sum"; done) | sha256sum | cut -c1-8)"
 KEY="k8s-${K8S#v}_etcd-${ETCD#v}_kwok-${KWOK#v}_helm-${HELM#v}_bao-${BAO##*-}_${HASH}"
 CACHE="${LLMFLEET_CACHE_DIR:-$HOME/.cache/llmfleet}/$KEY"
 BIN="$CACHE/bin"
