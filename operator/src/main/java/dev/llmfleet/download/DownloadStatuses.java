@@ -19,9 +19,9 @@ public final class DownloadStatuses {
   private DownloadStatuses() {
   }
 
-  /** The operator-owned part of a stored status: everything but the downloader's progress. */
+  /** The operator-owned part of a stored status: everything but the downloader's progress and model. */
   public static DownloadStatus operatorOwned(DownloadStatus stored) {
-    return stored == null ? null : stored.toBuilder().progress(null).build();
+    return stored == null ? null : stored.toBuilder().progress(null).model(null).build();
   }
 
   static DownloadStatus compute(Download download, List<Run> runs, DownloadPhase phase, Instant now) {

@@ -1,10 +1,13 @@
 package dev.llmfleet.downloader;
 
 import dev.llmfleet.api.v1alpha1.Download;
+import dev.llmfleet.api.v1alpha1.DownloadModel;
 import dev.llmfleet.api.v1alpha1.DownloadSource;
 import dev.llmfleet.common.Units;
 import dev.llmfleet.config.ConfigException;
 import dev.llmfleet.config.OperatorConfig.Secret;
+import dev.llmfleet.downloader.metadata.HeaderException;
+import dev.llmfleet.downloader.metadata.ModelMetadata;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -92,7 +95,7 @@ final class Downloader {
       files = inspect(layout,
           new Sources(http, settings.retry()).list(source, endpoint, token.isPresent()));
     } catch (Failure failure) {
-      return finish(reporter(new Progress(List.of())), Optional.of(failure));
+      return finish(reporter(new Progress(List.of())), Optional.of(failure), Optional.empty());
     }
     Progress progress = new Progress(files);
     ProgressReporter reporter = reporter(progress);
@@ -105,7 +108,24 @@ final class Downloader {
     } catch (Failure f) {
       failure = Optional.of(f);
     }
-    return finish(reporter, failure);
+    return finish(reporter, failure, failure.isEmpty() ? describe(layout, files) : Optional.empty());
+  }
+
+  /**
+   * What the verified files hold, from their headers (no file is read whole). A header that cannot be read costs
+   * the Download its description, never its success: the bytes are verified, and a server may still load them.
+   */
+  private Optional<DownloadModel> describe(Layout layout, List<LocalFile> files) {
+    try {
+      Optional<DownloadModel> model = ModelMetadata.read(layout.folder(),
+          files.stream().map(f -> f.remote().path()).toList());
+      model.ifPresent(m -> out.println("model: " + m.getFormat().name().toLowerCase(Locale.ROOT) + " " + m.getArchitecture() + ", "
+          + m.getParametersRounded() + " parameters, " + m.getDtype()));
+      return model;
+    } catch (IOException | HeaderException | RuntimeException e) {
+      err.println("llmfleet: download: cannot describe the model, status.model stays unset: " + e.getMessage());
+      return Optional.empty();
+    }
   }
 
   private String endpoint(DownloadSource source) {
@@ -200,9 +220,9 @@ final class Downloader {
     return new ProgressReporter(progress, sink, out, settings.run(), clock);
   }
 
-  private int finish(ProgressReporter reporter, Optional<Failure> failure)
-      throws InterruptedException {
-    boolean reported = reporter.finish(failure);
+  private int finish(ProgressReporter reporter, Optional<Failure> failure,
+      Optional<DownloadModel> model) throws InterruptedException {
+    boolean reported = reporter.finish(failure, model);
     if (failure.isPresent()) {
       err.println("llmfleet: download: " + failure.get().reason() + ": "
           + failure.get().getMessage());

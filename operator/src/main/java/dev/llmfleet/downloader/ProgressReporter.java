@@ -1,5 +1,6 @@
 package dev.llmfleet.downloader;
 
+import dev.llmfleet.api.v1alpha1.DownloadModel;
 import dev.llmfleet.api.v1alpha1.DownloadProgress;
 import dev.llmfleet.common.Errors;
 import dev.llmfleet.common.Units;
@@ -92,7 +93,7 @@ final class ProgressReporter {
   private void report(Progress.Snapshot snapshot, long now) {
     lastReport = now;
     try {
-      sink.report(status(snapshot, rate, false, Optional.empty(), run, clock.instant()));
+      sink.report(status(snapshot, rate, false, Optional.empty(), run, clock.instant()), Optional.empty());
       lastReported = key(snapshot);
     } catch (RuntimeException e) {
       // The API server may be restarting: the next tick tries again; the download goes on.
@@ -109,9 +110,10 @@ final class ProgressReporter {
    * Stops the periodic reports and sends the last one, retrying for a while: without it the
    * operator cannot tell a finished run from a lost one.
    *
+   * @param model what the files hold, reported only when the run is verified
    * @return whether the last report was written
    */
-  boolean finish(Optional<Failure> failure) throws InterruptedException {
+  boolean finish(Optional<Failure> failure, Optional<DownloadModel> model) throws InterruptedException {
     ticker.shutdownNow();
     ticker.awaitTermination(30, TimeUnit.SECONDS);
     Progress.Snapshot snapshot = progress.snapshot();
@@ -119,7 +121,7 @@ final class ProgressReporter {
     DownloadProgress last = status(snapshot, 0, verified, failure, run, clock.instant());
     for (int attempt = 0; ; attempt++) {
       try {
-        sink.report(last);
+        sink.report(last, verified ? model : Optional.empty());
         return true;
       } catch (RuntimeException e) {
         if (attempt == FINAL_REPORT_RETRIES.size()) {

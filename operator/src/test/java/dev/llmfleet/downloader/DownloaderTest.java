@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llmfleet.api.v1alpha1.Download;
+import dev.llmfleet.api.v1alpha1.DownloadModel;
 import dev.llmfleet.api.v1alpha1.DownloadProgress;
 import dev.llmfleet.api.v1alpha1.DownloadSource;
 import dev.llmfleet.api.v1alpha1.DownloadSpec;
@@ -44,6 +45,7 @@ class DownloaderTest {
   private final RangeServer hub = new RangeServer();
   private final RangeServer cdn = new RangeServer();
   private final List<DownloadProgress> reports = new CopyOnWriteArrayList<>();
+  private final List<DownloadModel> models = new CopyOnWriteArrayList<>();
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
@@ -82,6 +84,35 @@ class DownloaderTest {
     assertThat(out.toString()).contains("verified model.safetensors (2.0 MiB, sha256 ok)",
         "verified config.json (24 B, git blob sha1 ok)");
     assertThat(out.toString() + err + reports).doesNotContain(TOKEN);
+  }
+
+  @Test
+  void aVerifiedGgufIsDescribedInTheLastReportOnly() throws Exception {
+    hub.serve("/files/tiny-llama.gguf", Files.readAllBytes(Path.of("src/test/resources/metadata/tiny-llama.gguf")));
+
+    int exit = downloader(Optional.empty()).run(download(HttpSource.builder()
+        .url(hub.url("/files/tiny-llama.gguf").toString()).build()));
+
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(models).singleElement().satisfies(model -> {
+      assertThat(model.getArchitecture()).isEqualTo("llama");
+      assertThat(model.getParameters()).isEqualTo(59584);
+      assertThat(model.getDtype()).isEqualTo("Q4_K_M");
+    });
+    assertThat(out.toString()).contains("model: gguf llama, 60K parameters, Q4_K_M");
+  }
+
+  @Test
+  void weightsWhoseHeaderCannotBeReadStillSucceedWithoutAModel() throws Exception {
+    serveRepository();
+
+    int exit = downloader(Optional.empty()).run(download(HuggingFaceSource.builder()
+        .repo("org/model").revision("main").endpoint(hub.url("").toString())
+        .include(List.of("*.safetensors", "*.json")).build()));
+
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(models).isEmpty();
+    assertThat(err.toString()).contains("cannot describe the model, status.model stays unset");
   }
 
   @Test
@@ -159,7 +190,10 @@ class DownloaderTest {
     Downloader.Settings settings = new Downloader.Settings(root, token.map(Secret::new), "https://unused.example",
         Optional.of("model-run-1"), 4, new Retry(Duration.ofMillis(10), Duration.ofMillis(10), 3),
         Duration.ofSeconds(1), Duration.ofSeconds(5));
-    return new Downloader(settings, reports::add, new PrintStream(out, true),
+    return new Downloader(settings, (progress, model) -> {
+      reports.add(progress);
+      model.ifPresent(models::add);
+    }, new PrintStream(out, true),
         new PrintStream(err, true), Clock.systemUTC());
   }
 
