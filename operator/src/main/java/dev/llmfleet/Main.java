@@ -1,12 +1,14 @@
 package dev.llmfleet;
 
 import dev.llmfleet.cleanup.CleanupCommand;
+import dev.llmfleet.cli.PluginCommand;
 import dev.llmfleet.common.Errors;
 import dev.llmfleet.config.ConfigException;
 import dev.llmfleet.config.OperatorConfig;
 import dev.llmfleet.config.Version;
 import dev.llmfleet.downloader.DownloadCommand;
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,6 +33,11 @@ import picocli.CommandLine.ParameterException;
 public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {
+    // The kubectl plugin has exit codes and error lines of its own (see PluginCommand), which picocli would replace
+    // with the root's if it ran as a subcommand of this one.
+    if (args.length > 0 && args[0].equals(PluginCommand.NAME)) {
+      System.exit(PluginCommand.commandLine().execute(Arrays.copyOfRange(args, 1, args.length)));
+    }
     selectLogFormat();
     System.exit(commandLine().execute(args));
   }
@@ -40,6 +47,7 @@ public final class Main implements Callable<Integer> {
     return new CommandLine(new Main())
         .addSubcommand(new DownloadCommand())
         .addSubcommand(new CleanupCommand())
+        .addSubcommand(PluginCommand.NAME, PluginCommand.commandLine())
         .setParameterExceptionHandler(Main::onInvalidInput)
         .setExecutionExceptionHandler(
             (e, commandLine, parseResult) -> {

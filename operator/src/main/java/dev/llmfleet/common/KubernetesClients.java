@@ -26,8 +26,17 @@ public final class KubernetesClients {
    * @throws IllegalStateException with a one-line message when the API server cannot be reached
    */
   public static KubernetesClient connect() {
+    return connect(null);
+  }
+
+  /**
+   * As {@link #connect()}, with a kubeconfig context other than the current one (the kubectl plugin's --context).
+   *
+   * @param context a context of the kubeconfig, or null for its current one
+   */
+  public static KubernetesClient connect(String context) {
     Config config =
-        new ConfigBuilder(Config.autoConfigure(null))
+        new ConfigBuilder(Config.autoConfigure(context))
             .withConnectionTimeout(CONNECTION_TIMEOUT_MILLIS)
             .withRequestTimeout(REQUEST_TIMEOUT_MILLIS)
             .withRequestRetryBackoffLimit(REQUEST_RETRIES)
