@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  * @param hfEndpoint default Hugging Face endpoint, without a trailing slash
  * @param vault present when Vault is configured (LLMFLEET_VAULT_ADDR set)
  * @param maxFailedJobsPerNamespace failed run Jobs kept per namespace at most, whatever each resource's gc says
+ * @param gpuMemoryMiB memory of one GPU by product name (the gpuType values), for the fit check where no node
+ *     carries the nvidia.com/gpu.memory label
  */
 public record OperatorConfig(
     List<String> namespaces,
@@ -37,7 +39,8 @@ public record OperatorConfig(
     String hfEndpoint,
     Optional<Vault> vault,
     LogFormat logFormat,
-    int maxFailedJobsPerNamespace) {
+    int maxFailedJobsPerNamespace,
+    Map<String, Long> gpuMemoryMiB) {
 
   public static final String DEFAULT_IMAGE_REPOSITORY = "ghcr.io/llmfleet/llmfleet-operator";
 
@@ -54,8 +57,23 @@ public record OperatorConfig(
           "([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
               + "[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
 
+  /**
+   * Memory as nvidia-smi and GPU feature discovery report it (MiB), of the products as GPU feature discovery names
+   * them (its nvidia.com/gpu.product label).
+   */
+  public static final Map<String, Long> DEFAULT_GPU_MEMORY_MIB = Map.of(
+      "NVIDIA-H100-80GB-HBM3", 81559L,
+      "NVIDIA-H200", 143771L,
+      "NVIDIA-A100-SXM4-80GB", 81920L,
+      "NVIDIA-A100-SXM4-40GB", 40960L,
+      "NVIDIA-L40S", 46068L,
+      "NVIDIA-A10G", 23028L,
+      "NVIDIA-L4", 23034L,
+      "Tesla-T4", 15360L);
+
   public OperatorConfig {
     namespaces = List.copyOf(namespaces);
+    gpuMemoryMiB = Map.copyOf(gpuMemoryMiB);
   }
 
   /** Lease-based leader election; the pod's own name and namespace identify it. */
@@ -126,7 +144,8 @@ public record OperatorConfig(
             p.url("LLMFLEET_HF_ENDPOINT").orElse("https://huggingface.co"),
             p.vault(),
             p.logFormat(),
-            p.integer("LLMFLEET_MAX_FAILED_JOBS_PER_NAMESPACE", 20, 0, 10000));
+            p.integer("LLMFLEET_MAX_FAILED_JOBS_PER_NAMESPACE", 20, 0, 10000),
+            p.gpuMemory());
     p.throwIfInvalid();
     return config;
   }
@@ -279,6 +298,25 @@ public record OperatorConfig(
               parse("LLMFLEET_VAULT_CACERT", "a readable PEM file with at least one certificate",
                   Parser::pemFile),
               get("LLMFLEET_VAULT_JWT_FILE").map(Path::of).orElse(SERVICE_ACCOUNT_TOKEN)));
+    }
+
+    /** LLMFLEET_GPU_MEMORY_MIB=product=MiB,...: entries added to (or replacing) the defaults. */
+    Map<String, Long> gpuMemory() {
+      Map<String, Long> table = new java.util.HashMap<>(DEFAULT_GPU_MEMORY_MIB);
+      for (String entry : get("LLMFLEET_GPU_MEMORY_MIB").orElse("").split(",")) {
+        if (entry.isBlank()) {
+          continue;
+        }
+        String[] pair = entry.trim().split("=", 2);
+        Optional<Integer> mib = pair.length == 2 ? parseInt(pair[1].trim()).filter(m -> m > 0) : Optional.empty();
+        if (mib.isEmpty() || pair[0].isBlank()) {
+          problems.add("LLMFLEET_GPU_MEMORY_MIB must be a comma-separated list of <gpu product>=<MiB>, e.g. "
+              + "NVIDIA-A10G=23028, got \"" + entry.trim() + "\"");
+        } else {
+          table.put(pair[0].trim(), mib.get().longValue());
+        }
+      }
+      return table;
     }
 
     LogFormat logFormat() {

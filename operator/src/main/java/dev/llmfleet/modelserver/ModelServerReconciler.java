@@ -2,11 +2,13 @@ package dev.llmfleet.modelserver;
 
 import dev.llmfleet.api.v1alpha1.Adapter;
 import dev.llmfleet.api.v1alpha1.Download;
+import dev.llmfleet.api.v1alpha1.DownloadStatus;
 import dev.llmfleet.api.v1alpha1.FineTuneJob;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.ModelServerPhase;
 import dev.llmfleet.api.v1alpha1.ModelServerStatus;
 import dev.llmfleet.common.CacheStores;
+import dev.llmfleet.common.Conditions;
 import dev.llmfleet.common.Errors;
 import dev.llmfleet.common.EventRecorder;
 import dev.llmfleet.common.Labels;
@@ -15,6 +17,7 @@ import dev.llmfleet.config.OperatorConfig;
 import dev.llmfleet.secrets.SecretSync;
 import dev.llmfleet.secrets.SyncResult;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
@@ -56,6 +59,7 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
   private final SecretSync secrets;
   private final ModelServerDeploymentDependent deployment;
   private final ModelServerServiceDependent service;
+  private InformerEventSource<Node, ModelServer> gpuNodes;
 
   public ModelServerReconciler(OperatorConfig config) {
     this(config, new SecretSync(config));
@@ -100,8 +104,17 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
         .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(pod.getMetadata().getLabels().get(Labels.INSTANCE),
             pod.getMetadata().getNamespace())))
         .build();
+    // GPU nodes, cluster-scoped, for the fit check's memory; only those with the label are cached. A node that
+    // comes or goes triggers nothing: the next pass of each server reads the cache.
+    var nodes = InformerEventSourceConfiguration.from(Node.class, ModelServer.class)
+        .withLabelSelector(GpuFit.NODE_MEMORY_LABEL)
+        .withWatchAllNamespaces()
+        .withSecondaryToPrimaryMapper(node -> Set.of())
+        .build();
+    gpuNodes = new InformerEventSource<>(nodes, context);
     return List.of(
         deployment.eventSource(context).orElseThrow(),
+        gpuNodes,
         service.eventSource(context).orElseThrow(),
         new InformerEventSource<>(downloads, context),
         new InformerEventSource<>(fineTuneJobs, context),
@@ -113,16 +126,22 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
     ModelInputs inputs = inputs(server, context);
     SyncResult synced = secrets.sync(server, server.getSpec().getSecrets(),
         server.getStatus() == null ? null : server.getStatus().getConditions(), context.getClient());
+    GpuFit fit = GpuFit.check(server,
+        context.getSecondaryResource(Download.class).map(Download::getStatus).map(DownloadStatus::getModel),
+        GpuFit.gpuMemory(server, gpuNodes.list(node -> true).toList(), config));
     // A running server is never torn down because an input went away: it keeps serving what it loaded. Nor is it
-    // changed while its secrets cannot be read: its pods keep the values they have.
-    if (inputs.ready() && synced.ready()) {
+    // changed while its secrets cannot be read: its pods keep the values they have. But a spec whose model cannot
+    // fit in its GPUs gets no pods at all: they would only crash or wait for memory that no GPU has.
+    if (fit.blocks()) {
+      deployment.delete(server, context);
+    } else if (inputs.ready() && synced.ready()) {
       context.managedWorkflowAndDependentResourceContext().put(SyncResult.class, synced);
       deployment.reconcile(server, context);
       service.reconcile(server, context);
     }
     Instant now = clock.instant();
-    Optional<Deployment> current = context.getSecondaryResource(Deployment.class);
-    ModelServerStatus status = ModelServerStatuses.compute(server, inputs, current,
+    Optional<Deployment> current = fit.blocks() ? Optional.empty() : context.getSecondaryResource(Deployment.class);
+    ModelServerStatus status = ModelServerStatuses.compute(server, inputs, fit, current,
         context.getSecondaryResources(Pod.class).stream().toList(), now);
     long generation = server.getMetadata().getGeneration();
     if (inputs.ready() && !synced.ready() && current.isEmpty()) {
@@ -167,11 +186,14 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
 
   private static void recordPhaseChange(EventRecorder events, ModelServer server, ModelServerStatus next) {
     ModelServerPhase before = server.getStatus() == null ? null : server.getStatus().getPhase();
-    if (Objects.equals(before, next.getPhase())) {
+    var ready = next.getConditions().stream().filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow();
+    boolean refused = ModelServerStatuses.INSUFFICIENT_GPU_MEMORY.equals(ready.getReason());
+    boolean refusedBefore = server.getStatus() != null && Conditions.find(server.getStatus().getConditions(),
+        Conditions.READY).map(c -> ModelServerStatuses.INSUFFICIENT_GPU_MEMORY.equals(c.getReason())).orElse(false);
+    if (Objects.equals(before, next.getPhase()) && refused == refusedBefore) {
       return;
     }
-    var ready = next.getConditions().stream().filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow();
-    if (next.getPhase() == ModelServerPhase.Degraded || next.getPhase() == ModelServerPhase.Failed) {
+    if (next.getPhase() == ModelServerPhase.Degraded || next.getPhase() == ModelServerPhase.Failed || refused) {
       events.warning(server, ready.getReason(), ready.getMessage());
     } else {
       events.normal(server, next.getPhase().name(), ready.getMessage());

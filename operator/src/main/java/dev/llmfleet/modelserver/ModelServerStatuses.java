@@ -26,6 +26,7 @@ public final class ModelServerStatuses {
   public static final String MODEL_AVAILABLE = "ModelAvailable";
   public static final String SCHEDULED = "Scheduled";
   public static final String APPLY_FAILED = "ApplyFailed";
+  public static final String INSUFFICIENT_GPU_MEMORY = "InsufficientGPUMemory";
 
   /** Container states that will not fix themselves quickly; the server is degraded while they last. */
   static final Set<String> BROKEN_CONTAINER_STATES = Set.of("ImagePullBackOff", "ErrImagePull",
@@ -38,11 +39,12 @@ public final class ModelServerStatuses {
   }
 
   /**
+   * @param fit whether the model fits in the GPUs' memory; a refusal means no Deployment is kept
    * @param deployment the server's Deployment, if it exists
    * @param pods the server's pods
    */
-  public static ModelServerStatus compute(ModelServer server, ModelInputs inputs, Optional<Deployment> deployment,
-      List<Pod> pods, Instant now) {
+  public static ModelServerStatus compute(ModelServer server, ModelInputs inputs, GpuFit fit,
+      Optional<Deployment> deployment, List<Pod> pods, Instant now) {
     long generation = server.getMetadata().getGeneration();
     int desired = server.getSpec().getReplicas() == null ? 1 : server.getSpec().getReplicas();
     int replicas = deployment.map(d -> d.getStatus() == null ? null : d.getStatus().getReplicas())
@@ -66,6 +68,10 @@ public final class ModelServerStatuses {
       phase = ModelServerPhase.Pending;
       reason = "Parked";
       message = "spec.replicas is 0: no server runs";
+    } else if (fit.blocks()) {
+      phase = ModelServerPhase.Pending;
+      reason = INSUFFICIENT_GPU_MEMORY;
+      message = fit.message() + "; no pods are made (spec.fitCheck: false skips the check)";
     } else if (broken.isPresent()) {
       phase = ModelServerPhase.Degraded;
       reason = broken.get().reason();
@@ -85,18 +91,25 @@ public final class ModelServerStatuses {
     }
 
     boolean isReady = phase == ModelServerPhase.Ready;
-    boolean settled = isReady || phase == ModelServerPhase.WaitingForModel || "Parked".equals(reason);
+    boolean stalled = fit.blocks() && desired > 0;
+    boolean settled = isReady || phase == ModelServerPhase.WaitingForModel || "Parked".equals(reason) || stalled;
     ModelServerStatus stored = server.getStatus();
     List<Condition> conditions = stored == null ? null : stored.getConditions();
     conditions = Conditions.set(conditions, Conditions.READY, isReady, reason, message, generation, now);
     conditions = Conditions.set(conditions, Conditions.RECONCILING, !settled, reason, settled ? "" : message,
         generation, now);
-    conditions = Conditions.set(conditions, Conditions.STALLED, false, reason, "", generation, now);
+    conditions = Conditions.set(conditions, Conditions.STALLED, stalled, reason, stalled ? message : "", generation,
+        now);
     conditions = Conditions.set(conditions, MODEL_AVAILABLE, inputs.ready(),
         inputs.ready() ? "ModelReady" : inputs.waitReason(),
         inputs.ready() ? describe(server.getSpec().getModel()) + " is ready" : inputs.waitMessage(), generation, now);
-    conditions = Conditions.set(conditions, SCHEDULED, unschedulable.isEmpty(),
-        unschedulable.isPresent() ? "Unschedulable" : "Scheduled", unschedulable.orElse(""), generation, now);
+    if (stalled) {
+      conditions = Conditions.set(conditions, SCHEDULED, false, INSUFFICIENT_GPU_MEMORY, message, generation, now);
+    } else {
+      conditions = Conditions.set(conditions, SCHEDULED, unschedulable.isEmpty(),
+          unschedulable.isPresent() ? "Unschedulable" : "Scheduled", unschedulable.orElse(fit.message()), generation,
+          now);
+    }
 
     return ModelServerStatus.builder()
         .phase(phase)
@@ -106,6 +119,7 @@ public final class ModelServerStatuses {
         .model(describe(server.getSpec().getModel()))
         .selector(Labels.asSelectorString(ModelServerResources.selector(server)))
         .endpoint(deployment.isPresent() || inputs.ready() ? ModelServerResources.endpoint(server) : null)
+        .gpuMemory(fit.memory().orElse(null))
         .conditions(conditions)
         .observedGeneration(generation)
         .build();

@@ -30,13 +30,14 @@ class ModelServerStatusesTest {
   static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
   static final ModelInputs READY_INPUTS = new ModelInputs(Optional.of(ModelLocation.ofUri("hf://org/model")),
       List.of(), null, null);
+  static final GpuFit UNCHECKED = new GpuFit(GpuFit.Outcome.NOT_CHECKED, Optional.empty(), "GPU memory not checked");
 
   @Test
   void waitingForTheDownloadSaysWhichOne() {
     ModelInputs waiting = new ModelInputs(Optional.empty(), List.of(), ModelInputs.WAITING_FOR_DOWNLOAD,
         "Download qwen is Downloading; the server starts once it is Succeeded");
 
-    ModelServerStatus status = ModelServerStatuses.compute(server(1), waiting, Optional.empty(), List.of(), NOW);
+    ModelServerStatus status = ModelServerStatuses.compute(server(1), waiting, UNCHECKED, Optional.empty(), List.of(), NOW);
 
     assertThat(status.getPhase()).isEqualTo(ModelServerPhase.WaitingForModel);
     assertThat(condition(status, ModelServerStatuses.MODEL_AVAILABLE).getReason()).isEqualTo("WaitingForDownload");
@@ -46,7 +47,7 @@ class ModelServerStatusesTest {
 
   @Test
   void rolledOutAndReadyIsReady() {
-    ModelServerStatus status = ModelServerStatuses.compute(server(2), READY_INPUTS,
+    ModelServerStatus status = ModelServerStatuses.compute(server(2), READY_INPUTS, UNCHECKED,
         Optional.of(deployment(2, 2, 2, 2)), List.of(), NOW);
 
     assertThat(status.getPhase()).isEqualTo(ModelServerPhase.Ready);
@@ -58,7 +59,7 @@ class ModelServerStatusesTest {
 
   @Test
   void rollOutInProgressIsReconciling() {
-    ModelServerStatus status = ModelServerStatuses.compute(server(2), READY_INPUTS,
+    ModelServerStatus status = ModelServerStatuses.compute(server(2), READY_INPUTS, UNCHECKED,
         Optional.of(deployment(3, 1, 2, 2)), List.of(), NOW);
 
     assertThat(status.getPhase()).isEqualTo(ModelServerPhase.Starting);
@@ -72,7 +73,7 @@ class ModelServerStatusesTest {
         .withStatus("False").withReason("Unschedulable")
         .withMessage("0/3 nodes are available: 1 Insufficient nvidia.com/gpu.").endCondition().endStatus().build();
 
-    ModelServerStatus status = ModelServerStatuses.compute(server(1), READY_INPUTS,
+    ModelServerStatus status = ModelServerStatuses.compute(server(1), READY_INPUTS, UNCHECKED,
         Optional.of(deployment(1, 0, 1, 0)), List.of(pending), NOW);
 
     assertThat(status.getPhase()).isEqualTo(ModelServerPhase.Pending);
@@ -83,7 +84,7 @@ class ModelServerStatusesTest {
 
   @Test
   void crashLoopIsDegradedWithTheReason() {
-    ModelServerStatus status = ModelServerStatuses.compute(server(1), READY_INPUTS,
+    ModelServerStatus status = ModelServerStatuses.compute(server(1), READY_INPUTS, UNCHECKED,
         Optional.of(deployment(1, 0, 1, 0)), List.of(waitingPod("CrashLoopBackOff")), NOW);
 
     assertThat(status.getPhase()).isEqualTo(ModelServerPhase.Degraded);
@@ -94,7 +95,7 @@ class ModelServerStatusesTest {
   void crashLoopSaysHowTheContainerLastEndedAndItsLastLogLines() throws IOException {
     Pod pod = YAML.unmarshal(Files.readString(PODS.resolve("llamacpp-crashloop.yaml")), Pod.class);
 
-    ModelServerStatus status = ModelServerStatuses.compute(server(1), READY_INPUTS,
+    ModelServerStatus status = ModelServerStatuses.compute(server(1), READY_INPUTS, UNCHECKED,
         Optional.of(deployment(1, 0, 1, 0)), List.of(pod), NOW);
 
     assertThat(status.getPhase()).isEqualTo(ModelServerPhase.Degraded);
@@ -135,7 +136,7 @@ class ModelServerStatusesTest {
 
   @Test
   void imagePullFailureIsDegradedWithTheReason() {
-    ModelServerStatus status = ModelServerStatuses.compute(server(1), READY_INPUTS,
+    ModelServerStatus status = ModelServerStatuses.compute(server(1), READY_INPUTS, UNCHECKED,
         Optional.of(deployment(1, 0, 1, 0)), List.of(waitingPod("ImagePullBackOff")), NOW);
 
     assertThat(status.getPhase()).isEqualTo(ModelServerPhase.Degraded);
@@ -144,7 +145,7 @@ class ModelServerStatusesTest {
 
   @Test
   void zeroReplicasParksTheServerWithoutReconciling() {
-    ModelServerStatus status = ModelServerStatuses.compute(server(0), READY_INPUTS,
+    ModelServerStatus status = ModelServerStatuses.compute(server(0), READY_INPUTS, UNCHECKED,
         Optional.of(deployment(0, 0, 0, 0)), List.of(), NOW);
 
     assertThat(status.getPhase()).isEqualTo(ModelServerPhase.Pending);
@@ -155,7 +156,7 @@ class ModelServerStatusesTest {
   @Test
   void refusedObjectsSayWhyAndKeepWhatWasKnown() {
     ModelServer server = server(1);
-    server.setStatus(ModelServerStatuses.compute(server, READY_INPUTS, Optional.of(deployment(1, 1, 1, 1)),
+    server.setStatus(ModelServerStatuses.compute(server, READY_INPUTS, UNCHECKED, Optional.of(deployment(1, 1, 1, 1)),
         List.of(), NOW));
 
     ModelServerStatus status = ModelServerStatuses.applyFailed(server,
@@ -181,11 +182,11 @@ class ModelServerStatusesTest {
   @Test
   void recomputingASettledStatusChangesNothing() {
     ModelServer server = server(1);
-    ModelServerStatus first = ModelServerStatuses.compute(server, READY_INPUTS, Optional.of(deployment(1, 1, 1, 1)),
+    ModelServerStatus first = ModelServerStatuses.compute(server, READY_INPUTS, UNCHECKED, Optional.of(deployment(1, 1, 1, 1)),
         List.of(), NOW);
     server.setStatus(first);
 
-    ModelServerStatus second = ModelServerStatuses.compute(server, READY_INPUTS,
+    ModelServerStatus second = ModelServerStatuses.compute(server, READY_INPUTS, UNCHECKED,
         Optional.of(deployment(1, 1, 1, 1)), List.of(), NOW.plusSeconds(600));
 
     assertThat(second).isEqualTo(first);
