@@ -76,7 +76,7 @@ public final class RealNode {
   public List<String> helmPlacement() {
     String escapedKey = labelKey.replace(".", "\\.");
     return List.of("--set", "nodeSelector." + escapedKey + "=" + labelValue,
-        "--set", "tolerations[0].key=" + taintKey, "--set", "tolerations[0].value=true",
+        "--set", "tolerations[0].key=" + taintKey, "--set-string", "tolerations[0].value=true",
         "--set", "tolerations[0].effect=NoSchedule");
   }
 
