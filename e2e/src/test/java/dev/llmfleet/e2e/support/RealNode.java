@@ -140,6 +140,16 @@ public final class RealNode {
     return memoryCgroup(pod).flatMap(cgroup -> readLong(cgroup.resolve("memory.max_usage_in_bytes")));
   }
 
+  /**
+   * The pod's resident memory now (total_rss of its cgroup's memory.stat: anonymous memory, without the page cache
+   * that memory.max_usage_in_bytes also counts), or empty once it is gone.
+   */
+  public static Optional<Long> rssBytes(Pod pod) {
+    return memoryCgroup(pod).flatMap(cgroup -> read(cgroup.resolve("memory.stat")).lines()
+        .filter(line -> line.startsWith("total_rss ")).findFirst()
+        .flatMap(line -> parseLong(line.substring("total_rss ".length()))));
+  }
+
   /** The pod's current memory use (memory.usage_in_bytes of its cgroup), or empty once it is gone. */
   public static Optional<Long> memoryBytes(Pod pod) {
     return memoryCgroup(pod).flatMap(cgroup -> readLong(cgroup.resolve("memory.usage_in_bytes")));
@@ -186,9 +196,13 @@ public final class RealNode {
   }
 
   private static Optional<Long> readLong(Path file) {
+    return parseLong(read(file));
+  }
+
+  private static Optional<Long> parseLong(String text) {
     try {
-      return Optional.of(Long.parseLong(Files.readString(file).strip()));
-    } catch (IOException | NumberFormatException e) {
+      return Optional.of(Long.parseLong(text.strip()));
+    } catch (NumberFormatException e) {
       return Optional.empty();
     }
   }
