@@ -247,9 +247,10 @@ class RealNodeE2E {
     assertThat(done.getStatus().getRuns()).hasSizeGreaterThanOrEqualTo(2);
     assertThat(done.getStatus().getRuns().get(0).getPhase().toString()).isEqualTo("Failed");
     long fetched = origin.bytesSent(GGUF) - sentBefore;
-    // What was on disk is not fetched again: at most the bytes in flight when the container died.
+    // What was on disk is not fetched again: only what was in flight when the container died (the downloader
+    // writes in chunks of 256 KiB; the origin sends in slices of 64 KiB).
     assertThat(fetched - model.size()).as("bytes fetched twice (%d were done at the kill)", doneAtKill)
-        .isBetween(0L, 8L << 20);
+        .isBetween(0L, 1L << 20);
     figure("resume_bytes_fetched_twice", fetched - model.size());
     Path onVolume = node.volumePath(models.name(), done.getStatus().getClaimName())
         .resolve(done.getStatus().getPath()).resolve(GGUF);
