@@ -1,6 +1,7 @@
 package dev.llmfleet.e2e.support;
 
 import dev.llmfleet.api.v1alpha1.Download;
+import dev.llmfleet.api.v1alpha1.DownloadModel;
 import dev.llmfleet.api.v1alpha1.DownloadProgress;
 import dev.llmfleet.api.v1alpha1.DownloadStatus;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -19,10 +20,19 @@ public final class DownloaderReports {
   }
 
   public static void report(TestNamespace namespace, String download, DownloadProgress progress) {
+    report(namespace, download, progress, null);
+  }
+
+  /**
+   * A report with {@code status.model} (null for none), in the same apply as the progress, as the downloader sends
+   * them: a later apply under this manager without the model removes it.
+   */
+  public static void report(TestNamespace namespace, String download, DownloadProgress progress,
+      DownloadModel model) {
     progress.setUpdatedAt(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     Download patch = new Download();
     patch.setMetadata(new ObjectMetaBuilder().withName(download).withNamespace(namespace.name()).build());
-    patch.setStatus(DownloadStatus.builder().progress(progress).build());
+    patch.setStatus(DownloadStatus.builder().progress(progress).model(model).build());
     namespace.client().resource(patch).subresource("status")
         .patch(new PatchContext.Builder().withPatchType(PatchType.SERVER_SIDE_APPLY)
             .withFieldManager("llmfleet-downloader").withForce(true).build());
@@ -32,5 +42,12 @@ public final class DownloaderReports {
   public static void verified(TestNamespace namespace, String download, String run) {
     report(namespace, download, DownloadProgress.builder().run(run).bytesDone(4096L).bytesTotal(4096L).percent(100)
         .filesDone(1).filesTotal(1).verified(true).build());
+  }
+
+  /** The last report of a run that fetched and verified {@code bytes} of weights and read what they hold. */
+  public static void verified(TestNamespace namespace, String download, String run, long bytes,
+      DownloadModel model) {
+    report(namespace, download, DownloadProgress.builder().run(run).bytesDone(bytes).bytesTotal(bytes).percent(100)
+        .filesDone(1).filesTotal(1).verified(true).build(), model);
   }
 }
