@@ -112,7 +112,7 @@ class AdmissionIT {
             "spec.secrets[0].vault.path", "Required value"),
         // ModelServer
         row("modelserver-vllm.yaml", "{spec: {runtime: triton}}",
-            "spec.runtime", "Unsupported value", "\"llamacpp\", \"ollama\", \"tgi\", \"vllm\""),
+            "spec.runtime", "Unsupported value", "\"llamacpp\", \"ollama\", \"sglang\", \"tgi\", \"vllm\""),
         row("modelserver-vllm.yaml", "{spec: {runtime: null}}", "spec.runtime", "Required value"),
         row("modelserver-vllm.yaml", "{spec: {model: {uri: 'ollama://llama3.2:1b'}}}",
             "exactly one of model.downloadRef or model.uri must be set"),

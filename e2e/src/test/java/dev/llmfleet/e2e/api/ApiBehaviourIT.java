@@ -144,7 +144,7 @@ class ApiBehaviourIT {
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       String downloads = namespace.kubectl("get", "dl").output();
       assertThat(downloads.lines().findFirst().orElseThrow().split("\\s+"))
-          .containsExactly("NAME", "SOURCE", "PHASE", "PROGRESS", "SIZE", "AGE");
+          .containsExactly("NAME", "SOURCE", "PHASE", "PROGRESS", "SIZE", "PARAMS", "AGE");
       // SOURCE and PHASE come from the operator's status: it runs and reconciles.
       assertThat(downloads).contains("columns", "https://example.org/model.gguf", "Pending");
     });
