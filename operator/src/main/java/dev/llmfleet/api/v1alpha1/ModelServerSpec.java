@@ -33,6 +33,11 @@ import lombok.NoArgsConstructor;
     message = "model.uri ollama://<name>:<tag> works only with runtime ollama, which pulls only ollama:// models")
 @ValidationRule(value = "!has(self.model.uri) || !(self.runtime in ['vllm', 'sglang', 'tgi']) || self.model.uri.startsWith('hf://')",
     message = "runtimes vllm, sglang and tgi load model.uri only from hf://<org>/<repo>")
+@ValidationRule(value = "!has(self.autoscaling) || self.runtime != 'ollama'",
+    message = "autoscaling needs the server's Prometheus metrics, which runtime ollama does not expose: remove "
+        + "spec.autoscaling, or scale with spec.replicas")
+@ValidationRule(value = "!has(self.autoscaling) || !(self.runtime == 'tgi' && self.autoscaling.metric == 'kvCache')",
+    message = "autoscaling.metric kvCache is not exposed by runtime tgi: use running or waiting")
 public class ModelServerSpec {
 
   @JsonPropertyDescription("Inference server: vllm, sglang, llamacpp, ollama or tgi.")
@@ -52,7 +57,8 @@ public class ModelServerSpec {
   @Size(max = 256)
   private String servedModelName;
 
-  @JsonPropertyDescription("Number of server pods, 0 to 64; 0 parks the server. Also set by kubectl scale and HPAs.")
+  @JsonPropertyDescription("Number of server pods, 0 to 64; 0 parks the server. Also set by kubectl scale and HPAs. "
+      + "Ignored while spec.autoscaling is set: the operator then owns the replica count.")
   @Default("1")
   @Min(0)
   @Max(64)
@@ -85,6 +91,10 @@ public class ModelServerSpec {
   @Min(1)
   @Max(65535)
   private Integer port;
+
+  @JsonPropertyDescription("Scale on the servers' own load metrics (requests running or waiting, KV cache use) "
+      + "between minReplicas and maxReplicas; while set, spec.replicas (and so kubectl scale or an HPA) is ignored.")
+  private Autoscaling autoscaling;
 
   @JsonPropertyDescription("Refuse to make pods when the model (a Download's status.model) cannot fit in the GPU "
       + "memory of resources.gpus GPUs; false skips the check.")

@@ -44,6 +44,9 @@ public class ModelServerStatus {
   @JsonPropertyDescription("The fit check's estimate of the GPU memory one server pod needs, and what its GPUs hold.")
   private GpuMemory gpuMemory;
 
+  @JsonPropertyDescription("The autoscaler's last measurement and decision; present while spec.autoscaling is set.")
+  private AutoscalingStatus autoscaling;
+
   @JsonPropertyDescription("kstatus conditions: Ready, Reconciling, Stalled, ModelAvailable, Scheduled.")
   private List<Condition> conditions;
 

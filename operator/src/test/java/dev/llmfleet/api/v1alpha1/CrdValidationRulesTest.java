@@ -354,6 +354,45 @@ class CrdValidationRulesTest {
     }
 
     @Test
+    void autoscalingBoundsAreOneToSixtyFourMinAtMostMax() {
+      assertRange(schema(MODEL_SERVER, "spec.autoscaling.minReplicas"), 1, 64);
+      assertRange(schema(MODEL_SERVER, "spec.autoscaling.maxReplicas"), 1, 64);
+      assertThat(schema(MODEL_SERVER, "spec.autoscaling.minReplicas").getDefault().asInt()).isEqualTo(1);
+      assertThat(schema(MODEL_SERVER, "spec.autoscaling").getRequired())
+          .containsExactlyInAnyOrder("maxReplicas", "metric", "targetPerReplica");
+      assertRule(MODEL_SERVER, "spec.autoscaling", "self.minReplicas <= self.maxReplicas",
+          "autoscaling.minReplicas must not be greater than autoscaling.maxReplicas");
+    }
+
+    @Test
+    void autoscalingTargetIsPositiveAndAShareForKvCache() {
+      JSONSchemaProps target = schema(MODEL_SERVER, "spec.autoscaling.targetPerReplica");
+      assertThat(target.getType()).isEqualTo("number");
+      assertThat(target.getMinimum()).isEqualTo(0.0);
+      assertThat(target.getExclusiveMinimum()).isTrue();
+      assertRule(MODEL_SERVER, "spec.autoscaling", "self.metric != 'kvCache' || self.targetPerReplica <= 1.0",
+          "autoscaling.targetPerReplica is a share of the KV cache");
+      assertThat(schema(MODEL_SERVER, "spec.autoscaling.metric").getEnum()).map(JsonNode::asText)
+          .containsExactlyInAnyOrder("running", "waiting", "kvCache");
+    }
+
+    @Test
+    void autoscalingWindowsDefaultToHpasZeroAndThreeHundredSeconds() {
+      assertThat(schema(MODEL_SERVER, "spec.autoscaling.scaleUpStabilizationSeconds").getDefault().asInt()).isZero();
+      assertThat(schema(MODEL_SERVER, "spec.autoscaling.scaleDownStabilizationSeconds").getDefault().asInt())
+          .isEqualTo(300);
+      assertRange(schema(MODEL_SERVER, "spec.autoscaling.scaleDownStabilizationSeconds"), 0, 3600);
+    }
+
+    @Test
+    void autoscalingIsRefusedWhereThereIsNoMetric() {
+      assertRule(MODEL_SERVER, "spec", "!has(self.autoscaling) || self.runtime != 'ollama'",
+          "autoscaling needs the server's Prometheus metrics, which runtime ollama does not expose");
+      assertRule(MODEL_SERVER, "spec", "self.runtime == 'tgi' && self.autoscaling.metric == 'kvCache'",
+          "autoscaling.metric kvCache is not exposed by runtime tgi");
+    }
+
+    @Test
     void scaleSubresourceUsesReplicasAndSelector() {
       var scale = GeneratedCrds.version(MODEL_SERVER).getSubresources().getScale();
       assertThat(scale.getSpecReplicasPath()).isEqualTo(".spec.replicas");
