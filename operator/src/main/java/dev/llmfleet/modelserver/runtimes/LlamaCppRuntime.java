@@ -1,10 +1,13 @@
 package dev.llmfleet.modelserver.runtimes;
 
+import dev.llmfleet.api.v1alpha1.AutoscalingMetric;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.modelserver.AdapterLocation;
 import dev.llmfleet.modelserver.ModelLocation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** llama.cpp's llama-server, for GGUF files, on CPUs or GPUs. */
 public final class LlamaCppRuntime implements ServerRuntime {
@@ -67,6 +70,19 @@ public final class LlamaCppRuntime implements ServerRuntime {
     args.add(ServerRuntime.servedModelName(server));
     args.add("--metrics");
     return args;
+  }
+
+  /**
+   * llama-server's /metrics, on with --metrics (which args always sets). requests_deferred are requests waiting for
+   * a free slot (--parallel). llamacpp:kv_cache_usage_ratio is gone from recent builds (the one the e2e node runs
+   * has none); a server without it is reported as lacking the metric.
+   */
+  @Override
+  public Optional<LoadMetrics> loadMetrics() {
+    return Optional.of(new LoadMetrics("/metrics", Map.of(
+        AutoscalingMetric.RUNNING, List.of("llamacpp:requests_processing"),
+        AutoscalingMetric.WAITING, List.of("llamacpp:requests_deferred"),
+        AutoscalingMetric.KV_CACHE, List.of("llamacpp:kv_cache_usage_ratio"))));
   }
 
   /** HOME and the cache llama-server downloads -hf and --model-url models into, on the writable /cache volume. */

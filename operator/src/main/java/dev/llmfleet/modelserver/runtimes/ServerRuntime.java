@@ -6,6 +6,7 @@ import dev.llmfleet.modelserver.ModelLocation;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /** What one inference server needs to run: image, command line, port and health endpoint. */
@@ -23,6 +24,11 @@ public interface ServerRuntime {
 
   /** HTTP path answering 200 once the model is loaded. */
   String healthPath();
+
+  /** Where the server reports its load for the autoscaler; empty when it has no Prometheus endpoint. */
+  default Optional<LoadMetrics> loadMetrics() {
+    return Optional.empty();
+  }
 
   /** The container command, or an empty list for the image's entrypoint. */
   default List<String> command(ModelServer server, ModelLocation model) {

@@ -1,10 +1,13 @@
 package dev.llmfleet.modelserver.runtimes;
 
+import dev.llmfleet.api.v1alpha1.AutoscalingMetric;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.modelserver.AdapterLocation;
 import dev.llmfleet.modelserver.ModelLocation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * SGLang's OpenAI-compatible server ({@code python3 -m sglang.launch_server}); it serves LoRA adapters beside the
@@ -59,6 +62,15 @@ public final class SglangRuntime implements ServerRuntime {
       adapters.forEach(adapter -> args.add(adapter.name() + "=" + adapter.localPath()));
     }
     return args;
+  }
+
+  /** SGLang's /metrics (with --enable-metrics, which args sets); sglang:token_usage is the KV cache's share in use. */
+  @Override
+  public Optional<LoadMetrics> loadMetrics() {
+    return Optional.of(new LoadMetrics("/metrics", Map.of(
+        AutoscalingMetric.RUNNING, List.of("sglang:num_running_reqs"),
+        AutoscalingMetric.WAITING, List.of("sglang:num_queue_reqs"),
+        AutoscalingMetric.KV_CACHE, List.of("sglang:token_usage"))));
   }
 
   /** Tensor-parallel workers exchange tensors through /dev/shm (NCCL), like vLLM's. */

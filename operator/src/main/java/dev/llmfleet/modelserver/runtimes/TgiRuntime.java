@@ -1,10 +1,13 @@
 package dev.llmfleet.modelserver.runtimes;
 
+import dev.llmfleet.api.v1alpha1.AutoscalingMetric;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.modelserver.AdapterLocation;
 import dev.llmfleet.modelserver.ModelLocation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** Hugging Face Text Generation Inference, with its OpenAI-compatible Messages API. */
 public final class TgiRuntime implements ServerRuntime {
@@ -39,6 +42,14 @@ public final class TgiRuntime implements ServerRuntime {
     args.add("--port");
     args.add(Integer.toString(port));
     return args;
+  }
+
+  /** TGI's /metrics: the router's queue and current batch; no KV cache share (the CRD refuses kvCache for tgi). */
+  @Override
+  public Optional<LoadMetrics> loadMetrics() {
+    return Optional.of(new LoadMetrics("/metrics", Map.of(
+        AutoscalingMetric.RUNNING, List.of("tgi_batch_current_size"),
+        AutoscalingMetric.WAITING, List.of("tgi_queue_size"))));
   }
 
   @Override

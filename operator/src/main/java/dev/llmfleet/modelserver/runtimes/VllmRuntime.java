@@ -1,10 +1,13 @@
 package dev.llmfleet.modelserver.runtimes;
 
+import dev.llmfleet.api.v1alpha1.AutoscalingMetric;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.modelserver.AdapterLocation;
 import dev.llmfleet.modelserver.ModelLocation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** vLLM's OpenAI-compatible server; it serves LoRA adapters beside the base model. */
 public final class VllmRuntime implements ServerRuntime {
@@ -46,6 +49,18 @@ public final class VllmRuntime implements ServerRuntime {
       adapters.forEach(adapter -> args.add(adapter.name() + "=" + adapter.localPath()));
     }
     return args;
+  }
+
+  /**
+   * vLLM's /metrics on the server port. The KV cache gauge is vllm:kv_cache_usage_perc since the V1 engine;
+   * vllm:gpu_cache_usage_perc is its older name (both are a 0..1 share despite "perc").
+   */
+  @Override
+  public Optional<LoadMetrics> loadMetrics() {
+    return Optional.of(new LoadMetrics("/metrics", Map.of(
+        AutoscalingMetric.RUNNING, List.of("vllm:num_requests_running"),
+        AutoscalingMetric.WAITING, List.of("vllm:num_requests_waiting"),
+        AutoscalingMetric.KV_CACHE, List.of("vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"))));
   }
 
   @Override
