@@ -2,6 +2,7 @@ package dev.llmfleet.modelserver;
 
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.config.OperatorConfig;
+import dev.llmfleet.modelserver.autoscaling.Autoscaler;
 import dev.llmfleet.secrets.SyncResult;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -25,6 +26,9 @@ public class ModelServerDeploymentDependent extends CRUDKubernetesDependentResou
         config);
     context.managedWorkflowAndDependentResourceContext().get(SyncResult.class, SyncResult.class)
         .ifPresent(synced -> synced.annotate(deployment.getSpec().getTemplate()));
+    // With spec.autoscaling the autoscaler's count replaces spec.replicas.
+    context.managedWorkflowAndDependentResourceContext().get(Autoscaler.REPLICAS, Integer.class)
+        .ifPresent(replicas -> deployment.getSpec().setReplicas(replicas));
     return deployment;
   }
 }

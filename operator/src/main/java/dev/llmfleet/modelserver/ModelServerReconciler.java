@@ -14,6 +14,8 @@ import dev.llmfleet.common.EventRecorder;
 import dev.llmfleet.common.Labels;
 import dev.llmfleet.common.StatusPatch;
 import dev.llmfleet.config.OperatorConfig;
+import dev.llmfleet.modelserver.autoscaling.Autoscaler;
+import dev.llmfleet.modelserver.autoscaling.MetricsScraper;
 import dev.llmfleet.secrets.SecretSync;
 import dev.llmfleet.secrets.SyncResult;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -34,6 +36,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -53,12 +56,15 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
 
   static final String BY_DOWNLOAD = "downloadRef";
   static final String BY_FINE_TUNE_JOB = "fineTuneJobRef";
+  /** Per pod; all pods of a server are scraped at once, so one evaluation waits at most about this long. */
+  static final Duration SCRAPE_TIMEOUT = Duration.ofSeconds(2);
 
   private final OperatorConfig config;
   private final Clock clock;
   private final SecretSync secrets;
   private final ModelServerDeploymentDependent deployment;
   private final ModelServerServiceDependent service;
+  private final Autoscaler autoscaler;
   private InformerEventSource<Node, ModelServer> gpuNodes;
 
   public ModelServerReconciler(OperatorConfig config) {
@@ -70,6 +76,11 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
   }
 
   ModelServerReconciler(OperatorConfig config, SecretSync secrets, Clock clock) {
+    this(config, secrets, clock, new Autoscaler(new MetricsScraper(SCRAPE_TIMEOUT)));
+  }
+
+  ModelServerReconciler(OperatorConfig config, SecretSync secrets, Clock clock, Autoscaler autoscaler) {
+    this.autoscaler = autoscaler;
     this.config = config;
     this.clock = clock;
     this.secrets = secrets;
@@ -129,6 +140,8 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
     GpuFit fit = GpuFit.check(server,
         context.getSecondaryResource(Download.class).map(Download::getStatus).map(DownloadStatus::getModel),
         GpuFit.gpuMemory(server, gpuNodes.list(node -> true).toList(), config));
+    Instant now = clock.instant();
+    Optional<Autoscaler.Decision> scaling = autoscale(server, fit, context, now);
     // A running server is never torn down because an input went away: it keeps serving what it loaded. Nor is it
     // changed while its secrets cannot be read: its pods keep the values they have. But a spec whose model cannot
     // fit in its GPUs gets no pods at all: they would only crash or wait for memory that no GPU has.
@@ -136,13 +149,15 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
       deployment.delete(server, context);
     } else if (inputs.ready() && synced.ready()) {
       context.managedWorkflowAndDependentResourceContext().put(SyncResult.class, synced);
+      scaling.ifPresent(d -> context.managedWorkflowAndDependentResourceContext().put(Autoscaler.REPLICAS,
+          d.replicas()));
       deployment.reconcile(server, context);
       service.reconcile(server, context);
     }
-    Instant now = clock.instant();
     Optional<Deployment> current = fit.blocks() ? Optional.empty() : context.getSecondaryResource(Deployment.class);
     ModelServerStatus status = ModelServerStatuses.compute(server, inputs, fit, current,
-        context.getSecondaryResources(Pod.class).stream().toList(), now);
+        context.getSecondaryResources(Pod.class).stream().toList(),
+        scaling.map(Autoscaler.Decision::status), now);
     long generation = server.getMetadata().getGeneration();
     if (inputs.ready() && !synced.ready() && current.isEmpty()) {
       status.setPhase(ModelServerPhase.Pending);
@@ -150,9 +165,27 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
     } else {
       status.setConditions(synced.condition(status.getConditions(), generation, now));
     }
-    recordPhaseChange(new EventRecorder(context.getClient()), server, status);
+    EventRecorder events = new EventRecorder(context.getClient());
+    recordPhaseChange(events, server, status);
+    scaling.flatMap(Autoscaler.Decision::event).ifPresent(e -> events.normal(server, e.reason(), e.message()));
     return synced.reschedule(StatusPatch.ifChanged(server, server.getStatus(), status, ModelServer::new),
-        Optional.empty());
+        scaling.map(d -> Autoscaler.SYNC_PERIOD));
+  }
+
+  /**
+   * The autoscaler's decision while spec.autoscaling is set; it scrapes the ready pods, so it runs only while a
+   * Deployment may exist. Its replica count goes to the Deployment, and wins over spec.replicas.
+   */
+  private Optional<Autoscaler.Decision> autoscale(ModelServer server, GpuFit fit, Context<ModelServer> context,
+      Instant now) {
+    if (server.getSpec().getAutoscaling() == null) {
+      autoscaler.forget(server);
+      return Optional.empty();
+    }
+    Optional<Integer> replicas = fit.blocks() ? Optional.empty() : context.getSecondaryResource(Deployment.class)
+        .map(d -> d.getSpec() == null ? null : d.getSpec().getReplicas());
+    List<Pod> pods = fit.blocks() ? List.of() : context.getSecondaryResources(Pod.class).stream().toList();
+    return Optional.of(autoscaler.evaluate(server, replicas, pods, now));
   }
 
   /** Retries go on (JOSDK's retry), but the resource says why it is not converging instead of keeping quiet. */

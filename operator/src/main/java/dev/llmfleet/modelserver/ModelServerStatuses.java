@@ -1,5 +1,6 @@
 package dev.llmfleet.modelserver;
 
+import dev.llmfleet.api.v1alpha1.AutoscalingStatus;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.ModelServerPhase;
 import dev.llmfleet.api.v1alpha1.ModelServerStatus;
@@ -45,8 +46,18 @@ public final class ModelServerStatuses {
    */
   public static ModelServerStatus compute(ModelServer server, ModelInputs inputs, GpuFit fit,
       Optional<Deployment> deployment, List<Pod> pods, Instant now) {
+    return compute(server, inputs, fit, deployment, pods, Optional.empty(), now);
+  }
+
+  /**
+   * @param autoscaling the autoscaler's decision while spec.autoscaling is set: its replica count, not
+   *     spec.replicas, is then what the server is to have
+   */
+  public static ModelServerStatus compute(ModelServer server, ModelInputs inputs, GpuFit fit,
+      Optional<Deployment> deployment, List<Pod> pods, Optional<AutoscalingStatus> autoscaling, Instant now) {
     long generation = server.getMetadata().getGeneration();
-    int desired = server.getSpec().getReplicas() == null ? 1 : server.getSpec().getReplicas();
+    int desired = autoscaling.map(AutoscalingStatus::getDesiredReplicas)
+        .orElse(server.getSpec().getReplicas() == null ? 1 : server.getSpec().getReplicas());
     int replicas = deployment.map(d -> d.getStatus() == null ? null : d.getStatus().getReplicas())
         .map(Integer::intValue).orElse(0);
     int ready = deployment.map(d -> d.getStatus() == null ? null : d.getStatus().getReadyReplicas())
@@ -120,6 +131,7 @@ public final class ModelServerStatuses {
         .selector(Labels.asSelectorString(ModelServerResources.selector(server)))
         .endpoint(deployment.isPresent() || inputs.ready() ? ModelServerResources.endpoint(server) : null)
         .gpuMemory(fit.memory().orElse(null))
+        .autoscaling(autoscaling.orElse(null))
         .conditions(conditions)
         .observedGeneration(generation)
         .build();

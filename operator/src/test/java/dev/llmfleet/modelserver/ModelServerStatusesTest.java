@@ -2,6 +2,7 @@ package dev.llmfleet.modelserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.llmfleet.api.v1alpha1.AutoscalingStatus;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.ModelServerPhase;
 import dev.llmfleet.api.v1alpha1.ModelServerStatus;
@@ -190,6 +191,23 @@ class ModelServerStatusesTest {
         Optional.of(deployment(1, 1, 1, 1)), List.of(), NOW.plusSeconds(600));
 
     assertThat(second).isEqualTo(first);
+  }
+
+  @Test
+  void withAutoscalingTheAutoscalersCountIsTheDesiredOneNotSpecReplicas() {
+    AutoscalingStatus scaling = AutoscalingStatus.builder().desiredReplicas(3).observed(2.5)
+        .message("recommended 3; spec.replicas (1) is ignored").build();
+
+    ModelServerStatus scalingUp = ModelServerStatuses.compute(server(1), READY_INPUTS, UNCHECKED,
+        Optional.of(deployment(3, 1, 3, 1)), List.of(), Optional.of(scaling), NOW);
+    assertThat(scalingUp.getPhase()).isEqualTo(ModelServerPhase.Starting);
+    assertThat(scalingUp.getReadiness()).isEqualTo("1/3");
+    assertThat(scalingUp.getAutoscaling()).isEqualTo(scaling);
+
+    ModelServerStatus scaled = ModelServerStatuses.compute(server(1), READY_INPUTS, UNCHECKED,
+        Optional.of(deployment(3, 3, 3, 3)), List.of(), Optional.of(scaling), NOW);
+    assertThat(scaled.getPhase()).isEqualTo(ModelServerPhase.Ready);
+    assertThat(scaled.getReadiness()).isEqualTo("3/3");
   }
 
   static ModelServer server(int replicas) {
