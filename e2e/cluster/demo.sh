@@ -74,8 +74,9 @@ Ask it yourself (the Service's address is reachable from this machine through ku
   curl -sS $url/v1/chat/completions -H 'Content-Type: application/json' \\
     -d '{"model": "smollm2-chat", "messages": [{"role": "user", "content": "Tell me a joke."}]}' | jq -r '.choices[0].message.content'
 
-The GPU examples (qwen2-5-7b, qwen-chat, support-lora) are placed on simulated GPU nodes (KWOK): their pods are
-scheduled and reported Running, but no container runs there, so their Download stays at its first run.
+The resources of examples/ (qwen2-5-0-5b, qwen-chat, support-lora, support-tickets) are placed on simulated nodes (KWOK,
+the GPU nodes among them): their pods are
+scheduled and reported Running, but no container runs there, so their Downloads stay at their first run.
 
 The demo runs in namespace $NAMESPACE (up in $((SECONDS - t0)) s). To use kubectl against it:
   eval "\$(bash $HERE/cluster.sh env)"
