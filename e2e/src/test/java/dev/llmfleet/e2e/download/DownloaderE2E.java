@@ -13,18 +13,16 @@ import dev.llmfleet.api.v1alpha1.HuggingFaceSource;
 import dev.llmfleet.api.v1alpha1.common.Storage;
 import dev.llmfleet.e2e.origin.TestOrigin;
 import dev.llmfleet.e2e.support.Cluster;
+import dev.llmfleet.e2e.support.FileDigests;
 import dev.llmfleet.e2e.support.DownloaderProcess;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
 import dev.llmfleet.e2e.support.TestNamespace;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,7 +99,7 @@ class DownloaderE2E {
         "model-00002-of-00002.safetensors", "model.safetensors.index.json");
     assertThat(relativeFiles(folder)).containsExactlyElementsOf(selected);
     for (String path : selected) {
-      assertThat(sha256(folder.resolve(path))).as(path).isEqualTo(origin.sha256("acme/tiny-llm/" + path));
+      assertThat(FileDigests.sha256(folder.resolve(path))).as(path).isEqualTo(origin.sha256("acme/tiny-llm/" + path));
     }
     DownloadProgress progress = progress("gated");
     long total = 700 + 2 * KIB + 3 * MIB + 2 * MIB + 123;
@@ -128,7 +126,7 @@ class DownloaderE2E {
     create("http-ok", http(url, origin.sha256("model.gguf")));
     DownloaderProcess ok = start("http-ok", Map.of());
     assertThat(ok.waitFor(RUN_TIMEOUT)).as(ok.output()).isZero();
-    assertThat(sha256(root.resolve("http-ok/model.gguf"))).isEqualTo(origin.sha256("model.gguf"));
+    assertThat(FileDigests.sha256(root.resolve("http-ok/model.gguf"))).isEqualTo(origin.sha256("model.gguf"));
     assertThat(progress("http-ok").getVerified()).isTrue();
     assertThat(ok.stdout()).contains("verified model.gguf (4.0 MiB, sha256 ok)");
 
@@ -170,7 +168,7 @@ class DownloaderE2E {
     System.out.printf("killed at %d of %d bytes; the origin had sent %d; fetched twice: %d%n",
         kept, size, sentBefore, fetchedTwice);
     assertThat(fetchedTwice).as("bytes fetched twice").isBetween(0L, CHUNK + IN_FLIGHT);
-    assertThat(sha256(root.resolve("resume/big.gguf"))).isEqualTo(origin.sha256("big.gguf"));
+    assertThat(FileDigests.sha256(root.resolve("resume/big.gguf"))).isEqualTo(origin.sha256("big.gguf"));
     assertThat(progress("resume").getVerified()).isTrue();
   }
 
@@ -217,7 +215,7 @@ class DownloaderE2E {
     assertThat(downloader.stdout()).contains("answered 503", "the connection ended at byte");
     assertThat(origin.requests()).anyMatch(r -> r.matches("cdn:GET /acme/flaky/.* bytes=\\d+-"));
     for (String path : files.keySet()) {
-      assertThat(sha256(root.resolve("flaky/" + path))).isEqualTo(origin.sha256("acme/flaky/" + path));
+      assertThat(FileDigests.sha256(root.resolve("flaky/" + path))).isEqualTo(origin.sha256("acme/flaky/" + path));
     }
     assertThat(progress("flaky").getVerified()).isTrue();
   }
@@ -294,17 +292,6 @@ class DownloaderE2E {
     try (Stream<Path> walk = Files.walk(folder)) {
       return walk.filter(Files::isRegularFile).map(p -> folder.relativize(p).toString()).sorted().toList();
     }
-  }
-
-  private static String sha256(Path file) throws Exception {
-    MessageDigest digest = MessageDigest.getInstance("SHA-256");
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[1 << 20];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest());
   }
 
   private static int run(String... command) throws Exception {

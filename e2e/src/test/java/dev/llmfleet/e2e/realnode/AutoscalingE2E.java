@@ -41,7 +41,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,8 +72,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AutoscalingE2E {
 
-  private static final Path OPERATOR_IMAGE = Cluster.repoFile("operator/target/jib-image.tar");
-  private static final Path OPERATOR_IMAGE_JSON = Cluster.repoFile("operator/target/jib-image.json");
   private static final String GGUF = "smollm2-135m-instruct-q4_1.gguf";
   private static final Duration TIMEOUT = Duration.ofMinutes(4);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -105,15 +102,12 @@ class AutoscalingE2E {
     Optional<RealNode> realNode = RealNode.of(cluster);
     Assumptions.assumeTrue(realNode.isPresent(), "the cluster has no real node");
     node = realNode.orElseThrow();
-    node.loadImage(OPERATOR_IMAGE);
-    node.loadLlamaServerImage();
     model = RealNode.smolLm2();
     origin = TestOrigin.start(InetAddress.getByName(node.ip()));
-    origin.addFile(GGUF, model.file());
+    String image = node.prepareForSmolLm2(origin, GGUF, model);
     // The extension's operator gives download pods an image the real node does not have; this one gives them the
     // operator image just loaded there. Same namespace, same classes, in this JVM.
     extensionOperator.stop();
-    String image = JSON.readTree(OPERATOR_IMAGE_JSON.toFile()).get("image").asText();
     OperatorConfig config = OperatorConfig.fromEnvironment(Map.of(
         "LLMFLEET_NAMESPACES", namespace.name(),
         "LLMFLEET_LEADER_ELECTION", "false",

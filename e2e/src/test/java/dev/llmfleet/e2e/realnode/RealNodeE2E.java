@@ -3,7 +3,6 @@ package dev.llmfleet.e2e.realnode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.DownloadGc;
@@ -23,6 +22,7 @@ import dev.llmfleet.api.v1alpha1.common.Resources;
 import dev.llmfleet.api.v1alpha1.common.Storage;
 import dev.llmfleet.e2e.origin.TestOrigin;
 import dev.llmfleet.e2e.support.Cluster;
+import dev.llmfleet.e2e.support.FileDigests;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
 import dev.llmfleet.e2e.support.RealNode;
 import dev.llmfleet.e2e.support.TestNamespace;
@@ -31,19 +31,15 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,8 +69,6 @@ class RealNodeE2E {
   private static final Map<String, String> RESTRICTED = Map.of("pod-security.kubernetes.io/enforce", "restricted",
       "pod-security.kubernetes.io/enforce-version", "latest");
   private static final String CHART = Cluster.repoFile("helm/llmfleet-operator").toString();
-  private static final Path OPERATOR_IMAGE = Cluster.repoFile("operator/target/jib-image.tar");
-  private static final Path OPERATOR_IMAGE_JSON = Cluster.repoFile("operator/target/jib-image.json");
   private static final String HUB_REPO = "HuggingFaceTB/SmolLM2-135M-Instruct-GGUF";
   private static final String GGUF = "smollm2-135m-instruct-q4_1.gguf";
   private static final Duration TIMEOUT = Duration.ofMinutes(4);
@@ -85,6 +79,7 @@ class RealNodeE2E {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private RealNode node;
   private RealNode.Model model;
+  private String operatorImage;
   private TestOrigin origin;
   private TestNamespace operatorNamespace;
   private TestNamespace models;
@@ -101,11 +96,9 @@ class RealNodeE2E {
     Optional<RealNode> realNode = RealNode.of(cluster);
     Assumptions.assumeTrue(realNode.isPresent(), "the cluster has no real node");
     node = realNode.orElseThrow();
-    node.loadImage(OPERATOR_IMAGE);
-    node.loadLlamaServerImage();
     model = RealNode.smolLm2();
     origin = TestOrigin.start(InetAddress.getByName(node.ip()));
-    origin.addFile(GGUF, model.file());
+    operatorImage = node.prepareForSmolLm2(origin, GGUF, model);
     origin.addRepo(HUB_REPO, Optional.empty(), 1 << 20, TestOrigin.RepoFiles.of()
         .generated("README.md", 2_000).file(GGUF, model.file()));
     operatorNamespace = namespace.sibling("op", RESTRICTED);
@@ -127,8 +120,7 @@ class RealNodeE2E {
   @Test
   @Order(1)
   void theChartRunsTheOperatorInAPodOnTheRealNode() throws Exception {
-    JsonNode image = JSON.readTree(OPERATOR_IMAGE_JSON.toFile());
-    String[] repositoryAndTag = image.get("image").asText().split(":(?=[^:/]+$)");
+    String[] repositoryAndTag = operatorImage.split(":(?=[^:/]+$)");
     List<String> install = new ArrayList<>(List.of("install", release, CHART, "-n", operatorNamespace.name(),
         "--skip-crds", "--wait", "--timeout", "3m",
         "--set", "image.repository=" + repositoryAndTag[0], "--set", "image.tag=" + repositoryAndTag[1],
@@ -165,7 +157,7 @@ class RealNodeE2E {
     assertThat(run.logLines).as("kubectl logs of the download pod").anyMatch(line -> line.matches(".*\\d+%.*"));
     Path onVolume = node.volumePath(models.name(), done.getStatus().getClaimName())
         .resolve(done.getStatus().getPath()).resolve(GGUF);
-    assertThat(sha256(onVolume)).isEqualTo(model.sha256());
+    assertThat(FileDigests.sha256(onVolume)).isEqualTo(model.sha256());
   }
 
   @Test
@@ -224,7 +216,7 @@ class RealNodeE2E {
     Download done = models.client().resources(Download.class).inNamespace(models.name()).withName("smollm2-hub")
         .get();
     Path folder = node.volumePath(models.name(), done.getStatus().getClaimName()).resolve(done.getStatus().getPath());
-    assertThat(sha256(folder.resolve(GGUF))).isEqualTo(model.sha256());
+    assertThat(FileDigests.sha256(folder.resolve(GGUF))).isEqualTo(model.sha256());
     assertThat(folder.resolve("README.md")).doesNotExist();
   }
 
@@ -254,7 +246,7 @@ class RealNodeE2E {
     figure("resume_bytes_fetched_twice", fetched - model.size());
     Path onVolume = node.volumePath(models.name(), done.getStatus().getClaimName())
         .resolve(done.getStatus().getPath()).resolve(GGUF);
-    assertThat(sha256(onVolume)).isEqualTo(model.sha256());
+    assertThat(FileDigests.sha256(onVolume)).isEqualTo(model.sha256());
   }
 
   @Test
@@ -451,17 +443,6 @@ class RealNodeE2E {
 
   private static Condition condition(List<Condition> conditions, String type) {
     return conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
-  }
-
-  private static String sha256(Path file) throws Exception {
-    MessageDigest digest = MessageDigest.getInstance("SHA-256");
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[1 << 20];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest());
   }
 
   private static void figure(String name, Object value) {

@@ -1,6 +1,8 @@
 package dev.llmfleet.e2e.support;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmfleet.api.v1alpha1.common.Toleration;
+import dev.llmfleet.e2e.origin.TestOrigin;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -78,6 +80,32 @@ public final class RealNode {
     return List.of("--set", "nodeSelector." + escapedKey + "=" + labelValue,
         "--set", "tolerations[0].key=" + taintKey, "--set-string", "tolerations[0].value=true",
         "--set", "tolerations[0].effect=NoSchedule");
+  }
+
+  /**
+   * Imports the operator image that Maven built (Jib: operator/target/jib-image.tar) into the node, and returns its
+   * name (from Jib's jib-image.json), for the chart's image.repository/tag or LLMFLEET_IMAGE.
+   */
+  public String loadOperatorImage() {
+    loadImage(Cluster.repoFile("operator/target/jib-image.tar"));
+    try {
+      return new ObjectMapper().readTree(Cluster.repoFile("operator/target/jib-image.json").toFile()).get("image")
+          .asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Everything a test needs to serve a real model from this node: the operator's and llama.cpp's images imported,
+   * and SmolLM2 served at {@code /files/<file>} by a test origin on the node's bridge address (the stand-in for the
+   * internet, where pods reach it). Returns the operator image's name.
+   */
+  public String prepareForSmolLm2(TestOrigin origin, String file, Model model) {
+    String image = loadOperatorImage();
+    loadLlamaServerImage();
+    origin.addFile(file, model.file());
+    return image;
   }
 
   /** Imports an image tarball into the node's containerd. */
