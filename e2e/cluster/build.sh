@@ -32,19 +32,11 @@ BUILD_REV=1
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 TOOLS="$HERE/tools"
 
-log() { printf '[build] %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+LOG_PREFIX=build
+# shellcheck source=go-build-lib.sh
+source "$HERE/go-build-lib.sh"
+require_go
 
-export GOTOOLCHAIN=local CGO_ENABLED=0
-
-command -v go >/dev/null || die "go is not on PATH (Go >= 1.26 is needed)"
-go_minor="$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')"
-[[ "$go_minor" =~ ^[0-9]+$ && "$go_minor" -ge 26 ]] || die "Go >= 1.26 needed, found $(go env GOVERSION)"
-
-# Version of a required module, read from a tools go.mod.
-modver() { # <tools-subdir> <module path>
-  awk -v m="$2" '($1 == m || ($1 == "require" && $2 == m)) { v = ($1 == m) ? $2 : $3 } END { print v }' "$TOOLS/$1/go.mod"
-}
 K8S="$(modver kubernetes k8s.io/kubernetes)"
 ETCD="$(modver etcd go.etcd.io/etcd/server/v3)"
 KWOK="$(modver kwok sigs.k8s.io/kwok)"
@@ -63,8 +55,6 @@ CACHE="${LLMFLEET_CACHE_DIR:-$HOME/.cache/llmfleet}/$KEY"
 BIN="$CACHE/bin"
 mkdir -p "$BIN"
 
-have_all() { local b; for b in "$@"; do [[ -x "$BIN/$b" ]] || return 1; done; }
-
 KUBE_BINS=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy)
 ALL_BINS=(etcd "${KUBE_BINS[@]}" kwok helm bao)
 if have_all "${ALL_BINS[@]}"; then
@@ -76,21 +66,6 @@ fi
 # may call this concurrently on one machine).
 exec 9>"$CACHE/.lock"
 flock 9
-
-# go build into a scratch dir, then move the binaries into place, so an
-# interrupted build never leaves a half-written binary that looks complete.
-gobuild() { # <tools-subdir> <ldflags> <output name, or "" for one per package> <pkg>...
-  local dir="$1" ldflags="$2" out="$3"; shift 3
-  local tmp; tmp="$(mktemp -d "$CACHE/.tmp.XXXXXX")"
-  local start=$SECONDS
-  log "building in tools/$dir: $*"
-  (cd "$TOOLS/$dir" && go build -mod=readonly -trimpath -ldflags "$ldflags" -o "$tmp/$out" "$@") >&2 \
-    || { rm -rf "$tmp"; die "go build failed in tools/$dir"; }
-  local built; built="$(cd "$tmp" && echo *)"
-  mv -f "$tmp"/* "$BIN/"
-  rm -rf "$tmp"
-  log "built $built in $((SECONDS - start))s"
-}
 
 if ! have_all "${KUBE_BINS[@]}"; then
   k8s_minor="$(echo "$K8S" | cut -d. -f2)"

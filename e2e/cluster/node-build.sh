@@ -20,8 +20,9 @@ BUILD_REV=1
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 TOOLS="$HERE/tools"
 
-log() { printf '[node-build] %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+LOG_PREFIX=node-build
+# shellcheck source=go-build-lib.sh
+source "$HERE/go-build-lib.sh"
 
 packages() {
   local missing=()
@@ -37,12 +38,8 @@ packages() {
 }
 packages
 
-export GOTOOLCHAIN=local
-command -v go >/dev/null || die "go is not on PATH (Go >= 1.26 is needed)"
+require_go
 
-modver() { # <tools-subdir> <module path>
-  awk -v m="$2" '($1 == m || ($1 == "require" && $2 == m)) { v = ($1 == m) ? $2 : $3 } END { print v }' "$TOOLS/$1/go.mod"
-}
 CONTAINERD="$(modver containerd github.com/containerd/containerd/v2)"
 CRICTL="$(modver crictl sigs.k8s.io/cri-tools)"
 RUNC="$(modver runc github.com/opencontainers/runc)"
@@ -54,7 +51,6 @@ BIN="$CACHE/bin"
 mkdir -p "$BIN"
 
 ALL_BINS=(containerd containerd-shim-runc-v2 ctr runc crictl)
-have_all() { local b; for b in "$@"; do [[ -x "$BIN/$b" ]] || return 1; done; }
 if have_all "${ALL_BINS[@]}"; then
   echo "$BIN"
   exit 0
@@ -63,22 +59,9 @@ fi
 exec 9>"$CACHE/.lock"
 flock 9
 
-gobuild() { # <tools-subdir> <cgo 0|1> <tags> <ldflags> <output name, or "" for one per package> <pkg>...
-  local dir="$1" cgo="$2" tags="$3" ldflags="$4" out="$5"; shift 5
-  local tmp; tmp="$(mktemp -d "$CACHE/.tmp.XXXXXX")"
-  local start=$SECONDS
-  log "building in tools/$dir: $*"
-  (cd "$TOOLS/$dir" && CGO_ENABLED="$cgo" go build -mod=readonly -trimpath -tags "$tags" -ldflags "$ldflags" -o "$tmp/$out" "$@") >&2 \
-    || { rm -rf "$tmp"; die "go build failed in tools/$dir"; }
-  local built; built="$(cd "$tmp" && echo *)"
-  mv -f "$tmp"/* "$BIN/"
-  rm -rf "$tmp"
-  log "built $built in $((SECONDS - start))s"
-}
-
 if ! have_all containerd containerd-shim-runc-v2 ctr; then
   # Snapshotters other than overlayfs/native need cgo or kernel features this machine lacks.
-  gobuild containerd 0 "no_btrfs no_devmapper no_zfs" \
+  GOFLAGS=-tags=no_btrfs,no_devmapper,no_zfs gobuild containerd \
     "-s -w -X github.com/containerd/containerd/v2/version.Version=$CONTAINERD -X github.com/containerd/containerd/v2/version.Revision=module" "" \
     github.com/containerd/containerd/v2/cmd/containerd github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2 \
     github.com/containerd/containerd/v2/cmd/ctr
@@ -86,11 +69,11 @@ fi
 
 if ! have_all runc; then
   pkg-config --exists libseccomp || die "libseccomp-dev and pkg-config are needed for runc (apt-get install libseccomp-dev pkg-config)"
-  gobuild runc 1 seccomp "-s -w -X main.version=${RUNC#v}" runc github.com/opencontainers/runc
+  CGO_ENABLED=1 GOFLAGS=-tags=seccomp gobuild runc "-s -w -X main.version=${RUNC#v}" runc github.com/opencontainers/runc
 fi
 
 if ! have_all crictl; then
-  gobuild crictl 0 "" "-s -w -X sigs.k8s.io/cri-tools/pkg/version.Version=$CRICTL" "" sigs.k8s.io/cri-tools/cmd/crictl
+  gobuild crictl "-s -w -X sigs.k8s.io/cri-tools/pkg/version.Version=$CRICTL" "" sigs.k8s.io/cri-tools/cmd/crictl
 fi
 
 have_all "${ALL_BINS[@]}" || die "some binaries are still missing in $BIN"

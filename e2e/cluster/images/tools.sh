@@ -16,33 +16,25 @@ set -euo pipefail
 BUILD_REV=1
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-TOOLS="$HERE/../tools/umoci"
+TOOLS="$HERE/../tools"
 
-log() { printf '[image-tools] %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+LOG_PREFIX=image-tools
+# shellcheck source=../go-build-lib.sh
+source "$HERE/../go-build-lib.sh"
 
-export GOTOOLCHAIN=local CGO_ENABLED=0
-
-UMOCI="$(awk '($1 == "require" && $2 == "github.com/opencontainers/umoci") { print $3 }' "$TOOLS/go.mod")"
-[[ -n "$UMOCI" ]] || die "cannot read the umoci version from $TOOLS/go.mod"
-HASH="$( (echo "rev=$BUILD_REV"; cat "$TOOLS/go.mod" "$TOOLS/go.sum") | sha256sum | cut -c1-8)"
+UMOCI="$(modver umoci github.com/opencontainers/umoci)"
+[[ -n "$UMOCI" ]] || die "cannot read the umoci version from $TOOLS/umoci/go.mod"
+HASH="$( (echo "rev=$BUILD_REV"; cat "$TOOLS/umoci/go.mod" "$TOOLS/umoci/go.sum") | sha256sum | cut -c1-8)"
 CACHE="${LLMFLEET_CACHE_DIR:-$HOME/.cache/llmfleet}/image-tools-umoci-${UMOCI#v}_$HASH"
 BIN="$CACHE/bin"
 if [[ -x "$BIN/umoci" ]]; then echo "$BIN"; exit 0; fi
 
-command -v go >/dev/null || die "go is not on PATH"
+require_go
 mkdir -p "$BIN"
 exec 9>"$CACHE/.lock"
 flock 9
 if [[ -x "$BIN/umoci" ]]; then echo "$BIN"; exit 0; fi
 
-start=$SECONDS
-tmp="$(mktemp -d "$CACHE/.tmp.XXXXXX")"
-trap 'rm -rf "$tmp"' EXIT
-log "building umoci $UMOCI"
 # umoci embeds its VERSION file, so `umoci --version` is right without -X flags.
-(cd "$TOOLS" && go build -mod=readonly -trimpath -ldflags "-s -w" \
-  -o "$tmp/umoci" github.com/opencontainers/umoci/cmd/umoci) >&2 || die "go build of umoci failed"
-mv -f "$tmp/umoci" "$BIN/umoci"
-log "built $BIN/umoci in $((SECONDS - start))s"
+gobuild umoci "-s -w" umoci github.com/opencontainers/umoci/cmd/umoci
 echo "$BIN"
