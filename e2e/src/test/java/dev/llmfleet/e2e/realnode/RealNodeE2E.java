@@ -20,6 +20,7 @@ import dev.llmfleet.api.v1alpha1.common.Condition;
 import dev.llmfleet.api.v1alpha1.common.LocalRef;
 import dev.llmfleet.api.v1alpha1.common.Resources;
 import dev.llmfleet.api.v1alpha1.common.Storage;
+import dev.llmfleet.e2e.cli.Plugin;
 import dev.llmfleet.e2e.origin.TestOrigin;
 import dev.llmfleet.e2e.support.Cluster;
 import dev.llmfleet.e2e.support.FileDigests;
@@ -182,6 +183,16 @@ class RealNodeE2E {
 
   @Test
   @Order(4)
+  void thePluginChatsWithTheServer() throws Exception {
+    Plugin.Outcome chat = Plugin.run(cluster.kubeconfig(), "chat", "ms/chat", "-n", models.name(),
+        "What is the capital of France?");
+    assertThat(chat.exitCode()).as(chat.stderr()).isZero();
+    assertThat(chat.stdout()).isNotBlank();
+    System.out.println("PLUGIN CHAT " + chat.stdout().strip());
+  }
+
+  @Test
+  @Order(5)
   void scaledToTwoBothPodsAnswerAndDeletedThePodsAreGone() throws Exception {
     models.client().resources(ModelServer.class).inNamespace(models.name()).withName("chat")
         .edit(s -> {
@@ -198,7 +209,7 @@ class RealNodeE2E {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aDownloadFromTheHubListingLandsWithTheRightBytes() throws Exception {
     create(download("smollm2-hub", DownloadSource.builder().huggingFace(HuggingFaceSource.builder()
         .repo(HUB_REPO).endpoint(origin.url()).include(List.of("*.gguf")).build()).build()));
@@ -221,8 +232,8 @@ class RealNodeE2E {
   }
 
   @Test
-  @Order(6)
-  void aKilledDownloadContainerResumesFromTheBytesOnDisk() throws Exception {
+  @Order(7)
+  void aKilledDownloadContainerResumesFromTheBytesOnDiskAndThePluginShowsItsLog() throws Exception {
     origin.rateLimit(6L << 20);
     long sentBefore = origin.bytesSent(GGUF);
     create(download("resumed", http(origin.url() + "/files/" + GGUF, model.sha256())));
@@ -230,6 +241,9 @@ class RealNodeE2E {
         .filter(p -> progress("resumed") > 20L << 20), Optional::isPresent).orElseThrow();
     RealNode.ContainerProcess downloader = RealNode.process(first, "download").orElseThrow();
     assertRestricted(downloader);
+    Plugin.Outcome logs = Plugin.run(cluster.kubeconfig(), "logs", "dl/resumed", "-n", models.name());
+    assertThat(logs.exitCode()).as(logs.stderr()).isZero();
+    assertThat(logs.stdout().lines()).as("kubectl llmfleet logs dl/resumed").anyMatch(l -> l.matches(".*\\d+%.*"));
     long doneAtKill = progress("resumed");
     downloader.kill();
 
@@ -250,7 +264,7 @@ class RealNodeE2E {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void aChecksumMismatchFailsAndTheCleanupPodRemovesThePartialData() {
     Download wrong = download("mismatch", http(origin.url() + "/files/" + GGUF, "0".repeat(64)));
     wrong.getSpec().setBackoffLimit(0);
@@ -266,7 +280,7 @@ class RealNodeE2E {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void aServerWithABadArgumentCrashLoopsAndShowsDegradedWithItsLastMessage() {
     create(server("bad-args", "smollm2", List.of("--no-such-flag")));
     await().atMost(TIMEOUT).untilAsserted(() -> {
@@ -279,7 +293,7 @@ class RealNodeE2E {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void theOperatorPodStaysWithinItsChartLimits() {
     Pod pod = operatorPod();
     long limit = pod.getSpec().getContainers().get(0).getResources().getLimits().get("memory").getNumericalAmount()
