@@ -50,10 +50,7 @@ public final class LlamaCppRuntime implements ServerRuntime {
       args.add("--model-url");
       args.add(model.uri());
     }
-    args.add("--host");
-    args.add("0.0.0.0");
-    args.add("--port");
-    args.add(Integer.toString(port));
+    args.addAll(ServerRuntime.listenArgs("--host", port));
     if (ServerRuntime.gpus(server) > 0) {
       // Offload every layer; llama.cpp caps the number at the model's own.
       args.add("-ngl");
@@ -62,7 +59,7 @@ public final class LlamaCppRuntime implements ServerRuntime {
     // llama.cpp starts one thread per core of the node, whatever the pod's CPU limit; with a limit, that many
     // threads would be throttled in turn. Without a limit (no resources.cpu) its own choice stands.
     var cpus = ServerRuntime.wholeCpus(server);
-    if (cpus.isPresent() && !ServerRuntime.userArgsSet(server, "--threads") && !ServerRuntime.userArgsSet(server, "-t")) {
+    if (cpus.isPresent() && !ServerRuntime.userArgsSet(server, "--threads", "-t")) {
       args.add("--threads");
       args.add(Integer.toString(cpus.getAsInt()));
     }

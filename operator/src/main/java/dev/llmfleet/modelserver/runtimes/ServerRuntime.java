@@ -5,9 +5,11 @@ import dev.llmfleet.modelserver.AdapterLocation;
 import dev.llmfleet.modelserver.ModelLocation;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.stream.Stream;
 
 /** What one inference server needs to run: image, command line, port and health endpoint. */
 public interface ServerRuntime {
@@ -68,8 +70,42 @@ public interface ServerRuntime {
     return name == null || name.isEmpty() ? server.getMetadata().getName() : name;
   }
 
-  static boolean userArgsSet(ModelServer server, String flag) {
+  /** Whether spec.args already sets one of these flags, alone or as flag=value. */
+  static boolean userArgsSet(ModelServer server, String... flags) {
     List<String> args = server.getSpec().getArgs();
-    return args != null && args.stream().anyMatch(a -> a.equals(flag) || a.startsWith(flag + "="));
+    return args != null && Stream.of(flags)
+        .anyMatch(flag -> args.stream().anyMatch(a -> a.equals(flag) || a.startsWith(flag + "=")));
+  }
+
+  /** The downloaded copy, else the Hugging Face repository: for servers that load a model from either. */
+  static String pathOrRepo(ModelLocation model) {
+    return model.isDownload() ? model.localPath() : model.huggingFaceRepo();
+  }
+
+  /** Listening on every interface of the pod, on port; hostFlag is the runtime's name for the address. */
+  static List<String> listenArgs(String hostFlag, int port) {
+    return List.of(hostFlag, "0.0.0.0", "--port", Integer.toString(port));
+  }
+
+  /**
+   * The first of flags with the GPU count, to split the model over a server's GPUs when it has several, unless
+   * spec.args already sets one of flags (a runtime may have aliases for it).
+   */
+  static List<String> gpuSplitArgs(ModelServer server, String... flags) {
+    int gpus = gpus(server);
+    if (gpus <= 1 || userArgsSet(server, flags)) {
+      return List.of();
+    }
+    return List.of(flags[0], Integer.toString(gpus));
+  }
+
+  /** LoRA on, then flag with name=path per adapter (as vLLM and SGLang take them); nothing without adapters. */
+  static List<String> loraArgs(String flag, List<AdapterLocation> adapters) {
+    if (adapters.isEmpty()) {
+      return List.of();
+    }
+    List<String> args = new ArrayList<>(List.of("--enable-lora", flag));
+    adapters.forEach(adapter -> args.add(adapter.name() + "=" + adapter.localPath()));
+    return args;
   }
 }

@@ -41,26 +41,12 @@ public final class SglangRuntime implements ServerRuntime {
 
   @Override
   public List<String> args(ModelServer server, ModelLocation model, List<AdapterLocation> adapters, int port) {
-    List<String> args = new ArrayList<>();
-    args.add("--model-path");
-    args.add(model.isDownload() ? model.localPath() : model.huggingFaceRepo());
-    args.add("--served-model-name");
-    args.add(ServerRuntime.servedModelName(server));
-    args.add("--host");
-    args.add("0.0.0.0");
-    args.add("--port");
-    args.add(Integer.toString(port));
-    int gpus = ServerRuntime.gpus(server);
-    if (gpus > 1 && !ServerRuntime.userArgsSet(server, "--tp") && !ServerRuntime.userArgsSet(server, "--tp-size")) {
-      args.add("--tp");
-      args.add(Integer.toString(gpus));
-    }
+    List<String> args = new ArrayList<>(List.of("--model-path", ServerRuntime.pathOrRepo(model),
+        "--served-model-name", ServerRuntime.servedModelName(server)));
+    args.addAll(ServerRuntime.listenArgs("--host", port));
+    args.addAll(ServerRuntime.gpuSplitArgs(server, "--tp", "--tp-size"));
     args.add("--enable-metrics");
-    if (!adapters.isEmpty()) {
-      args.add("--enable-lora");
-      args.add("--lora-paths");
-      adapters.forEach(adapter -> args.add(adapter.name() + "=" + adapter.localPath()));
-    }
+    args.addAll(ServerRuntime.loraArgs("--lora-paths", adapters));
     return args;
   }
 

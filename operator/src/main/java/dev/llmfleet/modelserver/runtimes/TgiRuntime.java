@@ -29,18 +29,9 @@ public final class TgiRuntime implements ServerRuntime {
 
   @Override
   public List<String> args(ModelServer server, ModelLocation model, List<AdapterLocation> adapters, int port) {
-    List<String> args = new ArrayList<>();
-    args.add("--model-id");
-    args.add(model.isDownload() ? model.localPath() : model.huggingFaceRepo());
-    int gpus = ServerRuntime.gpus(server);
-    if (gpus > 1 && !ServerRuntime.userArgsSet(server, "--num-shard")) {
-      args.add("--num-shard");
-      args.add(Integer.toString(gpus));
-    }
-    args.add("--hostname");
-    args.add("0.0.0.0");
-    args.add("--port");
-    args.add(Integer.toString(port));
+    List<String> args = new ArrayList<>(List.of("--model-id", ServerRuntime.pathOrRepo(model)));
+    args.addAll(ServerRuntime.gpuSplitArgs(server, "--num-shard"));
+    args.addAll(ServerRuntime.listenArgs("--hostname", port));
     return args;
   }
 

@@ -29,25 +29,11 @@ public final class VllmRuntime implements ServerRuntime {
 
   @Override
   public List<String> args(ModelServer server, ModelLocation model, List<AdapterLocation> adapters, int port) {
-    List<String> args = new ArrayList<>();
-    args.add("--model");
-    args.add(model.isDownload() ? model.localPath() : model.huggingFaceRepo());
-    args.add("--served-model-name");
-    args.add(ServerRuntime.servedModelName(server));
-    args.add("--host");
-    args.add("0.0.0.0");
-    args.add("--port");
-    args.add(Integer.toString(port));
-    int gpus = ServerRuntime.gpus(server);
-    if (gpus > 1 && !ServerRuntime.userArgsSet(server, "--tensor-parallel-size")) {
-      args.add("--tensor-parallel-size");
-      args.add(Integer.toString(gpus));
-    }
-    if (!adapters.isEmpty()) {
-      args.add("--enable-lora");
-      args.add("--lora-modules");
-      adapters.forEach(adapter -> args.add(adapter.name() + "=" + adapter.localPath()));
-    }
+    List<String> args = new ArrayList<>(List.of("--model", ServerRuntime.pathOrRepo(model),
+        "--served-model-name", ServerRuntime.servedModelName(server)));
+    args.addAll(ServerRuntime.listenArgs("--host", port));
+    args.addAll(ServerRuntime.gpuSplitArgs(server, "--tensor-parallel-size"));
+    args.addAll(ServerRuntime.loraArgs("--lora-modules", adapters));
     return args;
   }
 
