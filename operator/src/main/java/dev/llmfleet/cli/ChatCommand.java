@@ -3,6 +3,7 @@ package dev.llmfleet.cli;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.common.KstatusState;
 import dev.llmfleet.modelserver.ModelServerResources;
+import dev.llmfleet.modelserver.runtimes.ServerRuntime;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.LocalPortForward;
 import java.io.BufferedReader;
@@ -48,20 +49,20 @@ final class ChatCommand implements Callable<Integer> {
       throw new CliException(ExitCodes.USAGE, "chat talks to ModelServers (ms/NAME), not " + ref.kind().kind() + "s");
     }
     Target target = plugin.target;
-    Why why = WhyCommand.explain(target, ref);
+    String namespace = target.namespace();
+    Snapshot snapshot = Snapshot.read(target.client(), namespace);
+    Why why = WhyCommand.explain(snapshot, ref, namespace);
     if (!KstatusState.READY.label().equals(why.state())) {
       throw new CliException(why.exitCode() == ExitCodes.OK ? ExitCodes.NOT_READY : why.exitCode(), why.oneLine());
     }
-    String namespace = target.namespace();
-    Snapshot snapshot = Snapshot.read(target.client(), namespace);
-    ModelServer server = (ModelServer) snapshot.find(Kind.MODEL_SERVER, namespace, ref.name())
-        .orElseThrow(() -> CliException.notFound(ref, namespace));
+    // explain has found it in the same snapshot, or ended the command as not found.
+    ModelServer server = (ModelServer) snapshot.find(Kind.MODEL_SERVER, namespace, ref.name()).orElseThrow();
     Pod pod = snapshot.pods(namespace, ModelServerResources.selector(server)).stream().filter(PodStates::isReady)
         .findFirst().orElseThrow(() -> new CliException(ExitCodes.NOT_READY, ref + " has no ready pod"));
     try (LocalPortForward forward = target.client().pods().inNamespace(namespace)
         .withName(pod.getMetadata().getName()).portForward(ModelServerResources.port(server))) {
       ChatClient chat = new ChatClient(URI.create("http://127.0.0.1:" + forward.getLocalPort()),
-          servedModelName(server), !noStream, Duration.ofSeconds(timeoutSeconds));
+          ServerRuntime.servedModelName(server), !noStream, Duration.ofSeconds(timeoutSeconds));
       return prompt != null ? ask(chat, new ArrayList<>(), prompt, System.out) : converse(chat);
     }
   }
@@ -94,11 +95,5 @@ final class ChatCommand implements Callable<Integer> {
     out.println();
     history.add(new ChatClient.Message("assistant", answer));
     return ExitCodes.OK;
-  }
-
-  /** The name the runtime serves the model under: spec.servedModelName, by default metadata.name. */
-  private static String servedModelName(ModelServer server) {
-    String name = server.getSpec().getServedModelName();
-    return name == null || name.isBlank() ? server.getMetadata().getName() : name;
   }
 }

@@ -3,7 +3,6 @@ package dev.llmfleet.cli;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
@@ -14,16 +13,15 @@ final class StatusCommand implements Callable<Integer> {
   @ParentCommand
   PluginCommand plugin;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
-      description = "text, json or yaml (default: ${DEFAULT-VALUE}).")
-  Output output;
+  @Mixin
+  OutputOption output;
 
   @Override
   public Integer call() {
     Target target = plugin.target;
     String namespace = target.namespaceOrAll();
     StatusReport report = StatusReport.of(Snapshot.read(target.client(), namespace), namespace);
-    System.out.print(output.format(report, report.render()));
+    output.print(report, report.render());
     return report.exitCode();
   }
 }

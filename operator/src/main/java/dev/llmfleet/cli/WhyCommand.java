@@ -2,7 +2,7 @@ package dev.llmfleet.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -18,21 +18,21 @@ final class WhyCommand implements Callable<Integer> {
   @Parameters(paramLabel = "KIND/NAME", description = "For example ms/qwen-chat, dl/qwen2-5-7b, ftj/support-lora.")
   String resource;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
-      description = "text, json or yaml (default: ${DEFAULT-VALUE}).")
-  Output output;
+  @Mixin
+  OutputOption output;
 
   @Override
   public Integer call() {
-    Why why = explain(plugin.target, ResourceRef.parse(resource));
-    System.out.print(output.format(why, why.render()));
+    Target target = plugin.target;
+    String namespace = target.namespace();
+    Why why = explain(Snapshot.read(target.client(), namespace), ResourceRef.parse(resource), namespace);
+    output.print(why, why.render());
     return why.exitCode();
   }
 
   /** Shared with chat, which says why a server it cannot talk to is not Ready. */
-  static Why explain(Target target, ResourceRef ref) {
-    String namespace = target.namespace();
-    return Why.explain(Snapshot.read(target.client(), namespace), ref, namespace)
+  static Why explain(Snapshot snapshot, ResourceRef ref, String namespace) {
+    return Why.explain(snapshot, ref, namespace)
         .orElseThrow(() -> CliException.notFound(ref, namespace));
   }
 }
