@@ -39,12 +39,7 @@ class ModelServerResourcesTest {
 
   @Test
   void vllmWithTwoH100sAndAnAdapter() throws IOException {
-    ModelServer server = server(Runtime.VLLM, 2, "NVIDIA-H100-80GB-HBM3");
-    server.getSpec().setAdapters(List.of(new Adapter("support-bot", new LocalRef("support-lora"))));
-    ModelLocation model = ModelLocation.ofDownload("qwen-data", "qwen2.5-7b", null);
-    List<AdapterLocation> adapters = List.of(new AdapterLocation("support-bot", "adapters", "support-lora"));
-
-    assertGolden("modelserver-vllm.yaml", ModelServerResources.deployment(server, model, adapters, CONFIG));
+    assertGolden("modelserver-vllm.yaml", onTwoH100sWithAnAdapter(Runtime.VLLM));
   }
 
   @Test
@@ -77,12 +72,16 @@ class ModelServerResourcesTest {
 
   @Test
   void sglangWithTwoH100sAndAnAdapter() throws IOException {
-    ModelServer server = server(Runtime.SGLANG, 2, "NVIDIA-H100-80GB-HBM3");
+    assertGolden("modelserver-sglang.yaml", onTwoH100sWithAnAdapter(Runtime.SGLANG));
+  }
+
+  /** The Deployment of a downloaded Qwen2.5 7B on two H100s, serving the adapter support-bot beside it. */
+  static Deployment onTwoH100sWithAnAdapter(Runtime runtime) {
+    ModelServer server = server(runtime, 2, "NVIDIA-H100-80GB-HBM3");
     server.getSpec().setAdapters(List.of(new Adapter("support-bot", new LocalRef("support-lora"))));
     ModelLocation model = ModelLocation.ofDownload("qwen-data", "qwen2.5-7b", null);
     List<AdapterLocation> adapters = List.of(new AdapterLocation("support-bot", "adapters", "support-lora"));
-
-    assertGolden("modelserver-sglang.yaml", ModelServerResources.deployment(server, model, adapters, CONFIG));
+    return ModelServerResources.deployment(server, model, adapters, CONFIG);
   }
 
   @ParameterizedTest
@@ -91,8 +90,7 @@ class ModelServerResourcesTest {
     ModelServer server = server(Runtime.SGLANG, 4, null);
     server.getSpec().setArgs(List.of(flag, "2"));
 
-    List<String> args = ModelServerResources.deployment(server, ModelLocation.ofUri("hf://Qwen/Qwen2.5-7B"),
-        List.of(), CONFIG).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
+    List<String> args = container(server, ModelLocation.ofUri("hf://Qwen/Qwen2.5-7B")).getArgs();
 
     assertThat(args).containsOnlyOnce(flag).endsWith(flag, "2").doesNotContain("4");
   }
@@ -101,8 +99,7 @@ class ModelServerResourcesTest {
   void sglangServesAHuggingFaceRepoOnItsOwnPort() {
     ModelServer server = server(Runtime.SGLANG, 1, null);
 
-    var container = ModelServerResources.deployment(server, ModelLocation.ofUri("hf://Qwen/Qwen2.5-7B-Instruct"),
-        List.of(), CONFIG).getSpec().getTemplate().getSpec().getContainers().get(0);
+    var container = container(server, ModelLocation.ofUri("hf://Qwen/Qwen2.5-7B-Instruct"));
 
     assertThat(container.getCommand()).containsExactly("python3", "-m", "sglang.launch_server");
     assertThat(container.getArgs()).containsExactly("--model-path", "Qwen/Qwen2.5-7B-Instruct",
@@ -116,8 +113,7 @@ class ModelServerResourcesTest {
     ModelServer server = server(Runtime.VLLM, 4, null);
     server.getSpec().setArgs(List.of("--tensor-parallel-size=2"));
 
-    List<String> args = ModelServerResources.deployment(server, ModelLocation.ofUri("hf://Qwen/Qwen2.5-7B"),
-        List.of(), CONFIG).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
+    List<String> args = container(server, ModelLocation.ofUri("hf://Qwen/Qwen2.5-7B")).getArgs();
 
     assertThat(args).doesNotContain("--tensor-parallel-size").contains("--tensor-parallel-size=2");
   }
@@ -127,8 +123,7 @@ class ModelServerResourcesTest {
     ModelServer server = server(Runtime.OLLAMA, 0, null);
     String hostile = "llama3.2:1b; rm -rf /";
 
-    var container = ModelServerResources.deployment(server, ModelLocation.ofUri("ollama://" + hostile), List.of(),
-        CONFIG).getSpec().getTemplate().getSpec().getContainers().get(0);
+    var container = container(server, ModelLocation.ofUri("ollama://" + hostile));
 
     assertThat(container.getCommand().get(2)).doesNotContain(hostile);
     assertThat(container.getArgs()).containsExactly(hostile, "");
@@ -137,9 +132,7 @@ class ModelServerResourcesTest {
   @ParameterizedTest
   @EnumSource(Runtime.class)
   void aFailingServersLogTailBecomesItsTerminationMessage(Runtime runtime) {
-    var container = ModelServerResources.deployment(server(runtime, 0, null), ModelLocation.ofUri(
-        runtime == Runtime.OLLAMA ? "ollama://llama3.2:1b" : "hf://Qwen/Qwen2.5-7B"), List.of(), CONFIG)
-        .getSpec().getTemplate().getSpec().getContainers().get(0);
+    var container = container(server(runtime, 0, null), aModelFor(runtime));
 
     assertThat(container.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
   }
@@ -150,8 +143,7 @@ class ModelServerResourcesTest {
     ModelServer server = server(runtime, 0, null);
     server.getSpec().setImage("local/server:latest");
 
-    var containers = ModelServerResources.deployment(server, ModelLocation.ofUri(runtime == Runtime.OLLAMA
-        ? "ollama://llama3.2:1b" : "hf://Qwen/Qwen2.5-7B"), List.of(), CONFIG)
+    var containers = ModelServerResources.deployment(server, aModelFor(runtime), List.of(), CONFIG)
         .getSpec().getTemplate().getSpec().getContainers();
 
     assertThat(containers).extracting(Container::getImagePullPolicy).containsOnly("IfNotPresent");
@@ -232,8 +224,18 @@ class ModelServerResourcesTest {
   }
 
   static Container llamaCpp(ModelServer server) {
-    return ModelServerResources.deployment(server, ModelLocation.ofDownload("chat-data", "chat", "model.gguf"),
-        List.of(), CONFIG).getSpec().getTemplate().getSpec().getContainers().get(0);
+    return container(server, ModelLocation.ofDownload("chat-data", "chat", "model.gguf"));
+  }
+
+  /** The server's container in its Deployment, without adapters. */
+  static Container container(ModelServer server, ModelLocation model) {
+    return ModelServerResources.deployment(server, model, List.of(), CONFIG)
+        .getSpec().getTemplate().getSpec().getContainers().get(0);
+  }
+
+  /** A model the runtime can serve: an Ollama name for Ollama, a Hugging Face repository for the others. */
+  static ModelLocation aModelFor(Runtime runtime) {
+    return ModelLocation.ofUri(runtime == Runtime.OLLAMA ? "ollama://llama3.2:1b" : "hf://Qwen/Qwen2.5-7B");
   }
 
   @Test
