@@ -22,7 +22,17 @@ class ScalingRuleTest {
   }
 
   static Result decide(Autoscaling spec, int current, int measured, double average) {
-    return ScalingRule.decide(spec, current, measured, OptionalDouble.of(average), List.of(), T0);
+    return decide(spec, current, measured, average, List.of(), T0);
+  }
+
+  static Result decide(Autoscaling spec, int current, int measured, double average, List<Recommendation> history,
+      Instant at) {
+    return ScalingRule.decide(spec, current, measured, OptionalDouble.of(average), history, at);
+  }
+
+  /** A recommendation made {@code seconds} before T0. */
+  static Recommendation ago(long seconds, int replicas) {
+    return new Recommendation(T0.minusSeconds(seconds), replicas);
   }
 
   @Test
@@ -68,7 +78,7 @@ class ScalingRuleTest {
   @Test
   void withoutMeasurementsNothingChangesButTheBounds() {
     Autoscaling spec = spec(1, 4, 1.0, 0, 300);
-    List<Recommendation> history = List.of(new Recommendation(T0.minusSeconds(10), 3));
+    List<Recommendation> history = List.of(ago(10, 3));
 
     Result none = ScalingRule.decide(spec, 3, 0, OptionalDouble.empty(), history, T0);
     assertThat(none.replicas()).isEqualTo(3);
@@ -93,13 +103,13 @@ class ScalingRuleTest {
     int current = 1;
     // Load of 4 waiting at t=0, then none from t=15 on, evaluated every 15 s.
     Instant t = T0;
-    Result r = ScalingRule.decide(spec, current, 1, OptionalDouble.of(4.0), history, t);
+    Result r = decide(spec, current, 1, 4.0, history, t);
     current = r.replicas();
     assertThat(current).isEqualTo(4);
     List<Integer> replicas = new ArrayList<>();
     for (int i = 1; i <= 6; i++) {
       t = T0.plusSeconds(15L * i);
-      r = ScalingRule.decide(spec, current, current, OptionalDouble.of(0.0), r.history(), t);
+      r = decide(spec, current, current, 0.0, r.history(), t);
       current = r.replicas();
       replicas.add(current);
     }
@@ -112,9 +122,9 @@ class ScalingRuleTest {
   @Test
   void heldScaleDownSaysWhy() {
     Autoscaling spec = spec(1, 8, 1.0, 0, 300);
-    List<Recommendation> history = List.of(new Recommendation(T0.minusSeconds(100), 3));
+    List<Recommendation> history = List.of(ago(100, 3));
 
-    Result result = ScalingRule.decide(spec, 3, 3, OptionalDouble.of(0.2), history, T0);
+    Result result = decide(spec, 3, 3, 0.2, history, T0);
 
     assertThat(result.replicas()).isEqualTo(3);
     assertThat(result.recommendation()).isEqualTo(1);
@@ -124,10 +134,9 @@ class ScalingRuleTest {
   @Test
   void scaleDownGoesOnlyAsLowAsTheHighestRecommendationInTheWindow() {
     Autoscaling spec = spec(1, 8, 1.0, 0, 300);
-    List<Recommendation> history = List.of(new Recommendation(T0.minusSeconds(400), 6),
-        new Recommendation(T0.minusSeconds(200), 3), new Recommendation(T0.minusSeconds(100), 2));
+    List<Recommendation> history = List.of(ago(400, 6), ago(200, 3), ago(100, 2));
 
-    Result result = ScalingRule.decide(spec, 5, 5, OptionalDouble.of(0.2), history, T0);
+    Result result = decide(spec, 5, 5, 0.2, history, T0);
 
     assertThat(result.replicas()).isEqualTo(3);
     assertThat(result.history()).extracting(Recommendation::replicas).containsExactly(3, 2, 1);
@@ -136,25 +145,24 @@ class ScalingRuleTest {
   @Test
   void scaleUpWindowTakesTheLowestRecommendation() {
     Autoscaling spec = spec(1, 8, 1.0, 30, 0);
-    List<Recommendation> history = List.of(new Recommendation(T0.minusSeconds(20), 2),
-        new Recommendation(T0.minusSeconds(10), 5));
+    List<Recommendation> history = List.of(ago(20, 2), ago(10, 5));
 
-    Result burst = ScalingRule.decide(spec, 1, 1, OptionalDouble.of(6.0), history, T0);
+    Result burst = decide(spec, 1, 1, 6.0, history, T0);
     assertThat(burst.replicas()).isEqualTo(2);
     assertThat(burst.reason()).isEqualTo("recommended 6, held at 2 by the scale-up window of 30 s");
 
     // Once the low one has aged out of the window, the lowest left wins.
-    Result later = ScalingRule.decide(spec, 2, 2, OptionalDouble.of(3.0), burst.history(), T0.plusSeconds(15));
+    Result later = decide(spec, 2, 2, 3.0, burst.history(), T0.plusSeconds(15));
     assertThat(later.replicas()).isEqualTo(5);
   }
 
   @Test
   void aSpikeShorterThanTheUpWindowScalesNothing() {
     Autoscaling spec = spec(1, 8, 1.0, 60, 0);
-    Result r = ScalingRule.decide(spec, 2, 2, OptionalDouble.of(1.0), List.of(), T0);
-    r = ScalingRule.decide(spec, 2, 2, OptionalDouble.of(5.0), r.history(), T0.plusSeconds(15));
+    Result r = decide(spec, 2, 2, 1.0, List.of(), T0);
+    r = decide(spec, 2, 2, 5.0, r.history(), T0.plusSeconds(15));
     assertThat(r.replicas()).isEqualTo(2);
-    r = ScalingRule.decide(spec, 2, 2, OptionalDouble.of(1.0), r.history(), T0.plusSeconds(30));
+    r = decide(spec, 2, 2, 1.0, r.history(), T0.plusSeconds(30));
     assertThat(r.replicas()).isEqualTo(2);
   }
 
@@ -169,12 +177,10 @@ class ScalingRuleTest {
   @Test
   void historyKeepsOnlyTheLongestWindow() {
     Autoscaling spec = spec(1, 8, 1.0, 10, 30);
-    List<Recommendation> history = List.of(new Recommendation(T0.minusSeconds(31), 7),
-        new Recommendation(T0.minusSeconds(29), 2));
+    List<Recommendation> history = List.of(ago(31, 7), ago(29, 2));
 
-    Result result = ScalingRule.decide(spec, 2, 2, OptionalDouble.of(1.0), history, T0);
+    Result result = decide(spec, 2, 2, 1.0, history, T0);
 
-    assertThat(result.history()).containsExactly(new Recommendation(T0.minusSeconds(29), 2),
-        new Recommendation(T0, 2));
+    assertThat(result.history()).containsExactly(ago(29, 2), new Recommendation(T0, 2));
   }
 }
