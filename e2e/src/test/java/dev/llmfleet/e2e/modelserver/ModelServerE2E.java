@@ -1,24 +1,22 @@
 package dev.llmfleet.e2e.modelserver;
 
+import static dev.llmfleet.e2e.support.ModelServers.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.ModelServerPhase;
-import dev.llmfleet.api.v1alpha1.ModelServerSpec;
 import dev.llmfleet.api.v1alpha1.ModelSource;
 import dev.llmfleet.api.v1alpha1.Runtime;
 import dev.llmfleet.api.v1alpha1.common.Condition;
 import dev.llmfleet.api.v1alpha1.common.LocalRef;
-import dev.llmfleet.api.v1alpha1.common.Resources;
 import dev.llmfleet.e2e.support.Cluster;
 import dev.llmfleet.e2e.support.DownloaderReports;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
+import dev.llmfleet.e2e.support.ModelServers;
 import dev.llmfleet.e2e.support.SmallDownload;
 import dev.llmfleet.e2e.support.TestNamespace;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
@@ -33,24 +31,27 @@ class ModelServerE2E {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   private final TestNamespace namespace;
+  private final ModelServers servers;
 
   ModelServerE2E(TestNamespace namespace) {
     this.namespace = namespace;
+    this.servers = new ModelServers(namespace);
   }
 
   @Test
   void vllmWithTwoH100sLandsOnTheH100NodeAndBecomesReady() {
-    create(server("vllm-h100", Runtime.VLLM, "hf://Qwen/Qwen2.5-7B-Instruct", 2, "NVIDIA-H100-80GB-HBM3"));
+    servers.create(servers.fromUri("vllm-h100",
+        Runtime.VLLM, "hf://Qwen/Qwen2.5-7B-Instruct", 2, "NVIDIA-H100-80GB-HBM3"));
 
-    ModelServer ready = awaitPhase("vllm-h100", ModelServerPhase.Ready);
+    ModelServer ready = servers.awaitPhase("vllm-h100", ModelServerPhase.Ready);
 
     assertThat(ready.getStatus().getEndpoint())
         .isEqualTo("http://vllm-h100." + namespace.name() + ".svc.cluster.local:8000/v1");
     assertThat(ready.getStatus().getReadyReplicas()).isEqualTo(1);
     assertThat(condition(ready, "Scheduled").getStatus()).isEqualTo("True");
-    assertThat(pods("vllm-h100")).singleElement()
+    assertThat(servers.pods("vllm-h100")).singleElement()
         .satisfies(pod -> assertThat(pod.getSpec().getNodeName()).isEqualTo("gpu-h100-0"));
-    Deployment deployment = deployment("vllm-h100");
+    Deployment deployment = servers.deployment("vllm-h100");
     var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(container.getArgs()).containsSubsequence("--tensor-parallel-size", "2");
     assertThat(container.getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("2"));
@@ -60,29 +61,30 @@ class ModelServerE2E {
 
   @Test
   void tgiOnA10gLandsOnTheA10Node() {
-    create(server("tgi-a10", Runtime.TGI, "hf://Qwen/Qwen2.5-0.5B-Instruct", 1, "NVIDIA-A10G"));
+    servers.create(servers.fromUri("tgi-a10", Runtime.TGI, "hf://Qwen/Qwen2.5-0.5B-Instruct", 1, "NVIDIA-A10G"));
 
-    awaitPhase("tgi-a10", ModelServerPhase.Ready);
+    servers.awaitPhase("tgi-a10", ModelServerPhase.Ready);
 
-    assertThat(pods("tgi-a10")).singleElement()
+    assertThat(servers.pods("tgi-a10")).singleElement()
         .satisfies(pod -> assertThat(pod.getSpec().getNodeName()).isEqualTo("gpu-a10-0"));
   }
 
   @Test
   void llamaCppWithoutGpusLandsOnTheCpuNode() {
-    create(server("llama-cpu", Runtime.LLAMA_CPP, "hf://bartowski/Llama-3.2-1B-Instruct-GGUF", 0, null));
+    servers.create(servers.fromUri("llama-cpu",
+        Runtime.LLAMA_CPP, "hf://bartowski/Llama-3.2-1B-Instruct-GGUF", 0, null));
 
-    awaitPhase("llama-cpu", ModelServerPhase.Ready);
+    servers.awaitPhase("llama-cpu", ModelServerPhase.Ready);
 
-    assertThat(pods("llama-cpu")).singleElement()
+    assertThat(servers.pods("llama-cpu")).singleElement()
         .satisfies(pod -> assertThat(pod.getSpec().getNodeName()).isEqualTo("cpu-0"));
   }
 
   @Test
   void sixteenGpusCannotBeScheduledAndSaySoWithTheSchedulersMessage() {
-    create(server("too-big", Runtime.VLLM, "hf://Qwen/Qwen2.5-72B-Instruct", 16, null));
+    servers.create(servers.fromUri("too-big", Runtime.VLLM, "hf://Qwen/Qwen2.5-72B-Instruct", 16, null));
 
-    ModelServer pending = awaitPhase("too-big", ModelServerPhase.Pending);
+    ModelServer pending = servers.awaitPhase("too-big", ModelServerPhase.Pending);
 
     Condition scheduled = condition(pending, "Scheduled");
     assertThat(scheduled.getStatus()).isEqualTo("False");
@@ -93,9 +95,9 @@ class ModelServerE2E {
 
   @Test
   void unknownGpuTypeCannotBeScheduled() {
-    create(server("no-such-gpu", Runtime.VLLM, "hf://Qwen/Qwen2.5-7B-Instruct", 1, "NVIDIA-B300"));
+    servers.create(servers.fromUri("no-such-gpu", Runtime.VLLM, "hf://Qwen/Qwen2.5-7B-Instruct", 1, "NVIDIA-B300"));
 
-    ModelServer pending = awaitPhase("no-such-gpu", ModelServerPhase.Pending);
+    ModelServer pending = servers.awaitPhase("no-such-gpu", ModelServerPhase.Pending);
 
     assertThat(condition(pending, "Scheduled").getStatus()).isEqualTo("False");
     assertThat(condition(pending, "Scheduled").getMessage()).contains("node affinity/selector");
@@ -104,19 +106,19 @@ class ModelServerE2E {
   @Test
   void waitsForItsDownloadThenStartsAsSoonAsItSucceeds() {
     namespace.client().resource(SmallDownload.of(namespace.name(), "weights", "model.gguf")).create();
-    ModelServer server = server("waiting", Runtime.LLAMA_CPP, null, 0, null);
+    ModelServer server = servers.fromUri("waiting", Runtime.LLAMA_CPP, null, 0, null);
     server.getSpec().setModel(ModelSource.builder().downloadRef(new LocalRef("weights")).file("model.gguf").build());
-    create(server);
+    servers.create(server);
 
-    ModelServer waiting = awaitPhase("waiting", ModelServerPhase.WaitingForModel);
+    ModelServer waiting = servers.awaitPhase("waiting", ModelServerPhase.WaitingForModel);
     assertThat(condition(waiting, "ModelAvailable").getReason()).isEqualTo("WaitingForDownload");
     assertThat(condition(waiting, "ModelAvailable").getMessage()).contains("Download weights");
-    assertThat(deployment("waiting")).isNull();
+    assertThat(servers.deployment("waiting")).isNull();
 
     DownloaderReports.verified(namespace, "weights", "weights-run-1");
 
-    awaitPhase("waiting", ModelServerPhase.Ready);
-    var pod = deployment("waiting").getSpec().getTemplate().getSpec();
+    servers.awaitPhase("waiting", ModelServerPhase.Ready);
+    var pod = servers.deployment("waiting").getSpec().getTemplate().getSpec();
     assertThat(pod.getVolumes()).filteredOn(v -> v.getPersistentVolumeClaim() != null)
         .map(v -> v.getPersistentVolumeClaim().getClaimName()).containsExactly("weights-data");
     assertThat(pod.getContainers().get(0).getArgs()).containsSubsequence("-m", "/models/model.gguf");
@@ -124,26 +126,26 @@ class ModelServerE2E {
 
   @Test
   void scalesThroughTheScaleSubresource() {
-    create(server("scaled", Runtime.LLAMA_CPP, "hf://bartowski/Llama-3.2-1B-Instruct-GGUF", 0, null));
-    awaitPhase("scaled", ModelServerPhase.Ready);
+    servers.create(servers.fromUri("scaled", Runtime.LLAMA_CPP, "hf://bartowski/Llama-3.2-1B-Instruct-GGUF", 0, null));
+    servers.awaitPhase("scaled", ModelServerPhase.Ready);
 
     Cluster.Result scaled = namespace.kubectl("scale", "ms/scaled", "--replicas=3");
 
     assertThat(scaled.exitCode()).as(scaled.output()).isZero();
     await().atMost(TIMEOUT).untilAsserted(() -> {
-      ModelServer server = get("scaled");
+      ModelServer server = namespace.get("scaled", ModelServer.class);
       assertThat(server.getStatus().getPhase()).isEqualTo(ModelServerPhase.Ready);
       assertThat(server.getStatus().getReadyReplicas()).isEqualTo(3);
       assertThat(server.getStatus().getReadiness()).isEqualTo("3/3");
     });
-    assertThat(pods("scaled")).hasSize(3);
+    assertThat(servers.pods("scaled")).hasSize(3);
   }
 
   @Test
   void specChangeRollsTheDeploymentAndSettlesReadyAgain() {
-    create(server("rolled", Runtime.LLAMA_CPP, "hf://bartowski/Llama-3.2-1B-Instruct-GGUF", 0, null));
-    awaitPhase("rolled", ModelServerPhase.Ready);
-    long generation = deployment("rolled").getMetadata().getGeneration();
+    servers.create(servers.fromUri("rolled", Runtime.LLAMA_CPP, "hf://bartowski/Llama-3.2-1B-Instruct-GGUF", 0, null));
+    servers.awaitPhase("rolled", ModelServerPhase.Ready);
+    long generation = servers.deployment("rolled").getMetadata().getGeneration();
 
     namespace.client().resources(ModelServer.class).inNamespace(namespace.name()).withName("rolled")
         .edit(server -> {
@@ -152,33 +154,34 @@ class ModelServerE2E {
         });
 
     await().atMost(TIMEOUT).untilAsserted(() -> {
-      ModelServer server = get("rolled");
+      ModelServer server = namespace.get("rolled", ModelServer.class);
       assertThat(server.getStatus().getObservedGeneration()).isEqualTo(server.getMetadata().getGeneration());
       assertThat(server.getStatus().getPhase()).isEqualTo(ModelServerPhase.Ready);
-      assertThat(deployment("rolled").getMetadata().getGeneration()).isGreaterThan(generation);
-      assertThat(pods("rolled")).singleElement().satisfies(pod ->
+      assertThat(servers.deployment("rolled").getMetadata().getGeneration()).isGreaterThan(generation);
+      assertThat(servers.pods("rolled")).singleElement().satisfies(pod ->
           assertThat(pod.getSpec().getContainers().get(0).getArgs()).containsSubsequence("--ctx-size", "4096"));
     });
   }
 
   @Test
   void deletingTheServerRemovesDeploymentServiceAndPods() {
-    create(server("deleted", Runtime.LLAMA_CPP, "hf://bartowski/Llama-3.2-1B-Instruct-GGUF", 0, null));
-    awaitPhase("deleted", ModelServerPhase.Ready);
+    servers.create(servers.fromUri("deleted", Runtime.LLAMA_CPP, "hf://bartowski/Llama-3.2-1B-Instruct-GGUF", 0, null));
+    servers.awaitPhase("deleted", ModelServerPhase.Ready);
 
     namespace.client().resources(ModelServer.class).inNamespace(namespace.name()).withName("deleted").delete();
 
     await().atMost(TIMEOUT).untilAsserted(() -> {
-      assertThat(deployment("deleted")).isNull();
+      assertThat(servers.deployment("deleted")).isNull();
       assertThat(namespace.client().services().inNamespace(namespace.name()).withName("deleted").get()).isNull();
-      assertThat(pods("deleted")).isEmpty();
+      assertThat(servers.pods("deleted")).isEmpty();
     });
   }
 
   @Test
   void kubectlGetShowsRuntimeModelGpusReadyPhaseAndEndpoint() {
-    create(server("listed", Runtime.VLLM, "hf://Qwen/Qwen2.5-7B-Instruct", 1, "NVIDIA-H100-80GB-HBM3"));
-    awaitPhase("listed", ModelServerPhase.Ready);
+    servers.create(servers.fromUri("listed",
+        Runtime.VLLM, "hf://Qwen/Qwen2.5-7B-Instruct", 1, "NVIDIA-H100-80GB-HBM3"));
+    servers.awaitPhase("listed", ModelServerPhase.Ready);
 
     String table = namespace.kubectl("get", "ms", "listed").output();
 
@@ -186,45 +189,5 @@ class ModelServerE2E {
         .containsExactly("NAME", "RUNTIME", "MODEL", "GPUS", "READY", "PHASE", "ENDPOINT", "AGE");
     assertThat(table).contains("vllm", "hf://Qwen/Qwen2.5-7B-Instruct", "1/1", "Ready",
         "http://listed." + namespace.name() + ".svc.cluster.local:8000/v1");
-  }
-
-  private ModelServer server(String name, Runtime runtime, String uri, int gpus, String gpuType) {
-    ModelServer server = new ModelServer();
-    server.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace.name()).build());
-    server.setSpec(ModelServerSpec.builder()
-        .runtime(runtime)
-        .model(uri == null ? null : ModelSource.builder().uri(uri).build())
-        .resources(Resources.builder().gpus(gpus).gpuType(gpuType).cpu(new Quantity("1"))
-            .memory(new Quantity("2Gi")).build())
-        .build());
-    return server;
-  }
-
-  private void create(ModelServer server) {
-    namespace.client().resource(server).create();
-  }
-
-  private ModelServer awaitPhase(String name, ModelServerPhase phase) {
-    return await().atMost(TIMEOUT).until(() -> get(name),
-        s -> s != null && s.getStatus() != null && s.getStatus().getPhase() == phase);
-  }
-
-  private ModelServer get(String name) {
-    return namespace.client().resources(ModelServer.class).inNamespace(namespace.name()).withName(name).get();
-  }
-
-  private Deployment deployment(String name) {
-    return namespace.client().apps().deployments().inNamespace(namespace.name()).withName(name).get();
-  }
-
-  private List<Pod> pods(String name) {
-    return namespace.client().pods().inNamespace(namespace.name())
-        .withLabel("app.kubernetes.io/instance", name).list().getItems().stream()
-        .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null).toList();
-  }
-
-  private static Condition condition(ModelServer server, String type) {
-    return server.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst()
-        .orElseThrow();
   }
 }

@@ -1,5 +1,6 @@
 package dev.llmfleet.e2e.modelserver;
 
+import static dev.llmfleet.e2e.support.ModelServers.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,22 +11,15 @@ import dev.llmfleet.api.v1alpha1.GpuMemory;
 import dev.llmfleet.api.v1alpha1.ModelFormat;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.ModelServerPhase;
-import dev.llmfleet.api.v1alpha1.ModelServerSpec;
-import dev.llmfleet.api.v1alpha1.ModelSource;
 import dev.llmfleet.api.v1alpha1.Runtime;
 import dev.llmfleet.api.v1alpha1.common.Condition;
-import dev.llmfleet.api.v1alpha1.common.LocalRef;
-import dev.llmfleet.api.v1alpha1.common.Resources;
 import dev.llmfleet.e2e.support.DownloaderReports;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
+import dev.llmfleet.e2e.support.ModelServers;
 import dev.llmfleet.e2e.support.SmallDownload;
 import dev.llmfleet.e2e.support.TestNamespace;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -58,15 +52,17 @@ class ModelServerFitE2E {
   private static final long KV_FULL_CONTEXT = 2L * 80 * 8 * 128 * 2 * 131072;
 
   private final TestNamespace namespace;
+  private final ModelServers servers;
 
   ModelServerFitE2E(TestNamespace namespace) {
     this.namespace = namespace;
+    this.servers = new ModelServers(namespace);
   }
 
   @Test
   void llama70bInBf16OnOneH100IsRefusedWithTheNumbersAndTheGpuCountThatFits() {
     downloadOfLlama70b("llama-70b-one");
-    create(server("one-h100", Runtime.VLLM, "llama-70b-one", 1));
+    servers.create(servers.fromDownload("one-h100", Runtime.VLLM, "llama-70b-one", 1, H100));
 
     ModelServer refused = awaitReason("one-h100", "InsufficientGPUMemory");
 
@@ -96,15 +92,15 @@ class ModelServerFitE2E {
         }));
     // No pods, then or later.
     await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10))
-        .until(() -> deployment("one-h100") == null && pods("one-h100").isEmpty());
+        .until(() -> servers.deployment("one-h100") == null && servers.pods("one-h100").isEmpty());
   }
 
   @Test
   void llama70bInBf16OnFourH100sFitsAndItsPodsLandOnTheH100Node() {
     downloadOfLlama70b("llama-70b-four");
-    create(server("four-h100", Runtime.VLLM, "llama-70b-four", 4));
+    servers.create(servers.fromDownload("four-h100", Runtime.VLLM, "llama-70b-four", 4, H100));
 
-    ModelServer ready = awaitPhase("four-h100", ModelServerPhase.Ready);
+    ModelServer ready = servers.awaitPhase("four-h100", ModelServerPhase.Ready);
 
     // The full 131072-token context fits: no --max-model-len is needed on four.
     Condition scheduled = condition(ready, "Scheduled");
@@ -114,21 +110,21 @@ class ModelServerFitE2E {
         "4 x 81559 MiB (node label nvidia.com/gpu.memory) give vllm 286.7 GiB");
     assertThat(condition(ready, "Stalled").getStatus()).isEqualTo("False");
     assertThat(ready.getStatus().getGpuMemory()).isEqualTo(expectedMemory(4));
-    var container = deployment("four-h100").getSpec().getTemplate().getSpec().getContainers().get(0);
+    var container = servers.deployment("four-h100").getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(container.getArgs()).containsSubsequence("--tensor-parallel-size", "4");
     assertThat(container.getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("4"));
-    assertThat(pods("four-h100")).singleElement()
+    assertThat(servers.pods("four-h100")).singleElement()
         .satisfies(pod -> assertThat(pod.getSpec().getNodeName()).isEqualTo("gpu-h100-0"));
     assertThat(events("four-h100")).noneMatch(event -> "InsufficientGPUMemory".equals(event.getReason()));
-    removeServers();
+    servers.removeAll();
   }
 
   @Test
   void fitCheckFalseMakesTheDeploymentOfARefusedServerAnyway() {
     downloadOfLlama70b("llama-70b-optout");
-    create(server("opt-out", Runtime.VLLM, "llama-70b-optout", 1));
+    servers.create(servers.fromDownload("opt-out", Runtime.VLLM, "llama-70b-optout", 1, H100));
     awaitReason("opt-out", "InsufficientGPUMemory");
-    assertThat(deployment("opt-out")).isNull();
+    assertThat(servers.deployment("opt-out")).isNull();
 
     namespace.client().resources(ModelServer.class).inNamespace(namespace.name()).withName("opt-out")
         .edit(server -> {
@@ -136,25 +132,25 @@ class ModelServerFitE2E {
           return server;
         });
 
-    ModelServer ready = awaitPhase("opt-out", ModelServerPhase.Ready);
+    ModelServer ready = servers.awaitPhase("opt-out", ModelServerPhase.Ready);
     assertThat(ready.getStatus().getObservedGeneration()).isEqualTo(ready.getMetadata().getGeneration());
     assertThat(condition(ready, "Scheduled").getStatus()).isEqualTo("True");
     assertThat(condition(ready, "Scheduled").getMessage())
         .isEqualTo("GPU memory not checked: spec.fitCheck is false");
     assertThat(condition(ready, "Stalled").getStatus()).isEqualTo("False");
     assertThat(ready.getStatus().getGpuMemory()).isNull();
-    assertThat(deployment("opt-out").getSpec().getTemplate().getSpec().getContainers().get(0).getResources()
+    assertThat(servers.deployment("opt-out").getSpec().getTemplate().getSpec().getContainers().get(0).getResources()
         .getLimits()).containsEntry("nvidia.com/gpu", new Quantity("1"));
-    assertThat(pods("opt-out")).singleElement()
+    assertThat(servers.pods("opt-out")).singleElement()
         .satisfies(pod -> assertThat(pod.getSpec().getNodeName()).isEqualTo("gpu-h100-0"));
-    removeServers();
+    servers.removeAll();
   }
 
   @Test
   void shrinkingARunningServerToOneGpuDeletesItsDeployment() {
     downloadOfLlama70b("llama-70b-shrunk");
-    create(server("shrunk", Runtime.VLLM, "llama-70b-shrunk", 4));
-    awaitPhase("shrunk", ModelServerPhase.Ready);
+    servers.create(servers.fromDownload("shrunk", Runtime.VLLM, "llama-70b-shrunk", 4, H100));
+    servers.awaitPhase("shrunk", ModelServerPhase.Ready);
 
     namespace.client().resources(ModelServer.class).inNamespace(namespace.name()).withName("shrunk")
         .edit(server -> {
@@ -165,8 +161,8 @@ class ModelServerFitE2E {
     ModelServer refused = awaitReason("shrunk", "InsufficientGPUMemory");
     assertThat(condition(refused, "Scheduled").getMessage()).contains("it fits in resources.gpus 4");
     await().atMost(TIMEOUT).untilAsserted(() -> {
-      assertThat(deployment("shrunk")).isNull();
-      assertThat(pods("shrunk")).isEmpty();
+      assertThat(servers.deployment("shrunk")).isNull();
+      assertThat(servers.pods("shrunk")).isEmpty();
     });
   }
 
@@ -176,18 +172,18 @@ class ModelServerFitE2E {
     namespace.client().resource(SmallDownload.of(namespace.name(), "tickets", "train.jsonl")).create();
     awaitRun("tickets");
     DownloaderReports.verified(namespace, "tickets", "tickets-run-1");
-    create(server("no-model", Runtime.VLLM, "tickets", 1));
+    servers.create(servers.fromDownload("no-model", Runtime.VLLM, "tickets", 1, H100));
 
-    ModelServer ready = awaitPhase("no-model", ModelServerPhase.Ready);
+    ModelServer ready = servers.awaitPhase("no-model", ModelServerPhase.Ready);
 
-    assertThat(get("tickets", Download.class).getStatus().getModel()).isNull();
+    assertThat(namespace.get("tickets", Download.class).getStatus().getModel()).isNull();
     Condition scheduled = condition(ready, "Scheduled");
     assertThat(scheduled.getStatus()).isEqualTo("True");
     assertThat(scheduled.getMessage()).startsWith("GPU memory not checked: the model's size and shape are unknown");
     assertThat(ready.getStatus().getGpuMemory()).isNull();
-    assertThat(deployment("no-model")).isNotNull();
+    assertThat(servers.deployment("no-model")).isNotNull();
     assertThat(events("no-model")).noneMatch(event -> "InsufficientGPUMemory".equals(event.getReason()));
-    removeServers();
+    servers.removeAll();
   }
 
   /** What the operator should write for Llama-3.1-70B at its full context on {@code gpus} H100s under vLLM. */
@@ -208,80 +204,28 @@ class ModelServerFitE2E {
     namespace.client().resource(SmallDownload.of(namespace.name(), name, "model.safetensors")).create();
     awaitRun(name);
     DownloaderReports.verified(namespace, name, name + "-run-1", LLAMA_31_70B.getWeightsBytes(), LLAMA_31_70B);
-    Download done = await().atMost(TIMEOUT).until(() -> get(name, Download.class),
+    Download done = await().atMost(TIMEOUT).until(() -> namespace.get(name, Download.class),
         d -> d.getStatus() != null && d.getStatus().getPhase() == DownloadPhase.Succeeded);
     assertThat(done.getStatus().getModel()).isEqualTo(LLAMA_31_70B);
   }
 
   /** The downloader reports only from a run's pod: wait until the operator has started run 1. */
   private void awaitRun(String download) {
-    await().atMost(TIMEOUT).until(() -> get(download, Download.class),
+    await().atMost(TIMEOUT).until(() -> namespace.get(download, Download.class),
         d -> d.getStatus() != null && d.getStatus().getRuns() != null && !d.getStatus().getRuns().isEmpty());
   }
 
-  /**
-   * The GPU nodes are small (gpu-h100-0 has 8 GPUs, gpu-a10-0 one): a test that passed removes its servers and
-   * waits for their pods to go, so that the next test and the next class find the nodes free. A failed one leaves
-   * them for the namespace dump of LlmFleetExtension.
-   */
-  private void removeServers() {
-    namespace.client().resources(ModelServer.class).inNamespace(namespace.name()).delete();
-    await().atMost(TIMEOUT).until(() -> namespace.client().pods().inNamespace(namespace.name())
-        .withLabel("app.kubernetes.io/component", "model-server").list().getItems().isEmpty());
-  }
-
-  private ModelServer server(String name, Runtime runtime, String download, int gpus) {
-    ModelServer server = new ModelServer();
-    server.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace.name()).build());
-    server.setSpec(ModelServerSpec.builder()
-        .runtime(runtime)
-        .model(ModelSource.builder().downloadRef(new LocalRef(download)).build())
-        .resources(Resources.builder().gpus(gpus).gpuType(H100).cpu(new Quantity("1"))
-            .memory(new Quantity("2Gi")).build())
-        .build());
-    return server;
-  }
-
-  private void create(ModelServer server) {
-    namespace.client().resource(server).create();
-  }
-
-  private ModelServer awaitPhase(String name, ModelServerPhase phase) {
-    return await().atMost(TIMEOUT).until(() -> get(name, ModelServer.class),
-        s -> s != null && s.getStatus() != null && s.getStatus().getPhase() == phase
-            && s.getMetadata().getGeneration().equals(s.getStatus().getObservedGeneration()));
-  }
-
   private ModelServer awaitReason(String name, String reason) {
-    return await().atMost(TIMEOUT).until(() -> get(name, ModelServer.class),
+    return await().atMost(TIMEOUT).until(() -> namespace.get(name, ModelServer.class),
         s -> s != null && s.getStatus() != null && s.getStatus().getConditions() != null
             && s.getMetadata().getGeneration().equals(s.getStatus().getObservedGeneration())
             && s.getStatus().getConditions().stream()
                 .anyMatch(c -> c.getType().equals("Scheduled") && reason.equals(c.getReason())));
   }
 
-  private <T extends HasMetadata> T get(String name, Class<T> type) {
-    return namespace.client().resources(type).inNamespace(namespace.name()).withName(name).get();
-  }
-
-  private Deployment deployment(String name) {
-    return namespace.client().apps().deployments().inNamespace(namespace.name()).withName(name).get();
-  }
-
-  private List<Pod> pods(String name) {
-    return namespace.client().pods().inNamespace(namespace.name())
-        .withLabel("app.kubernetes.io/instance", name).list().getItems().stream()
-        .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null).toList();
-  }
-
   private List<Event> events(String name) {
     return namespace.client().v1().events().inNamespace(namespace.name())
         .withField("involvedObject.name", name).list().getItems().stream()
         .filter(e -> "ModelServer".equals(e.getInvolvedObject().getKind())).toList();
-  }
-
-  private static Condition condition(ModelServer server, String type) {
-    return server.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst()
-        .orElseThrow();
   }
 }

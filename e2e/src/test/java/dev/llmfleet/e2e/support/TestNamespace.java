@@ -55,6 +55,11 @@ public final class TestNamespace {
     return cluster;
   }
 
+  /** The object of this type and name in the namespace, or null. */
+  public <T extends HasMetadata> T get(String name, Class<T> type) {
+    return client().resources(type).inNamespace(name()).withName(name).get();
+  }
+
   /** kubectl with {@code -n <namespace>} added. */
   public Cluster.Result kubectl(String... args) {
     String[] withNamespace = new String[args.length + 2];
