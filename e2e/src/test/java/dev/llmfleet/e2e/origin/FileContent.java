@@ -6,21 +6,17 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.function.Supplier;
 
 /**
  * The bytes of a real file on disk (a model file, say), read by position from one open channel:
  * positional reads do not move a shared position, so concurrent responses can share it. The size
  * is taken when the file is added; the file must not change while it is served.
  */
-final class FileContent implements Content {
+final class FileContent extends Content {
 
   private final Path path;
   private final FileChannel channel;
   private final long size;
-  private final Supplier<String> sha256 = Content.memoize(() -> Content.digest(this, "SHA-256", ""));
-  private final Supplier<String> gitBlobId =
-      Content.memoize(() -> Content.digest(this, "SHA-1", "blob " + size() + "\0"));
 
   FileContent(Path path) throws IOException {
     this.path = path;
@@ -31,16 +27,6 @@ final class FileContent implements Content {
   @Override
   public long size() {
     return size;
-  }
-
-  @Override
-  public String sha256() {
-    return sha256.get();
-  }
-
-  @Override
-  public String gitBlobId() {
-    return gitBlobId.get();
   }
 
   @Override

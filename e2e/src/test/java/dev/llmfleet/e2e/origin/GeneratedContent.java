@@ -3,23 +3,19 @@ package dev.llmfleet.e2e.origin;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.util.function.Supplier;
 
 /**
  * The bytes of a test file, computed from its seed and their offset instead of stored, so that a
  * file of several GiB costs neither disk nor memory. Every 8-byte word is a hash of the seed and
  * the word's position: a byte written at the wrong offset changes the file's sha256.
  */
-final class GeneratedContent implements Content {
+final class GeneratedContent extends Content {
 
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final long size;
   private final long seed;
-  private final Supplier<String> sha256 = Content.memoize(() -> Content.digest(this, "SHA-256", ""));
-  private final Supplier<String> gitBlobId =
-      Content.memoize(() -> Content.digest(this, "SHA-1", "blob " + size() + "\0"));
 
   GeneratedContent(long seed, long size) {
     this.seed = seed;
@@ -29,16 +25,6 @@ final class GeneratedContent implements Content {
   @Override
   public long size() {
     return size;
-  }
-
-  @Override
-  public String sha256() {
-    return sha256.get();
-  }
-
-  @Override
-  public String gitBlobId() {
-    return gitBlobId.get();
   }
 
   @Override
