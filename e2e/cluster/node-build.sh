@@ -6,7 +6,8 @@
 #   ${LLMFLEET_CACHE_DIR:-~/.cache/llmfleet}/node-containerd-<v>_runc-<v>_<hash>/bin
 #
 # Debian packages the node needs (this machine's only source for them) are installed first when missing:
-# libseccomp-dev and pkg-config to build runc; iptables, conntrack (kube-proxy) and the CNI plugins to run.
+# libseccomp-dev and pkg-config to build runc; iptables, conntrack (kube-proxy), nftables (node.sh cleans up
+# with nft) and the CNI plugins to run.
 #
 # runc needs cgo and libseccomp (seccomp filters, RuntimeDefault); everything else is static (CGO off).
 # About 7 minutes on 2 cores with empty Go caches; a warm run returns at once.
@@ -28,6 +29,7 @@ packages() {
   local missing=()
   command -v iptables >/dev/null || missing+=(iptables)
   command -v conntrack >/dev/null || missing+=(conntrack)
+  command -v nft >/dev/null || missing+=(nftables)
   [[ -x /usr/lib/cni/bridge ]] || missing+=(containernetworking-plugins)
   pkg-config --exists libseccomp 2>/dev/null || missing+=(libseccomp-dev pkg-config)
   if ((${#missing[@]})); then
