@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.Matcher;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,6 +59,25 @@ public final class Plugin {
     all.putIfAbsent("JAVA_HOME", Path.of(ProcessHandle.current().info().command().orElseThrow())
         .getParent().getParent().toString());
     return all;
+  }
+
+  /**
+   * A Download's bytes bar as the plugin draws it in a terminal (progressbar's form:
+   * {@code "name  42% │███▌   │ 10/24 MiB (0:00:05 / 0:00:07) Downloading ..."}): its percent and the ETA.
+   */
+  public record Bar(int percent, int etaSeconds) {
+
+    private static final Pattern DRAWN = Pattern.compile("(\\d+)% .*\\(\\d+:\\d\\d:\\d\\d / (\\d+):(\\d\\d):(\\d\\d)\\)");
+
+    /** The first bar on a captured screen, if it shows one. */
+    public static Optional<Bar> on(String screen) {
+      Matcher bar = DRAWN.matcher(screen);
+      if (!bar.find()) {
+        return Optional.empty();
+      }
+      return Optional.of(new Bar(Integer.parseInt(bar.group(1)), Integer.parseInt(bar.group(2)) * 3600
+          + Integer.parseInt(bar.group(3)) * 60 + Integer.parseInt(bar.group(4))));
+    }
   }
 
   /**

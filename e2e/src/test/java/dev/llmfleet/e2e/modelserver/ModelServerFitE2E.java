@@ -67,6 +67,8 @@ class ModelServerFitE2E {
     ModelServer refused = awaitReason("one-h100", "InsufficientGPUMemory");
 
     Condition scheduled = condition(refused, "Scheduled");
+    System.out.printf("FIT REFUSAL Scheduled=%s %s: %s%n", scheduled.getStatus(), scheduled.getReason(),
+        scheduled.getMessage());
     assertThat(scheduled.getStatus()).isEqualTo("False");
     // 131.4 + 40.0 + 1.0 GiB against 0.9 x 81559 MiB; 2 GPUs are too few and 3 do not divide 64 attention heads.
     assertThat(scheduled.getMessage()).contains(

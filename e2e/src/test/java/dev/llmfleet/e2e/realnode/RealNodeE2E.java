@@ -233,6 +233,35 @@ class RealNodeE2E {
 
   @Test
   @Order(7)
+  void thePluginWatchesADownloadPodInARealTerminal() throws Exception {
+    // About 12 s of moving bars: several of the downloader's reports (every ~2 s).
+    origin.rateLimit(8L << 20);
+    create(download("watched", http(origin.url() + "/files/" + GGUF, model.sha256())));
+    try (Plugin.Tmux tmux = Plugin.Tmux.start("llmfleet-watch-" + models.name(), 120, 30,
+        Map.of("KUBECONFIG", cluster.kubeconfig().toString()), "-n", models.name(), "watch", "download", "watched")) {
+      List<Plugin.Bar> seen = new ArrayList<>();
+      List<String> moving = new ArrayList<>();
+      String last = await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> {
+        String screen = tmux.capture();
+        Plugin.Bar.on(screen).filter(bar -> bar.percent() < 100).ifPresent(bar -> {
+          seen.add(bar);
+          moving.add(screen);
+        });
+        return screen;
+      }, screen -> screen.contains("exit="));
+      origin.rateLimit(0);
+
+      assertThat(seen).as("bars seen while it moved").hasSizeGreaterThanOrEqualTo(3);
+      assertThat(seen.get(seen.size() - 1).percent()).as("the bar advances").isGreaterThan(seen.get(0).percent());
+      assertThat(seen.get(seen.size() - 1).etaSeconds()).as("the ETA falls").isLessThan(seen.get(0).etaSeconds());
+      assertThat(last).contains("watched", "100%", "Download watched Succeeded: 1 file", "verified", "exit=0");
+      System.out.printf("SCREEN of kubectl llmfleet watch while it moves:%n%s%nSCREEN at the end:%n%s%n",
+          moving.get(moving.size() / 2).stripTrailing(), last.stripTrailing());
+    }
+  }
+
+  @Test
+  @Order(8)
   void aKilledDownloadContainerResumesFromTheBytesOnDiskAndThePluginShowsItsLog() throws Exception {
     origin.rateLimit(6L << 20);
     long sentBefore = origin.bytesSent(GGUF);
@@ -264,7 +293,7 @@ class RealNodeE2E {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void aChecksumMismatchFailsAndTheCleanupPodRemovesThePartialData() {
     Download wrong = download("mismatch", http(origin.url() + "/files/" + GGUF, "0".repeat(64)));
     wrong.getSpec().setBackoffLimit(0);
@@ -280,7 +309,7 @@ class RealNodeE2E {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void aServerWithABadArgumentCrashLoopsAndShowsDegradedWithItsLastMessage() {
     create(server("bad-args", "smollm2", List.of("--no-such-flag")));
     await().atMost(TIMEOUT).untilAsserted(() -> {
@@ -293,7 +322,7 @@ class RealNodeE2E {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void theOperatorPodStaysWithinItsChartLimits() {
     Pod pod = operatorPod();
     long limit = pod.getSpec().getContainers().get(0).getResources().getLimits().get("memory").getNumericalAmount()
