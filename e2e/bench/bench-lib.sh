@@ -19,7 +19,8 @@ bench_cluster_up() {
     STARTED_CLUSTER=true
   fi
   local env_lines
-  env_lines=$(bash e2e/cluster/cluster.sh up 2>"$WORK/cluster.log") || { cat "$WORK/cluster.log" >&2; exit 1; }
+  # No real node: benchmarks need none, and there is one per machine (a test cluster may have it).
+  env_lines=$(LLMFLEET_REAL_NODE="${LLMFLEET_REAL_NODE:-false}" bash e2e/cluster/cluster.sh up 2>"$WORK/cluster.log") || { cat "$WORK/cluster.log" >&2; exit 1; }
   eval "$env_lines"
   kubectl apply --server-side --force-conflicts -f crds/ >/dev/null
   kubectl wait --for=condition=Established crd --all --timeout=60s >/dev/null

@@ -19,6 +19,9 @@
 #   cluster.sh load-image TAR
 #                      import an image tarball into the real node's containerd
 #
+# LLMFLEET_REAL_NODE=false at `up`: no real node (only KWOK's), for benchmarks that do not need one and so
+# can run beside a cluster that has it (there is one real node per machine).
+#
 # State (PKI, kubeconfigs, etcd data, logs, pids, ports) lives in
 #   ${LLMFLEET_CLUSTER_DIR:-<repo>/e2e/cluster/.state}
 # so two clones on one machine never share a cluster.
@@ -40,8 +43,15 @@ SERVICE_IP=10.0.0.1
 POD_CIDR=10.244.0.0/16
 PV_COUNT=200
 
-# Start order; `down` stops them in reverse.
-COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok containerd kubelet kube-proxy vault)
+# Whether this cluster has the real node: chosen at `up`, remembered in the state dir for the other commands.
+if [[ -f "$STATE/real-node" ]]; then REAL_NODE="$(cat "$STATE/real-node")"; else REAL_NODE="${LLMFLEET_REAL_NODE:-true}"; fi
+[[ "$REAL_NODE" == true || "$REAL_NODE" == false ]] || { echo "LLMFLEET_REAL_NODE must be true or false" >&2; exit 2; }
+
+# Start order.
+COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok vault)
+if [[ "$REAL_NODE" == true ]]; then
+  COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok containerd kubelet kube-proxy vault)
+fi
 
 log() { printf '[cluster] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -275,6 +285,7 @@ print_env() {
   source "$STATE/ports.env"
   printf "export VAULT_ADDR='http://127.0.0.1:%s'\n" "$VAULT_PORT"
   printf "export VAULT_TOKEN='%s'\n" "$(cat "$STATE/vault/root-token")"
+  [[ "$REAL_NODE" == true ]] || return 0
   # The real node: its name, the address pods reach the host at, its label and taint, its volumes' class.
   printf "export LLMFLEET_NODE_NAME='%s'\n" "$NODE_NAME"
   printf "export LLMFLEET_NODE_IP='%s'\n" "$NODE_IP"
@@ -352,6 +363,7 @@ cmd_up() {
   BIN="$("$HERE/build.sh")"
   mkdir -p "$STATE" "$LOGS" "$PIDS" "$STATE/kwok"
   echo "$BIN" >"$STATE/bin-dir"
+  echo "$REAL_NODE" >"$STATE/real-node"
 
   pick_ports ETCD_PORT ETCD_PEER_PORT APISERVER_PORT KCM_PORT SCHEDULER_PORT KWOK_PORT VAULT_PORT \
     KUBELET_PORT KUBELET_HEALTHZ_PORT PROXY_HEALTHZ_PORT PROXY_METRICS_PORT >"$STATE/ports.env"
@@ -375,10 +387,16 @@ cmd_up() {
   # Advertised at the real node's bridge address: the "kubernetes" Service's endpoint, which pods reach
   # through kube-proxy. Admission plugins: the defaults (ServiceAccount, PodSecurity at its default
   # "privileged" level, ResourceQuota, DefaultStorageClass, ...).
-  node_prepare_host
+  # Without the real node: loopback only, and no endpoint for the "kubernetes" Service (the API server refuses
+  # a loopback address there; nothing reaches it through the Service then).
+  local listen=(--bind-address=127.0.0.1 --advertise-address=127.0.0.1 --endpoint-reconciler-type=none)
+  if [[ "$REAL_NODE" == true ]]; then
+    node_prepare_host
+    listen=(--bind-address=0.0.0.0 --advertise-address="$NODE_IP")
+  fi
   start kube-apiserver "$BIN/kube-apiserver" \
     --etcd-servers="http://127.0.0.1:$ETCD_PORT" \
-    --bind-address=0.0.0.0 --advertise-address="$NODE_IP" --secure-port="$APISERVER_PORT" \
+    "${listen[@]}" --secure-port="$APISERVER_PORT" \
     --cert-dir="$PKI/kube-apiserver" \
     --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \
     --client-ca-file="$PKI/ca.crt" \
@@ -442,7 +460,7 @@ cmd_up() {
   # Pods can only be created once the namespace's default ServiceAccount exists.
   wait_until kube-controller-manager 60 kubectl get serviceaccount default -n default
 
-  node_up
+  if [[ "$REAL_NODE" == true ]]; then node_up; fi
 
   start_vault
 
