@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,15 +40,19 @@ import java.util.regex.Pattern;
  *       redirect (302) to a second server on another port, the "CDN", a different origin that must
  *       never see the token. A gated repository answers 401 without the right bearer token.</li>
  *   <li>GET with {@code Range: bytes=N-} or {@code bytes=N-M} (206 + Content-Range), HEAD.</li>
- *   <li>Knobs: a rate limit per response, the next N requests answered 503, the next N file
- *       responses cut after K body bytes (the connection is dropped halfway).</li>
+ *   <li>Hub listings as {@code huggingface_hub} reads them too: {@code /tree/<rev>} beside
+ *       {@code /revision/<rev>}, and resolve answers with {@code X-Repo-Commit}, {@code ETag} and,
+ *       for LFS redirects, {@code X-Linked-Etag} and {@code X-Linked-Size}.</li>
+ *   <li>Knobs: a rate limit per response, a delay before each response's first byte, the next N
+ *       requests answered 503, the next N file responses cut after K body bytes (the connection is
+ *       dropped halfway), a listener told of every request.</li>
  *   <li>Counters: body bytes sent per file, requests seen, Authorization headers seen by the CDN.</li>
  * </ul>
  */
 public final class TestOrigin implements AutoCloseable {
 
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
-  private static final Pattern LISTING = Pattern.compile("/api/models/([^/]+/[^/]+)/revision/([^/]+)");
+  private static final Pattern LISTING = Pattern.compile("/api/models/([^/]+/[^/]+)/(revision|tree)/([^/]+)");
   private static final Pattern RESOLVE = Pattern.compile("/([^/]+/[^/]+)/resolve/([^/]+)/(.+)");
   private static final int SLICE = 64 * 1024;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -72,6 +77,8 @@ public final class TestOrigin implements AutoCloseable {
   private final AtomicInteger cutNext = new AtomicInteger();
   private volatile long cutAfterBytes;
   private volatile long bytesPerSecond;
+  private volatile long firstByteDelayMillis;
+  private volatile Consumer<String> requestListener = request -> { };
 
   /** A Hub repository: its files in listing order, which of them are LFS, its commit and token. */
   private record Repo(String commit, Optional<String> token, Map<String, Boolean> lfsByPath) {}
@@ -191,9 +198,24 @@ public final class TestOrigin implements AutoCloseable {
     return files.get(key).sha256();
   }
 
+  /** The git blob id of a file, by its counter key. */
+  public String gitBlobId(String key) {
+    return files.get(key).gitBlobId();
+  }
+
   /** Throttles every response body from now on; 0 lifts the limit. */
   public void rateLimit(long bytesPerSecond) {
     this.bytesPerSecond = bytesPerSecond;
+  }
+
+  /** Every response, to either server, waits that long before its first byte; 0 for none. */
+  public void firstByteDelay(long millis) {
+    this.firstByteDelayMillis = millis;
+  }
+
+  /** Told of every request as it arrives, as {@link #requests()} records it. */
+  public void onRequest(Consumer<String> listener) {
+    this.requestListener = listener;
   }
 
   /** The next {@code requests} requests, to either server, are answered 503. */
@@ -226,11 +248,14 @@ public final class TestOrigin implements AutoCloseable {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       String range = exchange.getRequestHeaders().getFirst("Range");
-      requests.add((isCdn ? "cdn:" : "") + exchange.getRequestMethod() + " " + path
-          + (range == null ? "" : " " + range));
+      String request = (isCdn ? "cdn:" : "") + exchange.getRequestMethod() + " " + path
+          + (range == null ? "" : " " + range);
+      requests.add(request);
+      requestListener.accept(request);
       if (isCdn && exchange.getRequestHeaders().containsKey("Authorization")) {
         cdnAuthorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
       }
+      delayFirstByte();
       if (take(failNext)) {
         exchange.sendResponseHeaders(503, -1);
       } else if (isCdn) {
@@ -248,22 +273,29 @@ public final class TestOrigin implements AutoCloseable {
     Matcher resolve = RESOLVE.matcher(path);
     String repoName = listing.matches() ? listing.group(1) : resolve.matches() ? resolve.group(1) : "";
     Repo repo = repos.get(repoName);
-    String revision = listing.matches() ? listing.group(2) : resolve.matches() ? resolve.group(2) : "";
+    String revision = listing.matches() ? listing.group(3) : resolve.matches() ? resolve.group(2) : "";
     if (repo == null || !(revision.equals("main") || revision.equals(repo.commit()))) {
       exchange.sendResponseHeaders(404, -1);
     } else if (repo.token().isPresent() && !repo.token().map(t -> "Bearer " + t)
         .equals(Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")))) {
       exchange.sendResponseHeaders(401, -1);
     } else if (listing.matches()) {
-      sendJson(exchange, listing(repoName, repo));
+      sendJson(exchange, listing.group(2).equals("tree") ? tree(repoName, repo) : listing(repoName, repo));
     } else if (!repo.lfsByPath().containsKey(resolve.group(3))) {
       exchange.sendResponseHeaders(404, -1);
-    } else if (repo.lfsByPath().get(resolve.group(3))) {
-      exchange.getResponseHeaders().set("Location", "http://" + host + ":" + cdn.getAddress().getPort()
-          + "/" + repoName + "/" + resolve.group(3));
-      exchange.sendResponseHeaders(302, -1);
     } else {
-      serve(exchange, repoName + "/" + resolve.group(3));
+      Content content = files.get(repoName + "/" + resolve.group(3));
+      exchange.getResponseHeaders().set("X-Repo-Commit", repo.commit());
+      if (repo.lfsByPath().get(resolve.group(3))) {
+        exchange.getResponseHeaders().set("X-Linked-Etag", "\"" + content.sha256() + "\"");
+        exchange.getResponseHeaders().set("X-Linked-Size", String.valueOf(content.size()));
+        exchange.getResponseHeaders().set("Location", "http://" + host + ":" + cdn.getAddress().getPort()
+            + "/" + repoName + "/" + resolve.group(3));
+        exchange.sendResponseHeaders(302, -1);
+      } else {
+        exchange.getResponseHeaders().set("ETag", "\"" + content.gitBlobId() + "\"");
+        serve(exchange, repoName + "/" + resolve.group(3));
+      }
     }
   }
 
@@ -285,6 +317,35 @@ public final class TestOrigin implements AutoCloseable {
       siblings.add(sibling);
     });
     return Map.of("id", name, "sha", repo.commit(), "siblings", siblings);
+  }
+
+  /** The Hub's {@code tree/<rev>?recursive=true} page: every file, none of them a folder. */
+  private List<Map<String, Object>> tree(String name, Repo repo) {
+    List<Map<String, Object>> entries = new ArrayList<>();
+    repo.lfsByPath().forEach((path, lfs) -> {
+      Content content = files.get(name + "/" + path);
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("type", "file");
+      entry.put("oid", lfs ? "0".repeat(40) : content.gitBlobId());
+      entry.put("size", content.size());
+      entry.put("path", path);
+      if (lfs) {
+        entry.put("lfs", Map.of("oid", content.sha256(), "size", content.size(), "pointerSize", 134));
+      }
+      entries.add(entry);
+    });
+    return entries;
+  }
+
+  private void delayFirstByte() {
+    long millis = firstByteDelayMillis;
+    if (millis > 0) {
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private void serve(HttpExchange exchange, String key) throws IOException {

@@ -12,7 +12,8 @@ import java.util.Optional;
  * use; it serves until the process is stopped.
  *
  * <pre>
- * TestOriginMain [--bind ADDR] [--lfs-from BYTES] [--token TOKEN]
+ * TestOriginMain [--bind ADDR] [--lfs-from BYTES] [--token TOKEN] [--first-byte-delay-ms MS]
+ *                [--log-requests]
  *                [name=BYTES | name=@FILE | --repo org/name=ENTRY[,ENTRY...]] ...
  * </pre>
  *
@@ -26,6 +27,8 @@ import java.util.Optional;
  *   <li>{@code --bind ADDR}: both servers on ADDR (default loopback), e.g. a bridge's host address
  *       10.77.0.1 for pods to reach; URLs name ADDR.</li>
  *   <li>{@code --token TOKEN}: every repository is gated by that bearer token (default public).</li>
+ *   <li>{@code --first-byte-delay-ms MS}: every response waits MS before its first byte (latency).</li>
+ *   <li>{@code --log-requests}: prints {@code request <epoch ms> <request>} as each request arrives.</li>
  * </ul>
  *
  * <p>Options apply wherever they appear. FILE paths cannot hold a comma in a {@code --repo} list.
@@ -43,12 +46,17 @@ public final class TestOriginMain {
     InetAddress bind = InetAddress.getLoopbackAddress();
     long lfsFrom = DEFAULT_LFS_FROM;
     Optional<String> token = Optional.empty();
+    long firstByteDelayMillis = 0;
+    boolean logRequests = false;
     List<String> served = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--bind" -> bind = InetAddress.getByName(value(args, ++i, "--bind"));
         case "--lfs-from" -> lfsFrom = Long.parseLong(value(args, ++i, "--lfs-from"));
         case "--token" -> token = Optional.of(value(args, ++i, "--token"));
+        case "--first-byte-delay-ms" ->
+            firstByteDelayMillis = Long.parseLong(value(args, ++i, "--first-byte-delay-ms"));
+        case "--log-requests" -> logRequests = true;
         case "--repo" -> served.add("--repo " + value(args, ++i, "--repo"));
         default -> served.add(args[i]);
       }
@@ -69,6 +77,10 @@ public final class TestOriginMain {
       }
     }
     lines.forEach(System.out::println);
+    origin.firstByteDelay(firstByteDelayMillis);
+    if (logRequests) {
+      origin.onRequest(request -> System.out.println("request " + System.currentTimeMillis() + " " + request));
+    }
     System.out.println("ready");
     System.out.flush();
     // Serve until stopped (SIGTERM).

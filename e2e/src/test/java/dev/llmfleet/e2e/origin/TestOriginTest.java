@@ -15,9 +15,11 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -125,6 +127,40 @@ class TestOriginTest {
     assertThat(ranged.statusCode()).isEqualTo(206);
     assertThat(ranged.body()).isEqualTo(Arrays.copyOfRange(bytes, 10, 20));
     assertThat(origin.bytesSent("acme/tiny-gguf/model.gguf")).isEqualTo(SIZE + 10);
+  }
+
+  @Test
+  void answersAsHuggingfaceHubReadsIt() throws Exception {
+    origin.addRepo("acme/tiny-gguf", Optional.empty(), 100_000, TestOrigin.RepoFiles.of()
+        .generated("config.json", 700).file("model.gguf", file));
+    JsonNode tree = new ObjectMapper().readTree(
+        get(origin.url() + "/api/models/acme/tiny-gguf/tree/main?recursive=true", null).body());
+    assertThat(tree).hasSize(2);
+    assertThat(tree.get(0).get("path").asText()).isEqualTo("config.json");
+    assertThat(tree.get(0).get("oid").asText()).isEqualTo(origin.gitBlobId("acme/tiny-gguf/config.json"));
+    assertThat(tree.get(1).get("type").asText()).isEqualTo("file");
+    assertThat(tree.get(1).get("size").asLong()).isEqualTo(SIZE);
+    assertThat(tree.get(1).get("lfs").get("oid").asText()).isEqualTo(sha256(bytes));
+
+    HttpResponse<byte[]> redirect = get(origin.url() + "/acme/tiny-gguf/resolve/main/model.gguf", null);
+    assertThat(redirect.headers().firstValue("X-Repo-Commit")).isPresent();
+    assertThat(redirect.headers().firstValue("X-Linked-Etag")).hasValue("\"" + sha256(bytes) + "\"");
+    assertThat(redirect.headers().firstValue("X-Linked-Size")).hasValue(String.valueOf(SIZE));
+    HttpResponse<byte[]> config = get(origin.url() + "/acme/tiny-gguf/resolve/main/config.json", null);
+    assertThat(config.headers().firstValue("ETag"))
+        .hasValue("\"" + origin.gitBlobId("acme/tiny-gguf/config.json") + "\"");
+  }
+
+  @Test
+  void delaysEveryFirstByteAndTellsOfEachRequest() throws Exception {
+    String url = origin.addFile("model.gguf", file);
+    List<String> seen = new CopyOnWriteArrayList<>();
+    origin.onRequest(seen::add);
+    origin.firstByteDelay(200);
+    long started = System.nanoTime();
+    assertThat(get(url, "bytes=0-9").statusCode()).isEqualTo(206);
+    assertThat(System.nanoTime() - started).isGreaterThanOrEqualTo(200_000_000L);
+    assertThat(seen).containsExactly("GET /files/model.gguf bytes=0-9");
   }
 
   @Test
