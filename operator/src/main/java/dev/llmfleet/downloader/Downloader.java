@@ -38,16 +38,26 @@ final class Downloader {
    * @param hfToken sent to the Hugging Face endpoint only (never to a CDN or an HTTP source)
    * @param defaultEndpoint used when the Download names no endpoint
    * @param run the Job that runs this process, reported in the progress
+   * @param proxies from HTTPS_PROXY, HTTP_PROXY and NO_PROXY
+   * @param caBundle PEM file of CAs trusted besides the JVM's (LLMFLEET_CA_BUNDLE)
    */
   record Settings(Path root, Optional<Secret> hfToken, String defaultEndpoint,
       Optional<String> run, int parallelFiles, Retry retry, Duration connectTimeout,
-      Duration readTimeout) {
+      Duration readTimeout, Proxies proxies, Optional<Path> caBundle) {
 
     static final String DEFAULT_ENDPOINT = "https://huggingface.co";
 
+    /** Without proxies and with the JVM's CAs only. */
+    Settings(Path root, Optional<Secret> hfToken, String defaultEndpoint, Optional<String> run,
+        int parallelFiles, Retry retry, Duration connectTimeout, Duration readTimeout) {
+      this(root, hfToken, defaultEndpoint, run, parallelFiles, retry, connectTimeout, readTimeout,
+          Proxies.NONE, Optional.empty());
+    }
+
     /**
-     * Settings of the pod: HF_TOKEN, LLMFLEET_HF_ENDPOINT and LLMFLEET_RUN from the environment;
-     * 4 files at once; 10 s to connect and 60 s without a byte before a read counts as failed.
+     * Settings of the pod: HF_TOKEN, LLMFLEET_HF_ENDPOINT, LLMFLEET_RUN, the proxy variables and
+     * LLMFLEET_CA_BUNDLE from the environment; 4 files at once; 10 s to connect and 60 s without a
+     * byte before a read counts as failed.
      */
     static Settings fromEnvironment(Path root, Map<String, String> env) {
       String endpoint = nonBlank(env.get("LLMFLEET_HF_ENDPOINT")).orElse(DEFAULT_ENDPOINT);
@@ -55,9 +65,16 @@ final class Downloader {
         throw new ConfigException(List.of(
             "LLMFLEET_HF_ENDPOINT must be an http:// or https:// URL, got \"" + endpoint + "\""));
       }
+      Proxies proxies;
+      try {
+        proxies = Proxies.fromEnvironment(env);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(List.of(e.getMessage()));
+      }
+      Optional<Path> caBundle = nonBlank(env.get(Tls.CA_BUNDLE_VARIABLE)).map(Path::of);
       return new Settings(root, nonBlank(env.get("HF_TOKEN")).map(Secret::new), endpoint,
           nonBlank(env.get("LLMFLEET_RUN")), 4, Retry.DEFAULT, Duration.ofSeconds(10),
-          Duration.ofSeconds(60));
+          Duration.ofSeconds(60), proxies, caBundle);
     }
 
     private static Optional<String> nonBlank(String value) {
@@ -86,7 +103,17 @@ final class Downloader {
     Optional<Http.Token> token = source.getHuggingFace() == null
         ? Optional.empty()
         : settings.hfToken().map(t -> new Http.Token(URI.create(endpoint), t.value()));
-    Http http = new Http(settings.connectTimeout(), settings.readTimeout(), token);
+    Optional<javax.net.ssl.SSLSocketFactory> tls;
+    try {
+      tls = Tls.socketFactory(settings.caBundle());
+    } catch (IllegalArgumentException e) {
+      return finish(reporter(new Progress(List.of())),
+          Optional.of(new Failure(Failure.TLS_UNTRUSTED, e.getMessage())), Optional.empty());
+    }
+    out.println(settings.proxies().describe()
+        + settings.caBundle().map(b -> "; CA bundle " + b + " trusted besides the JVM's CAs").orElse(""));
+    Http http = new Http(settings.connectTimeout(), settings.readTimeout(), token,
+        settings.proxies(), tls);
 
     Layout layout;
     List<LocalFile> files;

@@ -14,6 +14,7 @@ final class Failure extends Exception {
   static final String SOURCE_NOT_FOUND = DownloadFailure.SOURCE_NOT_FOUND;
   static final String UNAUTHORIZED = DownloadFailure.UNAUTHORIZED;
   static final String UNSAFE_PATH = DownloadFailure.UNSAFE_PATH;
+  static final String TLS_UNTRUSTED = DownloadFailure.TLS_UNTRUSTED;
 
   private final String reason;
 

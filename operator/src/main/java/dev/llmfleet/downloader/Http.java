@@ -5,10 +5,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.ProtocolException;
+import java.net.Proxy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * GET and HEAD requests of the downloader.
@@ -20,7 +24,11 @@ import java.util.Optional;
  * <p>Redirects are followed here, not by the connection, so that the token goes only to the
  * origin it is meant for: Hub downloads of LFS files redirect to a CDN on another host, which must
  * not see it (the rule curl applies since CVE-2022-27776: another scheme, host or port is another
- * origin).
+ * origin). Through a proxy this still holds: the token goes only with requests to its origin, and
+ * for an https origin only inside the CONNECT tunnel, so the proxy never sees it.
+ *
+ * <p>Proxies come from the pod's environment ({@link Proxies}), never from the JVM's system
+ * properties; TLS trusts the JVM's CAs plus the pod's CA bundle, if any ({@link Tls}).
  */
 final class Http {
 
@@ -29,6 +37,8 @@ final class Http {
   private final Duration connectTimeout;
   private final Duration readTimeout;
   private final Optional<Token> token;
+  private final Proxies proxies;
+  private final Optional<SSLSocketFactory> tls;
 
   /** A bearer token and the only origin it is sent to; toString never shows the value. */
   record Token(URI origin, String value) {
@@ -39,9 +49,19 @@ final class Http {
   }
 
   Http(Duration connectTimeout, Duration readTimeout, Optional<Token> token) {
+    this(connectTimeout, readTimeout, token, Proxies.NONE, Optional.empty());
+  }
+
+  /**
+   * @param tls the socket factory for https, trusting the pod's CA bundle too; empty for the JVM's
+   */
+  Http(Duration connectTimeout, Duration readTimeout, Optional<Token> token, Proxies proxies,
+      Optional<SSLSocketFactory> tls) {
     this.connectTimeout = connectTimeout;
     this.readTimeout = readTimeout;
     this.token = token;
+    this.proxies = proxies;
+    this.tls = tls;
   }
 
   /** GET from byte {@code from} to the end (no Range header from 0). */
@@ -61,7 +81,7 @@ final class Http {
   private Response send(String method, URI uri, String range) throws IOException {
     URI current = uri;
     for (int redirects = 0; ; redirects++) {
-      HttpURLConnection connection = (HttpURLConnection) current.toURL().openConnection();
+      HttpURLConnection connection = open(current);
       connection.setInstanceFollowRedirects(false);
       connection.setUseCaches(false);
       connection.setConnectTimeout((int) connectTimeout.toMillis());
@@ -74,7 +94,12 @@ final class Http {
       if (token.isPresent() && sameOrigin(token.get().origin(), current)) {
         connection.setRequestProperty("Authorization", "Bearer " + token.get().value());
       }
-      Response response = new Response(method, uri, connection);
+      Response response;
+      try {
+        response = new Response(method, uri, connection);
+      } catch (SSLHandshakeException e) {
+        throw new Tls.HandshakeFailure(current, tls.isPresent(), e);
+      }
       if (!isRedirect(response.status())) {
         return response;
       }
@@ -89,6 +114,20 @@ final class Http {
       }
       current = current.resolve(location);
     }
+  }
+
+  /** A connection through the proxy the environment names for this URL, or direct. */
+  private HttpURLConnection open(URI uri) throws IOException {
+    Optional<Proxies.Server> proxy = proxies.forUri(uri);
+    HttpURLConnection connection = (HttpURLConnection) uri.toURL()
+        .openConnection(proxy.map(Proxies.Server::proxy).orElse(Proxy.NO_PROXY));
+    if (proxy.isPresent() && proxy.get().credentials().isPresent()) {
+      connection.setAuthenticator(proxies.authenticator());
+    }
+    if (tls.isPresent() && connection instanceof HttpsURLConnection https) {
+      https.setSSLSocketFactory(tls.get());
+    }
+    return connection;
   }
 
   private static boolean isRedirect(int status) {

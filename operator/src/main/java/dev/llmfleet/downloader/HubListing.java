@@ -23,8 +23,17 @@ record HubListing(Optional<String> commit, List<Entry> entries) {
   record Entry(String path, long size, Optional<Checksum> checksum) {}
 
   static URI url(String endpoint, String repo, String revision) {
-    return URI.create(endpoint + "/api/models/" + repo + "/revision/" + encode(revision, false)
-        + "?blobs=true");
+    return URI.create(join(endpoint, "api/models/" + repo + "/revision/" + encode(revision, false)
+        + "?blobs=true"));
+  }
+
+  /**
+   * {@code endpoint/path}, keeping the endpoint's own path: a mirror that serves the Hub API under
+   * a prefix ({@code https://host/api/huggingface/hf-remote}) gets its listing and files below it.
+   * Trailing slashes of the endpoint do not double.
+   */
+  static String join(String endpoint, String path) {
+    return endpoint.replaceAll("/+$", "") + "/" + path;
   }
 
   static HubListing parse(String json) throws IOException {
@@ -57,7 +66,7 @@ record HubListing(Optional<String> commit, List<Entry> entries) {
     return entries.stream()
         .filter(e -> Glob.selects(include, exclude, e.path()))
         .map(e -> new RemoteFile(e.path(), e.size(),
-            URI.create(endpoint + "/" + repo + "/resolve/" + ref + "/" + encode(e.path(), true)),
+            URI.create(join(endpoint, repo + "/resolve/" + ref + "/" + encode(e.path(), true))),
             e.checksum()))
         .toList();
   }

@@ -4,6 +4,7 @@ import dev.llmfleet.common.Errors;
 import dev.llmfleet.common.Units;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,12 +42,17 @@ record Retry(Duration initial, Duration max, int maxFailures) {
   }
 
   /**
-   * Waits before the next attempt, or throws when this was the last one allowed.
+   * Waits before the next attempt, or throws when this was the last one allowed, or at once for a
+   * TLS certificate that is not trusted (no retry can change that).
    *
    * @param failures consecutive failures so far, this one included
    */
   void afterFailure(String what, int failures, IOException error)
       throws Failure, InterruptedException {
+    Optional<Failure> fatal = Tls.classify(error);
+    if (fatal.isPresent()) {
+      throw fatal.get();
+    }
     if (failures >= maxFailures) {
       throw new Failure(Failure.TRANSFER_FAILED, what + " failed " + failures
           + " times in a row, last: " + Errors.describe(error));

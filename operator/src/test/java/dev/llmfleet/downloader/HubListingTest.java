@@ -75,4 +75,18 @@ class HubListingTest {
   void encodesNonAsciiPathsAsUtf8() {
     assertThat(HubListing.encode("dé/ü.txt", true)).isEqualTo("d%C3%A9/%C3%BC.txt");
   }
+
+  @Test
+  void aMirrorUnderAPathPrefixKeepsItForTheListingAndTheFiles() throws Exception {
+    String mirror = "https://artifacts.corp/api/huggingface/hf-remote";
+    for (String endpoint : List.of(mirror, mirror + "/", mirror + "//")) {
+      assertThat(HubListing.url(endpoint, "org/name", "main").toString())
+          .isEqualTo(mirror + "/api/models/org/name/revision/main?blobs=true");
+      HubListing listing = HubListing.parse("{\"sha\": \"" + "a".repeat(40) + "\", \"siblings\": ["
+          + "{\"rfilename\": \"sub dir/config.json\", \"size\": 3, \"blobId\": \"" + "b".repeat(40) + "\"}]}");
+      assertThat(listing.select(endpoint, "org/name", "main", null, null).get(0).url())
+          .isEqualTo(URI.create(mirror + "/org/name/resolve/" + "a".repeat(40) + "/sub%20dir/config.json"));
+    }
+    assertThat(HubListing.join("https://huggingface.co", "x")).isEqualTo("https://huggingface.co/x");
+  }
 }

@@ -22,9 +22,11 @@ public class DownloadFailure {
   public static final String SOURCE_NOT_FOUND = "SourceNotFound";
   public static final String UNAUTHORIZED = "Unauthorized";
   public static final String UNSAFE_PATH = "UnsafePath";
+  public static final String TLS_UNTRUSTED = "TlsUntrusted";
 
   @JsonPropertyDescription("CamelCase reason: ChecksumMismatch, InsufficientStorage, TransferFailed, SourceNotFound, "
-      + "Unauthorized or UnsafePath (a listed file would land outside the Download's folder).")
+      + "Unauthorized, UnsafePath (a listed file would land outside the Download's folder) or TlsUntrusted (the origin's "
+      + "TLS certificate is not signed by a trusted CA, or names another host: give spec.caBundle).")
   private String reason;
 
   @JsonPropertyDescription("What happened, for a person: which file, how many bytes were needed and available, ...")
