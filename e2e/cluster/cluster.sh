@@ -357,6 +357,8 @@ cmd_up() {
   if [[ -d "$STATE" ]]; then
     any_running && die "a partly running cluster is in $STATE: run '$0 down' first"
     log "removing stale state $STATE"
+    # Its real node's mounts, cgroups and host changes first, from the node's own record.
+    node_host_cleanup
     rm -rf "$STATE"
   fi
 

@@ -12,7 +12,8 @@
 #   on the way out, no host route is added);
 # - cgroups under kubepods/ in every hierarchy, mounts under $NODE_DIR (kubelet volumes, overlay
 #   snapshots, network namespaces), /var/log/containers, the shims' sockets under /run/containerd.
-# One real node per machine: the bridge and the subnet are fixed.
+# One real node per machine: the bridge and the subnet are fixed, and $NODE_MARKER names the state dir whose node
+# holds them; `up` undoes what a node that never went down left, from that node's record.
 #
 # Facts of these machines that shape the configuration (shared/VERSIONS.md):
 # - no CAP_SYS_RESOURCE: containerd restrict_oom_score_adj and kubelet oomScoreAdj 0, else runc fails;
@@ -34,6 +35,9 @@ NODE_SANDBOX_IMAGE=llmfleet.local/pause:1.0
 CNI_BIN_DIR=/usr/lib/cni
 
 NODE_DIR="$STATE/node"
+# Which state dir's node holds this machine's bridge, iptables chains and sysctls: one real node per machine.
+# On tmpfs, so a reboot (which undoes everything else too) forgets it.
+NODE_MARKER=/run/llmfleet-real-node
 NODE_SOCK="$NODE_DIR/containerd/containerd.sock"
 NODE_SYSCTLS=(net.ipv4.ip_forward vm.overcommit_memory kernel.panic kernel.panic_on_oops)
 
@@ -70,12 +74,32 @@ node_record_host() {
 
 # Before the API server starts: it advertises the bridge address.
 node_prepare_host() {
+  node_claim_host
   node_record_host
   node_network
 }
 
+# The host is ours unless another cluster's node runs. A node whose processes are gone without `down` (a killed
+# session, say) left its changes behind: they are undone first, from that node's own record.
+node_claim_host() {
+  local other
+  if [[ -f "$NODE_MARKER" ]]; then
+    other="$(cat "$NODE_MARKER")"
+    if pgrep -f -- "--config[= ]$other/(containerd|kubelet)/" >/dev/null; then
+      die "the real node of $other runs on this machine (one per machine): bring that cluster down first"
+    fi
+    log "undoing what the real node of $other left behind (it did not go down)"
+    (NODE_DIR="$other" node_host_cleanup)
+  fi
+  if ip link show "$NODE_BRIDGE" >/dev/null 2>&1; then
+    log "removing bridge $NODE_BRIDGE and KUBE-*/LLMFLEET-NODE chains left by a real node without a record"
+    ip link del "$NODE_BRIDGE"
+    node_iptables_cleanup
+  fi
+  echo "$NODE_DIR" >"$NODE_MARKER"
+}
+
 node_network() {
-  ip link show "$NODE_BRIDGE" >/dev/null 2>&1 && die "bridge $NODE_BRIDGE exists: another cluster's real node runs on this machine (one per machine)"
   log "creating bridge $NODE_BRIDGE ($NODE_IP/24)"
   ip link add "$NODE_BRIDGE" type bridge
   ip addr add "$NODE_IP/24" dev "$NODE_BRIDGE"
@@ -313,7 +337,10 @@ node_stop_pods() {
 
 # Undoes what node_up changed on the host; safe to run on a partly started node.
 node_host_cleanup() {
-  [[ -d "$NODE_DIR" ]] || return 0
+  if [[ ! -d "$NODE_DIR" ]]; then
+    if [[ "$(cat "$NODE_MARKER" 2>/dev/null)" == "$NODE_DIR" ]]; then rm -f "$NODE_MARKER"; fi
+    return 0
+  fi
   local pid
   # Shims outlive containerd; their command lines name the state dir.
   for pid in $(pgrep -f -- "containerd-shim-runc-v2 .*$NODE_DIR" || true); do kill -KILL "$pid" 2>/dev/null || true; done
@@ -338,6 +365,7 @@ node_host_cleanup() {
   [[ -f "$NODE_DIR/host/made-var-log-containers" ]] && rm -rf /var/log/containers
   [[ -f "$NODE_DIR/host/made-run-containerd" ]] && rm -rf /run/containerd
   rm -rf "$NODE_DIR"
+  if [[ "$(cat "$NODE_MARKER" 2>/dev/null)" == "$NODE_DIR" ]]; then rm -f "$NODE_MARKER"; fi
 }
 
 # Removes the KUBE-* chains of the kubelet and kube-proxy and our LLMFLEET-NODE, keeping every other rule,
