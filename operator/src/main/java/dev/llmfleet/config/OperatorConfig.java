@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * @param maxFailedJobsPerNamespace failed run Jobs kept per namespace at most, whatever each resource's gc says
  * @param gpuMemoryMiB memory of one GPU by product name (the gpuType values), for the fit check where no node
  *     carries the nvidia.com/gpu.memory label
+ * @param downloadNetwork proxies and CA bundle given to every download pod unless its Download says otherwise
  */
 public record OperatorConfig(
     List<String> namespaces,
@@ -40,7 +41,8 @@ public record OperatorConfig(
     Optional<Vault> vault,
     LogFormat logFormat,
     int maxFailedJobsPerNamespace,
-    Map<String, Long> gpuMemoryMiB) {
+    Map<String, Long> gpuMemoryMiB,
+    DownloadNetwork downloadNetwork) {
 
   public static final String DEFAULT_IMAGE_REPOSITORY = "ghcr.io/llmfleet/llmfleet-operator";
 
@@ -75,6 +77,32 @@ public record OperatorConfig(
     namespaces = List.copyOf(namespaces);
     gpuMemoryMiB = Map.copyOf(gpuMemoryMiB);
   }
+
+  /**
+   * Defaults for download pods: LLMFLEET_DOWNLOAD_HTTPS_PROXY, LLMFLEET_DOWNLOAD_HTTP_PROXY and
+   * LLMFLEET_DOWNLOAD_NO_PROXY become the pods' HTTPS_PROXY, HTTP_PROXY and NO_PROXY;
+   * LLMFLEET_DOWNLOAD_CA_CONFIGMAP ({@code name/key}, a ConfigMap in each Download's namespace) their CA bundle.
+   * toString masks proxy credentials.
+   */
+  public record DownloadNetwork(Optional<String> httpsProxy, Optional<String> httpProxy, Optional<String> noProxy,
+      Optional<ConfigMapKey> caConfigMap) {
+    public static final DownloadNetwork NONE =
+        new DownloadNetwork(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+
+    @Override
+    public String toString() {
+      return "DownloadNetwork[httpsProxy=" + httpsProxy.map(DownloadNetwork::mask) + ", httpProxy="
+          + httpProxy.map(DownloadNetwork::mask) + ", noProxy=" + noProxy + ", caConfigMap=" + caConfigMap + "]";
+    }
+
+    /** {@code http://user:pass@proxy:3128} as {@code http://****@proxy:3128}. */
+    public static String mask(String url) {
+      return url.replaceAll("^([^@/]*://)?[^@/]*@", "$1****@");
+    }
+  }
+
+  /** A key of a ConfigMap, named {@code name/key}. */
+  public record ConfigMapKey(String name, String key) {}
 
   /** Lease-based leader election; the pod's own name and namespace identify it. */
   public record LeaderElection(String podName, String podNamespace) {}
@@ -145,7 +173,8 @@ public record OperatorConfig(
             p.vault(),
             p.logFormat(),
             p.integer("LLMFLEET_MAX_FAILED_JOBS_PER_NAMESPACE", 20, 0, 10000),
-            p.gpuMemory());
+            p.gpuMemory(),
+            p.downloadNetwork());
     p.throwIfInvalid();
     return config;
   }
@@ -274,6 +303,36 @@ public record OperatorConfig(
       String valid = "an image reference without spaces";
       return parse("LLMFLEET_IMAGE", valid, v -> Optional.of(v).filter(i -> !i.matches(".*\\s.*")))
           .orElse(DEFAULT_IMAGE_REPOSITORY + ":" + Version.CURRENT);
+    }
+
+    DownloadNetwork downloadNetwork() {
+      return new DownloadNetwork(proxy("LLMFLEET_DOWNLOAD_HTTPS_PROXY"), proxy("LLMFLEET_DOWNLOAD_HTTP_PROXY"),
+          get("LLMFLEET_DOWNLOAD_NO_PROXY"),
+          parse("LLMFLEET_DOWNLOAD_CA_CONFIGMAP", "<configmap>/<key>, for example corp-ca/ca.crt", v -> {
+            String[] parts = v.split("/", -1);
+            return parts.length == 2 && parts[0].matches("[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?")
+                && parts[1].matches("[-._a-zA-Z0-9]{1,253}")
+                ? Optional.of(new ConfigMapKey(parts[0], parts[1])) : Optional.empty();
+          }));
+    }
+
+    /**
+     * A proxy URL without credentials: they would be plain values in every download pod's spec. A proxy that needs
+     * them is given per Download through spec.secrets (HTTPS_PROXY). Reported masked either way.
+     */
+    private Optional<String> proxy(String name) {
+      Optional<String> raw = get(name);
+      if (raw.isPresent() && raw.get().contains("@")) {
+        problems.add(name + " must not hold credentials (\"" + DownloadNetwork.mask(raw.get()) + "\"): they would be"
+            + " plain values in every download pod's spec; give a proxy URL with credentials per Download, from a Secret"
+            + " through spec.secrets (name HTTPS_PROXY)");
+        return Optional.empty();
+      }
+      if (raw.isPresent() && !raw.get().matches("(?i)(https?://)?[^@/\\s]+/?")) {
+        problems.add(name + " must be [http://]host[:port], got \"" + raw.get() + "\"");
+        return Optional.empty();
+      }
+      return raw;
     }
 
     Optional<Vault> vault() {

@@ -1,6 +1,9 @@
 package dev.llmfleet.download;
 
+import dev.llmfleet.api.v1alpha1.CaBundle;
 import dev.llmfleet.api.v1alpha1.Download;
+import dev.llmfleet.api.v1alpha1.DownloadProxy;
+import dev.llmfleet.api.v1alpha1.common.SecretEnv;
 import dev.llmfleet.api.v1alpha1.common.PodMetadata;
 import dev.llmfleet.api.v1alpha1.common.Storage;
 import dev.llmfleet.cleanup.CleanupJobs;
@@ -17,7 +20,10 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -29,7 +35,9 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** Desired objects of a Download, as pure functions of the resource and the operator's configuration. */
 public final class DownloadResources {
@@ -38,6 +46,10 @@ public final class DownloadResources {
   public static final String CLEANUP_COMPONENT = "download-cleanup";
   /** Where the claim is mounted in download pods. */
   public static final String MOUNT_PATH = "/data";
+  /** Where the CA bundle is mounted in download pods, and the file the downloader reads (LLMFLEET_CA_BUNDLE). */
+  public static final String CA_MOUNT_PATH = "/etc/llmfleet/ca";
+  public static final String CA_FILE = CA_MOUNT_PATH + "/ca.crt";
+  private static final String CA_VOLUME = "ca-bundle";
   /** Annotation on a Job the operator stopped, saying why. */
   public static final String STOP_REASON_ANNOTATION = "llmfleet.dev/stop-reason";
 
@@ -122,13 +134,13 @@ public final class DownloadResources {
         .withLabels(PodTemplates.labels(podMetadata, labels))
         .withAnnotations(PodTemplates.annotations(podMetadata))
         .endMetadata()
-        .withSpec(new PodSpecBuilder(JarPods.placed(JarPods.podSpec("download",
+        .withSpec(withCaBundle(new PodSpecBuilder(JarPods.placed(JarPods.podSpec("download",
             List.of("download", "--namespace", download.getMetadata().getNamespace(),
                 "--name", download.getMetadata().getName(), "--root", MOUNT_PATH),
             env(download, name, config), "250m", "192Mi", claimName(download), MOUNT_PATH, config),
             download.getSpec().getNodeSelector(), download.getSpec().getTolerations()))
             .withServiceAccountName(serviceAccountName(download))
-            .build())
+            .build(), caBundle(download, config)))
         .endTemplate()
         .endSpec()
         .build();
@@ -138,8 +150,61 @@ public final class DownloadResources {
     List<EnvVar> env = new ArrayList<>();
     env.add(new EnvVarBuilder().withName("LLMFLEET_RUN").withValue(runName).build());
     env.add(new EnvVarBuilder().withName("LLMFLEET_HF_ENDPOINT").withValue(config.hfEndpoint()).build());
+    env.addAll(proxyEnv(download, config));
+    if (caBundle(download, config).isPresent()) {
+      env.add(new EnvVarBuilder().withName("LLMFLEET_CA_BUNDLE").withValue(CA_FILE).build());
+    }
     env.addAll(SecretEnvVars.of(download, download.getSpec().getSecrets()));
     return env;
+  }
+
+  /**
+   * HTTPS_PROXY, HTTP_PROXY and NO_PROXY: spec.proxy, else the operator's defaults; left out where spec.secrets
+   * names the same variable (in either case), which then holds the value (a proxy URL with credentials).
+   */
+  static List<EnvVar> proxyEnv(Download download, OperatorConfig config) {
+    DownloadProxy proxy = Optional.ofNullable(download.getSpec().getProxy()).orElseGet(DownloadProxy::new);
+    OperatorConfig.DownloadNetwork defaults = config.downloadNetwork();
+    List<String> fromSecrets = Optional.ofNullable(download.getSpec().getSecrets()).orElse(List.of()).stream()
+        .map(SecretEnv::getName).map(n -> n.toUpperCase(Locale.ROOT)).toList();
+    List<EnvVar> env = new ArrayList<>();
+    Map<String, Optional<String>> values = new java.util.LinkedHashMap<>();
+    values.put("HTTPS_PROXY", Optional.ofNullable(proxy.getHttpsProxy()).or(defaults::httpsProxy));
+    values.put("HTTP_PROXY", Optional.ofNullable(proxy.getHttpProxy()).or(defaults::httpProxy));
+    values.put("NO_PROXY", Optional.ofNullable(proxy.getNoProxy()).or(defaults::noProxy));
+    values.forEach((name, value) -> {
+      if (value.isPresent() && !fromSecrets.contains(name)) {
+        env.add(new EnvVarBuilder().withName(name).withValue(value.get()).build());
+      }
+    });
+    return env;
+  }
+
+  /** The CA bundle's volume: spec.caBundle, else the operator's LLMFLEET_DOWNLOAD_CA_CONFIGMAP; mounted as ca.crt. */
+  static Optional<Volume> caBundle(Download download, OperatorConfig config) {
+    CaBundle bundle = download.getSpec().getCaBundle();
+    VolumeBuilder volume = new VolumeBuilder().withName(CA_VOLUME);
+    if (bundle != null && bundle.getSecretKeyRef() != null) {
+      return Optional.of(volume.withNewSecret().withSecretName(bundle.getSecretKeyRef().getName())
+          .addNewItem().withKey(bundle.getSecretKeyRef().getKey()).withPath("ca.crt").endItem()
+          .endSecret().build());
+    }
+    Optional<OperatorConfig.ConfigMapKey> configMap = bundle != null && bundle.getConfigMapKeyRef() != null
+        ? Optional.of(new OperatorConfig.ConfigMapKey(bundle.getConfigMapKeyRef().getName(),
+            bundle.getConfigMapKeyRef().getKey()))
+        : config.downloadNetwork().caConfigMap();
+    return configMap.map(c -> volume.withNewConfigMap().withName(c.name())
+        .addNewItem().withKey(c.key()).withPath("ca.crt").endItem().endConfigMap().build());
+  }
+
+  private static PodSpec withCaBundle(PodSpec pod, Optional<Volume> bundle) {
+    if (bundle.isEmpty()) {
+      return pod;
+    }
+    return new PodSpecBuilder(pod).addToVolumes(bundle.get())
+        .editFirstContainer().addNewVolumeMount().withName(CA_VOLUME).withMountPath(CA_MOUNT_PATH)
+        .withReadOnly(true).endVolumeMount().endContainer()
+        .build();
   }
 
   private static ObjectMeta metadata(Download download, String name) {

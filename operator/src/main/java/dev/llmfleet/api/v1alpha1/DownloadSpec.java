@@ -46,6 +46,16 @@ public class DownloadSpec {
       message = "secrets[].name must be unique")
   private List<SecretEnv> secrets;
 
+  @JsonPropertyDescription("Proxies of the download pods (HTTPS_PROXY, HTTP_PROXY, NO_PROXY); each field set replaces "
+      + "the operator's default (LLMFLEET_DOWNLOAD_HTTPS_PROXY, ...). A proxy with credentials goes through spec.secrets "
+      + "(name HTTPS_PROXY), which wins over both. May be changed: applies from the next run.")
+  private DownloadProxy proxy;
+
+  @JsonPropertyDescription("CA certificates (PEM) trusted besides the public ones, for an origin or mirror signed by a "
+      + "private CA; replaces the operator's default (LLMFLEET_DOWNLOAD_CA_CONFIGMAP). Without it such an origin fails "
+      + "the run with reason TlsUntrusted. May be changed: applies from the next run.")
+  private CaBundle caBundle;
+
   @JsonPropertyDescription("Failed runs tolerated before the Download is Failed, 0 to 20. Runs are retried with "
       + "exponential backoff from 10 seconds up to 5 minutes.")
   @Default("6")
