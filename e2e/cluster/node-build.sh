@@ -30,6 +30,7 @@ packages() {
   command -v iptables >/dev/null || missing+=(iptables)
   command -v conntrack >/dev/null || missing+=(conntrack)
   command -v nft >/dev/null || missing+=(nftables)
+  command -v tinyproxy >/dev/null || missing+=(tinyproxy)   # ProxyCaMirrorE2E runs it on loopback, never as a service
   [[ -x /usr/lib/cni/bridge ]] || missing+=(containernetworking-plugins)
   pkg-config --exists libseccomp 2>/dev/null || missing+=(libseccomp-dev pkg-config)
   if ((${#missing[@]})); then
