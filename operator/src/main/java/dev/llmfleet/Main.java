@@ -39,15 +39,27 @@ public final class Main implements Callable<Integer> {
       System.exit(PluginCommand.commandLine().execute(Arrays.copyOfRange(args, 1, args.length)));
     }
     selectLogFormat();
-    System.exit(commandLine().execute(args));
+    // A download pod starts this process for every run: building the plugin's commands (reflection
+    // over dozens of classes) would delay its first byte for nothing.
+    boolean download = args.length > 0 && args[0].equals("download");
+    System.exit((download ? downloadCommandLine() : commandLine()).execute(args));
   }
 
   static CommandLine commandLine() {
     // Added here, not in @Command, so that the usage lists it after the method subcommand `run`.
-    return new CommandLine(new Main())
+    return handlers(new CommandLine(new Main())
         .addSubcommand(new DownloadCommand())
         .addSubcommand(new CleanupCommand())
-        .addSubcommand(PluginCommand.NAME, PluginCommand.commandLine())
+        .addSubcommand(PluginCommand.NAME, PluginCommand.commandLine()));
+  }
+
+  /** The root with only `download` (and `run`) under it: the same names, usage and errors for it. */
+  static CommandLine downloadCommandLine() {
+    return handlers(new CommandLine(new Main()).addSubcommand(new DownloadCommand()));
+  }
+
+  private static CommandLine handlers(CommandLine root) {
+    return root
         .setParameterExceptionHandler(Main::onInvalidInput)
         .setExecutionExceptionHandler(
             (e, commandLine, parseResult) -> {

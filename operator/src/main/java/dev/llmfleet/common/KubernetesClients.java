@@ -35,14 +35,26 @@ public final class KubernetesClients {
    * @param context a context of the kubeconfig, or null for its current one
    */
   public static KubernetesClient connect(String context) {
-    Config config =
-        new ConfigBuilder(Config.autoConfigure(context))
-            .withConnectionTimeout(CONNECTION_TIMEOUT_MILLIS)
-            .withRequestTimeout(REQUEST_TIMEOUT_MILLIS)
-            .withRequestRetryBackoffLimit(REQUEST_RETRIES)
-            .build();
+    Config config = config(context);
     checkReachable(config);
     return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /**
+   * A client as {@link #connect()} makes, without checking first that the API server answers: for
+   * the downloader, whose first request (reading its Download) fails as clearly, and for which the
+   * probe's own client and TLS handshake were a second of start-up on a busy node.
+   */
+  public static KubernetesClient connectUnchecked() {
+    return new KubernetesClientBuilder().withConfig(config(null)).build();
+  }
+
+  private static Config config(String context) {
+    return new ConfigBuilder(Config.autoConfigure(context))
+        .withConnectionTimeout(CONNECTION_TIMEOUT_MILLIS)
+        .withRequestTimeout(REQUEST_TIMEOUT_MILLIS)
+        .withRequestRetryBackoffLimit(REQUEST_RETRIES)
+        .build();
   }
 
   // The real client retries a failed connection for a minute and more; a missing cluster should be

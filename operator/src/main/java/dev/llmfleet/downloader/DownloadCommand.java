@@ -54,7 +54,7 @@ public final class DownloadCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--root " + root + " is not a directory");
     }
     Downloader.Settings settings = Downloader.Settings.fromEnvironment(root, System.getenv());
-    try (KubernetesClient client = KubernetesClients.connect()) {
+    try (KubernetesClient client = KubernetesClients.connectUnchecked()) {
       Download download = read(client);
       if (download == null) {
         throw new IllegalStateException("Download " + namespace + "/" + name + " not found");

@@ -63,14 +63,26 @@ final class ProgressReporter {
     this.clock = clock;
   }
 
-  /** Reports at once (totals and what is on disk already), then keeps reporting. */
-  synchronized void start() {
-    long now = System.nanoTime();
-    Progress.Snapshot snapshot = progress.snapshot();
-    rate = meter.sample(now, snapshot.received());
-    report(snapshot, now);
-    print(snapshot, now);
+  /**
+   * Reports at once (totals and what is on disk already), then keeps reporting. The first report is
+   * sent from the reporting thread, so that fetching starts without waiting for the API server (the
+   * first patch of a process costs it a second or more); {@link #finish} still sends it first.
+   */
+  void start() {
+    ticker.execute(this::first);
     ticker.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private synchronized void first() {
+    try {
+      long now = System.nanoTime();
+      Progress.Snapshot snapshot = progress.snapshot();
+      rate = meter.sample(now, snapshot.received());
+      report(snapshot, now);
+      print(snapshot, now);
+    } catch (RuntimeException e) {
+      LOG.warn("progress report failed: {}", Errors.describe(e));
+    }
   }
 
   private synchronized void tick() {
@@ -114,8 +126,12 @@ final class ProgressReporter {
    * @return whether the last report was written
    */
   boolean finish(Optional<Failure> failure, Optional<DownloadModel> model) throws InterruptedException {
-    ticker.shutdownNow();
-    ticker.awaitTermination(30, TimeUnit.SECONDS);
+    // Lets the first report go out before the last (it may not have run yet in a short run), and
+    // cancels the periodic one.
+    ticker.shutdown();
+    if (!ticker.awaitTermination(30, TimeUnit.SECONDS)) {
+      ticker.shutdownNow();
+    }
     Progress.Snapshot snapshot = progress.snapshot();
     boolean verified = failure.isEmpty() && snapshot.complete();
     DownloadProgress last = status(snapshot, 0, verified, failure, run, clock.instant());
