@@ -15,12 +15,16 @@ import java.util.Map;
 public final class JarPods {
 
   /**
-   * The jar's commands stream through fixed buffers, so a small heap and the serial collector suffice; with these
-   * the downloader's peak RSS stays near 125 MiB whatever the file size (e2e/bench/downloader-bench.sh). Not
-   * TieredStopAtLevel=1: C1 has no SHA-256 intrinsic and hashing would be ten times slower.
+   * The jar's commands stream through fixed buffers, so a small heap and the serial collector suffice
+   * (e2e/bench/downloader-bench.sh). Not TieredStopAtLevel=1: C1 has no SHA-256 intrinsic and hashing would be ten
+   * times slower. But C2 compiling start-up code (the Kubernetes client, TLS, JSON) cost ~15 MiB of peak RSS and a
+   * second of CPU before the first byte: its thresholds are raised out of reach of a run, except for the JDK's
+   * digests (sun.security.provider), which reach C2 as by default and so get the SHA-256 intrinsic.
    */
   public static final String JVM_OPTIONS = "-XX:+UseSerialGC -Xmx24m -XX:ReservedCodeCacheSize=24m "
-      + "-XX:MaxMetaspaceSize=96m -Xss512k -XX:CICompilerCount=2";
+      + "-XX:MaxMetaspaceSize=96m -Xss512k -XX:CICompilerCount=2 -XX:Tier4InvocationThreshold=100000 "
+      + "-XX:Tier4MinInvocationThreshold=100000 -XX:Tier4CompileThreshold=100000 -XX:CompileCommand=quiet "
+      + "-XX:CompileCommand=CompileThresholdScaling,sun.security.provider.*::*,0.05";
 
   private static final String TMP = "tmp";
   private static final String DATA = "data";

@@ -10,10 +10,16 @@ import java.util.concurrent.BlockingQueue;
  * a few fixed buffers, each handed over when full (a socket read often returns only a few KiB, and
  * a hand-over per read would cost more than the hashing); when all buffers wait to be hashed,
  * {@link #update} waits, so memory stays flat however fast the network is.
+ *
+ * <p>Files smaller than {@link #THREAD_FROM} are hashed as they are written, on the caller's
+ * thread: a thread and its buffers per file cost more than they save there, and with many small
+ * files at once their buffers churned the small heap into back-to-back full collections (37 in
+ * 2.4 s for 100 files of 1 MiB, 8 at once, on the bench).
  */
 final class Hasher implements AutoCloseable {
 
   private static final int BUFFERS = 4;
+  static final long THREAD_FROM = 16L * 1024 * 1024;
 
   private record Chunk(byte[] bytes, int length) {}
 
@@ -22,12 +28,18 @@ final class Hasher implements AutoCloseable {
   private final MessageDigest digest;
   private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
   private final BlockingQueue<Chunk> queued = new ArrayBlockingQueue<>(BUFFERS + 1);
+  /** Null when hashing on the caller's thread. */
   private final Thread thread;
   private byte[] filling;
   private int filled;
 
-  Hasher(MessageDigest digest, int bufferBytes, String name) {
+  /** A hasher for a file of {@code size} bytes: on a thread of its own from {@link #THREAD_FROM}. */
+  Hasher(MessageDigest digest, long size, int bufferBytes, String name) {
     this.digest = digest;
+    if (size < THREAD_FROM) {
+      thread = null;
+      return;
+    }
     for (int i = 0; i < BUFFERS; i++) {
       free.add(new byte[bufferBytes]);
     }
@@ -48,6 +60,10 @@ final class Hasher implements AutoCloseable {
   }
 
   void update(byte[] bytes, int length) throws InterruptedException {
+    if (thread == null) {
+      digest.update(bytes, 0, length);
+      return;
+    }
     for (int offset = 0; offset < length; ) {
       if (filling == null) {
         filling = free.take();
@@ -70,6 +86,9 @@ final class Hasher implements AutoCloseable {
 
   /** The hex digest of everything passed to {@link #update}. */
   String finish() throws InterruptedException {
+    if (thread == null) {
+      return Checksum.hex(digest);
+    }
     if (filling != null) {
       handOver();
     }
@@ -80,6 +99,8 @@ final class Hasher implements AutoCloseable {
 
   @Override
   public void close() {
-    thread.interrupt();
+    if (thread != null) {
+      thread.interrupt();
+    }
   }
 }

@@ -38,7 +38,7 @@ final class PartFile implements AutoCloseable {
 
   private Optional<Hasher> newHasher() {
     String name = path.getFileName().toString();
-    return checksum.map(c -> new Hasher(c.newDigest(size), bufferBytes, name));
+    return checksum.map(c -> new Hasher(c.newDigest(size), size, bufferBytes, name));
   }
 
   /**

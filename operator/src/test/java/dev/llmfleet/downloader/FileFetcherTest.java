@@ -160,6 +160,39 @@ class FileFetcherTest {
   }
 
   @Test
+  void aLargeFileIsHashedOnItsOwnThreadAcrossAResumeAndACut() throws Exception {
+    byte[] large = new byte[(int) Hasher.THREAD_FROM + 17];
+    new Random(7).nextBytes(large);
+    server.serve("/large.bin", large);
+    int had = 5 * 1024 * 1024 + 3;
+    Files.write(dir.resolve("large.bin.part"), Arrays.copyOf(large, had));
+    server.cutAfter = 4 * 1024 * 1024;
+    server.cutNext.set(1);
+    RemoteFile remote = new RemoteFile("large.bin", large.length, server.url("/large.bin"),
+        Optional.of(sha256(large)));
+    LocalFile file = layout().inspect(remote);
+
+    fetcher(file).fetch(file);
+
+    assertThat(server.requests).containsExactly("GET /large.bin bytes=" + had + "-",
+        "GET /large.bin bytes=" + (had + 4 * 1024 * 1024) + "-");
+    assertThat(dir.resolve("large.bin")).hasBinaryContent(large);
+  }
+
+  @Test
+  void aLargeFileWithTheWrongHashIsRefused() throws Exception {
+    byte[] large = new byte[(int) Hasher.THREAD_FROM];
+    server.serve("/large.bin", large);
+    RemoteFile remote = new RemoteFile("large.bin", large.length, server.url("/large.bin"),
+        Optional.of(sha256(CONTENT)));
+    LocalFile file = layout().inspect(remote);
+
+    assertThatThrownBy(() -> fetcher(file).fetch(file)).isInstanceOf(Failure.class)
+        .hasMessageContaining("expected sha256");
+    assertThat(dir.resolve("large.bin")).doesNotExist();
+  }
+
+  @Test
   void aCompletePartFileIsVerifiedAndRenamedWithoutARequest() throws Exception {
     Files.write(dir.resolve("model.bin.part"), CONTENT);
     LocalFile file = inspect(sha256(CONTENT));
