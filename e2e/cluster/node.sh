@@ -91,11 +91,12 @@ node_claim_host() {
     log "undoing what the real node of $other left behind (it did not go down)"
     (NODE_DIR="$other" node_host_cleanup)
   fi
+  # Whatever a node without a record left (its state dir gone): the bridge and the KUBE-*/LLMFLEET-NODE chains.
   if ip link show "$NODE_BRIDGE" >/dev/null 2>&1; then
-    log "removing bridge $NODE_BRIDGE and KUBE-*/LLMFLEET-NODE chains left by a real node without a record"
+    log "removing bridge $NODE_BRIDGE left by a real node without a record"
     ip link del "$NODE_BRIDGE"
-    node_iptables_cleanup
   fi
+  node_iptables_cleanup
   echo "$NODE_DIR" >"$NODE_MARKER"
 }
 
@@ -348,14 +349,14 @@ node_host_cleanup() {
   local procs
   find /sys/fs/cgroup/*/kubepods -name cgroup.procs 2>/dev/null | while read -r procs; do
     while read -r pid; do kill -KILL "$pid" 2>/dev/null || true; done <"$procs"
-  done
+  done || true
   sleep 0.5
   find /sys/fs/cgroup/*/kubepods -depth -type d -exec rmdir {} + 2>/dev/null || true
   # Mounts under the node's dir, deepest first.
   local m
   findmnt -rn -o TARGET | grep -F -- "$NODE_DIR" | sort -r | while read -r m; do
     umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
-  done
+  done || true
   if ip link show "$NODE_BRIDGE" >/dev/null 2>&1; then ip link del "$NODE_BRIDGE"; fi
   node_iptables_cleanup
   if [[ -f "$NODE_DIR/host/sysctl" ]]; then
@@ -383,6 +384,6 @@ node_iptables_cleanup() {
     if ! nft -a list table "$family" "$table" | grep '# handle' | grep -qvE '^\s*(table|chain) '; then
       nft delete table "$family" "$table" 2>/dev/null || true
     fi
-  done
+  done || true
 }
 
