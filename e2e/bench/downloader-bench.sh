@@ -54,6 +54,7 @@ HF_VERSION=2.4.0
 # Files fetched at once by the downloader (Downloader.Settings.fromEnvironment); curl -Z gets the same.
 PARALLEL=$(grep -oE 'nonBlank\(env.get\("LLMFLEET_RUN"\)\), [0-9]+' \
   operator/src/main/java/dev/llmfleet/downloader/Downloader.java | grep -oE '[0-9]+$')
+LARGE_AT_ONCE=$(sed -nE 's/.*LARGE_FILES_AT_ONCE = ([0-9]+);.*/\1/p' operator/src/main/java/dev/llmfleet/downloader/Downloader.java)
 JVM_OPTIONS="${BENCH_JVM_OPTIONS:-$(sed -n '/JVM_OPTIONS =/,/;/p' operator/src/main/java/dev/llmfleet/common/JarPods.java \
   | grep -oE '"[^"]*"' | tr -d '"\n' | tr -s ' ' | sed 's/ *$//')}"
 NAMESPACE=bench
@@ -330,7 +331,7 @@ check() { # <value> <op> <goal>: yes/no
 
 {
   echo "downloader benchmark, $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD), $CPU ($(nproc) cores), $MEM, $JAVA"
-  echo "ours: JAVA_TOOL_OPTIONS=\"$JVM_OPTIONS\", $PARALLEL files at once; load average before/after: $LOAD_BEFORE / $LOAD_AFTER"
+  echo "ours: JAVA_TOOL_OPTIONS=\"$JVM_OPTIONS\", $PARALLEL files at once (at most $LARGE_AT_ONCE large ones); load average before/after: $LOAD_BEFORE / $LOAD_AFTER"
   echo
   cat "$WORK/table.md"
   echo
@@ -351,7 +352,8 @@ if [[ "$DOCS" == true ]]; then
     echo "- Date: $(date -u '+%F %H:%M') UTC, commit $(git rev-parse --short HEAD)"
     echo "- Machine: $CPU ($(nproc) cores), $MEM, $JAVA; load average before/after: $LOAD_BEFORE / $LOAD_AFTER"
     echo "- Ours: \`java -jar operator/target/llmfleet-operator.jar download\` with JAVA_TOOL_OPTIONS=\`$JVM_OPTIONS\`"
-    echo "  (JarPods.JVM_OPTIONS), $PARALLEL files at once, against a local control plane without the real node."
+    echo "  (JarPods.JVM_OPTIONS), $PARALLEL files at once (at most $LARGE_AT_ONCE of 16 MiB or more), against a local control"
+    echo "  plane without the real node. curl -Z gets the same $PARALLEL."
     echo "- \`hf download\`: huggingface_hub $HF_VERSION from PyPI, default workers, \`HF_HUB_DISABLE_XET=1\`: Xet storage"
     echo "  needs Hugging Face's CAS servers, which cannot exist here, so it takes its plain-HTTP path. For B it fetches"
     echo "  the same size from a one-file repository (it cannot fetch a plain URL)."
