@@ -136,6 +136,10 @@ class RealNodeE2E {
     HttpResponse<String> metrics = get("http://" + pod.getStatus().getPodIP() + ":8080/metrics");
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.body()).contains("llmfleet_resources");
+    Plugin.Outcome version = Plugin.run(cluster.kubeconfig(), "version");
+    System.out.println("PLUGIN VERSION\n" + version.stdout().strip());
+    assertThat(version.stdout()).contains("plugin    ", "crd       downloads.llmfleet.dev v1alpha1",
+        "(Deployment " + operatorNamespace.name() + "/");
     RealNode.ContainerProcess operator = RealNode.process(pod, "dev.llmfleet.Main").orElseThrow();
     assertRestricted(operator);
   }
@@ -155,6 +159,13 @@ class RealNodeE2E {
     Download done = models.client().resources(Download.class).inNamespace(models.name()).withName("smollm2").get();
     assertThat(done.getStatus().getProgress().getBytesDone()).isEqualTo(model.size());
     assertThat(done.getStatus().getProgress().getVerified()).isTrue();
+    // What the downloader read from the GGUF's own header once verified (SmolLM2-135M-Instruct, Q4_1).
+    assertThat(done.getStatus().getModel().getFormat().toString()).isEqualToIgnoringCase("gguf");
+    assertThat(done.getStatus().getModel().getArchitecture()).isEqualTo("llama");
+    assertThat(done.getStatus().getModel().getParameters()).isEqualTo(134_515_008L);
+    assertThat(done.getStatus().getModel().getDtype()).isEqualTo("Q4_1");
+    assertThat(done.getStatus().getModel().getLayers()).isEqualTo(30);
+    assertThat(done.getStatus().getModel().getContextLength()).isEqualTo(8192L);
     assertThat(run.logLines).as("kubectl logs of the download pod").anyMatch(line -> line.matches(".*\\d+%.*"));
     Path onVolume = node.volumePath(models.name(), done.getStatus().getClaimName())
         .resolve(done.getStatus().getPath()).resolve(GGUF);
