@@ -30,20 +30,23 @@ final class ChatClient {
 
   private final URI base;
   private final String model;
+  private final int maxTokens;
   private final boolean stream;
   private final Duration timeout;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
 
-  ChatClient(URI base, String model, boolean stream, Duration timeout) {
+  ChatClient(URI base, String model, int maxTokens, boolean stream, Duration timeout) {
     this.base = base;
     this.model = model;
+    this.maxTokens = maxTokens;
     this.stream = stream;
     this.timeout = timeout;
   }
 
   /** The answer to {@code messages}, handed to {@code text} piece by piece as it arrives. */
   String complete(List<Message> messages, Consumer<String> text) throws IOException, InterruptedException {
-    byte[] body = JSON.writeValueAsBytes(Map.of("model", model, "messages", messages, "stream", stream));
+    byte[] body = JSON.writeValueAsBytes(Map.of("model", model, "messages", messages, "max_tokens", maxTokens,
+        "stream", stream));
     HttpRequest request = HttpRequest.newBuilder(base.resolve("/v1/chat/completions"))
         .timeout(timeout)
         .header("Content-Type", "application/json")

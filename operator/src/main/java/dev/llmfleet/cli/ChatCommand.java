@@ -42,6 +42,11 @@ final class ChatCommand implements Callable<Integer> {
   @Option(names = "--no-stream", description = "Ask for the whole answer at once.")
   boolean noStream;
 
+  // A small model can repeat itself without end (llama.cpp's default is no limit): every answer is bounded.
+  @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "512",
+      description = "Longest answer, in tokens (default: ${DEFAULT-VALUE}).")
+  int maxTokens;
+
   @Override
   public Integer call() throws Exception {
     ResourceRef ref = ResourceRef.parse(resource);
@@ -62,7 +67,7 @@ final class ChatCommand implements Callable<Integer> {
     try (LocalPortForward forward = target.client().pods().inNamespace(namespace)
         .withName(pod.getMetadata().getName()).portForward(ModelServerResources.port(server))) {
       ChatClient chat = new ChatClient(URI.create("http://127.0.0.1:" + forward.getLocalPort()),
-          ServerRuntime.servedModelName(server), !noStream, Duration.ofSeconds(timeoutSeconds));
+          ServerRuntime.servedModelName(server), maxTokens, !noStream, Duration.ofSeconds(timeoutSeconds));
       return prompt != null ? ask(chat, new ArrayList<>(), prompt, System.out) : converse(chat);
     }
   }

@@ -196,7 +196,7 @@ class RealNodeE2E {
   @Order(4)
   void thePluginChatsWithTheServer() throws Exception {
     Plugin.Outcome chat = Plugin.run(cluster.kubeconfig(), "chat", "ms/chat", "-n", models.name(),
-        "What is the capital of France?");
+        "--max-tokens", "32", "What is the capital of France?");
     assertThat(chat.exitCode()).as(chat.stderr()).isZero();
     assertThat(chat.stdout()).isNotBlank();
     System.out.println("PLUGIN CHAT " + chat.stdout().strip());
