@@ -78,7 +78,15 @@ start() { # <name> <binary> <args...>
   # In a non-interactive shell the background child is no group leader, so
   # setsid execs in place and $! is the component's pid.
   setsid "$@" >"$LOGS/$name.log" 2>&1 </dev/null &
-  echo $! >"$PIDS/$name.pid"
+  local pid=$!
+  echo "$pid" >"$PIDS/$name.pid"
+  # Until it execs, the child is a copy of this shell whose command line lacks the state dir, and `running`
+  # would call it gone: on a busy machine that window outlasted a first health check ("exited", empty log).
+  local deadline=$((SECONDS + 10))
+  until tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$STATE"; do
+    kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)) || break
+    sleep 0.05
+  done
 }
 
 # Up-time failure: show the component's log, stop what was started, keep the

@@ -375,7 +375,8 @@ node_iptables_cleanup() {
   local cmd
   for cmd in iptables ip6tables; do
     command -v "$cmd-save" >/dev/null || continue
-    "$cmd-save" | grep -vE -- '(^:|-A |-j |-g )(KUBE-|LLMFLEET-)' | "$cmd-restore" || log "$cmd cleanup failed"
+    # grep finds nothing to keep on a host without rules: not a failure.
+    "$cmd-save" | { grep -vE -- '(^:|-A |-j |-g )(KUBE-|LLMFLEET-)' || true; } | "$cmd-restore" || log "$cmd cleanup failed"
   done
   local family table
   nft list tables 2>/dev/null | while read -r _ family table; do
