@@ -5,15 +5,14 @@ import dev.llmfleet.cli.PluginCommand;
 import dev.llmfleet.common.Errors;
 import dev.llmfleet.config.ConfigException;
 import dev.llmfleet.config.OperatorConfig;
-import dev.llmfleet.config.Version;
+import dev.llmfleet.config.VersionProvider;
 import dev.llmfleet.downloader.DownloadCommand;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 /**
  * Entry point of the jar. Every failure a person can cause (bad flag, bad variable, no cluster)
@@ -22,7 +21,7 @@ import picocli.CommandLine.ParameterException;
 @Command(
     name = "llmfleet",
     mixinStandardHelpOptions = true,
-    versionProvider = Main.VersionProvider.class,
+    versionProvider = VersionProvider.class,
     description = "Kubernetes operator for fleets of self-hosted LLMs; runs `run` by default.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -117,13 +116,5 @@ public final class Main implements Callable<Integer> {
     return e instanceof ConfigException || e instanceof IllegalStateException
         ? Errors.oneLine(e.getMessage())
         : Errors.describe(e);
-  }
-
-  /** Shared by every command so that `--version` works everywhere. */
-  public static final class VersionProvider implements IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      return new String[] {"llmfleet " + Version.CURRENT};
-    }
   }
 }

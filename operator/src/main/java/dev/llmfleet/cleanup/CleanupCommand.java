@@ -1,6 +1,6 @@
 package dev.llmfleet.cleanup;
 
-import dev.llmfleet.Main;
+import dev.llmfleet.config.VersionProvider;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "cleanup",
     mixinStandardHelpOptions = true,
-    versionProvider = Main.VersionProvider.class,
+    versionProvider = VersionProvider.class,
     description = "Remove a folder inside a volume, such as a failed run's partial output.")
 public final class CleanupCommand implements Callable<Integer> {
 

@@ -4,6 +4,7 @@ import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.common.KstatusState;
 import dev.llmfleet.modelserver.ModelServerResources;
 import dev.llmfleet.modelserver.runtimes.ServerRuntime;
+import dev.llmfleet.modelserver.runtimes.ServerRuntimes;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.LocalPortForward;
 import java.io.BufferedReader;
@@ -65,7 +66,7 @@ final class ChatCommand implements Callable<Integer> {
     Pod pod = snapshot.pods(namespace, ModelServerResources.selector(server)).stream().filter(PodStates::isReady)
         .findFirst().orElseThrow(() -> new CliException(ExitCodes.NOT_READY, ref + " has no ready pod"));
     try (LocalPortForward forward = target.client().pods().inNamespace(namespace)
-        .withName(pod.getMetadata().getName()).portForward(ModelServerResources.port(server))) {
+        .withName(pod.getMetadata().getName()).portForward(ServerRuntimes.port(server))) {
       ChatClient chat = new ChatClient(URI.create("http://127.0.0.1:" + forward.getLocalPort()),
           ServerRuntime.servedModelName(server), maxTokens, !noStream, Duration.ofSeconds(timeoutSeconds));
       return prompt != null ? ask(chat, new ArrayList<>(), prompt, System.out) : converse(chat);

@@ -2,16 +2,16 @@ package dev.llmfleet.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import dev.llmfleet.Main;
 import dev.llmfleet.common.Errors;
+import dev.llmfleet.config.VersionProvider;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintWriter;
 import org.slf4j.LoggerFactory;
 import picocli.AutoComplete;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 /**
  * {@code kubectl llmfleet}: the jar's {@code cli} command, which the launcher script kubectl-llmfleet runs. Every
@@ -20,7 +20,7 @@ import picocli.CommandLine.ParameterException;
 @Command(
     name = "kubectl-llmfleet",
     mixinStandardHelpOptions = true,
-    versionProvider = Main.VersionProvider.class,
+    versionProvider = VersionProvider.class,
     description = "LLMFleet from kubectl: status, live download progress, why a resource waits, logs and chat.",
     subcommands = {StatusCommand.class, WatchCommand.class, WhyCommand.class, LogsCommand.class, ChatCommand.class,
         VersionCommand.class},

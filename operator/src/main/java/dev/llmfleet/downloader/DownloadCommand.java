@@ -1,9 +1,9 @@
 package dev.llmfleet.downloader;
 
-import dev.llmfleet.Main;
 import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.common.Errors;
 import dev.llmfleet.common.KubernetesClients;
+import dev.llmfleet.config.VersionProvider;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Files;
@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "download",
     mixinStandardHelpOptions = true,
-    versionProvider = Main.VersionProvider.class,
+    versionProvider = VersionProvider.class,
     description = "Fetch a Download's files into its volume, reporting progress in its status.")
 public final class DownloadCommand implements Callable<Integer> {
 

@@ -7,6 +7,8 @@ import dev.llmfleet.api.v1alpha1.FineTuneJob;
 import dev.llmfleet.api.v1alpha1.FineTuneJobPhase;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.ModelSource;
+import dev.llmfleet.modelserver.runtimes.AdapterLocation;
+import dev.llmfleet.modelserver.runtimes.ModelLocation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package dev.llmfleet.modelserver;
 
+import static dev.llmfleet.modelserver.runtimes.ServerRuntimes.port;
+
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.ModelServerSpec;
 import dev.llmfleet.common.GpuPlacement;
@@ -8,6 +10,8 @@ import dev.llmfleet.common.OwnerReferences;
 import dev.llmfleet.common.PodTemplates;
 import dev.llmfleet.common.SecretEnvVars;
 import dev.llmfleet.config.OperatorConfig;
+import dev.llmfleet.modelserver.runtimes.AdapterLocation;
+import dev.llmfleet.modelserver.runtimes.ModelLocation;
 import dev.llmfleet.modelserver.runtimes.ServerRuntime;
 import dev.llmfleet.modelserver.runtimes.ServerRuntimes;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -44,15 +48,6 @@ public final class ModelServerResources {
   private ModelServerResources() {
   }
 
-  public static ServerRuntime runtime(ModelServer server) {
-    return ServerRuntimes.of(server.getSpec().getRuntime());
-  }
-
-  public static int port(ModelServer server) {
-    Integer port = server.getSpec().getPort();
-    return port != null ? port : runtime(server).defaultPort();
-  }
-
   public static String endpoint(ModelServer server) {
     return "http://" + server.getMetadata().getName() + "." + server.getMetadata().getNamespace()
         + ".svc.cluster.local:" + port(server) + "/v1";
@@ -65,7 +60,7 @@ public final class ModelServerResources {
   public static Deployment deployment(ModelServer server, ModelLocation model, List<AdapterLocation> adapters,
       OperatorConfig config) {
     ModelServerSpec spec = server.getSpec();
-    ServerRuntime runtime = runtime(server);
+    ServerRuntime runtime = ServerRuntimes.of(server);
     int port = port(server);
     List<String> args = new ArrayList<>(runtime.args(server, model, adapters, port));
     if (spec.getArgs() != null) {

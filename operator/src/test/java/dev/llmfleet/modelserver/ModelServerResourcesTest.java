@@ -11,6 +11,8 @@ import dev.llmfleet.api.v1alpha1.common.LocalRef;
 import dev.llmfleet.api.v1alpha1.common.Resources;
 import dev.llmfleet.api.v1alpha1.common.Toleration;
 import dev.llmfleet.config.OperatorConfig;
+import dev.llmfleet.modelserver.runtimes.AdapterLocation;
+import dev.llmfleet.modelserver.runtimes.ModelLocation;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;

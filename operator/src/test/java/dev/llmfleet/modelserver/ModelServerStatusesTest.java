@@ -9,6 +9,7 @@ import dev.llmfleet.api.v1alpha1.ModelServerStatus;
 import dev.llmfleet.api.v1alpha1.Runtime;
 import dev.llmfleet.api.v1alpha1.common.Condition;
 import dev.llmfleet.common.Conditions;
+import dev.llmfleet.modelserver.runtimes.ModelLocation;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;

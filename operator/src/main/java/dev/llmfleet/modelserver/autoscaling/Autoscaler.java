@@ -4,8 +4,8 @@ import dev.llmfleet.api.v1alpha1.Autoscaling;
 import dev.llmfleet.api.v1alpha1.AutoscalingMetric;
 import dev.llmfleet.api.v1alpha1.AutoscalingStatus;
 import dev.llmfleet.api.v1alpha1.ModelServer;
-import dev.llmfleet.modelserver.ModelServerResources;
 import dev.llmfleet.modelserver.runtimes.LoadMetrics;
+import dev.llmfleet.modelserver.runtimes.ServerRuntimes;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.net.URI;
 import java.time.Duration;
@@ -77,7 +77,7 @@ public final class Autoscaler {
     // Our own last decision is newer than a cached Deployment that may not show it yet.
     int current = state != null ? state.decision().replicas()
         : deploymentReplicas.orElse(spec.getMinReplicas() == null ? 1 : spec.getMinReplicas());
-    Optional<LoadMetrics> endpoint = ModelServerResources.runtime(server).loadMetrics();
+    Optional<LoadMetrics> endpoint = ServerRuntimes.of(server).loadMetrics();
     if (endpoint.isEmpty()) {
       // The CRD refuses this (ollama); a resource stored before that rule still gets a clear word.
       return new Decision(current, AutoscalingStatus.builder().metric(spec.getMetric().apiName())
@@ -156,7 +156,7 @@ public final class Autoscaler {
 
   /** Ready pods with an address, not on their way out, by name (so that messages name the same pod each time). */
   static List<MetricsScraper.Target> targets(ModelServer server, List<Pod> pods, LoadMetrics metrics) {
-    int port = ModelServerResources.port(server);
+    int port = ServerRuntimes.port(server);
     return pods.stream()
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null && p.getStatus() != null
             && p.getStatus().getPodIP() != null && !p.getStatus().getPodIP().isEmpty() && isReady(p))
@@ -190,7 +190,7 @@ public final class Autoscaler {
   }
 
   private static List<String> metricNames(ModelServer server, AutoscalingMetric metric) {
-    return ModelServerResources.runtime(server).loadMetrics().map(m -> m.namesOf(metric)).orElse(List.of());
+    return ServerRuntimes.of(server).loadMetrics().map(m -> m.namesOf(metric)).orElse(List.of());
   }
 
   private void forgetIdle(Instant now) {

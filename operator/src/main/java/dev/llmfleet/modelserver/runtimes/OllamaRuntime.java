@@ -1,8 +1,6 @@
 package dev.llmfleet.modelserver.runtimes;
 
 import dev.llmfleet.api.v1alpha1.ModelServer;
-import dev.llmfleet.modelserver.AdapterLocation;
-import dev.llmfleet.modelserver.ModelLocation;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package dev.llmfleet.modelserver.runtimes;
 
+import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.Runtime;
 
 /** The runtime class of each spec.runtime value. */
@@ -16,5 +17,16 @@ public final class ServerRuntimes {
       case OLLAMA -> new OllamaRuntime();
       case TGI -> new TgiRuntime();
     };
+  }
+
+  /** The runtime a ModelServer names. */
+  public static ServerRuntime of(ModelServer server) {
+    return of(server.getSpec().getRuntime());
+  }
+
+  /** The port the server listens on: spec.port, else its runtime's default. */
+  public static int port(ModelServer server) {
+    Integer port = server.getSpec().getPort();
+    return port != null ? port : of(server).defaultPort();
   }
 }

@@ -2,8 +2,6 @@ package dev.llmfleet.modelserver.runtimes;
 
 import dev.llmfleet.api.v1alpha1.AutoscalingMetric;
 import dev.llmfleet.api.v1alpha1.ModelServer;
-import dev.llmfleet.modelserver.AdapterLocation;
-import dev.llmfleet.modelserver.ModelLocation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

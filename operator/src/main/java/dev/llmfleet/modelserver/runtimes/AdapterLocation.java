@@ -1,4 +1,4 @@
-package dev.llmfleet.modelserver;
+package dev.llmfleet.modelserver.runtimes;
 
 /**
  * A LoRA adapter from a succeeded FineTuneJob: its output folder, mounted read-only at

@@ -1,4 +1,4 @@
-package dev.llmfleet.modelserver;
+package dev.llmfleet.modelserver.runtimes;
 
 /**
  * Where a server finds its model: a Download's folder mounted at {@link #MOUNT_PATH} (and maybe a file in it), or a
