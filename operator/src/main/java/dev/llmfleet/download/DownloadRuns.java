@@ -32,7 +32,7 @@ public final class DownloadRuns {
   /** Failures no new run can fix: a person must change the spec, the storage or the credentials. */
   static final Set<String> PERMANENT_FAILURES = Set.of(DownloadFailure.CHECKSUM_MISMATCH,
       DownloadFailure.INSUFFICIENT_STORAGE, DownloadFailure.SOURCE_NOT_FOUND, DownloadFailure.UNAUTHORIZED,
-      DownloadFailure.UNSAFE_PATH);
+      DownloadFailure.UNSAFE_PATH, DownloadFailure.INVALID_SOURCE);
 
   private DownloadRuns() {
   }

@@ -3,6 +3,7 @@ package dev.llmfleet.downloader;
 import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.DownloadModel;
 import dev.llmfleet.api.v1alpha1.DownloadSource;
+import dev.llmfleet.common.Errors;
 import dev.llmfleet.common.Units;
 import dev.llmfleet.config.ConfigException;
 import dev.llmfleet.config.OperatorConfig.Secret;
@@ -104,16 +105,20 @@ final class Downloader {
     this.clock = clock;
   }
 
-  /** Runs the download; 0 only when every file is complete, verified and reported so. */
+  /**
+   * Runs the download; 0 only when every file is complete, verified and reported so. Whatever goes wrong is reported
+   * as the run's failure, a bug included: a run that ends without a report loses its reason.
+   */
   int run(Download download) throws InterruptedException {
     DownloadSource source = download.getSpec().getSource();
     String endpoint = endpoint(source);
-    Optional<Http.Token> token = source.getHuggingFace() == null
-        ? Optional.empty()
-        : settings.hfToken().map(t -> new Http.Token(URI.create(endpoint), t.value()));
+    Optional<Http.Token> token;
     Optional<javax.net.ssl.SSLSocketFactory> tls;
     try {
+      token = source.getHuggingFace() == null ? Optional.empty() : hubToken(source, endpoint);
       tls = Tls.socketFactory(settings.caBundle());
+    } catch (Failure failure) {
+      return finish(reporter(new Progress(List.of())), Optional.of(failure), Optional.empty());
     } catch (IllegalArgumentException e) {
       return finish(reporter(new Progress(List.of())),
           Optional.of(new Failure(Failure.TLS_UNTRUSTED, e.getMessage())), Optional.empty());
@@ -131,6 +136,8 @@ final class Downloader {
           new Sources(http, settings.retry()).list(source, endpoint, token.isPresent()));
     } catch (Failure failure) {
       return finish(reporter(new Progress(List.of())), Optional.of(failure), Optional.empty());
+    } catch (RuntimeException e) {
+      return finish(reporter(new Progress(List.of())), Optional.of(unexpected(e)), Optional.empty());
     }
     Progress progress = new Progress(files);
     ProgressReporter reporter = reporter(progress);
@@ -142,8 +149,27 @@ final class Downloader {
       fetchAll(http, files, progress);
     } catch (Failure f) {
       failure = Optional.of(f);
+    } catch (RuntimeException e) {
+      failure = Optional.of(unexpected(e));
     }
     return finish(reporter, failure, failure.isEmpty() ? describe(layout, files) : Optional.empty());
+  }
+
+  /**
+   * The Hub token and the origin it may go to, once the endpoint is known to be a URL with a host: the token is
+   * compared with every request's origin, and an endpoint Java parses without a host would match none.
+   */
+  private Optional<Http.Token> hubToken(DownloadSource source, String endpoint) throws Failure {
+    String field = source.getHuggingFace().getEndpoint() != null
+        ? "spec.source.huggingFace.endpoint" : "the operator's LLMFLEET_HF_ENDPOINT";
+    URI origin = Http.parseSource(field, endpoint);
+    return settings.hfToken().map(t -> new Http.Token(origin, t.value()));
+  }
+
+  /** A bug, reported like any failure (TransferFailed: a new run may pass by it) rather than lost in a crash. */
+  private Failure unexpected(RuntimeException e) {
+    err.println("llmfleet: download: unexpected " + e.getClass().getName());
+    return new Failure(Failure.TRANSFER_FAILED, "the downloader failed unexpectedly: " + Errors.describe(e));
   }
 
   /**
@@ -268,7 +294,7 @@ final class Downloader {
     boolean reported = reporter.finish(failure, model);
     if (failure.isPresent()) {
       err.println("llmfleet: download: " + failure.get().reason() + ": "
-          + failure.get().getMessage());
+          + Failure.printable(failure.get().getMessage(), Failure.MAX_MESSAGE));
       return 1;
     }
     if (!reported) {

@@ -15,6 +15,10 @@ final class Failure extends Exception {
   static final String UNAUTHORIZED = DownloadFailure.UNAUTHORIZED;
   static final String UNSAFE_PATH = DownloadFailure.UNSAFE_PATH;
   static final String TLS_UNTRUSTED = DownloadFailure.TLS_UNTRUSTED;
+  static final String INVALID_SOURCE = DownloadFailure.INVALID_SOURCE;
+
+  /** Longer messages are cut: a status patch must stay small whatever a server or a listing sent. */
+  static final int MAX_MESSAGE = 2048;
 
   private final String reason;
 
@@ -28,6 +32,19 @@ final class Failure extends Exception {
   }
 
   DownloadFailure toStatus() {
-    return DownloadFailure.builder().reason(reason).message(getMessage()).build();
+    return DownloadFailure.builder().reason(reason).message(printable(getMessage(), MAX_MESSAGE)).build();
+  }
+
+  /**
+   * Text from remote input (file names, headers) as it may be shown: control characters such as NUL as {@code \u0000},
+   * and at most {@code max} characters.
+   */
+  static String printable(String text, int max) {
+    StringBuilder shown = new StringBuilder();
+    for (int i = 0; i < text.length() && shown.length() <= max; i++) {
+      char c = text.charAt(i);
+      shown.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+    }
+    return shown.length() <= max ? shown.toString() : shown.substring(0, max - 3) + "...";
   }
 }

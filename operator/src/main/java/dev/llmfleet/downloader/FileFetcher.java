@@ -71,12 +71,14 @@ final class FileFetcher {
       long total = response.contentLength();
       if (response.status() == 206) {
         Matcher range = contentRange(response);
-        if (Long.parseLong(range.group(1)) != from) {
+        String header = "Content-Range: " + range.group();
+        if (number(response, remote, header, range.group(1)) != from) {
           response.abandon();
           throw new IOException(response.describe() + " with " + range.group() + " for bytes "
               + from + "-");
         }
-        total = "*".equals(range.group(3)) ? -1 : Long.parseLong(range.group(3));
+        number(response, remote, header, range.group(2));
+        total = "*".equals(range.group(3)) ? -1 : number(response, remote, header, range.group(3));
       } else if (from > 0) {
         // A 200 to a Range request is the whole file again.
         restart(part);
@@ -117,6 +119,16 @@ final class FileFetcher {
   private void restart(PartFile part) throws Failure {
     progress.discarded(part.length());
     part.restart();
+  }
+
+  private static long number(Http.Response response, RemoteFile remote, String header, String digits)
+      throws Failure {
+    try {
+      return Sources.number(remote.url(), header, digits);
+    } catch (Failure e) {
+      response.abandon();
+      throw e;
+    }
   }
 
   private static Matcher contentRange(Http.Response response) throws IOException {

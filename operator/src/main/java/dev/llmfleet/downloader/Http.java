@@ -1,5 +1,6 @@
 package dev.llmfleet.downloader;
 
+import dev.llmfleet.common.Urls;
 import dev.llmfleet.config.Version;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,6 +8,7 @@ import java.net.HttpURLConnection;
 import java.net.ProtocolException;
 import java.net.Proxy;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -64,21 +66,57 @@ final class Http {
     this.tls = tls;
   }
 
+  /**
+   * A URL the downloader can fetch from, or an {@link Failure#INVALID_SOURCE} failure naming the field it came from:
+   * the CRD's pattern lets through text that java.net.URI rejects ({@code |}, {@code {}}, a bad {@code %} escape)
+   * and host names it parses as no host at all (with {@code _}).
+   */
+  static URI parseSource(String field, String text) throws Failure {
+    try {
+      return usable(text);
+    } catch (URISyntaxException e) {
+      throw new Failure(Failure.INVALID_SOURCE, field + " " + Urls.redact(text) + " is not a valid URL: " + e.getMessage()
+          + "; percent-encode spaces and characters such as | { } ^ (%20, %7C, ...)");
+    }
+  }
+
+  /**
+   * An absolute http or https URL with a host; the exception's message never holds the URL's query or userinfo,
+   * which may be credentials.
+   */
+  private static URI usable(String text) throws URISyntaxException {
+    URI uri;
+    try {
+      uri = new URI(text);
+    } catch (URISyntaxException e) {
+      throw new URISyntaxException(Urls.redact(text), e.getReason(), e.getIndex());
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw new URISyntaxException(Urls.redact(text), "only http and https URLs can be fetched");
+    }
+    if (uri.getHost() == null) {
+      throw new URISyntaxException(Urls.redact(text), "no host name that Java can use (host names hold letters,"
+          + " digits, \"-\" and \".\", never \"_\")");
+    }
+    return uri;
+  }
+
   /** GET from byte {@code from} to the end (no Range header from 0). */
-  Response get(URI uri, long from) throws IOException {
+  Response get(URI uri, long from) throws IOException, Failure {
     return send("GET", uri, from > 0 ? "bytes=" + from + "-" : null);
   }
 
   /** GET of the first byte only: the size of a file whose server refuses HEAD. */
-  Response getFirstByte(URI uri) throws IOException {
+  Response getFirstByte(URI uri) throws IOException, Failure {
     return send("GET", uri, "bytes=0-0");
   }
 
-  Response head(URI uri) throws IOException {
+  Response head(URI uri) throws IOException, Failure {
     return send("HEAD", uri, null);
   }
 
-  private Response send(String method, URI uri, String range) throws IOException {
+  private Response send(String method, URI uri, String range) throws IOException, Failure {
     URI current = uri;
     for (int redirects = 0; ; redirects++) {
       HttpURLConnection connection = open(current);
@@ -112,7 +150,27 @@ final class Http {
         throw new ProtocolException(method + " " + show(uri) + ": more than " + MAX_REDIRECTS
             + " redirects");
       }
-      current = current.resolve(location);
+      current = redirectTarget(method, uri, current, location);
+    }
+  }
+
+  /**
+   * Where a Location header points. One that is no URL, or points to another scheme than http and https (ftp:,
+   * file:, jar:), cannot be followed, and asking again will get the same answer.
+   */
+  private static URI redirectTarget(String method, URI asked, URI current, String location) throws Failure {
+    String shown = method + " " + show(asked) + " redirected to " + Failure.printable(Urls.redact(location), 200);
+    URI target;
+    try {
+      target = current.resolve(new URI(location));
+    } catch (URISyntaxException e) {
+      throw new Failure(Failure.TRANSFER_FAILED, shown + ", which is not a valid URL (" + e.getReason()
+          + " at index " + e.getIndex() + "): the server's Location header is malformed");
+    }
+    try {
+      return usable(target.toString());
+    } catch (URISyntaxException e) {
+      throw new Failure(Failure.TRANSFER_FAILED, shown + ", which cannot be followed: " + e.getReason());
     }
   }
 
@@ -136,7 +194,7 @@ final class Http {
 
   static boolean sameOrigin(URI a, URI b) {
     return a.getScheme().equalsIgnoreCase(b.getScheme())
-        && a.getHost().equalsIgnoreCase(b.getHost())
+        && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
         && port(a) == port(b);
   }
 
@@ -147,9 +205,9 @@ final class Http {
     return "https".equals(uri.getScheme().toLowerCase(Locale.ROOT)) ? 443 : 80;
   }
 
-  /** A URL for messages and logs: without query string, where CDNs put their signatures. */
+  /** A URL for messages and logs: without userinfo and query string, where CDNs put their signatures. */
   static String show(URI uri) {
-    return uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
+    return Urls.redact(uri.toString());
   }
 
   /** An answer; closing it returns the connection to the keep-alive pool when the body was read. */

@@ -2,6 +2,7 @@ package dev.llmfleet.downloader;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
@@ -49,14 +50,21 @@ final class Layout {
     }
   }
 
-  /** {@code base/relative}, refusing absolute paths and empty, "." or ".." segments. */
+  /** {@code base/relative}, refusing absolute paths, empty, "." or ".." segments and characters no file name holds. */
   static Path inside(Path base, String relative) throws Failure {
-    boolean unsafe = relative.isEmpty() || relative.startsWith("/") || relative.indexOf('\0') >= 0
-        || UNSAFE_SEGMENT.matcher(relative).find();
-    Path resolved = base.resolve(relative).normalize();
+    String shown = "refusing the path \"" + Failure.printable(relative, 300) + "\": ";
+    if (relative.indexOf('\0') >= 0) {
+      throw new Failure(Failure.UNSAFE_PATH, shown + "it holds a NUL character, which no file name can hold");
+    }
+    boolean unsafe = relative.isEmpty() || relative.startsWith("/") || UNSAFE_SEGMENT.matcher(relative).find();
+    Path resolved;
+    try {
+      resolved = base.resolve(relative).normalize();
+    } catch (InvalidPathException e) {
+      throw new Failure(Failure.UNSAFE_PATH, shown + "not a file name on this file system (" + e.getReason() + ")");
+    }
     if (unsafe || !resolved.startsWith(base) || resolved.equals(base)) {
-      throw new Failure(Failure.UNSAFE_PATH,
-          "refusing the path \"" + relative + "\": it is absolute, empty or has \".\" or \"..\" parts");
+      throw new Failure(Failure.UNSAFE_PATH, shown + "it is absolute, empty or has \".\" or \"..\" parts");
     }
     return resolved;
   }

@@ -1,5 +1,6 @@
 package dev.llmfleet.downloader;
 
+import dev.llmfleet.common.Units;
 import java.net.URI;
 import java.util.Optional;
 
@@ -12,4 +13,21 @@ import java.util.Optional;
  * @param url where its bytes are
  * @param checksum how it is verified; empty for an HTTP file without a given sha256
  */
-record RemoteFile(String path, long size, URI url, Optional<Checksum> checksum) {}
+record RemoteFile(String path, long size, URI url, Optional<Checksum> checksum) {
+
+  /**
+   * The largest file size believed: far above any model file, and small enough that the sizes of
+   * {@link HubListing#MAX_FILES} files add up without overflow.
+   */
+  static final long MAX_BYTES = 1L << 46;
+
+  /** Why a size that a listing or a header announced cannot be a file's, or empty when it can. */
+  static Optional<String> sizeProblem(long size) {
+    if (size < 0) {
+      return Optional.of("a size cannot be negative");
+    }
+    return size > MAX_BYTES
+        ? Optional.of("more than " + Units.bytes(MAX_BYTES) + ", larger than any file the downloader takes")
+        : Optional.empty();
+  }
+}

@@ -5,7 +5,6 @@ import dev.llmfleet.api.v1alpha1.HttpSource;
 import dev.llmfleet.api.v1alpha1.HuggingFaceSource;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -37,7 +36,7 @@ final class Sources {
     String revision = Optional.ofNullable(hub.getRevision()).orElse("main");
     String what = repo + "@" + revision;
     URI url = HubListing.url(endpoint, repo, revision);
-    String json = retry.call("listing " + what, () -> {
+    HubListing listing = retry.call("listing " + what, () -> {
       try (Http.Response response = http.get(url, 0)) {
         int status = response.status();
         // The Hub answers 401 for gated and private repositories, and for missing ones to callers
@@ -50,31 +49,26 @@ final class Sources {
         }
         if (status == 404) {
           throw new Failure(Failure.SOURCE_NOT_FOUND, response.describe() + ": no repository "
-              + repo + " with revision " + revision + " at " + endpoint);
+              + repo + " with revision " + revision + " at " + Http.show(URI.create(endpoint)));
         }
         response.requireSuccess();
-        return new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
+        return HubListing.parse(response.body(),
+            path -> Glob.selects(hub.getInclude(), hub.getExclude(), path));
+      } catch (HubListing.Malformed e) {
+        throw new Failure(Failure.TRANSFER_FAILED, "the listing of " + what + " from "
+            + Http.show(URI.create(endpoint)) + " cannot be used: " + e.getMessage());
       }
     });
-    HubListing listing;
-    try {
-      listing = HubListing.parse(json);
-    } catch (IOException e) {
-      throw new Failure(Failure.TRANSFER_FAILED, "the listing of " + what + " from " + endpoint
-          + " is not what the Hub API returns: " + e.getMessage());
-    }
-    List<RemoteFile> files =
-        listing.select(endpoint, repo, revision, hub.getInclude(), hub.getExclude());
-    if (files.isEmpty()) {
-      throw new Failure(Failure.SOURCE_NOT_FOUND, "none of the " + listing.entries().size()
+    if (listing.entries().isEmpty()) {
+      throw new Failure(Failure.SOURCE_NOT_FOUND, "none of the " + listing.listed()
           + " files of " + what + " matches include " + hub.getInclude() + " and exclude "
           + hub.getExclude());
     }
-    return files;
+    return listing.files(endpoint, repo, revision);
   }
 
   private RemoteFile http(HttpSource source) throws Failure, InterruptedException {
-    URI url = URI.create(source.getUrl());
+    URI url = Http.parseSource("spec.source.http.url", source.getUrl());
     long size = retry.call("asking the size of " + Http.show(url), () -> size(url));
     return new RemoteFile(fileName(url), size, url,
         Optional.ofNullable(source.getSha256()).map(Checksum::sha256));
@@ -88,7 +82,7 @@ final class Sources {
     try (Http.Response head = http.head(url)) {
       int status = head.status();
       if (status / 100 == 2 && head.contentLength() >= 0) {
-        return head.contentLength();
+        return believable(url, "Content-Length", head.contentLength());
       }
       if (status != 403 && status != 405 && status != 501 && status / 100 != 2) {
         head.requireSuccess();
@@ -96,17 +90,38 @@ final class Sources {
     }
     try (Http.Response first = http.getFirstByte(url)) {
       first.requireSuccess();
-      Matcher range = RANGE_TOTAL.matcher(Optional.ofNullable(first.header("Content-Range"))
-          .orElse(""));
+      String contentRange = Optional.ofNullable(first.header("Content-Range")).orElse("");
+      Matcher range = RANGE_TOTAL.matcher(contentRange);
       long size = first.status() == 206 && range.matches()
-          ? Long.parseLong(range.group(1))
+          ? believable(url, "Content-Range", number(url, "Content-Range: " + contentRange, range.group(1)))
           : first.status() == 200 ? first.contentLength() : -1;
       first.abandon();
       if (size < 0) {
         throw new Failure(Failure.TRANSFER_FAILED, Http.show(url) + " does not tell its size"
             + " (no Content-Length or Content-Range), which resuming and the space check need");
       }
-      return size;
+      return believable(url, "Content-Length", size);
+    }
+  }
+
+  /** A size announced in a header, if a file can have it. */
+  private static long believable(URI url, String header, long size) throws Failure {
+    Optional<String> problem = RemoteFile.sizeProblem(size);
+    if (problem.isPresent()) {
+      throw new Failure(Failure.TRANSFER_FAILED, Http.show(url) + " announces " + size + " bytes in its " + header
+          + ": " + problem.get());
+    }
+    return size;
+  }
+
+  /** A number of a header; digits that overflow a long are a server's error, reported as such. */
+  static long number(URI url, String header, String digits) throws Failure {
+    try {
+      return Long.parseLong(digits);
+    } catch (NumberFormatException e) {
+      throw new Failure(Failure.TRANSFER_FAILED, Http.show(url) + " answered with "
+          + Failure.printable(header, 200) + ", whose number " + Failure.printable(digits, 60)
+          + " is larger than any file can be");
     }
   }
 

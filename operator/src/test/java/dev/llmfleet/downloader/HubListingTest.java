@@ -26,7 +26,7 @@ class HubListingTest {
       """;
 
   @Test
-  void readsSizesAndChecksumsLfsByContentSha256OthersByBlobId() throws IOException {
+  void readsSizesAndChecksumsLfsByContentSha256OthersByBlobId() throws Exception {
     HubListing listing = HubListing.parse(LISTING);
 
     assertThat(listing.commit()).contains("060db6499f32faf8b98477b0a26969ef7d8b9987");
@@ -42,7 +42,7 @@ class HubListingTest {
   }
 
   @Test
-  void selectsByIncludeAndExcludeAndFetchesFromTheListedCommit() throws IOException {
+  void selectsByIncludeAndExcludeAndFetchesFromTheListedCommit() throws Exception {
     List<RemoteFile> files = HubListing.parse(LISTING).select("https://hf.example", "Qwen/Qwen2.5-0.5B",
         "main", List.of("*.json", "*.safetensors", "*.pth"), List.of("original/"));
 
@@ -52,8 +52,8 @@ class HubListingTest {
   }
 
   @Test
-  void withoutACommitFetchesTheRevisionEncodedAsOnePathSegment() throws IOException {
-    HubListing listing = new HubListing(Optional.empty(),
+  void withoutACommitFetchesTheRevisionEncodedAsOnePathSegment() throws Exception {
+    HubListing listing = new HubListing(Optional.empty(), 1,
         List.of(new HubListing.Entry("sub dir/a+b.json", 1, Optional.empty())));
 
     RemoteFile file = listing.select("https://hf.example", "org/name", "refs/pr/1", null, null).get(0);
@@ -67,8 +67,8 @@ class HubListingTest {
   @Test
   void aListingWithoutSizesIsRejected() {
     assertThatThrownBy(() -> HubListing.parse("{\"siblings\": [{\"rfilename\": \"a.bin\"}]}"))
-        .isInstanceOf(IOException.class)
-        .hasMessageContaining("without name or size");
+        .isInstanceOf(HubListing.Malformed.class)
+        .hasMessage("\"a.bin\" has no size");
   }
 
   @Test

@@ -25,6 +25,7 @@ final class RangeServer implements AutoCloseable {
   private final HttpServer server;
   private final Map<String, byte[]> files = new ConcurrentHashMap<>();
   private final Map<String, String> redirects = new ConcurrentHashMap<>();
+  private final Map<String, Answer> answers = new ConcurrentHashMap<>();
   final List<String> requests = new CopyOnWriteArrayList<>();
   final List<String> authorizations = new CopyOnWriteArrayList<>();
   final AtomicLong bodyBytes = new AtomicLong();
@@ -51,6 +52,16 @@ final class RangeServer implements AutoCloseable {
     return this;
   }
 
+  /** What a path answers instead of a file: headers and a status as a test needs them. */
+  interface Answer {
+    void send(HttpExchange exchange) throws IOException;
+  }
+
+  RangeServer answer(String path, Answer answer) {
+    answers.put(path, answer);
+    return this;
+  }
+
   RangeServer redirect(String path, URI to) {
     redirects.put(path, to.toString());
     return this;
@@ -65,6 +76,10 @@ final class RangeServer implements AutoCloseable {
       authorizations.add(path + " " + authorization);
       if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         exchange.sendResponseHeaders(503, -1);
+        return;
+      }
+      if (answers.containsKey(path)) {
+        answers.get(path).send(exchange);
         return;
       }
       if (redirects.containsKey(path)) {

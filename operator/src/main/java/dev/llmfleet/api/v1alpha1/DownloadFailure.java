@@ -23,10 +23,13 @@ public class DownloadFailure {
   public static final String UNAUTHORIZED = "Unauthorized";
   public static final String UNSAFE_PATH = "UnsafePath";
   public static final String TLS_UNTRUSTED = "TlsUntrusted";
+  public static final String INVALID_SOURCE = "InvalidSource";
 
   @JsonPropertyDescription("CamelCase reason: ChecksumMismatch, InsufficientStorage, TransferFailed, SourceNotFound, "
-      + "Unauthorized, UnsafePath (a listed file would land outside the Download's folder) or TlsUntrusted (the origin's "
-      + "TLS certificate is not signed by a trusted CA, or names another host: give spec.caBundle).")
+      + "Unauthorized, UnsafePath (a listed file would land outside the Download's folder, or two listed files in one "
+      + "place), TlsUntrusted (the origin's TLS certificate is not signed by a trusted CA, or names another host: give "
+      + "spec.caBundle) or InvalidSource (a URL or endpoint that the downloader cannot use, for example one with a "
+      + "character that must be percent-encoded, or a host name with \"_\").")
   private String reason;
 
   @JsonPropertyDescription("What happened, for a person: which file, how many bytes were needed and available, ...")
