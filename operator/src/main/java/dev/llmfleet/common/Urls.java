@@ -1,10 +1,16 @@
 package dev.llmfleet.common;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
  * URLs as they may be shown (status, events, logs, printer columns): without userinfo ({@code user:pass@}) and
  * without query string or fragment, because both can be credentials (a presigned object-store URL is one).
  */
 public final class Urls {
+
+  /** A URL inside free text, such as an exception's message: up to the next space or quote. */
+  private static final Pattern URL_IN_TEXT = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[^\\s\"'<>]+");
 
   private Urls() {
   }
@@ -35,5 +41,11 @@ public final class Urls {
     }
     return kept.substring(0, authorityStart) + authority.substring(at + 1)
         + (authorityEnd < 0 ? "" : kept.substring(authorityEnd));
+  }
+
+  /** Text with every URL in it redacted as {@link #redact}: for messages that quote URLs they did not make. */
+  public static String redactAll(String text) {
+    return text == null ? null
+        : URL_IN_TEXT.matcher(text).replaceAll(m -> Matcher.quoteReplacement(redact(m.group())));
   }
 }

@@ -9,6 +9,7 @@ import dev.llmfleet.api.v1alpha1.common.Condition;
 import dev.llmfleet.api.v1alpha1.common.Run;
 import dev.llmfleet.api.v1alpha1.common.RunPhase;
 import dev.llmfleet.common.Conditions;
+import dev.llmfleet.common.Urls;
 import dev.llmfleet.common.runs.RunLedger;
 import java.time.Instant;
 import java.util.List;
@@ -47,7 +48,8 @@ public final class DownloadStatuses {
         reason = last.getPhase() == RunPhase.Running ? phase.name() : "RetryingAfterFailure";
         message = last.getPhase() == RunPhase.Running
             ? "run " + last.getAttempt() + " (Job " + last.getName() + ") is " + phase.name().toLowerCase()
-            : "run " + last.getAttempt() + " failed (" + last.getReason() + "); a new run starts after a backoff";
+            : "run " + last.getAttempt() + " failed (" + last.getReason() + reportedDetail(last, progress)
+                + "); a new run starts after a backoff";
       }
     }
     List<Condition> conditions = stored == null ? null : stored.getConditions();
@@ -73,8 +75,7 @@ public final class DownloadStatuses {
 
   private static String failureMessage(Download download, List<Run> runs, DownloadProgress progress) {
     Run last = runs.get(runs.size() - 1);
-    String detail = progress != null && last.getName().equals(progress.getRun()) && progress.getFailure() != null
-        ? ": " + progress.getFailure().getMessage() : "";
+    String detail = reportedDetail(last, progress);
     if (DownloadRuns.PERMANENT_FAILURES.contains(last.getReason())) {
       return "run " + last.getAttempt() + " failed with " + last.getReason() + detail
           + "; a new run cannot fix this: correct the cause and create a new Download";
@@ -83,11 +84,21 @@ public final class DownloadStatuses {
         + RunLedger.failures(runs) + " failed runs exceed backoffLimit " + download.getSpec().getBackoffLimit();
   }
 
-  /** What kubectl get shows in the SOURCE column: repo@revision or the URL. */
+  /** ": <the downloader's message>" when the run reported why it failed, else empty; URLs in it redacted. */
+  private static String reportedDetail(Run run, DownloadProgress progress) {
+    return progress != null && run.getName().equals(progress.getRun()) && progress.getFailure() != null
+        && progress.getFailure().getMessage() != null
+        ? ": " + Urls.redactAll(progress.getFailure().getMessage()) : "";
+  }
+
+  /**
+   * What kubectl get shows in the SOURCE column: repo@revision or the URL, without its userinfo and query string (a
+   * presigned URL's signature is a credential).
+   */
   static String describe(DownloadSource source) {
     if (source.getHuggingFace() != null) {
       return source.getHuggingFace().getRepo() + "@" + source.getHuggingFace().getRevision();
     }
-    return source.getHttp().getUrl();
+    return Urls.redact(source.getHttp().getUrl());
   }
 }

@@ -294,7 +294,7 @@ final class Downloader {
     boolean reported = reporter.finish(failure, model);
     if (failure.isPresent()) {
       err.println("llmfleet: download: " + failure.get().reason() + ": "
-          + Failure.printable(failure.get().getMessage(), Failure.MAX_MESSAGE));
+          + failure.get().shown());
       return 1;
     }
     if (!reported) {

@@ -1,6 +1,7 @@
 package dev.llmfleet.downloader;
 
 import dev.llmfleet.api.v1alpha1.DownloadFailure;
+import dev.llmfleet.common.Urls;
 
 /**
  * Why a download gave up, as reported in {@code status.progress.failure}. Transient trouble
@@ -32,7 +33,12 @@ final class Failure extends Exception {
   }
 
   DownloadFailure toStatus() {
-    return DownloadFailure.builder().reason(reason).message(printable(getMessage(), MAX_MESSAGE)).build();
+    return DownloadFailure.builder().reason(reason).message(shown()).build();
+  }
+
+  /** The message as it may be shown anywhere: printable, bounded, and with any URL in it redacted. */
+  String shown() {
+    return printable(Urls.redactAll(getMessage()), MAX_MESSAGE);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.llmfleet.downloader;
 
 import dev.llmfleet.common.Errors;
 import dev.llmfleet.common.Units;
+import dev.llmfleet.common.Urls;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -55,10 +56,10 @@ record Retry(Duration initial, Duration max, int maxFailures) {
     }
     if (failures >= maxFailures) {
       throw new Failure(Failure.TRANSFER_FAILED, what + " failed " + failures
-          + " times in a row, last: " + Errors.describe(error));
+          + " times in a row, last: " + Urls.redactAll(Errors.describe(error)));
     }
     Duration delay = delay(failures);
-    LOG.warn("{}: {}; retry {} of {} in {}", what, Errors.describe(error), failures,
+    LOG.warn("{}: {}; retry {} of {} in {}", what, Urls.redactAll(Errors.describe(error)), failures,
         maxFailures - 1, delay.toMillis() < 1000 ? delay.toMillis() + "ms"
             : Units.duration(delay.toSeconds()));
     Thread.sleep(delay.toMillis());

@@ -8,6 +8,7 @@ import dev.llmfleet.api.v1alpha1.ModelSource;
 import dev.llmfleet.api.v1alpha1.common.Condition;
 import dev.llmfleet.common.Conditions;
 import dev.llmfleet.common.Labels;
+import dev.llmfleet.common.Urls;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -228,7 +229,7 @@ public final class ModelServerStatuses {
   /** What kubectl get shows in the MODEL column: the Download's name (and file) or the URI. */
   static String describe(ModelSource model) {
     if (model.getDownloadRef() == null) {
-      return model.getUri();
+      return Urls.redact(model.getUri());
     }
     String name = model.getDownloadRef().getName();
     return model.getFile() == null ? name : name + "/" + model.getFile();

@@ -121,6 +121,54 @@ class DownloadRunsTest {
   }
 
   @Test
+  void theDownloadersReasonAndMessageAreInTheStatusWhileItRetries() {
+    Download download = withRuns(download(), running(1, T0));
+    download.getStatus().setProgress(progress("qwen-run-1", 0, 100, false).toBuilder()
+        .failure(DownloadFailure.builder().reason(DownloadFailure.TRANSFER_FAILED)
+            .message("GET https://example.org/m.gguf redirected to ftp://files.example/m.gguf, which cannot be followed")
+            .build()).build());
+
+    RunPlan plan = DownloadRuns.plan(download, Map.of("qwen-run-1", job("qwen-run-1", "Failed")), T0.plusSeconds(5));
+
+    assertThat(plan.status().getRuns().get(0).getReason()).isEqualTo(DownloadFailure.TRANSFER_FAILED);
+    assertThat(condition(plan, Conditions.RECONCILING).getMessage())
+        .isEqualTo("run 1 failed (TransferFailed: GET https://example.org/m.gguf redirected to"
+            + " ftp://files.example/m.gguf, which cannot be followed); a new run starts after a backoff");
+  }
+
+  @Test
+  void anInvalidSourceFailsTheDownloadAtOnceSayingWhy() {
+    Download download = withRuns(download(), running(1, T0));
+    download.getStatus().setProgress(progress("qwen-run-1", 0, 0, false).toBuilder()
+        .failure(DownloadFailure.builder().reason(DownloadFailure.INVALID_SOURCE)
+            .message("spec.source.http.url https://example.org/a|b.gguf is not a valid URL").build()).build());
+
+    RunPlan plan = DownloadRuns.plan(download, Map.of("qwen-run-1", job("qwen-run-1", "Failed")), T0.plusSeconds(5));
+
+    assertThat(plan.status().getPhase()).isEqualTo(DownloadPhase.Failed);
+    assertThat(plan.attemptToStart()).isEmpty();
+    assertThat(condition(plan, Conditions.STALLED).getReason()).isEqualTo("InvalidSource");
+    assertThat(condition(plan, Conditions.STALLED).getMessage()).contains("spec.source.http.url", "not a valid URL");
+  }
+
+  @Test
+  void urlCredentialsNeverReachTheStatus() {
+    Download download = download();
+    download.getSpec().getSource().getHttp()
+        .setUrl("https://reader:hunter2@bucket.s3.example/m.gguf?X-Amz-Credential=AKIA&X-Amz-Signature=c0ffee");
+    withRuns(download, running(1, T0));
+    download.getStatus().setProgress(progress("qwen-run-1", 0, 0, false).toBuilder()
+        .failure(DownloadFailure.builder().reason(DownloadFailure.TRANSFER_FAILED)
+            .message("Server returned HTTP response code: 500 for URL: https://reader:hunter2@bucket.s3.example/m.gguf"
+                + "?X-Amz-Signature=c0ffee").build()).build());
+
+    RunPlan plan = DownloadRuns.plan(download, Map.of("qwen-run-1", job("qwen-run-1", "Failed")), T0.plusSeconds(5));
+
+    assertThat(plan.status().getSource()).isEqualTo("https://bucket.s3.example/m.gguf");
+    assertThat(plan.status().toString()).doesNotContain("hunter2", "c0ffee", "AKIA", "reader");
+  }
+
+  @Test
   void failedRunsAreRetriedAfterExponentialBackoff() {
     Instant failedAt = T0.plusSeconds(100);
     Download download = withRuns(download(), failed(1, T0, T0.plusSeconds(50), "StallTimeout"),

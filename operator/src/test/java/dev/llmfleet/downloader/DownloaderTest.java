@@ -157,6 +157,29 @@ class DownloaderTest {
   }
 
   @Test
+  void urlCredentialsNeverShowInReportsOrOutput() throws Exception {
+    hub.serve("/files/model.gguf", WEIGHTS);
+    String secrets = "reader:hunter2@";
+    String query = "?X-Amz-Credential=AKIAEXAMPLE&X-Amz-Signature=c0ffee";
+    String base = "http://" + secrets + hub.url("").getAuthority();
+
+    int ok = downloader(Optional.empty()).run(download(HttpSource.builder()
+        .url(base + "/files/model.gguf" + query).build()));
+    int missing = downloader(Optional.empty()).run(download(HttpSource.builder()
+        .url(base + "/files/missing.gguf" + query).build()));
+    hub.failNext.set(100);
+    int failing = downloader(Optional.empty()).run(download(HttpSource.builder()
+        .url(base + "/files/other.gguf" + query).build()));
+
+    assertThat(List.of(ok, missing, failing)).as(err.toString()).containsExactly(0, 1, 1);
+    assertThat(reports).extracting(DownloadProgress::getFailure).filteredOn(f -> f != null)
+        .extracting(f -> f.getMessage()).hasSize(2)
+        .anySatisfy(m -> assertThat(m).contains("HEAD http://" + hub.url("").getAuthority() + "/files/missing.gguf answered 404"))
+        .anySatisfy(m -> assertThat(m).contains("answered 503"));
+    assertThat(out.toString() + err + reports).doesNotContain("hunter2", "c0ffee", "AKIAEXAMPLE", "reader");
+  }
+
+  @Test
   void settingsComeFromThePodEnvironmentAndNeverShowTheToken() {
     Downloader.Settings settings = Downloader.Settings.fromEnvironment(root,
         Map.of("HF_TOKEN", TOKEN, "LLMFLEET_RUN", "model-run-2", "LLMFLEET_HF_ENDPOINT", " "));
