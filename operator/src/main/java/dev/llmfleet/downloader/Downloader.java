@@ -130,10 +130,13 @@ final class Downloader {
 
     Layout layout;
     List<LocalFile> files;
+    Manifest manifest;
     try {
       layout = Layout.of(settings.root(), subPath(download));
-      files = inspect(layout,
-          new Sources(http, settings.retry()).list(source, endpoint, token.isPresent()));
+      List<RemoteFile> remote = new Sources(http, settings.retry()).list(source, endpoint, token.isPresent());
+      Layout.refuseCollisions(remote);
+      manifest = Manifest.open(layout.folder());
+      files = inspect(layout, remote, manifest);
     } catch (Failure failure) {
       return finish(reporter(new Progress(List.of())), Optional.of(failure), Optional.empty());
     } catch (RuntimeException e) {
@@ -143,10 +146,10 @@ final class Downloader {
     ProgressReporter reporter = reporter(progress);
     out.println(summary(files, layout.folder()));
     Optional<Failure> failure = Optional.empty();
-    try {
+    try (manifest) {
       checkSpace(files, layout);
       reporter.start();
-      fetchAll(http, files, progress);
+      fetchAll(http, files, progress, manifest);
     } catch (Failure f) {
       failure = Optional.of(f);
     } catch (RuntimeException e) {
@@ -199,10 +202,11 @@ final class Downloader {
     return subPath != null ? subPath : download.getMetadata().getName();
   }
 
-  private static List<LocalFile> inspect(Layout layout, List<RemoteFile> remote) throws Failure {
+  private static List<LocalFile> inspect(Layout layout, List<RemoteFile> remote, Manifest manifest)
+      throws Failure {
     List<LocalFile> files = new ArrayList<>();
     for (RemoteFile file : remote) {
-      files.add(layout.inspect(file));
+      files.add(layout.inspect(file, manifest));
     }
     return files;
   }
@@ -223,7 +227,7 @@ final class Downloader {
     }
   }
 
-  private void fetchAll(Http http, List<LocalFile> files, Progress progress)
+  private void fetchAll(Http http, List<LocalFile> files, Progress progress, Manifest manifest)
       throws Failure, InterruptedException {
     AtomicInteger threads = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(settings.parallelFiles(), r -> {
@@ -236,7 +240,7 @@ final class Downloader {
     long started = System.nanoTime();
     try {
       var completion = new ExecutorCompletionService<FileFetcher.Fetched>(pool);
-      FileFetcher fetcher = new FileFetcher(http, settings.retry(), progress);
+      FileFetcher fetcher = new FileFetcher(http, settings.retry(), progress, manifest);
       int submitted = 0;
       for (int i = 0; i < files.size(); i++) {
         LocalFile file = files.get(i);

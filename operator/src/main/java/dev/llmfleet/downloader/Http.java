@@ -104,19 +104,28 @@ final class Http {
 
   /** GET from byte {@code from} to the end (no Range header from 0). */
   Response get(URI uri, long from) throws IOException, Failure {
-    return send("GET", uri, from > 0 ? "bytes=" + from + "-" : null);
+    return get(uri, from, Optional.empty());
+  }
+
+  /**
+   * GET from byte {@code from} to the end, the range only if the file still has this validator (an ETag or a
+   * Last-Modified date, sent as {@code If-Range}): a server whose file changed answers 200 with all of it.
+   */
+  Response get(URI uri, long from, Optional<String> ifRange) throws IOException, Failure {
+    return send("GET", uri, from > 0 ? "bytes=" + from + "-" : null, from > 0 ? ifRange : Optional.empty());
   }
 
   /** GET of the first byte only: the size of a file whose server refuses HEAD. */
   Response getFirstByte(URI uri) throws IOException, Failure {
-    return send("GET", uri, "bytes=0-0");
+    return send("GET", uri, "bytes=0-0", Optional.empty());
   }
 
   Response head(URI uri) throws IOException, Failure {
-    return send("HEAD", uri, null);
+    return send("HEAD", uri, null, Optional.empty());
   }
 
-  private Response send(String method, URI uri, String range) throws IOException, Failure {
+  private Response send(String method, URI uri, String range, Optional<String> ifRange)
+      throws IOException, Failure {
     URI current = uri;
     for (int redirects = 0; ; redirects++) {
       HttpURLConnection connection = open(current);
@@ -128,6 +137,7 @@ final class Http {
       connection.setRequestProperty("User-Agent", "llmfleet-downloader/" + Version.CURRENT);
       if (range != null) {
         connection.setRequestProperty("Range", range);
+        ifRange.ifPresent(validator -> connection.setRequestProperty("If-Range", validator));
       }
       if (token.isPresent() && sameOrigin(token.get().origin(), current)) {
         connection.setRequestProperty("Authorization", "Bearer " + token.get().value());

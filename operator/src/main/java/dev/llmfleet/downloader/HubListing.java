@@ -192,7 +192,7 @@ record HubListing(Optional<String> commit, int listed, List<Entry> entries) {
     return entries.stream()
         .map(e -> new RemoteFile(e.path(), e.size(),
             URI.create(join(endpoint, repo + "/resolve/" + ref + "/" + encode(e.path(), true))),
-            e.checksum()))
+            e.checksum(), Optional.empty(), commit))
         .toList();
   }
 

@@ -12,8 +12,15 @@ import java.util.Optional;
  * @param size its size in bytes, known before any byte is fetched
  * @param url where its bytes are
  * @param checksum how it is verified; empty for an HTTP file without a given sha256
+ * @param validator the HTTP server's strong ETag, else its Last-Modified: what {@code If-Range} sends to resume
+ * @param commit the Hub commit the file belongs to
  */
-record RemoteFile(String path, long size, URI url, Optional<Checksum> checksum) {
+record RemoteFile(String path, long size, URI url, Optional<Checksum> checksum, Optional<String> validator,
+    Optional<String> commit) {
+
+  RemoteFile(String path, long size, URI url, Optional<Checksum> checksum) {
+    this(path, size, url, checksum, Optional.empty(), Optional.empty());
+  }
 
   /**
    * The largest file size believed: far above any model file, and small enough that the sizes of

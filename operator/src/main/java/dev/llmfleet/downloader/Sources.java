@@ -69,20 +69,35 @@ final class Sources {
 
   private RemoteFile http(HttpSource source) throws Failure, InterruptedException {
     URI url = Http.parseSource("spec.source.http.url", source.getUrl());
-    long size = retry.call("asking the size of " + Http.show(url), () -> size(url));
-    return new RemoteFile(fileName(url), size, url,
-        Optional.ofNullable(source.getSha256()).map(Checksum::sha256));
+    Identity identity = retry.call("asking the size of " + Http.show(url), () -> identity(url));
+    return new RemoteFile(fileName(url), identity.size(), url,
+        Optional.ofNullable(source.getSha256()).map(Checksum::sha256), identity.validator(), Optional.empty());
+  }
+
+  /** What the server says of a file: its size, and the validator that tells this version of it from another. */
+  private record Identity(long size, Optional<String> validator) {}
+
+  /**
+   * A strong ETag, else Last-Modified: what {@code If-Range} may carry. A weak ETag ({@code W/"..."}) is not allowed
+   * there, since it does not promise the same bytes.
+   */
+  static Optional<String> validator(Http.Response response) {
+    String etag = response.header("ETag");
+    if (etag != null && !etag.isBlank() && !etag.trim().startsWith("W/")) {
+      return Optional.of(etag.trim());
+    }
+    return Optional.ofNullable(response.header("Last-Modified")).map(String::trim).filter(v -> !v.isEmpty());
   }
 
   /**
    * The size from a HEAD, or from a GET of the first byte where HEAD is refused (presigned object
    * store URLs are signed for GET only); a file of unknown size cannot be space-checked or resumed.
    */
-  private long size(URI url) throws IOException, Failure {
+  private Identity identity(URI url) throws IOException, Failure {
     try (Http.Response head = http.head(url)) {
       int status = head.status();
       if (status / 100 == 2 && head.contentLength() >= 0) {
-        return believable(url, "Content-Length", head.contentLength());
+        return new Identity(believable(url, "Content-Length", head.contentLength()), validator(head));
       }
       if (status != 403 && status != 405 && status != 501 && status / 100 != 2) {
         head.requireSuccess();
@@ -95,13 +110,25 @@ final class Sources {
       long size = first.status() == 206 && range.matches()
           ? believable(url, "Content-Range", number(url, "Content-Range: " + contentRange, range.group(1)))
           : first.status() == 200 ? first.contentLength() : -1;
+      Optional<String> validator = validator(first);
       first.abandon();
       if (size < 0) {
         throw new Failure(Failure.TRANSFER_FAILED, Http.show(url) + " does not tell its size"
             + " (no Content-Length or Content-Range), which resuming and the space check need");
       }
-      return believable(url, "Content-Length", size);
+      return new Identity(believable(url, "Content-Length", size), validator);
     }
+  }
+
+  /**
+   * Whether an answer is of another version than the one listed with this validator: it names a version (ETag or
+   * Last-Modified), and neither is the listed one.
+   */
+  static boolean changed(String listed, Http.Response response) {
+    String etag = response.header("ETag");
+    String modified = response.header("Last-Modified");
+    return (etag != null || modified != null)
+        && !listed.equals(etag == null ? null : etag.trim()) && !listed.equals(modified == null ? null : modified.trim());
   }
 
   /** A size announced in a header, if a file can have it. */

@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class LayoutTest {
@@ -27,12 +29,29 @@ class LayoutTest {
   }
 
   @Test
-  void aFileUnderItsFinalNameWithTheRightSizeIsComplete() throws Exception {
+  void aFileUnderItsFinalNameIsCompleteOnlyWhenTheManifestVouchesForIt() throws Exception {
     Files.createDirectories(root.resolve("qwen"));
     Files.write(root.resolve("qwen/a.bin"), new byte[10]);
+    Layout layout = Layout.of(root, "qwen");
 
-    assertThat(Layout.of(root, "qwen").inspect(remote("a.bin", 10)).complete()).isTrue();
-    assertThat(Layout.of(root, "qwen").inspect(remote("a.bin", 11)).complete()).isFalse();
+    assertThat(layout.inspect(remote("a.bin", 10)).complete()).isFalse();
+    Manifest manifest = Manifest.open(root.resolve("qwen"));
+    manifest.verified(remote("a.bin", 10), root.resolve("qwen/a.bin"));
+    assertThat(layout.inspect(remote("a.bin", 10), manifest).complete()).isTrue();
+    assertThat(layout.inspect(remote("a.bin", 11), manifest).complete()).isFalse();
+    assertThat(Manifest.open(root.resolve("qwen")).files()).singleElement()
+        .satisfies(f -> assertThat(f.url()).isEqualTo("http://x/y"));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = ' ', value = {"x.bin x.bin.part", "Config.json config.json", "a a/b.json", "x x",
+      "sub/.llmfleet-manifest.jsonl ok"})
+  void refusesListingsWhoseFilesWouldShareAPlace(String first, String second) {
+    assertThatThrownBy(() -> Layout.refuseCollisions(List.of(remote(first, 1), remote(second, 1))))
+        .isInstanceOfSatisfying(Failure.class, f -> {
+          assertThat(f.reason()).isEqualTo(Failure.UNSAFE_PATH);
+          assertThat(f.getMessage()).contains("would share a place on disk");
+        });
   }
 
   @Test

@@ -35,6 +35,8 @@ final class RangeServer implements AutoCloseable {
   volatile long cutAfter;
   volatile long stallMillis;
   volatile boolean ignoreRange;
+  /** Sent as ETag when set; a Range request whose If-Range differs then gets the whole file (200). */
+  volatile String etag;
 
   RangeServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -71,7 +73,9 @@ final class RangeServer implements AutoCloseable {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       String range = exchange.getRequestHeaders().getFirst("Range");
-      requests.add(exchange.getRequestMethod() + " " + path + (range == null ? "" : " " + range));
+      String ifRange = exchange.getRequestHeaders().getFirst("If-Range");
+      requests.add(exchange.getRequestMethod() + " " + path + (range == null ? "" : " " + range)
+          + (ifRange == null ? "" : " If-Range " + ifRange));
       String authorization = exchange.getRequestHeaders().getFirst("Authorization");
       authorizations.add(path + " " + authorization);
       if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -92,7 +96,11 @@ final class RangeServer implements AutoCloseable {
         exchange.sendResponseHeaders(404, -1);
         return;
       }
-      Matcher matcher = RANGE.matcher(range == null || ignoreRange ? "" : range);
+      if (etag != null) {
+        exchange.getResponseHeaders().set("ETag", etag);
+      }
+      boolean otherVersion = ifRange != null && !ifRange.equals(etag);
+      Matcher matcher = RANGE.matcher(range == null || ignoreRange || otherVersion ? "" : range);
       int from = matcher.matches() ? Integer.parseInt(matcher.group(1)) : 0;
       if (from >= content.length && from > 0) {
         exchange.sendResponseHeaders(416, -1);
