@@ -62,8 +62,11 @@ public final class DownloadRuns {
         ledger.fail(NO_RESULT_REPORTED);
       } else {
         Instant lastSign = Instant.parse(active.get().getStartedAt());
-        if (reported && progress.getUpdatedAt() != null && Instant.parse(progress.getUpdatedAt()).isAfter(lastSign)) {
-          lastSign = Instant.parse(progress.getUpdatedAt());
+        // progressedAt moves only with progress at the downloader's minimum rate; reports of a trickle refresh updatedAt.
+        String progressedAt = !reported ? null
+            : progress.getProgressedAt() != null ? progress.getProgressedAt() : progress.getUpdatedAt();
+        if (progressedAt != null && Instant.parse(progressedAt).isAfter(lastSign)) {
+          lastSign = Instant.parse(progressedAt);
         }
         Instant stallDeadline = lastSign.plusSeconds(spec.getStallTimeoutSeconds());
         if (!now.isBefore(stallDeadline)) {

@@ -53,7 +53,7 @@ final class FileFetcher {
   Fetched fetch(LocalFile file) throws Failure, InterruptedException {
     RemoteFile remote = file.remote();
     byte[] buffer = new byte[BUFFER_BYTES];
-    try (PartFile part = PartFile.open(file.part(), remote.size(), remote.checksum(), buffer)) {
+    try (PartFile part = open(file, buffer)) {
       // The part may have changed since it was inspected (truncated because it was too long).
       progress.discarded(file.onDisk() - part.length());
       boolean resumed = part.length() > 0;
@@ -80,6 +80,17 @@ final class FileFetcher {
       manifest.verified(remote, file.target());
       progress.verified();
       return new Fetched(file, remote.checksum());
+    }
+  }
+
+  /** Opens the part, hashing the bytes already in it as the run's Verifying step. */
+  private PartFile open(LocalFile file, byte[] buffer) throws Failure, InterruptedException {
+    RemoteFile remote = file.remote();
+    progress.verifying();
+    try {
+      return PartFile.open(file.part(), remote.size(), remote.checksum(), buffer, progress::hashed);
+    } finally {
+      progress.verifyingDone();
     }
   }
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 
 /**
  * A {@code .part} file being filled, and the running hash of its bytes (on a {@link Hasher}
@@ -47,6 +48,15 @@ final class PartFile implements AutoCloseable {
    */
   static PartFile open(Path path, long size, Optional<Checksum> checksum, byte[] buffer)
       throws Failure, InterruptedException {
+    return open(path, size, checksum, buffer, bytes -> { });
+  }
+
+  /**
+   * As {@link #open(Path, long, Optional, byte[])}, telling {@code hashed} of the existing bytes as they are hashed:
+   * an 80 GB part takes minutes at disk speed, which must show as progress, not as a stall.
+   */
+  static PartFile open(Path path, long size, Optional<Checksum> checksum, byte[] buffer, LongConsumer hashed)
+      throws Failure, InterruptedException {
     FileChannel channel;
     try {
       Files.createDirectories(path.getParent());
@@ -61,7 +71,7 @@ final class PartFile implements AutoCloseable {
       if (channel.size() > size) {
         channel.truncate(0);
       }
-      part.hashExisting(buffer);
+      part.hashExisting(buffer, hashed);
       opened = true;
       return part;
     } catch (IOException e) {
@@ -73,7 +83,7 @@ final class PartFile implements AutoCloseable {
     }
   }
 
-  private void hashExisting(byte[] buffer) throws IOException, InterruptedException {
+  private void hashExisting(byte[] buffer, LongConsumer hashed) throws IOException, InterruptedException {
     long existing = channel.size();
     ByteBuffer wrapped = ByteBuffer.wrap(buffer);
     while (length < existing) {
@@ -84,6 +94,7 @@ final class PartFile implements AutoCloseable {
       }
       if (hasher.isPresent()) {
         hasher.get().update(buffer, n);
+        hashed.accept(n);
       }
       length += n;
     }

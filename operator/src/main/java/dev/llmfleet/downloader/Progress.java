@@ -15,12 +15,29 @@ final class Progress {
   private final AtomicLong bytesDone = new AtomicLong();
   private final AtomicLong received = new AtomicLong();
   private final AtomicInteger filesDone = new AtomicInteger();
+  private final AtomicLong hashed = new AtomicLong();
+  private final AtomicInteger verifying = new AtomicInteger();
   // By position in the listing, so that "the current file" is the earliest one still in flight.
   private final ConcurrentSkipListMap<Integer, String> active = new ConcurrentSkipListMap<>();
 
-  /** What the counters said at one moment. */
+  /**
+   * What the counters said at one moment.
+   *
+   * @param bytesHashed bytes already on disk hashed again this run, before resuming or trusting them
+   * @param verifying whether such hashing is going on now
+   */
   record Snapshot(long bytesDone, long bytesTotal, int filesDone, int filesTotal, long received,
-      Optional<String> currentFile) {
+      Optional<String> currentFile, long bytesHashed, boolean verifying) {
+
+    Snapshot(long bytesDone, long bytesTotal, int filesDone, int filesTotal, long received,
+        Optional<String> currentFile) {
+      this(bytesDone, bytesTotal, filesDone, filesTotal, received, currentFile, 0, false);
+    }
+
+    /** Bytes fetched or hashed: the work whose rate tells a stalled run from a slow one. */
+    long work() {
+      return received + bytesHashed;
+    }
 
     /** Whole percent, rounded down so that 100 means every byte. */
     int percent() {
@@ -77,9 +94,22 @@ final class Progress {
     filesDone.incrementAndGet();
   }
 
+  /** A file's bytes on disk start being hashed again (ended by {@link #verifyingDone}). */
+  void verifying() {
+    verifying.incrementAndGet();
+  }
+
+  void hashed(long bytes) {
+    hashed.addAndGet(bytes);
+  }
+
+  void verifyingDone() {
+    verifying.decrementAndGet();
+  }
+
   Snapshot snapshot() {
     var first = active.firstEntry();
     return new Snapshot(bytesDone.get(), bytesTotal, filesDone.get(), filesTotal, received.get(),
-        Optional.ofNullable(first).map(Map.Entry::getValue));
+        Optional.ofNullable(first).map(Map.Entry::getValue), hashed.get(), verifying.get() > 0);
   }
 }

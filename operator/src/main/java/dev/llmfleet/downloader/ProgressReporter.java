@@ -21,14 +21,18 @@ import org.slf4j.LoggerFactory;
  * Reports a run's progress: into the Download's status at most every 2 seconds, and as a line on
  * stdout every 5 seconds for {@code kubectl logs} (no terminal needed).
  *
- * <p>A report is sent only when something moved (bytes, files, the current file), so that
- * {@code updatedAt} is the time of the last progress: the operator restarts a run whose
- * {@code updatedAt} is older than {@code stallTimeoutSeconds}, and a run stuck on a stalled socket
- * must look stalled even though this process is alive.
+ * <p>A report is sent only when something moved (bytes, files, the current file, bytes hashed), and
+ * {@code progressedAt} moves only while the run does at least {@link #MIN_BYTES_PER_SECOND} of work (bytes fetched
+ * or hashed) or verifies a file: the operator restarts a run whose {@code progressedAt} is older than
+ * {@code stallTimeoutSeconds}, and a run stuck on a stalled socket, or on a server that trickles a few bytes a
+ * second, must look stalled even though this process is alive and its bytes move.
  */
 final class ProgressReporter {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
+
+  /** Slower than this for a whole stall window is a stall: no model arrives at a few bytes a second. */
+  static final long MIN_BYTES_PER_SECOND = 1024;
 
   private static final long TICK_MILLIS = 1000;
   private static final long REPORT_EVERY_NANOS = Duration.ofSeconds(2).toNanos();
@@ -53,6 +57,22 @@ final class ProgressReporter {
   private long lastReport;
   private long lastPrint;
   private List<Object> lastReported = List.of();
+  private Mark mark;
+
+  /**
+   * The last moment the run made progress at the minimum rate, and the work done by then.
+   *
+   * @param work bytes fetched or hashed this run ({@link Progress.Snapshot#work})
+   */
+  record Mark(Instant at, long work, int filesDone) {
+
+    /** Now, when a file was verified or the work since this mark kept up the minimum rate; else this mark. */
+    Mark next(Instant now, Progress.Snapshot snapshot, long minBytesPerSecond) {
+      long seconds = Math.max(1, Duration.between(at, now).toSeconds());
+      boolean progressed = snapshot.filesDone() > filesDone || snapshot.work() - work >= minBytesPerSecond * seconds;
+      return progressed ? new Mark(now, snapshot.work(), snapshot.filesDone()) : this;
+    }
+  }
 
   ProgressReporter(Progress progress, StatusSink sink, PrintStream out, Optional<String> run,
       Clock clock) {
@@ -61,6 +81,7 @@ final class ProgressReporter {
     this.out = out;
     this.run = run;
     this.clock = clock;
+    this.mark = new Mark(clock.instant(), 0, progress.snapshot().filesDone());
   }
 
   /**
@@ -91,6 +112,7 @@ final class ProgressReporter {
       long now = System.nanoTime();
       Progress.Snapshot snapshot = progress.snapshot();
       rate = meter.sample(now, snapshot.received());
+      mark = mark.next(clock.instant(), snapshot, MIN_BYTES_PER_SECOND);
       if (now - lastReport >= REPORT_EVERY_NANOS && !key(snapshot).equals(lastReported)) {
         report(snapshot, now);
       }
@@ -105,7 +127,7 @@ final class ProgressReporter {
   private void report(Progress.Snapshot snapshot, long now) {
     lastReport = now;
     try {
-      sink.report(status(snapshot, rate, false, Optional.empty(), run, clock.instant()), Optional.empty());
+      sink.report(status(snapshot, rate, false, Optional.empty(), run, clock.instant(), mark.at()), Optional.empty());
       lastReported = key(snapshot);
     } catch (RuntimeException e) {
       // The API server may be restarting: the next tick tries again; the download goes on.
@@ -134,7 +156,8 @@ final class ProgressReporter {
     }
     Progress.Snapshot snapshot = progress.snapshot();
     boolean verified = failure.isEmpty() && snapshot.complete();
-    DownloadProgress last = status(snapshot, 0, verified, failure, run, clock.instant());
+    Instant now = clock.instant();
+    DownloadProgress last = status(snapshot, 0, verified, failure, run, now, now);
     for (int attempt = 0; ; attempt++) {
       try {
         sink.report(last, verified ? model : Optional.empty());
@@ -152,11 +175,16 @@ final class ProgressReporter {
 
   /** What makes a report worth sending; rate and ETA alone do not. */
   private static List<Object> key(Progress.Snapshot s) {
-    return List.of(s.bytesDone(), s.filesDone(), s.currentFile());
+    return List.of(s.bytesDone(), s.filesDone(), s.currentFile(), s.bytesHashed(), s.verifying());
   }
 
+  /**
+   * The report of a snapshot.
+   *
+   * @param progressedAt when the run last made progress at the minimum rate
+   */
   static DownloadProgress status(Progress.Snapshot s, long bytesPerSecond, boolean verified,
-      Optional<Failure> failure, Optional<String> run, Instant now) {
+      Optional<Failure> failure, Optional<String> run, Instant now, Instant progressedAt) {
     return DownloadProgress.builder()
         .bytesDone(s.bytesDone())
         .bytesTotal(s.bytesTotal())
@@ -167,6 +195,9 @@ final class ProgressReporter {
         .etaSeconds(failure.isPresent() ? null : s.etaSeconds(bytesPerSecond).orElse(null))
         .currentFile(s.currentFile().orElse(null))
         .updatedAt(now.truncatedTo(ChronoUnit.SECONDS).toString())
+        .progressedAt(progressedAt.truncatedTo(ChronoUnit.SECONDS).toString())
+        .step(s.verifying() ? "Verifying" : "Downloading")
+        .bytesHashed(s.bytesHashed() > 0 ? s.bytesHashed() : null)
         .verified(verified)
         .run(run.orElse(null))
         .failure(failure.map(Failure::toStatus).orElse(null))
@@ -178,6 +209,7 @@ final class ProgressReporter {
     String eta = s.etaSeconds(bytesPerSecond).map(Units::duration).orElse("--");
     return s.percent() + "% " + Units.bytes(s.bytesDone()) + "/" + Units.bytes(s.bytesTotal()) + " "
         + s.filesDone() + "/" + s.filesTotal() + " files " + Units.rate(bytesPerSecond) + " eta "
-        + eta + s.currentFile().map(f -> " " + f).orElse("");
+        + eta + s.currentFile().map(f -> " " + f).orElse("")
+        + (s.verifying() ? ", verifying: " + Units.bytes(s.bytesHashed()) + " on disk hashed again" : "");
   }
 }

@@ -112,6 +112,19 @@ class DownloadRunsTest {
   }
 
   @Test
+  void aRunThatStillReportsButMadeNoProgressAtTheMinimumRateForTheStallWindowIsStopped() {
+    Download download = withRuns(download(), running(1, T0));
+    // A trickle: the downloader reports bytes every few seconds, but progressedAt stays where the rate fell.
+    download.getStatus().setProgress(progress("qwen-run-1", 10, 100, false).toBuilder()
+        .updatedAt(T0.plusSeconds(399).toString()).progressedAt(T0.plusSeconds(100).toString()).build());
+
+    RunPlan plan = DownloadRuns.plan(download, Map.of("qwen-run-1", job("qwen-run-1", null)), T0.plusSeconds(400));
+
+    assertThat(plan.status().getRuns().get(0).getReason()).isEqualTo(DownloadRuns.STALL_TIMEOUT);
+    assertThat(plan.jobsToStop()).containsEntry("qwen-run-1", DownloadRuns.STALL_TIMEOUT);
+  }
+
+  @Test
   void jobThatEndsWithoutReportFailsWithNoResultReported() {
     Download download = withRuns(download(), running(1, T0));
 

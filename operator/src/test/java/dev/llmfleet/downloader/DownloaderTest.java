@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -177,6 +178,42 @@ class DownloaderTest {
         .anySatisfy(m -> assertThat(m).contains("HEAD http://" + hub.url("").getAuthority() + "/files/missing.gguf answered 404"))
         .anySatisfy(m -> assertThat(m).contains("answered 503"));
     assertThat(out.toString() + err + reports).doesNotContain("hunter2", "c0ffee", "AKIAEXAMPLE", "reader");
+  }
+
+  @Test
+  void aServerThatTricklesBelowTheMinimumRateDoesNotMoveProgressedAt() throws Exception {
+    int size = 40;
+    hub.answer("/files/slow.gguf", exchange -> {
+      exchange.getResponseHeaders().set("Content-Length", String.valueOf(size));
+      if (exchange.getRequestMethod().equals("HEAD")) {
+        exchange.sendResponseHeaders(200, -1);
+        return;
+      }
+      exchange.sendResponseHeaders(200, size);
+      // Ten bytes a second, far below the minimum of 1 KiB/s: the bytes move, but no model arrives like this.
+      for (int i = 0; i < size; i++) {
+        exchange.getResponseBody().write(i);
+        exchange.getResponseBody().flush();
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    });
+
+    int exit = downloader(Optional.empty()).run(download(HttpSource.builder()
+        .url(hub.url("/files/slow.gguf").toString()).build()));
+
+    assertThat(exit).as(err.toString()).isZero();
+    List<DownloadProgress> during = reports.subList(0, reports.size() - 1);
+    assertThat(during).as("reports while the bytes trickled").hasSizeGreaterThanOrEqualTo(2);
+    assertThat(during).extracting(DownloadProgress::getProgressedAt).containsOnly(during.get(0).getProgressedAt());
+    assertThat(during).anySatisfy(r -> {
+      assertThat(r.getBytesDone()).isPositive();
+      assertThat(Instant.parse(r.getUpdatedAt())).isAfter(Instant.parse(r.getProgressedAt()));
+    });
   }
 
   @Test

@@ -3,9 +3,14 @@ package dev.llmfleet.downloader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.llmfleet.api.v1alpha1.DownloadProgress;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class ProgressReporterTest {
@@ -28,12 +33,13 @@ class ProgressReporterTest {
   @Test
   void reportsEveryFieldOfTheProgress() {
     DownloadProgress status = ProgressReporter.status(HALFWAY, 100 * MIB, false, Optional.empty(),
-        Optional.of("qwen-run-2"), Instant.parse("2026-11-27T10:00:00.734Z"));
+        Optional.of("qwen-run-2"), Instant.parse("2026-11-27T10:00:00.734Z"), Instant.parse("2026-11-27T09:59:58Z"));
 
     assertThat(status).isEqualTo(DownloadProgress.builder().bytesDone(6_397_117_870L)
         .bytesTotal(15_231_233_024L).percent(41).filesDone(3).filesTotal(14)
         .bytesPerSecond(100 * MIB).etaSeconds(85L).currentFile("model-00002-of-00004.safetensors")
-        .updatedAt("2026-11-27T10:00:00Z").verified(false).run("qwen-run-2").build());
+        .updatedAt("2026-11-27T10:00:00Z").progressedAt("2026-11-27T09:59:58Z").step("Downloading")
+        .verified(false).run("qwen-run-2").build());
   }
 
   @Test
@@ -41,12 +47,60 @@ class ProgressReporterTest {
     Failure failure = new Failure(Failure.CHECKSUM_MISMATCH, "a.bin: expected sha256 x, got y");
 
     DownloadProgress status = ProgressReporter.status(HALFWAY, 0, false, Optional.of(failure),
-        Optional.empty(), Instant.EPOCH);
+        Optional.empty(), Instant.EPOCH, Instant.EPOCH);
 
     assertThat(status.getFailure().getReason()).isEqualTo("ChecksumMismatch");
     assertThat(status.getFailure().getMessage()).isEqualTo("a.bin: expected sha256 x, got y");
     assertThat(status.getEtaSeconds()).isNull();
     assertThat(status.getRun()).isNull();
+  }
+
+  @Test
+  void progressedAtMovesOnlyWhileTheWorkKeepsUpTheMinimumRate() {
+    Instant t0 = Instant.parse("2026-11-27T10:00:00Z");
+    ProgressReporter.Mark start = new ProgressReporter.Mark(t0, 0, 0);
+    ProgressReporter.Mark mark = start;
+    // A server that trickles 1000 bytes a second, just below the minimum of 1024, for ten minutes.
+    for (int second = 1; second <= 600; second++) {
+      mark = mark.next(t0.plusSeconds(second), snapshot(1000L * second, 0, 0), 1024);
+    }
+    assertThat(mark).isEqualTo(start);
+
+    assertThat(start.next(t0.plusSeconds(1), snapshot(2048, 0, 0), 1024).at()).isEqualTo(t0.plusSeconds(1));
+    assertThat(start.next(t0.plusSeconds(3), snapshot(0, 0, 1), 1024).at())
+        .as("a small file verified").isEqualTo(t0.plusSeconds(3));
+    assertThat(start.next(t0.plusSeconds(2), snapshot(0, 64 * MIB, 0), 1024).at())
+        .as("bytes on disk hashed again").isEqualTo(t0.plusSeconds(2));
+  }
+
+  @Test
+  void hashingBytesOnDiskIsReportedAsAVerifyingStepThatProgresses() throws Exception {
+    Progress progress = new Progress(List.of());
+    List<DownloadProgress> reports = new CopyOnWriteArrayList<>();
+    ProgressReporter reporter = new ProgressReporter(progress, (report, model) -> reports.add(report),
+        new PrintStream(new ByteArrayOutputStream()), Optional.of("run-1"), Clock.systemUTC());
+    progress.verifying();
+    reporter.start();
+    // Hashing at 64 MiB a second for five seconds: no byte is fetched, bytesDone stays where it is.
+    for (int i = 0; i < 50; i++) {
+      progress.hashed(6_710_886);
+      Thread.sleep(100);
+    }
+    List<DownloadProgress> during = List.copyOf(reports);
+    progress.verifyingDone();
+    reporter.finish(Optional.empty(), Optional.empty());
+
+    assertThat(during).as("reports while hashing").hasSizeGreaterThanOrEqualTo(2);
+    assertThat(during).allSatisfy(r -> assertThat(r.getStep()).isEqualTo("Verifying"));
+    assertThat(during.subList(1, during.size())).extracting(DownloadProgress::getBytesHashed).isSorted()
+        .allSatisfy(b -> assertThat(b).isPositive());
+    assertThat(Instant.parse(during.get(during.size() - 1).getProgressedAt()))
+        .isAfter(Instant.parse(during.get(0).getProgressedAt()));
+  }
+
+  private static Progress.Snapshot snapshot(long received, long hashed, int filesDone) {
+    return new Progress.Snapshot(received, 10 * received + 1, filesDone, 2, received, Optional.empty(), hashed,
+        hashed > 0);
   }
 
   @Test

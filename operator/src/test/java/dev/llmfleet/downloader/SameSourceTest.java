@@ -177,6 +177,7 @@ class SameSourceTest {
     assertThat(hub.requests).containsExactly("GET /model.bin bytes=1000-", "GET /model.bin");
     assertThat(root.resolve("model.bin")).hasBinaryContent(NEW);
     assertThat(progress.snapshot().bytesDone()).isEqualTo(SIZE);
+    assertThat(progress.snapshot().bytesHashed()).as("the part's bytes hashed again, the Verifying step").isEqualTo(1000);
   }
 
   @Test

@@ -43,6 +43,18 @@ public class DownloadProgress {
       + "older than spec.stallTimeoutSeconds.")
   private String updatedAt;
 
+  @JsonPropertyDescription("When the run last made progress at or above the downloader's minimum rate (1 KiB/s of bytes "
+      + "fetched or hashed, or a file verified), RFC 3339. The operator restarts runs whose progressedAt (else "
+      + "updatedAt) is older than spec.stallTimeoutSeconds, so a server that trickles counts as stalled.")
+  private String progressedAt;
+
+  @JsonPropertyDescription("What the run does now: Downloading, or Verifying while it hashes again bytes already on "
+      + "disk (a part to resume, or a file the manifest does not vouch for) before fetching more.")
+  private String step;
+
+  @JsonPropertyDescription("Bytes already on disk hashed again by this run (the Verifying step).")
+  private Long bytesHashed;
+
   @JsonPropertyDescription("True once every file is complete and its SHA-256 checked.")
   private Boolean verified;
 
