@@ -97,7 +97,10 @@ class DownloaderE2E {
     Path folder = root.resolve("gated");
     List<String> selected = List.of("config.json", "model-00001-of-00002.safetensors",
         "model-00002-of-00002.safetensors", "model.safetensors.index.json");
-    assertThat(relativeFiles(folder)).containsExactlyElementsOf(selected);
+    List<String> onDisk = new ArrayList<>(selected);
+    onDisk.add(0, ".llmfleet-manifest.jsonl");
+    assertThat(relativeFiles(folder)).as("the selected files and the downloader's manifest")
+        .containsExactlyElementsOf(onDisk);
     for (String path : selected) {
       assertThat(FileDigests.sha256(folder.resolve(path))).as(path).isEqualTo(origin.sha256("acme/tiny-llm/" + path));
     }
