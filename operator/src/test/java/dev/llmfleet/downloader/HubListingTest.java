@@ -72,6 +72,17 @@ class HubListingTest {
   }
 
   @Test
+  void longStringsInFieldsTheDownloaderDoesNotUseAreSkipped() throws Exception {
+    String card = "x".repeat(1024 * 1024);
+    HubListing listing = HubListing.parse("{\"cardData\": {\"text\": \"" + card + "\"}, \"siblings\": ["
+        + "{\"rfilename\": \"a.json\", \"size\": 3, \"note\": \"" + card + "\"}], \"sha\": \"" + "a".repeat(40)
+        + "\", \"readme\": \"" + card + "\"}");
+
+    assertThat(listing.entries()).extracting(HubListing.Entry::path).containsExactly("a.json");
+    assertThat(listing.commit()).contains("a".repeat(40));
+  }
+
+  @Test
   void encodesNonAsciiPathsAsUtf8() {
     assertThat(HubListing.encode("dé/ü.txt", true)).isEqualTo("d%C3%A9/%C3%BC.txt");
   }
