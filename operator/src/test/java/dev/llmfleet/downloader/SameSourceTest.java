@@ -1,6 +1,8 @@
 package dev.llmfleet.downloader;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.llmfleet.api.v1alpha1.DownloadFailure;
 import dev.llmfleet.api.v1alpha1.DownloadProgress;
@@ -63,8 +65,8 @@ class SameSourceTest {
     assertThat(manifest.files()).extracting(Manifest.FileRecord::path, Manifest.FileRecord::commit,
             Manifest.FileRecord::hash)
         .containsExactlyInAnyOrder(
-            org.assertj.core.groups.Tuple.tuple("config.json", "a".repeat(40), "gitBlobSha1:" + gitBlob(CONFIG)),
-            org.assertj.core.groups.Tuple.tuple("model.safetensors", "b".repeat(40),
+            tuple("config.json", "a".repeat(40), "gitBlobSha1:" + gitBlob(CONFIG)),
+            tuple("model.safetensors", "b".repeat(40),
                 "sha256:" + FileFetcherTest.sha256(NEW).expected()));
     assertThat(manifest.files()).allSatisfy(f -> assertThat(f.verifiedAt()).isNotNull());
   }
@@ -187,7 +189,7 @@ class SameSourceTest {
     RemoteFile remote = new RemoteFile("model.bin", SIZE, hub.url("/model.bin"), Optional.of(FileFetcherTest.sha256(OLD)));
     LocalFile file = Layout.of(root.getParent(), root.getFileName().toString()).inspect(remote);
 
-    org.assertj.core.api.Assertions.assertThatThrownBy(
+    assertThatThrownBy(
             () -> new FileFetcher(http(), FAST, new Progress(List.of(file))).fetch(file))
         .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.reason()).isEqualTo(Failure.CHECKSUM_MISMATCH));
     assertThat(hub.requests).containsExactly("GET /model.bin bytes=1000-", "GET /model.bin");

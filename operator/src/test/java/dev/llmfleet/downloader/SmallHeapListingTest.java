@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.llmfleet.api.v1alpha1.DownloadProgress;
 import dev.llmfleet.api.v1alpha1.HuggingFaceSource;
 import dev.llmfleet.common.JarPods;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.nio.file.Path;
