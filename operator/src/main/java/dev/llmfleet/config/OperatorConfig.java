@@ -53,6 +53,8 @@ public record OperatorConfig(
       Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
 
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+  private static final Pattern DNS_SUBDOMAIN = Pattern.compile("(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+      + "(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
   // Kubernetes "qualified name": optional DNS-subdomain prefix, then a name of at most 63 chars.
   private static final Pattern QUALIFIED_NAME =
       Pattern.compile(
@@ -110,22 +112,45 @@ public record OperatorConfig(
   /**
    * How and where Vault is reached; {@code refreshInterval} is how often values are re-read.
    *
+   * @param identity whose Vault identity reads a resource's secrets: a ServiceAccount of its own namespace, or
+   *     the operator's
+   * @param role Kubernetes-auth role; with the namespace identity it may contain {@code {namespace}}
+   * @param serviceAccount with the namespace identity: the ServiceAccount of each namespace that logs in
+   * @param audience with the namespace identity: the audience of the ServiceAccount tokens, which the Vault role
+   *     must name
+   * @param pathTemplate the paths each namespace may read; required with the operator identity
    * @param caCert PEM bundle of the CAs that sign Vault's certificate; absent means the JVM's trust store
-   * @param jwtFile the service-account token presented at Kubernetes auth login, read anew at every login
+   * @param jwtFile with the operator identity: the operator's service-account token presented at Kubernetes auth
+   *     login, read anew at every login
    */
   public record Vault(
       String address,
       VaultAuth auth,
+      VaultIdentity identity,
       String role,
       String authMount,
+      String serviceAccount,
+      String audience,
+      Optional<VaultPathTemplate> pathTemplate,
       Optional<Secret> token,
       Duration refreshInterval,
       Optional<Path> caCert,
-      Path jwtFile) {}
+      Path jwtFile) {
+
+    /** The Kubernetes-auth role that {@code namespace}'s resources log in with. */
+    public String roleFor(String namespace) {
+      return role.replace(VaultPathTemplate.NAMESPACE, namespace);
+    }
+  }
 
   public enum VaultAuth {
     KUBERNETES,
     TOKEN
+  }
+
+  public enum VaultIdentity {
+    NAMESPACE,
+    OPERATOR
   }
 
   public enum LogFormat {
@@ -345,12 +370,40 @@ public record OperatorConfig(
       if (auth == VaultAuth.TOKEN && token.isEmpty()) {
         problems.add("LLMFLEET_VAULT_AUTH=token requires LLMFLEET_VAULT_TOKEN to be set");
       }
+      // A token is one identity for every namespace.
+      VaultIdentity identity = choice("LLMFLEET_VAULT_IDENTITY", VaultIdentity.class,
+          auth == VaultAuth.TOKEN ? VaultIdentity.OPERATOR : VaultIdentity.NAMESPACE);
+      if (auth == VaultAuth.TOKEN && identity == VaultIdentity.NAMESPACE) {
+        problems.add("LLMFLEET_VAULT_AUTH=token is one identity for all namespaces: it needs"
+            + " LLMFLEET_VAULT_IDENTITY=operator and LLMFLEET_VAULT_PATH_TEMPLATE, or use LLMFLEET_VAULT_AUTH=kubernetes");
+      }
+      Optional<String> rawTemplate = get("LLMFLEET_VAULT_PATH_TEMPLATE");
+      rawTemplate.ifPresent(t -> VaultPathTemplate.problem(t).ifPresent(problem ->
+          problems.add("LLMFLEET_VAULT_PATH_TEMPLATE \"" + t + "\" " + problem)));
+      Optional<VaultPathTemplate> pathTemplate = rawTemplate.filter(t -> VaultPathTemplate.problem(t).isEmpty())
+          .map(VaultPathTemplate::new);
+      if (identity == VaultIdentity.OPERATOR && rawTemplate.isEmpty()) {
+        problems.add("LLMFLEET_VAULT_IDENTITY=operator (also implied by LLMFLEET_VAULT_AUTH=token) reads every"
+            + " namespace's secrets with one identity: it requires LLMFLEET_VAULT_PATH_TEMPLATE with "
+            + VaultPathTemplate.NAMESPACE + ", for example llm/" + VaultPathTemplate.NAMESPACE + "/, so that a"
+            + " namespace reads only its own paths");
+      }
+      String role = get("LLMFLEET_VAULT_ROLE").orElse("llmfleet");
+      if (identity == VaultIdentity.OPERATOR && role.contains(VaultPathTemplate.NAMESPACE)) {
+        problems.add("LLMFLEET_VAULT_ROLE " + role + " contains " + VaultPathTemplate.NAMESPACE + ", which only"
+            + " LLMFLEET_VAULT_IDENTITY=namespace fills in");
+      }
       return Optional.of(
           new Vault(
               address.get(),
               auth,
-              get("LLMFLEET_VAULT_ROLE").orElse("llmfleet"),
+              identity,
+              role,
               get("LLMFLEET_VAULT_AUTH_MOUNT").orElse("kubernetes"),
+              parse("LLMFLEET_VAULT_SERVICE_ACCOUNT", "a ServiceAccount name (lowercase letters, digits, '-' and"
+                  + " '.')", v -> Optional.of(v).filter(DNS_SUBDOMAIN.asMatchPredicate())).orElse("llmfleet-vault"),
+              get("LLMFLEET_VAULT_AUDIENCE").orElse("vault"),
+              pathTemplate,
               token,
               Duration.ofSeconds(
                   integer("LLMFLEET_SECRET_REFRESH_SECONDS", 300, 1, Integer.MAX_VALUE)),

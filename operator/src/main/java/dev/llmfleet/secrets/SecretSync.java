@@ -10,8 +10,10 @@ import dev.llmfleet.common.Labels;
 import dev.llmfleet.common.OwnerReferences;
 import dev.llmfleet.common.SecretEnvVars;
 import dev.llmfleet.config.OperatorConfig;
+import dev.llmfleet.config.VaultPathTemplate;
 import dev.llmfleet.secrets.SecretsFailure.SecretNotFound;
 import dev.llmfleet.secrets.SecretsFailure.VaultNotConfigured;
+import dev.llmfleet.secrets.SecretsFailure.VaultPathNotAllowed;
 import dev.llmfleet.secrets.SecretsFailure.VaultSecretNotFound;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -74,18 +76,20 @@ public final class SecretSync {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Optional<VaultClient> vault;
+  private final Optional<VaultPathTemplate> pathTemplate;
   private final Duration refresh;
   private final Clock clock;
   private final Map<String, ReadState> reads = new ConcurrentHashMap<>();
   private volatile Instant lastDropped = Instant.EPOCH;
 
   public SecretSync(OperatorConfig config) {
-    this(config.vault().map(VaultClient::create),
+    this(config.vault().map(VaultClient::create), config.vault().flatMap(OperatorConfig.Vault::pathTemplate),
         config.vault().map(OperatorConfig.Vault::refreshInterval).orElse(DEFAULT_REFRESH), Clock.systemUTC());
   }
 
-  SecretSync(Optional<VaultClient> vault, Duration refresh, Clock clock) {
+  SecretSync(Optional<VaultClient> vault, Optional<VaultPathTemplate> pathTemplate, Duration refresh, Clock clock) {
     this.vault = vault;
+    this.pathTemplate = pathTemplate;
     this.refresh = refresh;
     this.clock = clock;
   }
@@ -269,9 +273,45 @@ public final class SecretSync {
     return hash("spec", Map.of("list", text.toString()));
   }
 
+  /**
+   * The first Vault entry that {@code namespace} may not read, as a failure naming the path and the rule; checked
+   * for the whole list before any Vault call.
+   */
+  static Optional<SecretsFailure> refusal(String namespace, List<SecretEnv> secrets,
+      Optional<VaultPathTemplate> template) {
+    for (SecretEnv secret : secrets) {
+      VaultSecretRef ref = secret.getVault();
+      if (ref == null) {
+        continue;
+      }
+      String where = "secrets entry " + secret.getName() + " reads Vault secret " + mount(ref) + "/" + ref.getPath();
+      if (!VaultPathTemplate.plain(VaultPathTemplate.segments(mount(ref)))
+          || !VaultPathTemplate.plain(VaultPathTemplate.segments(ref.getPath()))) {
+        return Optional.of(new VaultPathNotAllowed(where + ": a '.' or '..' segment would make Vault read another"
+            + " path than the one named; refused"));
+      }
+      if (template.isPresent() && VaultPathTemplate.segments(mount(ref)).contains("data")) {
+        // secret/data/llm/team-b as a mount would reach secret/data/llm/team-b/data/<path> in mount secret.
+        return Optional.of(new VaultPathNotAllowed(where + ": with LLMFLEET_VAULT_PATH_TEMPLATE a mount must not"
+            + " have a segment 'data', which would let a path reach into another mount's data; refused"));
+      }
+      if (template.isPresent() && !template.get().allows(namespace, ref.getPath())) {
+        return Optional.of(new VaultPathNotAllowed(where + ", outside what namespace " + namespace + " may read:"
+            + " LLMFLEET_VAULT_PATH_TEMPLATE " + template.get().template() + " allows paths under "
+            + template.get().allowedPrefix(namespace) + " only; refused before any Vault call"));
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Base64 data for the Secret, one key per variable; each Vault path is read once. */
   private Map<String, String> read(String namespace, List<SecretEnv> secrets, KubernetesClient client)
       throws SecretsFailure {
+    Optional<SecretsFailure> refused = refusal(namespace, secrets, pathTemplate);
+    if (refused.isPresent()) {
+      throw refused.get();
+    }
+    ServiceAccountTokens tokens = ServiceAccountTokens.of(client);
     Map<String, Map<String, String>> vaultSecrets = new HashMap<>();
     Map<String, Secret> kubernetesSecrets = new HashMap<>();
     Map<String, String> data = new TreeMap<>();
@@ -285,7 +325,7 @@ public final class SecretSync {
         }
         Map<String, String> values = vaultSecrets.get(mount + "/" + ref.getPath());
         if (values == null) {
-          values = vault.get().read(mount, ref.getPath());
+          values = vault.get().read(namespace, tokens, mount, ref.getPath());
           vaultSecrets.put(mount + "/" + ref.getPath(), values);
         }
         String value = values.get(ref.getKey());

@@ -32,6 +32,16 @@ public class SecretsFailure extends Exception {
     }
   }
 
+  /**
+   * A Vault path outside what the resource's namespace may read (LLMFLEET_VAULT_PATH_TEMPLATE), or one that Vault
+   * would resolve elsewhere ('.' or '..' segments): refused before any Vault call.
+   */
+  public static final class VaultPathNotAllowed extends SecretsFailure {
+    VaultPathNotAllowed(String message) {
+      super("VaultPathNotAllowed", message);
+    }
+  }
+
   /** No secret at the path, or no such key in it. */
   public static final class VaultSecretNotFound extends SecretsFailure {
     VaultSecretNotFound(String message) {

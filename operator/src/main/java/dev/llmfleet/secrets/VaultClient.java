@@ -2,6 +2,7 @@ package dev.llmfleet.secrets;
 
 import dev.llmfleet.config.OperatorConfig;
 import dev.llmfleet.config.OperatorConfig.VaultAuth;
+import dev.llmfleet.config.OperatorConfig.VaultIdentity;
 import dev.llmfleet.secrets.SecretsFailure.VaultPermissionDenied;
 import dev.llmfleet.secrets.SecretsFailure.VaultSecretNotFound;
 import dev.llmfleet.secrets.SecretsFailure.VaultUnavailable;
@@ -23,15 +24,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads KV version 2 secrets from Vault (or OpenBao) with vault-java-driver. Logs in with the service-account token
- * ({@code kubernetes} auth) or uses the configured token ({@code token} auth); renews the token when two thirds of
- * its lease are gone and logs in again when renewal is refused or the lease is nearly over. Every call has a
- * connect and a read timeout, and no driver retries: the reconcilers reschedule with backoff. Failures are
- * classified into {@link SecretsFailure}s whose messages never contain a token or a value.
+ * Reads KV version 2 secrets from Vault (or OpenBao) with vault-java-driver, as the identity a resource's namespace
+ * has in Vault. With the {@code namespace} identity each namespace logs in as its own ServiceAccount (a token from
+ * the TokenRequest API) with its own Kubernetes-auth role, so that Vault's policies decide what it reads; with the
+ * {@code operator} identity all namespaces share the operator's login ({@code kubernetes} auth with its own
+ * service-account token) or the configured token ({@code token} auth). Each identity keeps its Vault token and
+ * lease: renewed when two thirds of the lease are gone, replaced by a new login when renewal is refused or the
+ * lease is nearly over. Every call has a connect and a read timeout, and no driver retries: the reconcilers
+ * reschedule with backoff. Failures are classified into {@link SecretsFailure}s whose messages never contain a
+ * token or a value.
  */
 public final class VaultClient {
 
@@ -51,12 +58,8 @@ public final class VaultClient {
   private final OperatorConfig.Vault settings;
   private final Clock clock;
   private final SslConfig ssl;
-
-  // The current token and its lease; guarded by this.
-  private String token;
-  private Instant renewAt;
-  private Instant expiresAt;
-  private boolean renewable;
+  /** By namespace with the namespace identity; one entry, under "", with the operator identity. */
+  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
   VaultClient(OperatorConfig.Vault settings, Clock clock) {
     this.settings = settings;
@@ -78,12 +81,18 @@ public final class VaultClient {
   }
 
   /**
-   * The key/value pairs of the latest version of the KV v2 secret {@code path} in {@code mount}. Non-string values
-   * come as their JSON text.
+   * The key/value pairs of the latest version of the KV v2 secret {@code path} in {@code mount}, read as the Vault
+   * identity of {@code namespace}. Non-string values come as their JSON text.
+   *
+   * @param tokens where the namespace identity gets its ServiceAccount tokens
    */
-  public Map<String, String> read(String mount, String path) throws SecretsFailure {
+  public Map<String, String> read(String namespace, ServiceAccountTokens tokens, String mount, String path)
+      throws SecretsFailure {
     String where = "Vault secret " + mount + "/" + path + " at " + settings.address();
-    String current = token();
+    boolean perNamespace = settings.identity() == VaultIdentity.NAMESPACE;
+    Session session = sessions.computeIfAbsent(perNamespace ? namespace : "",
+        key -> new Session(perNamespace ? Optional.of(namespace) : Optional.empty()));
+    String current = session.token(tokens);
     try {
       return read(current, mount, path, where);
     } catch (VaultPermissionDenied denied) {
@@ -91,12 +100,8 @@ public final class VaultClient {
         throw denied;
       }
       // The token may have been revoked before its lease ended: one fresh login, then the answer stands.
-      synchronized (this) {
-        if (current.equals(token)) {
-          token = null;
-        }
-      }
-      return read(token(), mount, path, where);
+      session.forget(current);
+      return read(session.token(tokens), mount, path, where);
     }
   }
 
@@ -125,70 +130,98 @@ public final class VaultClient {
     return values;
   }
 
-  private synchronized String token() throws SecretsFailure {
-    Instant now = clock.instant();
-    if (token != null && (renewAt == null || now.isBefore(renewAt))) {
-      return token;
+  /** One Vault identity's token and lease. */
+  private final class Session {
+
+    /** The namespace whose ServiceAccount logs in; empty for the operator identity. */
+    private final Optional<String> namespace;
+    // Guarded by this.
+    private String token;
+    private Instant renewAt;
+    private Instant expiresAt;
+    private boolean renewable;
+
+    Session(Optional<String> namespace) {
+      this.namespace = namespace;
     }
-    if (token != null && renewable && expiresAt != null && now.isBefore(expiresAt)) {
+
+    synchronized void forget(String stale) {
+      if (stale.equals(token)) {
+        token = null;
+      }
+    }
+
+    synchronized String token(ServiceAccountTokens tokens) throws SecretsFailure {
+      Instant now = clock.instant();
+      if (token != null && (renewAt == null || now.isBefore(renewAt))) {
+        return token;
+      }
+      if (token != null && renewable && expiresAt != null && now.isBefore(expiresAt)) {
+        try {
+          lease(new Auth(config(token)).renewSelf(), now);
+          return token;
+        } catch (VaultException e) {
+          log.warn("Vault at {}: token renewal{} refused (HTTP {}), logging in again", settings.address(),
+              namespace.map(ns -> " for namespace " + ns).orElse(""), e.getHttpStatusCode());
+        }
+      }
+      if (settings.auth() == VaultAuth.TOKEN) {
+        token = settings.token().orElseThrow().value();
+        try {
+          LookupResponse self = new Auth(config(token)).lookupSelf();
+          lease(self.getTTL(), self.isRenewable(), now);
+        } catch (VaultException e) {
+          token = null;
+          throw classify(e, "looking up the configured token at " + settings.address());
+        }
+        return token;
+      }
+      String role = namespace.map(settings::roleFor).orElse(settings.role());
+      String as = namespace.map(ns -> " as ServiceAccount " + ns + "/" + settings.serviceAccount()).orElse("");
+      String where = "login at " + settings.address() + "/v1/auth/" + settings.authMount() + "/login with role "
+          + role + as;
+      String jwt = namespace.isPresent()
+          ? tokens.request(namespace.get(), settings.serviceAccount(), settings.audience())
+          : operatorJwt(where);
       try {
-        lease(new Auth(config(token)).renewSelf(), now);
+        AuthResponse login = new Auth(config(null)).loginByKubernetes(role, jwt, "auth/" + settings.authMount());
+        token = login.getAuthClientToken();
+        lease(login, now);
+        log.info("Vault at {}: logged in with role {}{} through auth/{}", settings.address(), role, as,
+            settings.authMount());
         return token;
       } catch (VaultException e) {
-        log.warn("Vault at {}: token renewal refused (HTTP {}), logging in again", settings.address(),
-            e.getHttpStatusCode());
+        throw classify(e, where);
       }
     }
-    if (settings.auth() == VaultAuth.TOKEN) {
-      token = settings.token().orElseThrow().value();
-      try {
-        LookupResponse self = new Auth(config(token)).lookupSelf();
-        lease(self.getTTL(), self.isRenewable(), now);
-      } catch (VaultException e) {
-        token = null;
-        throw classify(e, "looking up the configured token at " + settings.address());
+
+    private void lease(AuthResponse auth, Instant now) {
+      if (auth.getAuthClientToken() != null) {
+        token = auth.getAuthClientToken();
       }
-      return token;
+      lease(auth.getAuthLeaseDuration(), auth.isAuthRenewable(), now);
     }
-    String where = "login at " + settings.address() + "/v1/auth/" + settings.authMount() + "/login with role "
-        + settings.role();
-    String jwt;
+
+    /** A lease of 0 seconds never ends (a root token). */
+    private void lease(long seconds, boolean canRenew, Instant now) {
+      renewable = canRenew;
+      if (seconds <= 0) {
+        renewAt = null;
+        expiresAt = null;
+        return;
+      }
+      renewAt = now.plus(Duration.ofSeconds(seconds * 2 / 3));
+      // Close to the end a renewal is not worth it: log in again instead.
+      expiresAt = now.plus(Duration.ofSeconds(seconds - Math.min(seconds / 10, 30)));
+    }
+  }
+
+  private String operatorJwt(String where) throws SecretsFailure {
     try {
-      jwt = Files.readString(settings.jwtFile()).trim();
+      return Files.readString(settings.jwtFile()).trim();
     } catch (IOException e) {
       throw new VaultPermissionDenied(where + ": cannot read the service-account token " + settings.jwtFile());
     }
-    try {
-      AuthResponse login = new Auth(config(null)).loginByKubernetes(settings.role(), jwt,
-          "auth/" + settings.authMount());
-      token = login.getAuthClientToken();
-      lease(login, now);
-      log.info("Vault at {}: logged in with role {} through auth/{}", settings.address(), settings.role(),
-          settings.authMount());
-      return token;
-    } catch (VaultException e) {
-      throw classify(e, where);
-    }
-  }
-
-  private void lease(AuthResponse auth, Instant now) {
-    if (auth.getAuthClientToken() != null) {
-      token = auth.getAuthClientToken();
-    }
-    lease(auth.getAuthLeaseDuration(), auth.isAuthRenewable(), now);
-  }
-
-  /** A lease of 0 seconds never ends (a root token). */
-  private void lease(long seconds, boolean canRenew, Instant now) {
-    renewable = canRenew;
-    if (seconds <= 0) {
-      renewAt = null;
-      expiresAt = null;
-      return;
-    }
-    renewAt = now.plus(Duration.ofSeconds(seconds * 2 / 3));
-    // Close to the end a renewal is not worth it: log in again instead.
-    expiresAt = now.plus(Duration.ofSeconds(seconds - Math.min(seconds / 10, 30)));
   }
 
   private VaultConfig config(String withToken) throws SecretsFailure {

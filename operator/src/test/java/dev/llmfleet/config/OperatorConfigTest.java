@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.llmfleet.config.OperatorConfig.LeaderElection;
 import dev.llmfleet.config.OperatorConfig.LogFormat;
 import dev.llmfleet.config.OperatorConfig.VaultAuth;
+import dev.llmfleet.config.OperatorConfig.VaultIdentity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,6 +87,7 @@ class OperatorConfigTest {
     env.put("LLMFLEET_VAULT_ADDR", "https://vault.vault:8200");
     env.put("LLMFLEET_VAULT_AUTH", "token");
     env.put("LLMFLEET_VAULT_TOKEN", "s.secret");
+    env.put("LLMFLEET_VAULT_PATH_TEMPLATE", "llm/{namespace}/");
     env.put("LLMFLEET_VAULT_ROLE", "fleet");
     env.put("LLMFLEET_VAULT_AUTH_MOUNT", "k8s-prod");
     env.put("LLMFLEET_SECRET_REFRESH_SECONDS", "60");
@@ -106,6 +108,8 @@ class OperatorConfigTest {
     var vault = config.vault().orElseThrow();
     assertThat(vault.address()).isEqualTo("https://vault.vault:8200");
     assertThat(vault.auth()).isEqualTo(VaultAuth.TOKEN);
+    assertThat(vault.identity()).as("a token is an operator identity").isEqualTo(VaultIdentity.OPERATOR);
+    assertThat(vault.pathTemplate()).contains(new VaultPathTemplate("llm/{namespace}/"));
     assertThat(vault.token().orElseThrow().value()).isEqualTo("s.secret");
     assertThat(vault.role()).isEqualTo("fleet");
     assertThat(vault.authMount()).isEqualTo("k8s-prod");
@@ -117,6 +121,10 @@ class OperatorConfigTest {
     var vault = parse(Map.of("LLMFLEET_VAULT_ADDR", "http://127.0.0.1:8200")).vault().orElseThrow();
 
     assertThat(vault.auth()).isEqualTo(VaultAuth.KUBERNETES);
+    assertThat(vault.identity()).isEqualTo(VaultIdentity.NAMESPACE);
+    assertThat(vault.serviceAccount()).isEqualTo("llmfleet-vault");
+    assertThat(vault.audience()).isEqualTo("vault");
+    assertThat(vault.pathTemplate()).isEmpty();
     assertThat(vault.role()).isEqualTo("llmfleet");
     assertThat(vault.authMount()).isEqualTo("kubernetes");
     assertThat(vault.token()).isEmpty();
@@ -168,12 +176,58 @@ class OperatorConfigTest {
         "LLMFLEET_VAULT_AUTH | ldap | LLMFLEET_VAULT_AUTH must be kubernetes or token, got \"ldap\"",
         "LLMFLEET_SECRET_REFRESH_SECONDS | 0 | LLMFLEET_SECRET_REFRESH_SECONDS must be a positive integer, got \"0\"",
         "LLMFLEET_SECRET_REFRESH_SECONDS | 5m | LLMFLEET_SECRET_REFRESH_SECONDS must be a positive integer, got \"5m\"",
-        "LLMFLEET_VAULT_AUTH | token | LLMFLEET_VAULT_AUTH=token requires LLMFLEET_VAULT_TOKEN to be set",
+        "LLMFLEET_VAULT_IDENTITY | pod | LLMFLEET_VAULT_IDENTITY must be namespace or operator, got \"pod\"",
+        "LLMFLEET_VAULT_SERVICE_ACCOUNT | Vault_SA | LLMFLEET_VAULT_SERVICE_ACCOUNT must be a ServiceAccount name (lowercase letters, digits, '-' and '.'), got \"Vault_SA\"",
       })
   void rejectsABadVaultValue(String variable, String value, String message) {
     var env = Map.of("LLMFLEET_VAULT_ADDR", "https://vault:8200", variable, value);
 
     assertThatThrownBy(() -> parse(env)).isInstanceOf(ConfigException.class).hasMessage(message);
+  }
+
+  @Test
+  void theOperatorIdentityWithoutAPathTemplateFailsAtStart() {
+    String needsTemplate = "LLMFLEET_VAULT_IDENTITY=operator (also implied by LLMFLEET_VAULT_AUTH=token) reads every"
+        + " namespace's secrets with one identity: it requires LLMFLEET_VAULT_PATH_TEMPLATE with {namespace}, for"
+        + " example llm/{namespace}/, so that a namespace reads only its own paths";
+
+    assertThatThrownBy(() -> parse(Map.of("LLMFLEET_VAULT_ADDR", "https://vault:8200",
+        "LLMFLEET_VAULT_IDENTITY", "operator"))).isInstanceOf(ConfigException.class).hasMessage(needsTemplate);
+    assertThatThrownBy(() -> parse(Map.of("LLMFLEET_VAULT_ADDR", "https://vault:8200",
+        "LLMFLEET_VAULT_AUTH", "token", "LLMFLEET_VAULT_TOKEN", "s.x")))
+        .isInstanceOf(ConfigException.class).hasMessage(needsTemplate);
+    assertThatThrownBy(() -> parse(Map.of("LLMFLEET_VAULT_ADDR", "https://vault:8200",
+        "LLMFLEET_VAULT_AUTH", "token", "LLMFLEET_VAULT_TOKEN", "s.x", "LLMFLEET_VAULT_IDENTITY", "namespace",
+        "LLMFLEET_VAULT_PATH_TEMPLATE", "llm/{namespace}/")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("LLMFLEET_VAULT_AUTH=token is one identity");
+  }
+
+  @Test
+  void aPathTemplateWithoutTheNamespaceFailsAtStart() {
+    assertThatThrownBy(() -> parse(Map.of("LLMFLEET_VAULT_ADDR", "https://vault:8200",
+        "LLMFLEET_VAULT_IDENTITY", "operator", "LLMFLEET_VAULT_PATH_TEMPLATE", "llm/shared/")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("LLMFLEET_VAULT_PATH_TEMPLATE \"llm/shared/\" must contain {namespace}, so that each namespace"
+            + " reads only its own paths, for example llm/{namespace}/");
+  }
+
+  @Test
+  void theOperatorIdentityWithATemplateAndANamespaceRole() {
+    var operator = parse(Map.of("LLMFLEET_VAULT_ADDR", "https://vault:8200", "LLMFLEET_VAULT_IDENTITY", "operator",
+        "LLMFLEET_VAULT_PATH_TEMPLATE", "llmfleet/{namespace}/")).vault().orElseThrow();
+    assertThat(operator.identity()).isEqualTo(VaultIdentity.OPERATOR);
+    assertThat(operator.pathTemplate().orElseThrow().allows("team-a", "llmfleet/team-a/hf")).isTrue();
+
+    var perNamespace = parse(Map.of("LLMFLEET_VAULT_ADDR", "https://vault:8200",
+        "LLMFLEET_VAULT_ROLE", "llmfleet-{namespace}", "LLMFLEET_VAULT_SERVICE_ACCOUNT", "vault-reader",
+        "LLMFLEET_VAULT_AUDIENCE", "https://vault.example")).vault().orElseThrow();
+    assertThat(perNamespace.roleFor("team-a")).isEqualTo("llmfleet-team-a");
+    assertThat(perNamespace.serviceAccount()).isEqualTo("vault-reader");
+    assertThat(perNamespace.audience()).isEqualTo("https://vault.example");
+
+    assertThatThrownBy(() -> parse(Map.of("LLMFLEET_VAULT_ADDR", "https://vault:8200", "LLMFLEET_VAULT_IDENTITY",
+        "operator", "LLMFLEET_VAULT_PATH_TEMPLATE", "llm/{namespace}/", "LLMFLEET_VAULT_ROLE", "r-{namespace}")))
+        .hasMessageContaining("only LLMFLEET_VAULT_IDENTITY=namespace fills in");
   }
 
   @Test
@@ -221,7 +275,8 @@ class OperatorConfigTest {
         Map.of(
             "LLMFLEET_VAULT_ADDR", "https://vault:8200",
             "LLMFLEET_VAULT_AUTH", "token",
-            "LLMFLEET_VAULT_TOKEN", "hvs.very-secret");
+            "LLMFLEET_VAULT_TOKEN", "hvs.very-secret",
+            "LLMFLEET_VAULT_PATH_TEMPLATE", "llm/{namespace}/");
 
     OperatorConfig config = parse(env);
 

@@ -45,12 +45,13 @@ class NoSecretInLogsTest {
       vault.answer("secret/data/denied", 403, "{\"errors\":[\"permission denied " + VALUE + "\"]}");
       vault.answer("secret/data/broken", 500, "{\"errors\":[\"" + VALUE + "\"]}");
       VaultClient client = new VaultClient(new OperatorConfig.Vault(vault.address(), VaultAuth.KUBERNETES,
-          "llmfleet", "kubernetes", Optional.empty(), Duration.ofSeconds(300), Optional.empty(), jwt),
-          Clock.systemUTC());
+          OperatorConfig.VaultIdentity.NAMESPACE, "llmfleet-{namespace}", "kubernetes", "llmfleet-vault", "vault",
+          Optional.empty(), Optional.empty(), Duration.ofSeconds(300), Optional.empty(), jwt), Clock.systemUTC());
+      ServiceAccountTokens tokens = (namespace, serviceAccount, audience) -> JWT;
 
-      assertThat(client.read("secret", "ok")).containsEntry("key", VALUE);
+      assertThat(client.read("team-a", tokens, "secret", "ok")).containsEntry("key", VALUE);
       for (String path : new String[] {"denied", "broken", "missing"}) {
-        assertThatThrownBy(() -> client.read("secret", path))
+        assertThatThrownBy(() -> client.read("team-a", tokens, "secret", path))
             .isInstanceOf(SecretsFailure.class)
             .satisfies(e -> assertThat(e.toString()).doesNotContain(VALUE, JWT, TOKEN));
       }

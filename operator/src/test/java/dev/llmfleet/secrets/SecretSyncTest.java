@@ -129,4 +129,41 @@ class SecretSyncTest {
             org.assertj.core.groups.Tuple.tuple("Reconciling", "True", "VaultPermissionDenied"),
             org.assertj.core.groups.Tuple.tuple("Stalled", "False", "VaultPermissionDenied"));
   }
+
+  private static SecretEnv vault(String name, String mount, String path) {
+    return SecretEnv.builder().name(name).vault(VaultSecretRef.builder().mount(mount).path(path).key("token")
+        .build()).build();
+  }
+
+  @Test
+  void aVaultPathOutsideTheNamespacesTemplateIsRefusedNamingThePathAndTheRule() {
+    var template = java.util.Optional.of(new dev.llmfleet.config.VaultPathTemplate("llm/{namespace}/"));
+    List<SecretEnv> own = List.of(vault("HF_TOKEN", "secret", "llm/team-a/hf"), SPEC.get(1));
+    List<SecretEnv> neighbours = List.of(vault("OWN", "secret", "llm/team-a/hf"),
+        vault("HF_TOKEN", "secret", "llm/team-b/hf"));
+
+    assertThat(SecretSync.refusal("team-a", own, template)).isEmpty();
+    assertThat(SecretSync.refusal("team-a", neighbours, template)).hasValueSatisfying(failure -> {
+      assertThat(failure.reason()).isEqualTo("VaultPathNotAllowed");
+      assertThat(failure.getMessage()).isEqualTo("secrets entry HF_TOKEN reads Vault secret secret/llm/team-b/hf,"
+          + " outside what namespace team-a may read: LLMFLEET_VAULT_PATH_TEMPLATE llm/{namespace}/ allows paths"
+          + " under llm/team-a/ only; refused before any Vault call");
+    });
+    assertThat(SecretSync.refusal("team-b", neighbours, template)).as("team-b may not read team-a's").isPresent();
+  }
+
+  @Test
+  void dotSegmentsAndMountsThatReachIntoAnotherMountsDataAreRefused() {
+    var template = java.util.Optional.of(new dev.llmfleet.config.VaultPathTemplate("llm/{namespace}/"));
+
+    assertThat(SecretSync.refusal("team-a", List.of(vault("A", "secret", "llm/team-a/../team-b/hf")), template))
+        .isPresent();
+    assertThat(SecretSync.refusal("team-a", List.of(vault("A", "secret", "llm/team-a/../team-b/hf")),
+        java.util.Optional.empty())).as("also without a template: Vault would read another path").isPresent();
+    assertThat(SecretSync.refusal("team-a", List.of(vault("A", "secret/..", "secret/data/x")),
+        java.util.Optional.empty())).isPresent();
+    assertThat(SecretSync.refusal("team-a", List.of(vault("A", "secret/data/llm/team-b", "llm/team-a/hf")),
+        template)).hasValueSatisfying(f -> assertThat(f.getMessage()).contains("segment 'data'"));
+    assertThat(SecretSync.refusal("team-a", List.of(vault("A", "team/kv", "llm/team-a/hf")), template)).isEmpty();
+  }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llmfleet.config.OperatorConfig;
 import dev.llmfleet.config.OperatorConfig.VaultAuth;
+import dev.llmfleet.config.OperatorConfig.VaultIdentity;
+import dev.llmfleet.config.VaultPathTemplate;
 import dev.llmfleet.secrets.SecretsFailure.VaultPermissionDenied;
 import dev.llmfleet.secrets.SecretsFailure.VaultSecretNotFound;
 import dev.llmfleet.secrets.SecretsFailure.VaultUnavailable;
@@ -15,7 +17,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,14 +66,41 @@ class VaultClientTest {
     vault.close();
   }
 
-  private VaultClient kubernetesAuth(String address) {
-    return new VaultClient(new OperatorConfig.Vault(address, VaultAuth.KUBERNETES, "llmfleet", "kubernetes",
-        Optional.empty(), Duration.ofSeconds(300), Optional.empty(), jwt), clock);
+  /** Reads as the operator's own identity, the way every read went before namespace identities. */
+  private final class OperatorReads {
+    private final VaultClient client;
+
+    OperatorReads(VaultClient client) {
+      this.client = client;
+    }
+
+    Map<String, String> read(String mount, String path) throws SecretsFailure {
+      return client.read("team-a", NO_TOKENS, mount, path);
+    }
   }
 
-  private VaultClient tokenAuth(String token) {
-    return new VaultClient(new OperatorConfig.Vault(vault.address(), VaultAuth.TOKEN, "llmfleet", "kubernetes",
-        Optional.of(new OperatorConfig.Secret(token)), Duration.ofSeconds(300), Optional.empty(), jwt), clock);
+  private static final ServiceAccountTokens NO_TOKENS = (namespace, serviceAccount, audience) -> {
+    throw new AssertionError("the operator identity requests no ServiceAccount token");
+  };
+
+  private static final Optional<VaultPathTemplate> TEMPLATE = Optional.of(new VaultPathTemplate("llm/{namespace}/"));
+
+  private OperatorReads kubernetesAuth(String address) {
+    return new OperatorReads(new VaultClient(new OperatorConfig.Vault(address, VaultAuth.KUBERNETES,
+        VaultIdentity.OPERATOR, "llmfleet", "kubernetes", "llmfleet-vault", "vault", TEMPLATE, Optional.empty(),
+        Duration.ofSeconds(300), Optional.empty(), jwt), clock));
+  }
+
+  private OperatorReads tokenAuth(String token) {
+    return new OperatorReads(new VaultClient(new OperatorConfig.Vault(vault.address(), VaultAuth.TOKEN,
+        VaultIdentity.OPERATOR, "llmfleet", "kubernetes", "llmfleet-vault", "vault", TEMPLATE,
+        Optional.of(new OperatorConfig.Secret(token)), Duration.ofSeconds(300), Optional.empty(), jwt), clock));
+  }
+
+  private VaultClient perNamespace(String role) {
+    return new VaultClient(new OperatorConfig.Vault(vault.address(), VaultAuth.KUBERNETES, VaultIdentity.NAMESPACE,
+        role, "kubernetes", "llmfleet-vault", "vault", Optional.empty(), Optional.empty(), Duration.ofSeconds(300),
+        Optional.empty(), jwt), clock);
   }
 
   private void loginAnswers(String token, int leaseSeconds) {
@@ -113,7 +145,7 @@ class VaultClientTest {
   void theTokenIsReusedThenRenewedThenReplacedByANewLogin() throws Exception {
     loginAnswers("t-1", 300);
     vault.kv("secret/a", "{\"k\":\"v\"}");
-    VaultClient client = kubernetesAuth(vault.address());
+    OperatorReads client = kubernetesAuth(vault.address());
 
     client.read("secret", "a");
     now.set(now.get().plusSeconds(100));
@@ -140,7 +172,7 @@ class VaultClientTest {
   void aRevokedTokenLeadsToOneNewLoginThenTheAnswerStands() throws Exception {
     loginAnswers("t-1", 3600);
     vault.answer("secret/data/forbidden", 403, "{\"errors\":[\"permission denied\"]}");
-    VaultClient client = kubernetesAuth(vault.address());
+    OperatorReads client = kubernetesAuth(vault.address());
 
     assertThatThrownBy(() -> client.read("secret", "forbidden"))
         .isInstanceOf(VaultPermissionDenied.class)
@@ -201,7 +233,7 @@ class VaultClientTest {
     loginAnswers("t-1", 3600);
     vault.answer("secret/data/a", 500, "{\"errors\":[\"internal\"]}");
     vault.answer("secret/data/b", 503, "{\"errors\":[\"Vault is sealed\"]}");
-    VaultClient client = kubernetesAuth(vault.address());
+    OperatorReads client = kubernetesAuth(vault.address());
 
     assertThatThrownBy(() -> client.read("secret", "a")).isInstanceOf(VaultUnavailable.class)
         .hasMessageContaining("HTTP 500");
@@ -225,7 +257,7 @@ class VaultClientTest {
   void tokenAuthLooksTheTokenUpOnceAndNeverLogsIn() throws Exception {
     vault.answer("auth/token/lookup-self", 200, "{\"data\":{\"ttl\":0,\"renewable\":false,\"policies\":[\"root\"]}}");
     vault.kv("secret/a", "{\"k\":\"v\"}");
-    VaultClient client = tokenAuth("dev-root");
+    OperatorReads client = tokenAuth("dev-root");
 
     client.read("secret", "a");
     now.set(now.get().plus(Duration.ofDays(30)));
@@ -243,5 +275,63 @@ class VaultClientTest {
     assertThatThrownBy(() -> tokenAuth("bad").read("secret", "a"))
         .isInstanceOf(VaultPermissionDenied.class)
         .hasMessageNotContaining("bad");
+  }
+
+  /** Records each TokenRequest and answers with a JWT that names its namespace. */
+  private final List<String> tokenRequests = new CopyOnWriteArrayList<>();
+  private final ServiceAccountTokens tokens = (namespace, serviceAccount, audience) -> {
+    tokenRequests.add(namespace + "/" + serviceAccount + "@" + audience);
+    return "jwt-of-" + namespace;
+  };
+
+  @Test
+  void eachNamespaceLogsInAsItsOwnServiceAccountWithItsOwnRoleAndKeepsItsOwnToken() throws Exception {
+    vault.answer(LOGIN, 200, auth("t-shared-answer", 3600));
+    vault.kv("secret/llm/a", "{\"k\":\"v\"}");
+    VaultClient client = perNamespace("llmfleet-{namespace}");
+
+    client.read("team-a", tokens, "secret", "llm/a");
+    client.read("team-b", tokens, "secret", "llm/a");
+    client.read("team-a", tokens, "secret", "llm/a");
+
+    assertThat(tokenRequests).containsExactly("team-a/llmfleet-vault@vault", "team-b/llmfleet-vault@vault");
+    assertThat(vault.requestsTo(LOGIN)).extracting(FakeVault.Request::body).satisfiesExactly(
+        a -> assertThat(a).contains("\"role\":\"llmfleet-team-a\"").contains("\"jwt\":\"jwt-of-team-a\""),
+        b -> assertThat(b).contains("\"role\":\"llmfleet-team-b\"").contains("\"jwt\":\"jwt-of-team-b\""));
+  }
+
+  @Test
+  void aNamespaceTokenIsReusedWithinItsLeaseAndReplacedByANewLoginAfterIt() throws Exception {
+    vault.answer(LOGIN, 200, auth("t-1", 300));
+    vault.kv("secret/llm/a", "{\"k\":\"v\"}");
+    VaultClient client = perNamespace("llmfleet");
+
+    client.read("team-a", tokens, "secret", "llm/a");
+    now.set(now.get().plusSeconds(150));
+    client.read("team-a", tokens, "secret", "llm/a");
+    assertThat(vault.requestsTo(LOGIN)).hasSize(1);
+
+    vault.answer("auth/token/renew-self", 403, "{\"errors\":[\"permission denied\"]}");
+    vault.answer(LOGIN, 200, auth("t-2", 300));
+    now.set(now.get().plusSeconds(150));
+    client.read("team-a", tokens, "secret", "llm/a");
+
+    assertThat(vault.requestsTo(LOGIN)).hasSize(2);
+    assertThat(tokenRequests).hasSize(2);
+    assertThat(vault.requestsTo("secret/data/llm/a").get(2).token()).isEqualTo("t-2");
+  }
+
+  @Test
+  void aNamespaceWithoutItsServiceAccountIsRefusedWithoutALogin() {
+    VaultClient client = perNamespace("llmfleet");
+    ServiceAccountTokens missing = (namespace, serviceAccount, audience) -> {
+      throw new VaultPermissionDenied("cannot get a token of ServiceAccount " + serviceAccount + " in namespace "
+          + namespace + ": it does not exist");
+    };
+
+    assertThatThrownBy(() -> client.read("team-a", missing, "secret", "llm/a"))
+        .isInstanceOf(VaultPermissionDenied.class)
+        .hasMessageContaining("llmfleet-vault in namespace team-a");
+    assertThat(vault.requests).isEmpty();
   }
 }
