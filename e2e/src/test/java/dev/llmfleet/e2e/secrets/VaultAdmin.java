@@ -28,10 +28,12 @@ final class VaultAdmin {
     call("PUT", "sys/policies/acl/" + name, Map.of("policy", hcl));
   }
 
+  /** A role for {@code serviceAccount} of {@code namespace}, whose tokens the operator requests with audience vault. */
   void kubernetesRole(String role, String serviceAccount, String namespace, String policy) {
     call("POST", "auth/kubernetes/role/" + role, Map.of(
         "bound_service_account_names", new String[] {serviceAccount},
         "bound_service_account_namespaces", new String[] {namespace},
+        "audience", "vault",
         "token_policies", new String[] {policy},
         "token_ttl", "1h"));
   }

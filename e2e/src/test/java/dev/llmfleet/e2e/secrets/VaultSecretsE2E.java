@@ -30,7 +30,6 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -55,7 +54,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Secrets from the cluster's real Vault-API server (OpenBao in dev mode, from cluster.sh): the operator logs in
- * with Kubernetes auth as a ServiceAccount of the test's namespace (its token from the TokenRequest API), reads
+ * with Kubernetes auth as a ServiceAccount of the test's namespace (the default identity: a token it requests from
+ * the TokenRequest API, for the role named like the namespace), reads
  * KV v2, fills {@code <name>-secrets}, rolls pods on rotation, and keeps everything running while Vault is away.
  * Vault is reached through a local TCP proxy that the test can stop. The operator runs here with its own settings
  * (Vault, a 5 s refresh) in a namespace of its own; the extension's operator watches another namespace.
@@ -103,13 +103,6 @@ class VaultSecretsE2E {
     vault.put("secret/" + namespace + "/hf", Map.of("token", canary));
     vault.put("secret/forbidden-" + namespace + "/hf", Map.of("token", canary));
 
-    String jwt = client.serviceAccounts().inNamespace(namespace).withName(SERVICE_ACCOUNT)
-        .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
-        .getStatus().getToken();
-    Path jwtFile = Files.createTempFile("sa-token", "");
-    Files.writeString(jwtFile, jwt);
-    jwtFile.toFile().deleteOnExit();
-
     URI vaultUri = URI.create(address);
     proxy = new TcpProxy(new InetSocketAddress(vaultUri.getHost(), vaultUri.getPort()));
     OperatorConfig config = OperatorConfig.fromEnvironment(Map.of(
@@ -118,9 +111,9 @@ class VaultSecretsE2E {
         "LLMFLEET_IMAGE", "llmfleet/llmfleet-operator:e2e",
         "LLMFLEET_VAULT_ADDR", "http://127.0.0.1:" + proxy.port(),
         "LLMFLEET_VAULT_AUTH", "kubernetes",
-        "LLMFLEET_VAULT_ROLE", namespace,
+        "LLMFLEET_VAULT_ROLE", "{namespace}",
+        "LLMFLEET_VAULT_SERVICE_ACCOUNT", SERVICE_ACCOUNT,
         "LLMFLEET_VAULT_AUTH_MOUNT", "kubernetes",
-        "LLMFLEET_VAULT_JWT_FILE", jwtFile.toString(),
         "LLMFLEET_SECRET_REFRESH_SECONDS", Integer.toString(REFRESH_SECONDS)));
     operator = LlmFleetOperator.create(client, config, new SimpleMeterRegistry(),
         overrider -> overrider.withCloseClientOnStop(false));
