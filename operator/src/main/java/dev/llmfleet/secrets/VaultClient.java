@@ -88,8 +88,9 @@ public final class VaultClient {
    */
   public Map<String, String> read(String namespace, ServiceAccountTokens tokens, String mount, String path)
       throws SecretsFailure {
-    String where = "Vault secret " + mount + "/" + path + " at " + settings.address();
     boolean perNamespace = settings.identity() == VaultIdentity.NAMESPACE;
+    String where = "Vault secret " + mount + "/" + path + " at " + settings.address()
+        + (perNamespace ? " as ServiceAccount " + namespace + "/" + settings.serviceAccount() : "");
     Session session = sessions.computeIfAbsent(perNamespace ? namespace : "",
         key -> new Session(perNamespace ? Optional.of(namespace) : Optional.empty()));
     String current = session.token(tokens);

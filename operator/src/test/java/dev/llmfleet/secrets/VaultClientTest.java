@@ -334,4 +334,15 @@ class VaultClientTest {
         .hasMessageContaining("llmfleet-vault in namespace team-a");
     assertThat(vault.requests).isEmpty();
   }
+
+  @Test
+  void aReadVaultRefusesNamesTheNamespacesServiceAccount() {
+    vault.answer(LOGIN, 200, auth("t-1", 3600));
+    vault.answer("secret/data/llm/team-b/hf", 403, "{\"errors\":[\"permission denied\"]}");
+
+    assertThatThrownBy(() -> perNamespace("llmfleet-{namespace}").read("team-a", tokens, "secret", "llm/team-b/hf"))
+        .isInstanceOf(VaultPermissionDenied.class)
+        .hasMessage("reading Vault secret secret/llm/team-b/hf at " + vault.address() + " as ServiceAccount"
+            + " team-a/llmfleet-vault was refused: permission denied (HTTP 403)");
+  }
 }
