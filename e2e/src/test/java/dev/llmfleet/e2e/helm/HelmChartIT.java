@@ -1,6 +1,7 @@
 package dev.llmfleet.e2e.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.llmfleet.LlmFleetOperator;
@@ -15,12 +16,14 @@ import dev.llmfleet.e2e.support.DownloaderReports;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
 import dev.llmfleet.e2e.support.OperatorProcess;
 import dev.llmfleet.e2e.support.TestNamespace;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -153,6 +156,33 @@ class HelmChartIT {
       assertThat(role.getMetadata().getNamespace()).isEqualTo(namespace.name());
       assertThat(role.getRules()).anySatisfy(rule -> assertThat(rule.getResources()).contains("leases"));
     });
+  }
+
+  @Test
+  @Order(4)
+  void rendersVaultWithThePerNamespaceIdentityAndMayRequestServiceAccountTokens() {
+    Cluster.Result rendered = cluster.helm("template", release, CHART, "-n", namespace.name(),
+        "--set", "vault.address=https://vault.vault:8200", "--set", "vault.role=llmfleet-{namespace}");
+    assertThat(rendered.exitCode()).as(rendered.output()).isZero();
+
+    List<HasMetadata> objects = namespace.client()
+        .load(new ByteArrayInputStream(rendered.output().getBytes(StandardCharsets.UTF_8))).items();
+    Deployment deployment = objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
+        .findFirst().orElseThrow();
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .extracting(EnvVar::getName, EnvVar::getValue)
+        .contains(tuple("LLMFLEET_VAULT_IDENTITY", "namespace"), tuple("LLMFLEET_VAULT_ROLE", "llmfleet-{namespace}"),
+            tuple("LLMFLEET_VAULT_SERVICE_ACCOUNT", "llmfleet-vault"), tuple("LLMFLEET_VAULT_AUDIENCE", "vault"),
+            tuple("LLMFLEET_VAULT_PATH_TEMPLATE", ""));
+    assertThat(objects).filteredOn(ClusterRole.class::isInstance).map(ClusterRole.class::cast)
+        .anySatisfy(role -> assertThat(role.getRules()).anySatisfy(rule -> {
+          assertThat(rule.getResources()).containsExactly("serviceaccounts/token");
+          assertThat(rule.getVerbs()).containsExactly("create");
+        }));
+
+    Cluster.Result wrong = cluster.helm("template", release, CHART, "--set", "vault.identity=pod");
+    assertThat(wrong.exitCode()).isNotZero();
+    assertThat(wrong.output()).contains("vault/identity");
   }
 
   @Test
