@@ -163,9 +163,10 @@ class VaultTenancyE2E {
   @Test
   @Order(4)
   void aRefusedReadKeepsWhatTheSecretAlreadyHolds() {
-    ModelServer own = get(ModelServer.class, teamA, "own");
-    own.getSpec().setSecrets(List.of(vaultEntry("HF_TOKEN", "secret", "llm/" + teamB + "/hf")));
-    client.resource(own).update();
+    client.resources(ModelServer.class).inNamespace(teamA).withName("own").edit(own -> {
+      own.getSpec().setSecrets(List.of(vaultEntry("HF_TOKEN", "secret", "llm/" + teamB + "/hf")));
+      return own;
+    });
 
     Condition refused = awaitSecretsReady(() -> get(ModelServer.class, teamA, "own"), "False",
         "VaultPermissionDenied");
