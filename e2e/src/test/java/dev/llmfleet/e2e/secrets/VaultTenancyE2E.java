@@ -197,6 +197,10 @@ class VaultTenancyE2E {
           .contains("llm/" + teamA + "/");
     }
     awaitSecretsReady(() -> get(ModelServer.class, teamA, "other-mount"), "False", "VaultPathNotAllowed");
+    Condition stillRefused = awaitSecretsReady(() -> get(ModelServer.class, teamA, "own"), "False",
+        "VaultPathNotAllowed");
+    assertThat(stillRefused.getMessage()).contains("keeps the values of the last successful read");
+    assertThat(decoded(secret(teamA, "own-secrets"), "HF_TOKEN")).isEqualTo(valueA);
     assertThat(client.batch().v1().jobs().inNamespace(teamA).list().getItems()).isEmpty();
 
     create(server(teamA, "own-2", vaultEntry("HF_TOKEN", "secret", "llm/" + teamA + "/hf")));
