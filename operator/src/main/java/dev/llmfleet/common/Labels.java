@@ -1,5 +1,6 @@
 package dev.llmfleet.common;
 
+import dev.llmfleet.common.names.ObjectNames;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,9 +30,17 @@ public final class Labels {
   public static Map<String, String> selector(HasMetadata owner, String component) {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(NAME, APP_NAME);
-    labels.put(INSTANCE, owner.getMetadata().getName());
+    labels.put(INSTANCE, instance(owner));
     labels.put(COMPONENT, component);
     return labels;
+  }
+
+  /**
+   * The instance label's value: the resource's name, or for a name longer than a label value may be, its cut
+   * and hashed form ({@link ObjectNames#labelValue}).
+   */
+  public static String instance(HasMetadata owner) {
+    return ObjectNames.labelValue(owner.getMetadata().getName());
   }
 
   /** The selector labels plus managed-by. */

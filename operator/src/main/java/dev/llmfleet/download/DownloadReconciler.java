@@ -4,6 +4,7 @@ import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.DownloadPhase;
 import dev.llmfleet.api.v1alpha1.DownloadStatus;
 import dev.llmfleet.common.EventRecorder;
+import dev.llmfleet.common.LegacySecrets;
 import dev.llmfleet.common.StatusPatch;
 import dev.llmfleet.common.runs.RunEvents;
 import dev.llmfleet.common.runs.RunJobs;
@@ -46,6 +47,7 @@ public class DownloadReconciler implements Reconciler<Download> {
   private final OperatorConfig config;
   private final SecretSync secrets;
   private final Clock clock;
+  private final LegacySecrets legacySecrets = new LegacySecrets();
 
   public DownloadReconciler(OperatorConfig config) {
     this(config, new SecretSync(config));
@@ -69,6 +71,7 @@ public class DownloadReconciler implements Reconciler<Download> {
   @Override
   public UpdateControl<Download> reconcile(Download download, Context<Download> context) {
     KubernetesClient client = context.getClient();
+    legacySecrets.deleteOwned(download, client);
     DownloadStatus stored = DownloadStatuses.operatorOwned(download.getStatus());
     long generation = download.getMetadata().getGeneration();
     SyncResult synced = secrets.sync(download, download.getSpec().getSecrets(),

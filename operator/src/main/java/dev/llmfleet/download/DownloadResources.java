@@ -5,7 +5,6 @@ import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.DownloadProxy;
 import dev.llmfleet.api.v1alpha1.common.SecretEnv;
 import dev.llmfleet.api.v1alpha1.common.PodMetadata;
-import dev.llmfleet.api.v1alpha1.common.Storage;
 import dev.llmfleet.cleanup.CleanupJobs;
 import dev.llmfleet.common.Claims;
 import dev.llmfleet.common.JarPods;
@@ -13,6 +12,7 @@ import dev.llmfleet.common.Labels;
 import dev.llmfleet.common.OwnerReferences;
 import dev.llmfleet.common.PodTemplates;
 import dev.llmfleet.common.SecretEnvVars;
+import dev.llmfleet.common.names.DownloadNames;
 import dev.llmfleet.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -57,8 +57,7 @@ public final class DownloadResources {
   }
 
   public static String claimName(Download download) {
-    Storage storage = download.getSpec().getStorage();
-    return storage.getExistingClaim() != null ? storage.getExistingClaim() : download.getMetadata().getName() + "-data";
+    return DownloadNames.claim(download);
   }
 
   public static String path(Download download) {
@@ -67,11 +66,11 @@ public final class DownloadResources {
   }
 
   public static String runName(Download download, int attempt) {
-    return download.getMetadata().getName() + "-run-" + attempt;
+    return DownloadNames.run(download, attempt);
   }
 
   static String serviceAccountName(Download download) {
-    return download.getMetadata().getName() + "-downloader";
+    return DownloadNames.serviceAccount(download);
   }
 
   /** Only when spec.storage.size is set; an existing claim is used as is. */
@@ -87,7 +86,7 @@ public final class DownloadResources {
    * the download pods, so that it can reach the volume where they wrote (a node-local volume, a tainted node).
    */
   public static Job cleanupJob(Download download, OperatorConfig config) {
-    return CleanupJobs.job(download, CLEANUP_COMPONENT, download.getMetadata().getName() + "-cleanup",
+    return CleanupJobs.job(download, CLEANUP_COMPONENT, DownloadNames.cleanup(download),
         claimName(download), path(download), download.getSpec().getPodMetadata(), download.getSpec().getNodeSelector(),
         download.getSpec().getTolerations(), config);
   }

@@ -8,6 +8,8 @@ import dev.llmfleet.api.v1alpha1.common.RunPhase;
 import dev.llmfleet.common.CacheStores;
 import dev.llmfleet.common.Conditions;
 import dev.llmfleet.common.EventRecorder;
+import dev.llmfleet.common.InstancePods;
+import dev.llmfleet.common.LegacySecrets;
 import dev.llmfleet.common.Labels;
 import dev.llmfleet.common.StatusPatch;
 import dev.llmfleet.common.runs.RunEvents;
@@ -58,6 +60,7 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
   private final OperatorConfig config;
   private final Clock clock;
   private final SecretSync secrets;
+  private final LegacySecrets legacySecrets = new LegacySecrets();
 
   public FineTuneJobReconciler(OperatorConfig config) {
     this(config, Clock.systemUTC());
@@ -91,12 +94,10 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
             .map(name -> new ResourceID(name, job.getMetadata().getNamespace()))
             .collect(Collectors.toSet()))
         .build();
-    // Pods belong to the runs' Jobs, not to the FineTuneJob: they are mapped back through the instance label.
     var pods = InformerEventSourceConfiguration.from(Pod.class, FineTuneJob.class)
         .withLabelSelector(Labels.COMPONENT + "=" + FineTuneResources.COMPONENT)
         .withItemStore(CacheStores.podStatusOnly(config))
-        .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(pod.getMetadata().getLabels().get(Labels.INSTANCE),
-            pod.getMetadata().getNamespace())))
+        .withSecondaryToPrimaryMapper(InstancePods.mapper(context))
         .build();
     return List.of(
         new InformerEventSource<>(downloads, context),
@@ -107,6 +108,7 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
   @Override
   public UpdateControl<FineTuneJob> reconcile(FineTuneJob job, Context<FineTuneJob> context) {
     KubernetesClient client = context.getClient();
+    legacySecrets.deleteOwned(job, client);
     Instant now = clock.instant();
     SyncResult synced = secrets.sync(job, job.getSpec().getSecrets(),
         job.getStatus() == null ? null : job.getStatus().getConditions(), client);

@@ -10,6 +10,7 @@ import dev.llmfleet.common.Labels;
 import dev.llmfleet.common.OwnerReferences;
 import dev.llmfleet.common.PodTemplates;
 import dev.llmfleet.common.SecretEnvVars;
+import dev.llmfleet.common.names.FineTuneJobNames;
 import dev.llmfleet.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -83,16 +84,15 @@ public final class FineTuneResources {
   }
 
   public static String runName(FineTuneJob job, int attempt) {
-    return job.getMetadata().getName() + "-run-" + attempt;
+    return FineTuneJobNames.run(job, attempt);
   }
 
   public static String cleanupName(FineTuneJob job, int attempt) {
-    return job.getMetadata().getName() + "-cleanup-" + attempt;
+    return FineTuneJobNames.cleanup(job, attempt);
   }
 
   public static String claimName(FineTuneJob job) {
-    Storage storage = job.getSpec().getOutput().getStorage();
-    return storage.getExistingClaim() != null ? storage.getExistingClaim() : job.getMetadata().getName() + "-output";
+    return FineTuneJobNames.claim(job);
   }
 
   /** The output folder inside the claim, where the result lands. */

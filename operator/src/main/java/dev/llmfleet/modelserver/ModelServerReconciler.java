@@ -11,6 +11,7 @@ import dev.llmfleet.common.CacheStores;
 import dev.llmfleet.common.Conditions;
 import dev.llmfleet.common.Errors;
 import dev.llmfleet.common.EventRecorder;
+import dev.llmfleet.common.InstancePods;
 import dev.llmfleet.common.Labels;
 import dev.llmfleet.common.StatusPatch;
 import dev.llmfleet.config.OperatorConfig;
@@ -108,12 +109,10 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
         .withPrimaryToSecondaryMapper((ModelServer server) -> adapterJobs(server).stream()
             .map(name -> new ResourceID(name, server.getMetadata().getNamespace())).collect(Collectors.toSet()))
         .build();
-    // Pods belong to ReplicaSets, not to the ModelServer: they are mapped back through the instance label.
     var pods = InformerEventSourceConfiguration.from(Pod.class, ModelServer.class)
         .withLabelSelector(Labels.COMPONENT + "=" + ModelServerResources.COMPONENT)
         .withItemStore(CacheStores.podStatusOnly(config))
-        .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(pod.getMetadata().getLabels().get(Labels.INSTANCE),
-            pod.getMetadata().getNamespace())))
+        .withSecondaryToPrimaryMapper(InstancePods.mapper(context))
         .build();
     // GPU nodes, cluster-scoped, for the fit check's memory; only those with the label are cached. A node that
     // comes or goes triggers nothing: the next pass of each server reads the cache.

@@ -9,6 +9,7 @@ import dev.llmfleet.common.Labels;
 import dev.llmfleet.common.OwnerReferences;
 import dev.llmfleet.common.PodTemplates;
 import dev.llmfleet.common.SecretEnvVars;
+import dev.llmfleet.common.names.ModelServerNames;
 import dev.llmfleet.config.OperatorConfig;
 import dev.llmfleet.modelserver.runtimes.AdapterLocation;
 import dev.llmfleet.modelserver.runtimes.ModelLocation;
@@ -49,7 +50,7 @@ public final class ModelServerResources {
   }
 
   public static String endpoint(ModelServer server) {
-    return "http://" + server.getMetadata().getName() + "." + server.getMetadata().getNamespace()
+    return "http://" + ModelServerNames.service(server) + "." + server.getMetadata().getNamespace()
         + ".svc.cluster.local:" + port(server) + "/v1";
   }
 
@@ -72,7 +73,7 @@ public final class ModelServerResources {
             .build())
         .build();
     return new DeploymentBuilder()
-        .withMetadata(metadata(server))
+        .withMetadata(metadata(server, ModelServerNames.deployment(server)))
         .withNewSpec()
         .withReplicas(spec.getReplicas())
         .withNewSelector().withMatchLabels(selector(server)).endSelector()
@@ -116,7 +117,7 @@ public final class ModelServerResources {
 
   public static Service service(ModelServer server) {
     return new ServiceBuilder()
-        .withMetadata(metadata(server))
+        .withMetadata(metadata(server, ModelServerNames.service(server)))
         .withNewSpec()
         .withSelector(selector(server))
         .addNewPort().withName(PORT_NAME).withPort(port(server)).withTargetPort(new IntOrString(PORT_NAME))
@@ -176,9 +177,9 @@ public final class ModelServerResources {
     return "adapter-" + index;
   }
 
-  private static ObjectMeta metadata(ModelServer server) {
+  private static ObjectMeta metadata(ModelServer server, String name) {
     return new ObjectMetaBuilder()
-        .withName(server.getMetadata().getName())
+        .withName(name)
         .withNamespace(server.getMetadata().getNamespace())
         .withLabels(Labels.of(server, COMPONENT))
         .withOwnerReferences(OwnerReferences.controlledBy(server))

@@ -20,6 +20,24 @@ class DownloadResourcesTest {
       .operator(Toleration.TolerationOperator.Equal).value("true").effect(Toleration.TaintEffect.NoSchedule).build();
 
   @Test
+  void aLongNameGivesJobsAndLabelsWithinTheirLimits() {
+    Download download = DownloadRunsTest.download();
+    download.getMetadata().setName("org.model-" + "x".repeat(60));
+
+    Job run = DownloadResources.job(download, 20, CONFIG);
+    Job cleanup = DownloadResources.cleanupJob(download, CONFIG);
+
+    for (Job job : List.of(run, cleanup)) {
+      assertThat(job.getMetadata().getName()).hasSizeLessThanOrEqualTo(63).matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
+      assertThat(job.getMetadata().getLabels().values()).allSatisfy(v -> assertThat(v).hasSizeLessThanOrEqualTo(63));
+      assertThat(job.getSpec().getTemplate().getMetadata().getLabels().values())
+          .allSatisfy(v -> assertThat(v).hasSizeLessThanOrEqualTo(63));
+    }
+    assertThat(run.getMetadata().getName()).endsWith("-run-20").isNotEqualTo(DownloadResources.job(download, 2, CONFIG)
+        .getMetadata().getName());
+  }
+
+  @Test
   void runPodsGoWhereNodeSelectorAndTolerationsSay() {
     PodSpec pod = podSpec(DownloadResources.job(placed(), 1, CONFIG));
 

@@ -39,7 +39,7 @@ class FineTuneResourcesTest {
   void runJobTrainsThenPromotesWithPathsAsArguments() {
     Job job = FineTuneResources.job(FineTuneJobs.job(FineTuneMethod.LORA), 2, INPUTS, CONFIG);
 
-    assertThat(job.getMetadata().getName()).isEqualTo("support-lora-run-2");
+    assertThat(job.getMetadata().getName()).isEqualTo("support-lora-train-2");
     assertThat(job.getMetadata().getLabels()).containsEntry("app.kubernetes.io/component", "fine-tune")
         .containsEntry("llmfleet.dev/run", "2");
     assertThat(job.getSpec().getBackoffLimit()).isZero();
@@ -90,7 +90,7 @@ class FineTuneResourcesTest {
         .isEqualTo("datasets");
     assertThat(volume(pod, mount(mounts, "/output")).getPersistentVolumeClaim().getClaimName())
         .isEqualTo("adapters");
-    assertThat(volume(pod, mount(mounts, "/config")).getConfigMap().getName()).isEqualTo("support-lora-run-1");
+    assertThat(volume(pod, mount(mounts, "/config")).getConfigMap().getName()).isEqualTo("support-lora-train-1");
     assertThat(volume(pod, mount(mounts, "/dev/shm")).getEmptyDir().getMedium()).isEqualTo("Memory");
   }
 
@@ -131,7 +131,7 @@ class FineTuneResourcesTest {
       assertThat(env.getName()).isEqualTo("WANDB_API_KEY");
       assertThat(env.getValue()).isNull();
       // Every entry reads the Secret the operator syncs, key = variable name.
-      assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("support-lora-secrets");
+      assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("support-lora-fine-tune-env");
       assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("WANDB_API_KEY");
     });
   }
@@ -164,7 +164,7 @@ class FineTuneResourcesTest {
 
     var configMap = FineTuneResources.configMap(spec, 3);
 
-    assertThat(configMap.getMetadata().getName()).isEqualTo("support-lora-run-3");
+    assertThat(configMap.getMetadata().getName()).isEqualTo("support-lora-train-3");
     assertThat(configMap.getMetadata().getOwnerReferences()).singleElement()
         .satisfies(owner -> assertThat(owner.getUid()).isEqualTo("uid-1"));
     assertThat(configMap.getData()).containsExactly(Map.entry("config.yaml", TrainerConfig.render(spec, 3)));

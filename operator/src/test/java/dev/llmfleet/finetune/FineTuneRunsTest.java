@@ -50,7 +50,7 @@ class FineTuneRunsTest {
 
     assertThat(plan.attemptToStart()).contains(1);
     assertThat(plan.status().getRuns()).singleElement().satisfies(run -> {
-      assertThat(run.getName()).isEqualTo("support-lora-run-1");
+      assertThat(run.getName()).isEqualTo("support-lora-train-1");
       assertThat(run.getPhase()).isEqualTo(RunPhase.Running);
     });
     assertThat(plan.status().getPhase()).isEqualTo(FineTuneJobPhase.Pending);
@@ -74,7 +74,7 @@ class FineTuneRunsTest {
     FineTuneJob job = withRuns(job(), running(1, T0));
 
     FineTunePlan plan = FineTuneRuns.plan(job, INPUTS, true,
-        Map.of("support-lora-run-1", runJob(1, null, null)), List.of(pod(1, "Running", null, null)), T0.plusSeconds(5));
+        Map.of("support-lora-train-1", runJob(1, null, null)), List.of(pod(1, "Running", null, null)), T0.plusSeconds(5));
 
     assertThat(plan.status().getPhase()).isEqualTo(FineTuneJobPhase.Running);
     assertThat(plan.attemptToStart()).isEmpty();
@@ -85,7 +85,7 @@ class FineTuneRunsTest {
     FineTuneJob job = withRuns(job(), running(1, T0));
 
     FineTunePlan plan = FineTuneRuns.plan(job, INPUTS, true,
-        Map.of("support-lora-run-1", runJob(1, "Complete", null)), List.of(pod(1, "Succeeded", null, null)),
+        Map.of("support-lora-train-1", runJob(1, "Complete", null)), List.of(pod(1, "Succeeded", null, null)),
         T0.plusSeconds(3600));
 
     FineTuneJobStatus status = plan.status();
@@ -103,7 +103,7 @@ class FineTuneRunsTest {
   @Test
   void failedRunTakesThePodsReasonAndIsRetriedAfterTheBackoff() {
     FineTuneJob job = withRuns(job(), running(1, T0));
-    Map<String, Job> jobs = Map.of("support-lora-run-1", runJob(1, "Failed", "BackoffLimitExceeded"));
+    Map<String, Job> jobs = Map.of("support-lora-train-1", runJob(1, "Failed", "BackoffLimitExceeded"));
     List<Pod> pods = List.of(pod(1, "Failed", "OOMKilled", null));
 
     FineTunePlan failed = FineTuneRuns.plan(job, INPUTS, true, jobs, pods, T0.plusSeconds(60));
@@ -129,7 +129,7 @@ class FineTuneRunsTest {
     FineTuneJob job = withRuns(job(), running(1, T0));
 
     FineTunePlan plan = FineTuneRuns.plan(job, INPUTS, true,
-        Map.of("support-lora-run-1", runJob(1, "Failed", "DeadlineExceeded")), List.of(), T0.plusSeconds(60));
+        Map.of("support-lora-train-1", runJob(1, "Failed", "DeadlineExceeded")), List.of(), T0.plusSeconds(60));
 
     assertThat(plan.status().getRuns().get(0).getReason()).isEqualTo("DeadlineExceeded");
   }
@@ -139,7 +139,7 @@ class FineTuneRunsTest {
     FineTuneJob job = withRuns(job(), running(1, T0));
 
     FineTunePlan plan = FineTuneRuns.plan(job, INPUTS, true,
-        Map.of("support-lora-run-1", runJob(1, "Failed", "BackoffLimitExceeded")),
+        Map.of("support-lora-train-1", runJob(1, "Failed", "BackoffLimitExceeded")),
         List.of(pod(1, "Failed", null, "Evicted")), T0.plusSeconds(60));
 
     assertThat(plan.status().getRuns().get(0).getReason()).isEqualTo("Evicted");
@@ -148,7 +148,7 @@ class FineTuneRunsTest {
   @Test
   void podThatLagsBehindItsFailedJobIsWaitedForBriefly() {
     FineTuneJob job = withRuns(job(), running(1, T0));
-    Map<String, Job> jobs = Map.of("support-lora-run-1", runJob(1, "Failed", "BackoffLimitExceeded"));
+    Map<String, Job> jobs = Map.of("support-lora-train-1", runJob(1, "Failed", "BackoffLimitExceeded"));
     List<Pod> stale = List.of(pod(1, "Running", null, null));
 
     FineTunePlan soon = FineTuneRuns.plan(job, INPUTS, true, jobs, stale, T0.plusSeconds(65));
@@ -174,7 +174,7 @@ class FineTuneRunsTest {
         running(3, T0.plusSeconds(60)));
 
     FineTunePlan plan = FineTuneRuns.plan(job, INPUTS, true,
-        Map.of("support-lora-run-3", runJob(3, "Failed", "BackoffLimitExceeded")),
+        Map.of("support-lora-train-3", runJob(3, "Failed", "BackoffLimitExceeded")),
         List.of(pod(3, "Failed", "OOMKilled", null)), T0.plusSeconds(90));
 
     assertThat(plan.status().getPhase()).isEqualTo(FineTuneJobPhase.Failed);
@@ -194,12 +194,12 @@ class FineTuneRunsTest {
     FineTuneJob job = job();
     job.getSpec().getGc().setTtlSecondsAfterFailure(0);
     job = withRuns(job, failed(1, T0, "Error"), failed(2, T0.plusSeconds(30), "Error"));
-    Map<String, Job> jobs = Map.of("support-lora-run-1", runJob(1, "Failed", "BackoffLimitExceeded"),
-        "support-lora-run-2", runJob(2, "Failed", "BackoffLimitExceeded"));
+    Map<String, Job> jobs = Map.of("support-lora-train-1", runJob(1, "Failed", "BackoffLimitExceeded"),
+        "support-lora-train-2", runJob(2, "Failed", "BackoffLimitExceeded"));
 
     FineTunePlan plan = FineTuneRuns.plan(job, INPUTS, true, jobs, List.of(), T0.plusSeconds(31));
 
-    assertThat(plan.runsToDelete()).containsExactly("support-lora-run-1");
+    assertThat(plan.runsToDelete()).containsExactly("support-lora-train-1");
     assertThat(plan.partialOutputsToRemove()).containsExactly(1);
     assertThat(plan.status().getRuns()).extracting(Run::getCollected).containsExactly(true, null);
   }
@@ -213,9 +213,9 @@ class FineTuneRunsTest {
     job = withRuns(job, failed(1, T0, "Error"));
 
     FineTunePlan plan = FineTuneRuns.plan(job, INPUTS, true,
-        Map.of("support-lora-run-1", runJob(1, "Failed", "BackoffLimitExceeded")), List.of(), T0.plusSeconds(1));
+        Map.of("support-lora-train-1", runJob(1, "Failed", "BackoffLimitExceeded")), List.of(), T0.plusSeconds(1));
 
-    assertThat(plan.runsToDelete()).containsExactly("support-lora-run-1");
+    assertThat(plan.runsToDelete()).containsExactly("support-lora-train-1");
     assertThat(plan.partialOutputsToRemove()).isEmpty();
   }
 
@@ -224,7 +224,7 @@ class FineTuneRunsTest {
     FineTuneJob job = withRuns(job(), failed(1, T0, "Error"));
 
     FineTunePlan plan = FineTuneRuns.plan(job, WAITING, true,
-        Map.of("support-lora-run-1", runJob(1, "Failed", "BackoffLimitExceeded")), List.of(), T0.plusSeconds(60));
+        Map.of("support-lora-train-1", runJob(1, "Failed", "BackoffLimitExceeded")), List.of(), T0.plusSeconds(60));
 
     assertThat(plan.attemptToStart()).isEmpty();
     assertThat(plan.status().getPhase()).isEqualTo(FineTuneJobPhase.WaitingForInputs);
@@ -237,7 +237,7 @@ class FineTuneRunsTest {
     job.setStatus(first.status());
 
     FineTunePlan second = FineTuneRuns.plan(job, INPUTS, true,
-        Map.of("support-lora-run-1", runJob(1, null, null)), List.of(), T0.plusSeconds(30));
+        Map.of("support-lora-train-1", runJob(1, null, null)), List.of(), T0.plusSeconds(30));
 
     assertThat(second.status()).isEqualTo(first.status());
     assertThat(second.attemptToStart()).isEmpty();
@@ -253,7 +253,7 @@ class FineTuneRunsTest {
   }
 
   static Run running(int attempt, Instant startedAt) {
-    return Run.builder().name("support-lora-run-" + attempt).attempt(attempt).phase(RunPhase.Running)
+    return Run.builder().name("support-lora-train-" + attempt).attempt(attempt).phase(RunPhase.Running)
         .startedAt(startedAt.toString()).build();
   }
 
@@ -264,7 +264,7 @@ class FineTuneRunsTest {
 
   /** A run's Job, finished with the given condition at T0 + 1 minute, or still running. */
   static Job runJob(int attempt, String finished, String reason) {
-    JobBuilder job = new JobBuilder().withNewMetadata().withName("support-lora-run-" + attempt).endMetadata();
+    JobBuilder job = new JobBuilder().withNewMetadata().withName("support-lora-train-" + attempt).endMetadata();
     if (finished != null) {
       job.withNewStatus().addNewCondition().withType(finished).withStatus("True").withReason(reason)
           .withLastTransitionTime(T0.plusSeconds(60).toString()).endCondition().endStatus();
@@ -273,7 +273,7 @@ class FineTuneRunsTest {
   }
 
   static Pod pod(int attempt, String phase, String containerReason, String podReason) {
-    PodBuilder pod = new PodBuilder().withNewMetadata().withName("support-lora-run-" + attempt + "-x")
+    PodBuilder pod = new PodBuilder().withNewMetadata().withName("support-lora-train-" + attempt + "-x")
         .addToLabels("llmfleet.dev/run", Integer.toString(attempt)).endMetadata()
         .withNewStatus().withPhase(phase).withReason(podReason).endStatus();
     if (containerReason != null) {

@@ -249,6 +249,34 @@ class ModelServerResourcesTest {
     assertThat(ModelServerResources.endpoint(server)).isEqualTo("http://chat.models.svc.cluster.local:9000/v1");
   }
 
+  @Test
+  void aDottedNameGetsADns1035ServiceThatTheEndpointNames() {
+    ModelServer server = server(Runtime.LLAMA_CPP, 0, null);
+    server.getMetadata().setName("llama3.1-8b");
+
+    String service = ModelServerResources.service(server).getMetadata().getName();
+
+    assertThat(service).matches("[a-z]([-a-z0-9]*[a-z0-9])?").hasSizeLessThanOrEqualTo(63).startsWith("llama3-1-8b-");
+    assertThat(ModelServerResources.endpoint(server)).isEqualTo("http://" + service + ".models.svc.cluster.local:8080/v1");
+    assertThat(ModelServerResources.deployment(server, aModelFor(Runtime.LLAMA_CPP), List.of(), CONFIG).getMetadata()
+        .getName()).isEqualTo("llama3.1-8b");
+  }
+
+  @Test
+  void aNameLongerThanALabelGivesValidNamesAndLabels() {
+    ModelServer server = server(Runtime.LLAMA_CPP, 0, null);
+    server.getMetadata().setName("m".repeat(100));
+
+    Deployment deployment = ModelServerResources.deployment(server, aModelFor(Runtime.LLAMA_CPP), List.of(), CONFIG);
+
+    assertThat(deployment.getMetadata().getName()).hasSizeLessThanOrEqualTo(63);
+    assertThat(ModelServerResources.service(server).getMetadata().getName()).hasSizeLessThanOrEqualTo(63);
+    assertThat(deployment.getSpec().getSelector().getMatchLabels().values())
+        .allSatisfy(value -> assertThat(value).hasSizeLessThanOrEqualTo(63));
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels().values())
+        .allSatisfy(value -> assertThat(value).hasSizeLessThanOrEqualTo(63));
+  }
+
   static ModelServer server(Runtime runtime, int gpus, String gpuType) {
     ModelServer server = new ModelServer();
     server.setMetadata(new ObjectMetaBuilder().withName("chat").withNamespace("models").withUid("uid-1").build());

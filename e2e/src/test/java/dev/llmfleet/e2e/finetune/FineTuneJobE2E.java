@@ -79,12 +79,12 @@ class FineTuneJobE2E {
     assertThat(inputs.getStatus()).isEqualTo("False");
     assertThat(inputs.getReason()).isEqualTo("WaitingForDownload");
     assertThat(inputs.getMessage()).contains("Download base (base model)", "Download tickets (data set)");
-    assertThat(job("tuned-run-1")).isNull();
+    assertThat(job("tuned-train-1")).isNull();
 
     verify("base");
     await().atMost(TIMEOUT).untilAsserted(() -> assertThat(condition(get("tuned"), "InputsReady").getMessage())
         .contains("Download tickets").doesNotContain("Download base"));
-    assertThat(job("tuned-run-1")).as("one input is not enough").isNull();
+    assertThat(job("tuned-train-1")).as("one input is not enough").isNull();
     verify("tickets");
 
     FineTuneJob done = awaitPhase("tuned", FineTuneJobPhase.Succeeded);
@@ -101,7 +101,7 @@ class FineTuneJobE2E {
 
     @SuppressWarnings("unchecked")
     Map<String, Object> config = namespace.client().getKubernetesSerialization()
-        .unmarshal(configMap("tuned-run-1").getData().get("config.yaml"), Map.class);
+        .unmarshal(configMap("tuned-train-1").getData().get("config.yaml"), Map.class);
     assertThat(config).containsEntry("base_model", "/inputs/model")
         .containsEntry("datasets", List.of(Map.of("path", "/inputs/data/train.jsonl", "type", "alpaca")))
         .containsEntry("adapter", "lora")
@@ -113,7 +113,7 @@ class FineTuneJobE2E {
         .containsEntry("output_dir", "/output/tuned/.runs/1")
         .doesNotContainKey("load_in_4bit");
 
-    Job run = job("tuned-run-1");
+    Job run = job("tuned-train-1");
     assertThat(run.getSpec().getBackoffLimit()).isZero();
     PodSpec pod = run.getSpec().getTemplate().getSpec();
     var trainer = pod.getContainers().get(0);
@@ -127,8 +127,8 @@ class FineTuneJobE2E {
     assertThat(mount(pod, "/inputs/data").getSubPath()).isEqualTo("tickets");
     assertThat(mount(pod, "/inputs/data").getReadOnly()).isTrue();
     assertThat(claimAt(pod, "/output")).isEqualTo("tuned-output");
-    assertThat(volume(pod, mount(pod, "/config")).getConfigMap().getName()).isEqualTo("tuned-run-1");
-    assertThat(pods("tuned-run-1")).singleElement()
+    assertThat(volume(pod, mount(pod, "/config")).getConfigMap().getName()).isEqualTo("tuned-train-1");
+    assertThat(pods("tuned-train-1")).singleElement()
         .satisfies(p -> assertThat(p.getSpec().getNodeName()).isEqualTo("gpu-h100-0"));
 
     PersistentVolumeClaim claim = namespace.client().persistentVolumeClaims().inNamespace(namespace.name())
@@ -153,7 +153,7 @@ class FineTuneJobE2E {
         .until(() -> get("flaky"), j -> j.getStatus() != null && j.getStatus().getPhase() == FineTuneJobPhase.Failed);
 
     List<Run> runs = failed.getStatus().getRuns();
-    assertThat(runs).extracting(Run::getName).containsExactly("flaky-run-1", "flaky-run-2", "flaky-run-3");
+    assertThat(runs).extracting(Run::getName).containsExactly("flaky-train-1", "flaky-train-2", "flaky-train-3");
     assertThat(runs).allSatisfy(run -> {
       assertThat(run.getPhase()).isEqualTo(RunPhase.Failed);
       assertThat(run.getReason()).as("the pod's reason").isEqualTo("OOMKilled");
@@ -169,11 +169,11 @@ class FineTuneJobE2E {
 
     await().atMost(TIMEOUT).untilAsserted(() -> {
       assertThat(get("flaky").getStatus().getRuns()).extracting(Run::getCollected).containsExactly(true, true, null);
-      assertThat(runJobs("flaky")).extracting(j -> j.getMetadata().getName()).containsExactly("flaky-run-3");
-      assertThat(configMap("flaky-run-1")).isNull();
-      assertThat(configMap("flaky-run-2")).isNull();
+      assertThat(runJobs("flaky")).extracting(j -> j.getMetadata().getName()).containsExactly("flaky-train-3");
+      assertThat(configMap("flaky-train-1")).isNull();
+      assertThat(configMap("flaky-train-2")).isNull();
     });
-    assertThat(configMap("flaky-run-3")).isNotNull();
+    assertThat(configMap("flaky-train-3")).isNotNull();
     for (int attempt : List.of(1, 2)) {
       Job cleanup = job("flaky-cleanup-" + attempt);
       assertThat(cleanup.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
@@ -200,11 +200,11 @@ class FineTuneJobE2E {
     Instant firstFailed = Instant.parse(failed.getStatus().getRuns().get(0).getFinishedAt());
     Instant secondFailed = Instant.parse(failed.getStatus().getRuns().get(1).getFinishedAt());
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
-        .until(() -> job("ttl-run-1") == null);
+        .until(() -> job("ttl-train-1") == null);
     Instant collected = Instant.now();
     assertThat(collected).as("not before its TTL").isAfterOrEqualTo(firstFailed.plusSeconds(60));
     if (collected.isBefore(secondFailed.plusSeconds(59))) {
-      assertThat(job("ttl-run-2")).as("run 2's TTL has not passed yet").isNotNull();
+      assertThat(job("ttl-train-2")).as("run 2's TTL has not passed yet").isNotNull();
     }
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       assertThat(get("ttl").getStatus().getRuns()).extracting(Run::getCollected).containsExactly(true, true);
@@ -226,17 +226,17 @@ class FineTuneJobE2E {
     // Down for half of the 10 s backoff: the new operator must neither start run 2 at once nor forget it.
     operator.stop();
     Thread.sleep(5_000);
-    assertThat(job("restart-run-2")).as("nothing runs while the operator is down").isNull();
+    assertThat(job("restart-train-2")).as("nothing runs while the operator is down").isNull();
     operator.start();
 
     FineTuneJob failed = await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1))
         .until(() -> get("restart"), j -> j.getStatus().getPhase() == FineTuneJobPhase.Failed);
     List<Run> runs = failed.getStatus().getRuns();
-    assertThat(runs).extracting(Run::getName).containsExactly("restart-run-1", "restart-run-2");
+    assertThat(runs).extracting(Run::getName).containsExactly("restart-train-1", "restart-train-2");
     assertThat(gap(runs.get(0), runs.get(1))).as("the backoff holds across the restart")
         .isBetween(Duration.ofSeconds(10), Duration.ofSeconds(15));
     assertThat(runJobs("restart")).extracting(j -> j.getMetadata().getName())
-        .containsExactlyInAnyOrder("restart-run-1", "restart-run-2");
+        .containsExactlyInAnyOrder("restart-train-1", "restart-train-2");
     assertThat(events("restart")).filteredOn("RunStarted"::equals).hasSize(2);
   }
 
@@ -271,14 +271,14 @@ class FineTuneJobE2E {
     inputs("gone-base", "gone-data");
     create(fineTuneJob("gone", "gone-base", "gone-data"));
     awaitPhase("gone", FineTuneJobPhase.Succeeded);
-    assertThat(job("gone-run-1")).isNotNull();
+    assertThat(job("gone-train-1")).isNotNull();
 
     namespace.client().resources(FineTuneJob.class).inNamespace(namespace.name()).withName("gone").delete();
 
     await().atMost(TIMEOUT).untilAsserted(() -> {
       assertThat(get("gone")).isNull();
-      assertThat(job("gone-run-1")).isNull();
-      assertThat(configMap("gone-run-1")).isNull();
+      assertThat(job("gone-train-1")).isNull();
+      assertThat(configMap("gone-train-1")).isNull();
     });
     assertThat(namespace.client().persistentVolumeClaims().inNamespace(namespace.name()).withName("gone-output")
         .get()).as("the trained result stays").isNotNull();
