@@ -16,6 +16,8 @@ public final class Conditions {
   public static final String READY = "Ready";
   public static final String RECONCILING = "Reconciling";
   public static final String STALLED = "Stalled";
+  /** The reason while the API server refuses an object the operator applies; JOSDK keeps retrying. */
+  public static final String APPLY_FAILED = "ApplyFailed";
 
   private Conditions() {}
 
@@ -61,6 +63,17 @@ public final class Conditions {
       result.add(updated);
     }
     return result;
+  }
+
+  /**
+   * Ready=False and Reconciling=True with reason ApplyFailed and {@code message} (the API server's words), Stalled
+   * False: the operator retries, and a person may not need to act (a quota freed, a webhook back).
+   */
+  public static List<Condition> applyFailed(List<Condition> existing, String message, long observedGeneration,
+      Instant now) {
+    List<Condition> conditions = set(existing, READY, false, APPLY_FAILED, message, observedGeneration, now);
+    conditions = set(conditions, RECONCILING, true, APPLY_FAILED, message, observedGeneration, now);
+    return set(conditions, STALLED, false, APPLY_FAILED, "", observedGeneration, now);
   }
 
   public static Optional<Condition> find(List<Condition> conditions, String type) {

@@ -3,6 +3,7 @@ package dev.llmfleet.download;
 import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.DownloadPhase;
 import dev.llmfleet.api.v1alpha1.DownloadStatus;
+import dev.llmfleet.common.Errors;
 import dev.llmfleet.common.EventRecorder;
 import dev.llmfleet.common.LegacySecrets;
 import dev.llmfleet.common.StatusPatch;
@@ -14,9 +15,9 @@ import dev.llmfleet.secrets.SyncResult;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -108,7 +109,7 @@ public class DownloadReconciler implements Reconciler<Download> {
       RunJobs.start(job, jobs, context);
     });
     if (becameFailed(download, plan.status()) && Boolean.TRUE.equals(download.getSpec().getGc().getDeletePartialData())) {
-      removePartialData(download, client);
+      RunJobs.createUnlessExists(client, DownloadResources.cleanupJob(download, config));
     }
     recordEvents(new EventRecorder(client), download, plan.status());
 
@@ -117,20 +118,17 @@ public class DownloadReconciler implements Reconciler<Download> {
         plan.recheckAfter());
   }
 
+  /** Retries go on (JOSDK's retry), but the resource says why it is not converging instead of keeping quiet. */
+  @Override
+  public ErrorStatusUpdateControl<Download> updateErrorStatus(Download download, Context<Download> context,
+      Exception error) {
+    DownloadStatus status = DownloadStatuses.applyFailed(download, Errors.describe(error), clock.instant());
+    return ErrorStatusUpdateControl.patchStatus(StatusPatch.statusOnly(download, status, Download::new));
+  }
+
   private static boolean becameFailed(Download download, DownloadStatus next) {
     DownloadPhase before = download.getStatus() == null ? null : download.getStatus().getPhase();
     return next.getPhase() == DownloadPhase.Failed && before != DownloadPhase.Failed;
-  }
-
-  private void removePartialData(Download download, KubernetesClient client) {
-    try {
-      client.resource(DownloadResources.cleanupJob(download, config)).create();
-    } catch (KubernetesClientException e) {
-      // A pass that read a stale status created it already.
-      if (e.getCode() != 409) {
-        throw e;
-      }
-    }
   }
 
   /** An event per phase change and per run that started, ended or was collected. */

@@ -25,6 +25,21 @@ public final class DownloadStatuses {
     return stored == null ? null : stored.toBuilder().progress(null).model(null).build();
   }
 
+  /**
+   * The status when the API server refused one of the Download's objects (its claim, run Job, the downloader's
+   * identity): what was known before, with Ready=False and Reconciling=True saying why, while JOSDK retries.
+   */
+  public static DownloadStatus applyFailed(Download download, String error, Instant now) {
+    long generation = download.getMetadata().getGeneration();
+    DownloadStatus stored = operatorOwned(download.getStatus());
+    String message = "cannot create or update the Download's objects: " + error;
+    return (stored == null ? DownloadStatus.builder().phase(DownloadPhase.Pending) : stored.toBuilder())
+        .source(describe(download.getSpec().getSource()))
+        .conditions(Conditions.applyFailed(stored == null ? null : stored.getConditions(), message, generation, now))
+        .observedGeneration(generation)
+        .build();
+  }
+
   static DownloadStatus compute(Download download, List<Run> runs, DownloadPhase phase, Instant now) {
     DownloadStatus stored = operatorOwned(download.getStatus());
     DownloadProgress progress = download.getStatus() == null ? null : download.getStatus().getProgress();

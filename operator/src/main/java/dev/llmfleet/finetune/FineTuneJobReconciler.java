@@ -7,6 +7,7 @@ import dev.llmfleet.api.v1alpha1.FineTuneJobStatus;
 import dev.llmfleet.api.v1alpha1.common.RunPhase;
 import dev.llmfleet.common.CacheStores;
 import dev.llmfleet.common.Conditions;
+import dev.llmfleet.common.Errors;
 import dev.llmfleet.common.EventRecorder;
 import dev.llmfleet.common.InstancePods;
 import dev.llmfleet.common.LegacySecrets;
@@ -22,10 +23,10 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -34,7 +35,6 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -133,7 +133,7 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
     RunJobs.enforceCap(context, namespace, plan.runsToDelete(), config.maxFailedJobsPerNamespace());
     EventRecorder events = new EventRecorder(client);
     plan.partialOutputsToRemove().forEach(attempt -> {
-      createUnlessExists(client, FineTuneResources.cleanupJob(job, attempt, config));
+      RunJobs.createUnlessExists(client, FineTuneResources.cleanupJob(job, attempt, config));
       events.normal(job, "CleanupStarted", "removing the partial output of run " + attempt + " ("
           + FineTuneResources.partialOutput(job, attempt) + " in claim " + FineTuneResources.claimName(job) + ")");
     });
@@ -150,19 +150,16 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
         plan.recheckAfter());
   }
 
-  private static boolean hasActiveRun(FineTuneJobStatus status) {
-    return status.getRuns() != null && status.getRuns().get(status.getRuns().size() - 1).getPhase() == RunPhase.Running;
+  /** Retries go on (JOSDK's retry), but the resource says why it is not converging instead of keeping quiet. */
+  @Override
+  public ErrorStatusUpdateControl<FineTuneJob> updateErrorStatus(FineTuneJob job, Context<FineTuneJob> context,
+      Exception error) {
+    FineTuneJobStatus status = FineTuneJobStatuses.applyFailed(job, Errors.describe(error), clock.instant());
+    return ErrorStatusUpdateControl.patchStatus(StatusPatch.statusOnly(job, status, FineTuneJob::new));
   }
 
-  /** A cleanup Job may exist from a pass whose status write was lost; it does the same work. */
-  private static void createUnlessExists(KubernetesClient client, Job job) {
-    try {
-      client.resource(job).create();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-        throw e;
-      }
-    }
+  private static boolean hasActiveRun(FineTuneJobStatus status) {
+    return status.getRuns() != null && status.getRuns().get(status.getRuns().size() - 1).getPhase() == RunPhase.Running;
   }
 
   /** An event per run that started, ended or was collected, and per phase change. */

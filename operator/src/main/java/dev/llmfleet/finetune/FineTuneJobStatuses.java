@@ -24,6 +24,20 @@ public final class FineTuneJobStatuses {
   private FineTuneJobStatuses() {
   }
 
+  /**
+   * The status when the API server refused one of the FineTuneJob's objects (a run's Job or ConfigMap, the output
+   * claim): what was known before, with Ready=False and Reconciling=True saying why, while JOSDK retries.
+   */
+  public static FineTuneJobStatus applyFailed(FineTuneJob job, String error, Instant now) {
+    long generation = job.getMetadata().getGeneration();
+    FineTuneJobStatus stored = job.getStatus();
+    String message = "cannot create or update the FineTuneJob's objects: " + error;
+    return (stored == null ? FineTuneJobStatus.builder().phase(FineTuneJobPhase.Pending) : stored.toBuilder())
+        .conditions(Conditions.applyFailed(stored == null ? null : stored.getConditions(), message, generation, now))
+        .observedGeneration(generation)
+        .build();
+  }
+
   static FineTuneJobStatus compute(FineTuneJob job, List<Run> runs, FineTuneJobPhase phase, FineTuneInputs inputs,
       Instant now) {
     long generation = job.getMetadata().getGeneration();

@@ -27,7 +27,7 @@ public final class ModelServerStatuses {
 
   public static final String MODEL_AVAILABLE = "ModelAvailable";
   public static final String SCHEDULED = "Scheduled";
-  public static final String APPLY_FAILED = "ApplyFailed";
+  public static final String APPLY_FAILED = Conditions.APPLY_FAILED;
   public static final String INSUFFICIENT_GPU_MEMORY = "InsufficientGPUMemory";
 
   /** Container states that will not fix themselves quickly; the server is degraded while they last. */
@@ -146,10 +146,8 @@ public final class ModelServerStatuses {
     long generation = server.getMetadata().getGeneration();
     ModelServerStatus stored = server.getStatus();
     String message = "cannot create or update the server's Deployment or Service: " + error;
-    List<Condition> conditions = stored == null ? null : stored.getConditions();
-    conditions = Conditions.set(conditions, Conditions.READY, false, APPLY_FAILED, message, generation, now);
-    conditions = Conditions.set(conditions, Conditions.RECONCILING, true, APPLY_FAILED, message, generation, now);
-    conditions = Conditions.set(conditions, Conditions.STALLED, false, APPLY_FAILED, "", generation, now);
+    List<Condition> conditions = Conditions.applyFailed(stored == null ? null : stored.getConditions(), message,
+        generation, now);
     return (stored == null ? ModelServerStatus.builder().phase(ModelServerPhase.Pending) : stored.toBuilder())
         .model(describe(server.getSpec().getModel()))
         .selector(Labels.asSelectorString(ModelServerResources.selector(server)))

@@ -5,11 +5,14 @@ import dev.llmfleet.common.Labels;
 import dev.llmfleet.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.net.HttpURLConnection;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +57,20 @@ public final class RunJobs {
     Job created = context.getClient().resource(job).create();
     // Into the cache at once: the next pass must not take the new run for one whose Job has vanished.
     eventSource(context).handleRecentResourceCreate(ResourceID.fromResource(created), created);
+  }
+
+  /**
+   * Creates a Job that does the same work whoever made it (a cleanup): one may exist from a pass that read a stale
+   * status or whose status write was lost.
+   */
+  public static void createUnlessExists(KubernetesClient client, Job job) {
+    try {
+      client.resource(job).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+    }
   }
 
   public static void delete(Context<? extends HasMetadata> context, String namespace, Collection<String> names) {
