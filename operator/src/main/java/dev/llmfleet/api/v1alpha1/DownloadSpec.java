@@ -2,6 +2,7 @@ package dev.llmfleet.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.llmfleet.api.v1alpha1.common.Names;
 import dev.llmfleet.api.v1alpha1.common.PodMetadata;
 import dev.llmfleet.api.v1alpha1.common.SecretEnv;
 import dev.llmfleet.api.v1alpha1.common.Storage;
@@ -24,6 +25,9 @@ import lombok.NoArgsConstructor;
 @NoArgsConstructor
 @AllArgsConstructor
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!has(self.storage.accessMode) || self.storage.accessMode != 'ReadOnlyMany'",
+    message = "storage.accessMode ReadOnlyMany cannot be used here: the downloader writes into the claim; use "
+        + "ReadWriteOnce or ReadWriteMany")
 public class DownloadSpec {
 
   @JsonPropertyDescription("What to fetch: exactly one of huggingFace or http. Immutable: create a new Download to fetch something else.")
@@ -80,6 +84,12 @@ public class DownloadSpec {
   @JsonPropertyDescription("Node labels a download pod's node must have, for example {\"llmfleet.dev/node\": \"cpu\"} "
       + "to keep downloads off GPU nodes. Also used by the cleanup pod that removes partial data (spec.gc), which must "
       + "run where the data is. May be changed: applies from the next run.")
+  @Size(max = 64)
+  @ValidationRule(value = Names.LABEL_KEYS, message = "nodeSelector keys must be label keys: [prefix/]name, name at "
+      + "most 63 letters, digits, '-', '_' or '.' starting and ending with a letter or digit, prefix a DNS subdomain, "
+      + "such as llmfleet.dev/node")
+  @ValidationRule(value = Names.LABEL_VALUES, message = "nodeSelector values must be label values: empty, or at most "
+      + "63 letters, digits, '-', '_' or '.' starting and ending with a letter or digit")
   private Map<String, String> nodeSelector;
 
   @JsonPropertyDescription("Tolerations of the download pods and of the cleanup pod, for nodes with taints that "

@@ -2,6 +2,7 @@ package dev.llmfleet.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.llmfleet.api.v1alpha1.common.Names;
 import dev.llmfleet.api.v1alpha1.common.PodMetadata;
 import dev.llmfleet.api.v1alpha1.common.Resources;
 import dev.llmfleet.api.v1alpha1.common.SecretEnv;
@@ -47,6 +48,8 @@ public class FineTuneJobSpec {
 
   @JsonPropertyDescription("Trainer image overriding the default (axolotl).")
   @Size(max = 512)
+  @ValidationRule(value = Names.NO_WHITESPACE, message = "image must be an image reference without whitespace, such as "
+      + "axolotlai/axolotl:main-latest")
   private String image;
 
   @JsonPropertyDescription("Where the trained model or adapter is written.")

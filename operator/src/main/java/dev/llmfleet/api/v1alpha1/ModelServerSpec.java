@@ -2,6 +2,7 @@ package dev.llmfleet.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.llmfleet.api.v1alpha1.common.Names;
 import dev.llmfleet.api.v1alpha1.common.PodMetadata;
 import dev.llmfleet.api.v1alpha1.common.Resources;
 import dev.llmfleet.api.v1alpha1.common.SecretEnv;
@@ -46,6 +47,8 @@ public class ModelServerSpec {
 
   @JsonPropertyDescription("Container image overriding the runtime's default (pinned) image.")
   @Size(max = 512)
+  @ValidationRule(value = Names.NO_WHITESPACE, message = "image must be an image reference without whitespace, such as "
+      + "vllm/vllm-openai:v0.6.3")
   private String image;
 
   @JsonPropertyDescription("What to serve: exactly one of downloadRef or uri.")
@@ -102,6 +105,12 @@ public class ModelServerSpec {
   private Boolean fitCheck;
 
   @JsonPropertyDescription("Extra node selector, merged with the one derived from resources.gpuType.")
+  @Size(max = 64)
+  @ValidationRule(value = Names.LABEL_KEYS, message = "nodeSelector keys must be label keys: [prefix/]name, name at "
+      + "most 63 letters, digits, '-', '_' or '.' starting and ending with a letter or digit, prefix a DNS subdomain, "
+      + "such as llmfleet.dev/node")
+  @ValidationRule(value = Names.LABEL_VALUES, message = "nodeSelector values must be label values: empty, or at most "
+      + "63 letters, digits, '-', '_' or '.' starting and ending with a letter or digit")
   private Map<String, String> nodeSelector;
 
   @JsonPropertyDescription("Extra tolerations, added to the GPU toleration that GPU pods get.")

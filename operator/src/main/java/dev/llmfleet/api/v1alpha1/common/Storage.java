@@ -32,6 +32,7 @@ public class Storage {
   @JsonPropertyDescription("Size of a new PersistentVolumeClaim <name>-data that the operator creates and that is deleted "
       + "with the resource, a Kubernetes quantity such as \"40Gi\".")
   @ValidationRule(value = Quantities.IS_QUANTITY, message = "storage.size must be a Kubernetes quantity such as \"40Gi\"")
+  @ValidationRule(value = Quantities.IS_POSITIVE, message = "storage.size must be greater than 0, such as \"40Gi\"")
   private Quantity size;
 
   @JsonPropertyDescription("StorageClass of the new claim; only together with size. Unset: the cluster's default class.")
