@@ -8,10 +8,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Until 0.1.0 every kind synced its secret values into {@code <name>-secrets}, so a Download, a FineTuneJob and a
- * ModelServer of one name shared one Secret. Downloads and FineTuneJobs now have their own (see the naming
- * helpers); the old one, where this resource owns it, is deleted rather than left holding stale values and the name
- * a ModelServer uses. Looked at once per resource and operator process: a GET, and never a write when there is none.
+ * Before the per-kind names, every kind synced its secret values into {@code <name>-secrets}, so a Download, a
+ * FineTuneJob and a ModelServer of one name shared one Secret. Downloads and FineTuneJobs now have their own (see
+ * the naming helpers); the old one, where this resource owns it, is deleted rather than left holding stale values
+ * and the name a ModelServer uses. Looked at once per resource and operator process: a GET, and never a write when
+ * there is nothing to delete.
  */
 public final class LegacySecrets {
 
