@@ -22,20 +22,16 @@ public final class InstancePods {
 
   /** Call once per controller, in prepareEventSources: it indexes the controller's resources. */
   public static <P extends HasMetadata> SecondaryToPrimaryMapper<Pod> mapper(EventSourceContext<P> context) {
-    context.getPrimaryCache().addIndexer(BY_INSTANCE, resource -> List.of(key(resource.getMetadata().getNamespace(),
+    context.getPrimaryCache().addIndexer(BY_INSTANCE, resource -> List.of(IndexKeys.of(resource,
         Labels.instance(resource))));
     return pod -> {
       String instance = pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(Labels.INSTANCE);
       if (instance == null) {
         return Set.of();
       }
-      return context.getPrimaryCache().byIndex(BY_INSTANCE, key(pod.getMetadata().getNamespace(), instance)).stream()
+      return context.getPrimaryCache().byIndex(BY_INSTANCE, IndexKeys.of(pod, instance)).stream()
           .map(ResourceID::fromResource)
           .collect(Collectors.toSet());
     };
-  }
-
-  private static String key(String namespace, String instance) {
-    return namespace + "/" + instance;
   }
 }

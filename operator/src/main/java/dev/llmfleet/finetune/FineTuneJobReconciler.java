@@ -9,6 +9,7 @@ import dev.llmfleet.common.CacheStores;
 import dev.llmfleet.common.Conditions;
 import dev.llmfleet.common.Errors;
 import dev.llmfleet.common.EventRecorder;
+import dev.llmfleet.common.IndexKeys;
 import dev.llmfleet.common.InstancePods;
 import dev.llmfleet.common.LegacySecrets;
 import dev.llmfleet.common.Labels;
@@ -82,12 +83,13 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
 
   @Override
   public List<EventSource<?, FineTuneJob>> prepareEventSources(EventSourceContext<FineTuneJob> context) {
-    context.getPrimaryCache().addIndexer(BY_DOWNLOAD, job -> inputNames(job).stream().map(name -> key(job, name))
+    context.getPrimaryCache().addIndexer(BY_DOWNLOAD, job -> inputNames(job).stream()
+        .map(name -> IndexKeys.of(job, name))
         .toList());
     var downloads = InformerEventSourceConfiguration.from(Download.class, FineTuneJob.class)
         .withItemStore(CacheStores.<Download>withoutManagedFields(config))
         .withSecondaryToPrimaryMapper(download -> context.getPrimaryCache()
-            .byIndex(BY_DOWNLOAD, key(download, download.getMetadata().getName())).stream()
+            .byIndex(BY_DOWNLOAD, IndexKeys.of(download, download.getMetadata().getName())).stream()
             .map(ResourceID::fromResource)
             .collect(Collectors.toSet()))
         .withPrimaryToSecondaryMapper((FineTuneJob job) -> inputNames(job).stream()
@@ -188,9 +190,5 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
   private static List<String> inputNames(FineTuneJob job) {
     return List.of(job.getSpec().getBaseModel().getDownloadRef().getName(),
         job.getSpec().getDataset().getDownloadRef().getName());
-  }
-
-  private static String key(HasMetadata inNamespaceOf, String name) {
-    return inNamespaceOf.getMetadata().getNamespace() + "/" + name;
   }
 }

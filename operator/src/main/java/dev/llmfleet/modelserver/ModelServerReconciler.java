@@ -11,6 +11,7 @@ import dev.llmfleet.common.CacheStores;
 import dev.llmfleet.common.Conditions;
 import dev.llmfleet.common.Errors;
 import dev.llmfleet.common.EventRecorder;
+import dev.llmfleet.common.IndexKeys;
 import dev.llmfleet.common.InstancePods;
 import dev.llmfleet.common.Labels;
 import dev.llmfleet.common.StatusPatch;
@@ -92,9 +93,9 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
   @Override
   public List<EventSource<?, ModelServer>> prepareEventSources(EventSourceContext<ModelServer> context) {
     context.getPrimaryCache().addIndexer(BY_DOWNLOAD, server -> server.getSpec().getModel().getDownloadRef() == null
-        ? List.of() : List.of(key(server, server.getSpec().getModel().getDownloadRef().getName())));
+        ? List.of() : List.of(IndexKeys.of(server, server.getSpec().getModel().getDownloadRef().getName())));
     context.getPrimaryCache().addIndexer(BY_FINE_TUNE_JOB, server -> adapterJobs(server).stream()
-        .map(name -> key(server, name)).toList());
+        .map(name -> IndexKeys.of(server, name)).toList());
 
     var downloads = InformerEventSourceConfiguration.from(Download.class, ModelServer.class)
         .withItemStore(CacheStores.<Download>withoutManagedFields(config))
@@ -235,7 +236,7 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
   private static Set<ResourceID> referencing(EventSourceContext<ModelServer> context, String index,
       HasMetadata referenced) {
     return context.getPrimaryCache()
-        .byIndex(index, key(referenced, referenced.getMetadata().getName())).stream()
+        .byIndex(index, IndexKeys.of(referenced, referenced.getMetadata().getName())).stream()
         .map(ResourceID::fromResource)
         .collect(Collectors.toSet());
   }
@@ -243,9 +244,5 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
   private static List<String> adapterJobs(ModelServer server) {
     List<Adapter> adapters = server.getSpec().getAdapters();
     return adapters == null ? List.of() : adapters.stream().map(a -> a.getFineTuneJobRef().getName()).toList();
-  }
-
-  private static String key(HasMetadata inNamespaceOf, String name) {
-    return inNamespaceOf.getMetadata().getNamespace() + "/" + name;
   }
 }

@@ -94,7 +94,7 @@ class DownloadNetworkTest {
     assertThat(env).filteredOn(e -> e.getName().equals("HTTPS_PROXY")).singleElement().satisfies(e -> {
       assertThat(e.getValue()).isNull();
       // Synced into the Download's own Secret like every spec.secrets entry, never a value in the pod spec.
-      assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo(download.getMetadata().getName() + "-secrets");
+      assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo(download.getMetadata().getName() + "-download-env");
       assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("HTTPS_PROXY");
     });
     assertThat(plainEnv(pod(download, DEFAULTS))).containsEntry("HTTP_PROXY", "proxy.corp:3128");
