@@ -3,6 +3,7 @@ package dev.llmfleet.build;
 import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.FineTuneJob;
 import dev.llmfleet.api.v1alpha1.ModelServer;
+import dev.llmfleet.api.v1alpha1.common.Names;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crdv2.generator.CRDGenerator;
 import io.fabric8.crdv2.generator.CRDPostProcessor;
@@ -10,6 +11,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,7 +44,8 @@ public final class GenerateCrds {
     new CRDGenerator()
         .customResourceClasses(KINDS)
         .forCRDVersions("v1")
-        .withPostProcessor(new PrinterColumnsInDeclarationOrder())
+        // The generator keeps one post-processor, the last one given.
+        .withPostProcessor(new Both(new PrinterColumnsInDeclarationOrder(), new LabelValuesAtMost63()))
         .inOutputDir(first.toFile())
         .generate();
     for (String other : Arrays.asList(args).subList(1, args.length)) {
@@ -55,6 +58,48 @@ public final class GenerateCrds {
     try (var files = Files.list(from)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yml")).toList()) {
         Files.copy(file, to.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+  }
+
+  record Both(CRDPostProcessor first, CRDPostProcessor then) implements CRDPostProcessor {
+
+    @Override
+    public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
+      return then.process(first.process(crd, crdSpecVersion), crdSpecVersion);
+    }
+  }
+
+  /**
+   * Maps whose values are label values (nodeSelector, podMetadata.labels) get {@code maxLength: 63} on their
+   * values, which no generator annotation can say of a {@code Map<String, String>}. The API server needs it too: it
+   * refuses a CEL rule on strings of unknown length as too costly, and without it {@link Names#LABEL_VALUES} could
+   * not check the characters.
+   */
+  static final class LabelValuesAtMost63 implements CRDPostProcessor {
+
+    @Override
+    public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
+      for (CustomResourceDefinitionVersion version : ((CustomResourceDefinition) crd).getSpec().getVersions()) {
+        limit(version.getSchema().getOpenAPIV3Schema());
+      }
+      return crd;
+    }
+
+    private static void limit(JSONSchemaProps schema) {
+      if (schema == null) {
+        return;
+      }
+      boolean labelValues = schema.getXKubernetesValidations() != null && schema.getXKubernetesValidations().stream()
+          .anyMatch(rule -> rule.getRule().equals(Names.LABEL_VALUES));
+      if (labelValues) {
+        schema.getAdditionalProperties().getSchema().setMaxLength(63L);
+      }
+      if (schema.getProperties() != null) {
+        schema.getProperties().values().forEach(LabelValuesAtMost63::limit);
+      }
+      if (schema.getItems() != null) {
+        limit(schema.getItems().getSchema());
       }
     }
   }

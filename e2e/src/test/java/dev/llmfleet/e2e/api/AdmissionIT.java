@@ -105,7 +105,7 @@ class AdmissionIT {
         row("download-http.yaml", "{spec: {nodeSelector: {node: 'a/b'}}}",
             "spec.nodeSelector", "nodeSelector values must be label values", "at most 63"),
         row("download-http.yaml", "{spec: {nodeSelector: {node: '" + "a".repeat(64) + "'}}}",
-            "spec.nodeSelector", "nodeSelector values must be label values", "at most 63"),
+            "spec.nodeSelector.node", "may not be more than 63"),
         row("download-http.yaml", "{spec: {podMetadata: {labels: {'-team': research}}}}",
             "spec.podMetadata.labels", "podMetadata.labels keys must be label keys"),
         row("download-http.yaml", "{spec: {podMetadata: {labels: {team: 'research team'}}}}",

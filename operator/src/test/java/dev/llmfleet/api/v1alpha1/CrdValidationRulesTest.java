@@ -270,6 +270,17 @@ class CrdValidationRulesTest {
     }
 
     @Test
+    void labelValuesHaveTheirLengthInTheSchemaSoTheirRuleIsCheapEnough() {
+      for (CustomResourceDefinition crd : List.of(DOWNLOAD, MODEL_SERVER)) {
+        for (String map : List.of("spec.nodeSelector", "spec.podMetadata.labels")) {
+          assertThat(schema(crd, map).getAdditionalProperties().getSchema().getMaxLength()).as(map).isEqualTo(63L);
+        }
+      }
+      assertThat(schema(DOWNLOAD, "spec.podMetadata.annotations").getAdditionalProperties().getSchema()
+          .getMaxLength()).as("annotation values are not label values").isNull();
+    }
+
+    @Test
     void placementIsMutable() {
       assertThat(rules(DOWNLOAD, "spec.nodeSelector")).noneSatisfy(rule -> assertThat(rule.getRule()).contains("oldSelf"));
       assertThat(rules(DOWNLOAD, "spec.tolerations")).isEmpty();
