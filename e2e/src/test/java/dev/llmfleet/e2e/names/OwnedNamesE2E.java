@@ -118,24 +118,27 @@ class OwnedNamesE2E {
   }
 
   @Test
-  void aDownloadWhoseJobIsRefusedSaysWhyInItsStatus() {
-    quota("no-jobs", "count/jobs.batch");
-    namespace.client().resource(SmallDownload.of(namespace.name(), "refused", "model.gguf")).create();
+  void aDownloadWhoseJobIsRefusedSaysWhyInItsStatus() throws Exception {
+    // The class's tests share the namespace: the quota goes when this test ends.
+    try (AutoCloseable quota = quota("no-jobs", "count/jobs.batch")) {
+      namespace.client().resource(SmallDownload.of(namespace.name(), "refused", "model.gguf")).create();
 
-    await().atMost(TIMEOUT).untilAsserted(() -> assertApplyFailed(get(Download.class, "refused").getStatus() == null
-        ? null : get(Download.class, "refused").getStatus().getConditions()));
+      await().atMost(TIMEOUT).untilAsserted(() -> assertApplyFailed(get(Download.class, "refused").getStatus() == null
+          ? null : get(Download.class, "refused").getStatus().getConditions()));
+    }
   }
 
   @Test
-  void aFineTuneJobWhoseRunIsRefusedSaysWhyInItsStatus() {
-    verifiedDownload("base");
-    verifiedDownload("tickets");
+  void aFineTuneJobWhoseRunIsRefusedSaysWhyInItsStatus() throws Exception {
+    verifiedDownload("refused-base");
+    verifiedDownload("refused-tickets");
     // Every namespace holds kube-root-ca.crt already: no ConfigMap more, so the run's trainer configuration is refused.
-    quota("no-config-maps", "configmaps");
-    namespace.client().resource(fineTuneJob("refused", "base", "tickets")).create();
+    try (AutoCloseable quota = quota("no-config-maps", "configmaps")) {
+      namespace.client().resource(fineTuneJob("refused", "refused-base", "refused-tickets")).create();
 
-    await().atMost(TIMEOUT).untilAsserted(() -> assertApplyFailed(get(FineTuneJob.class, "refused").getStatus() == null
-        ? null : get(FineTuneJob.class, "refused").getStatus().getConditions()));
+      await().atMost(TIMEOUT).untilAsserted(() -> assertApplyFailed(get(FineTuneJob.class, "refused").getStatus()
+          == null ? null : get(FineTuneJob.class, "refused").getStatus().getConditions()));
+    }
   }
 
   private static void assertApplyFailed(List<Condition> conditions) {
@@ -147,10 +150,11 @@ class OwnedNamesE2E {
     });
   }
 
-  private void quota(String name, String resource) {
-    namespace.client().resource(new ResourceQuotaBuilder()
+  private AutoCloseable quota(String name, String resource) {
+    var quota = namespace.client().resource(new ResourceQuotaBuilder()
         .withNewMetadata().withName(name).withNamespace(namespace.name()).endMetadata()
         .withNewSpec().addToHard(resource, new Quantity("0")).endSpec().build()).create();
+    return () -> namespace.client().resource(quota).delete();
   }
 
   private void verifiedDownload(String name) {
