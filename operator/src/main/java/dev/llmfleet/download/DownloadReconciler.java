@@ -4,6 +4,7 @@ import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.DownloadPhase;
 import dev.llmfleet.api.v1alpha1.DownloadStatus;
 import dev.llmfleet.common.Errors;
+import dev.llmfleet.common.Conditions;
 import dev.llmfleet.common.EventRecorder;
 import dev.llmfleet.common.LegacySecrets;
 import dev.llmfleet.common.StatusPatch;
@@ -139,8 +140,8 @@ public class DownloadReconciler implements Reconciler<Download> {
         next.getRuns());
     if (!Objects.equals(before, next.getPhase())) {
       String message = next.getConditions().stream()
-          .filter(c -> c.getType().equals(next.getPhase() == DownloadPhase.Succeeded ? "Ready"
-              : next.getPhase() == DownloadPhase.Failed ? "Stalled" : "Reconciling"))
+          .filter(c -> c.getType().equals(next.getPhase() == DownloadPhase.Succeeded ? Conditions.READY
+              : next.getPhase() == DownloadPhase.Failed ? Conditions.STALLED : Conditions.RECONCILING))
           .findFirst().map(c -> c.getMessage()).orElse("");
       if (next.getPhase() == DownloadPhase.Failed) {
         events.warning(download, "Failed", message);

@@ -219,7 +219,7 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
 
   private static void recordPhaseChange(EventRecorder events, ModelServer server, ModelServerStatus next) {
     ModelServerPhase before = server.getStatus() == null ? null : server.getStatus().getPhase();
-    var ready = next.getConditions().stream().filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow();
+    var ready = next.getConditions().stream().filter(c -> c.getType().equals(Conditions.READY)).findFirst().orElseThrow();
     boolean refused = ModelServerStatuses.INSUFFICIENT_GPU_MEMORY.equals(ready.getReason());
     boolean refusedBefore = server.getStatus() != null && Conditions.find(server.getStatus().getConditions(),
         Conditions.READY).map(c -> ModelServerStatuses.INSUFFICIENT_GPU_MEMORY.equals(c.getReason())).orElse(false);
