@@ -66,7 +66,7 @@ class DownloadRunsE2E {
       assertThat(env.getName()).isEqualTo("MIRROR_TOKEN");
       assertThat(env.getValue()).isNull();
       // Copied into the Download's own Secret, which the pod reads.
-      assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("first-secrets");
+      assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("first-download-env");
       assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("MIRROR_TOKEN");
     });
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
