@@ -293,6 +293,7 @@ print_env() {
   source "$STATE/ports.env"
   printf "export VAULT_ADDR='http://127.0.0.1:%s'\n" "$VAULT_PORT"
   printf "export VAULT_TOKEN='%s'\n" "$(cat "$STATE/vault/root-token")"
+  printf "export LLMFLEET_AUDIT_LOG='%s'\n" "$LOGS/audit.log"
   [[ "$REAL_NODE" == true ]] || return 0
   # The real node: its name, the address pods reach the host at, its label and taint, its volumes' class.
   printf "export LLMFLEET_NODE_NAME='%s'\n" "$NODE_NAME"
@@ -404,8 +405,16 @@ cmd_up() {
     node_prepare_host
     listen=(--bind-address=0.0.0.0 --advertise-address="$NODE_IP")
   fi
+  # The audit log holds the requests of ServiceAccounts (the operator's as the chart installs it, download pods),
+  # metadata only: the chart test compares them with the chart's RBAC rules.
+  # OwnerReferencesPermissionEnforcement (as on OpenShift): an owner reference with blockOwnerDeletion needs
+  # update on the owner's finalizers, which the chart must grant.
+  cp "$HERE/audit-policy.yaml" "$STATE/audit-policy.yaml"
   start kube-apiserver "$BIN/kube-apiserver" \
     --etcd-servers="http://127.0.0.1:$ETCD_PORT" \
+    --audit-policy-file="$STATE/audit-policy.yaml" --audit-log-path="$LOGS/audit.log" \
+    --audit-log-format=json --audit-log-maxsize=200 --audit-log-maxbackup=1 \
+    --enable-admission-plugins=OwnerReferencesPermissionEnforcement \
     "${listen[@]}" --secure-port="$APISERVER_PORT" \
     --cert-dir="$PKI/kube-apiserver" \
     --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \

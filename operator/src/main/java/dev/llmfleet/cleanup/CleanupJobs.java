@@ -9,6 +9,7 @@ import dev.llmfleet.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import java.util.List;
 import java.util.Map;
 
@@ -50,9 +51,10 @@ public final class CleanupJobs {
         .withLabels(PodTemplates.labels(podMetadata, labels))
         .withAnnotations(PodTemplates.annotations(podMetadata))
         .endMetadata()
-        .withSpec(JarPods.placed(JarPods.podSpec("cleanup",
+        // It only removes files: no ServiceAccount token in the pod, so nothing in it can call the API server.
+        .withSpec(new PodSpecBuilder(JarPods.placed(JarPods.podSpec("cleanup",
             List.of("cleanup", "--root", MOUNT_PATH, "--path", path), List.of(), "50m", "128Mi", claimName,
-            MOUNT_PATH, config), nodeSelector, tolerations))
+            MOUNT_PATH, config), nodeSelector, tolerations)).withAutomountServiceAccountToken(false).build())
         .endTemplate()
         .endSpec()
         .build();

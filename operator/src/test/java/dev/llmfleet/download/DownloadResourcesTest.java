@@ -90,6 +90,18 @@ class DownloadResourcesTest {
         .extracting(Container::getImagePullPolicy).containsOnly("IfNotPresent");
   }
 
+  @Test
+  void onlyTheDownloadPodHoldsAServiceAccountTokenForItsOwnIdentity() {
+    Download download = DownloadRunsTest.download();
+
+    PodSpec run = podSpec(DownloadResources.job(download, 1, CONFIG));
+    PodSpec cleanup = podSpec(DownloadResources.cleanupJob(download, CONFIG));
+
+    assertThat(run.getServiceAccountName()).isEqualTo(DownloadResources.serviceAccountName(download));
+    assertThat(run.getAutomountServiceAccountToken()).as("the downloader patches its Download's status").isNull();
+    assertThat(cleanup.getAutomountServiceAccountToken()).as("cleanup only removes files").isFalse();
+  }
+
   static Download placed() {
     Download download = DownloadRunsTest.download();
     download.getSpec().setNodeSelector(Map.of("llmfleet.dev/node", "real"));

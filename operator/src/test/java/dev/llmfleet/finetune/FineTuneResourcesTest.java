@@ -212,6 +212,7 @@ class FineTuneResourcesTest {
     assertThat(volume(pod(cleanup), mount(container.getVolumeMounts(), "/volume")).getPersistentVolumeClaim()
         .getClaimName()).isEqualTo("adapters");
     assertThat(pod(cleanup).getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod(cleanup).getAutomountServiceAccountToken()).as("cleanup only removes files").isFalse();
   }
 
   @Test

@@ -6,11 +6,16 @@ import static org.awaitility.Awaitility.await;
 
 import dev.llmfleet.LlmFleetOperator;
 import dev.llmfleet.api.v1alpha1.Download;
+import dev.llmfleet.api.v1alpha1.DownloadModel;
+import dev.llmfleet.api.v1alpha1.DownloadPhase;
+import dev.llmfleet.api.v1alpha1.ModelFormat;
 import dev.llmfleet.api.v1alpha1.FineTuneJob;
 import dev.llmfleet.api.v1alpha1.FineTuneJobPhase;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.ModelServerPhase;
 import dev.llmfleet.config.OperatorConfig;
+import dev.llmfleet.download.DownloadResources;
+import dev.llmfleet.e2e.support.AuditLog;
 import dev.llmfleet.e2e.support.Cluster;
 import dev.llmfleet.e2e.support.DownloaderReports;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
@@ -20,10 +25,13 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -42,6 +50,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -70,6 +79,26 @@ class HelmChartIT {
         source: {huggingFace: {repo: Qwen/Qwen2.5-0.5B-Instruct, include: ["*.safetensors", "*.json"]}}
         storage: {size: 10Gi}
       """;
+  /**
+   * Never reports progress (no downloader runs on KWOK's nodes): stopped after its stall timeout, failed for good,
+   * its run collected at once and its folder removed.
+   */
+  private static final String STALLED_DOWNLOAD = """
+      apiVersion: llmfleet.dev/v1alpha1
+      kind: Download
+      metadata: {name: stalled}
+      spec:
+        source: {http: {url: "http://127.0.0.1:9/stalled"}}
+        storage: {size: 1Gi}
+        stallTimeoutSeconds: 30
+        backoffLimit: 0
+        gc: {ttlSecondsAfterFailure: 0, deletePartialData: true}
+      """;
+  /** Llama-3.1-70B in bf16 (as ModelServerFitE2E describes it): it cannot fit in one H100. */
+  private static final DownloadModel LLAMA_70B = DownloadModel.builder()
+      .format(ModelFormat.SAFETENSORS).architecture("LlamaForCausalLM").parameters(70_553_706_496L)
+      .parametersRounded("70.6B").dtype("bfloat16").contextLength(131072L).layers(80).attentionHeads(64)
+      .keyValueHeads(8).headDim(128).hiddenSize(8192).weightsBytes(141_107_412_992L).build();
   /** KWOK's chaos stage fails a running pod with this label. */
   private static final String FAIL = "pod-container-running-failed.stage.kwok.x-k8s.io";
   private static final String LEASE = "llmfleet-operator-lock";
@@ -206,6 +235,7 @@ class HelmChartIT {
     operator.start();
 
     apply(DOWNLOAD);
+    apply(STALLED_DOWNLOAD);
     apply(server("chat"));
 
     await().atMost(TIMEOUT).untilAsserted(() -> {
@@ -252,8 +282,60 @@ class HelmChartIT {
     assertNothingForbidden();
   }
 
+  /** The stalled run is stopped (get and patch of its Job), collected (delete) and cleaned up by a tokenless pod. */
   @Test
   @Order(8)
+  void aStalledDownloadIsStoppedCollectedAndCleanedUpByAPodWithoutToken() throws IOException {
+    await().atMost(TIMEOUT.multipliedBy(2)).untilAsserted(() -> {
+      Download stalled = restricted.get("stalled", Download.class);
+      assertThat(stalled.getStatus()).as("status of Download stalled").isNotNull();
+      assertThat(stalled.getStatus().getPhase()).isEqualTo(DownloadPhase.Failed);
+      assertThat(job("stalled-run-1")).as("the collected run's Job").isNull();
+      assertThat(podsCreatedBy("stalled-cleanup")).as("the cleanup pod was admitted").isOne();
+    });
+    Job cleanup = job("stalled-cleanup");
+    if (cleanup != null) {
+      assertThat(cleanup.getSpec().getTemplate().getSpec().getAutomountServiceAccountToken()).isFalse();
+    }
+    assertNothingForbidden();
+  }
+
+  /** A server's secrets: the named Secret read, the server's own applied, and deleted once spec.secrets is empty. */
+  @Test
+  @Order(9)
+  void aServersSecretIsSyncedAndRemovedWhenItsSecretsAreEmptied() throws IOException {
+    restricted.client().secrets().inNamespace(restricted.name()).resource(new SecretBuilder()
+        .withNewMetadata().withName("api-key").endMetadata()
+        .addToStringData("token", "not-a-real-token").build()).create();
+    apply(server("keyed") + """
+          secrets: [{name: API_KEY, secretKeyRef: {name: api-key, key: token}}]
+        """);
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(secretsOwnedBy("keyed")).hasSize(1));
+
+    apply(server("keyed"));
+
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(secretsOwnedBy("keyed")).isEmpty());
+    assertNothingForbidden();
+  }
+
+  /** A server whose model stops fitting (spec.fitCheck turned on) loses its Deployment. */
+  @Test
+  @Order(10)
+  void aServerWhoseModelStopsFittingLosesItsDeployment() throws IOException {
+    apply(httpDownload("llama"));
+    await().atMost(TIMEOUT).until(() -> job("llama-run-1") != null);
+    DownloaderReports.verified(restricted, "llama", "llama-run-1", LLAMA_70B.getWeightsBytes(), LLAMA_70B);
+    apply(vllmServer("too-big", false));
+    await().atMost(TIMEOUT).until(() -> deploymentExists("too-big"));
+
+    apply(vllmServer("too-big", true));
+
+    await().atMost(TIMEOUT).until(() -> !deploymentExists("too-big"));
+    assertNothingForbidden();
+  }
+
+  @Test
+  @Order(11)
   void reapplyingUnchangedManifestsChangesNothing() {
     await().atMost(Duration.ofSeconds(30)).until(() -> settled("chat"));
     ModelServer before = restricted.client().resources(ModelServer.class).inNamespace(restricted.name())
@@ -274,7 +356,7 @@ class HelmChartIT {
   }
 
   @Test
-  @Order(9)
+  @Order(12)
   void upgradeWithChangedValuesRollsTheOperator() {
     long generation = namespace.client().apps().deployments().inNamespace(namespace.name()).withName(release).get()
         .getMetadata().getGeneration();
@@ -292,7 +374,7 @@ class HelmChartIT {
    * POD_NAMESPACE the release namespace, where the chart's Role lets them hold the Lease.
    */
   @Test
-  @Order(10)
+  @Order(13)
   void twoReplicasWithTheChartsRbacShareOneLeaseAndTheSurvivorTakesOver() throws IOException {
     // Only the two replicas reconcile from here on: the in-process operator of the scenarios above would be a third.
     operator.stop();
@@ -324,6 +406,66 @@ class HelmChartIT {
     assertThat(survivor.isAlive()).isTrue();
     assertThat(replicas).allSatisfy(replica -> assertThat(replica.log()).as("log of %s", replica.name())
         .doesNotContainIgnoringCase("forbidden"));
+  }
+
+  /**
+   * The chart's rules against the API server's audit log of everything above: no request of the chart's
+   * ServiceAccount was refused, and each verb that a rule grants was used, except those the operator must hold only to
+   * grant them to download pods (RBAC lets no one grant what it does not hold), and update on the owners' finalizers,
+   * which the OwnerReferencesPermissionEnforcement admission plugin of the test cluster checked on every owned object
+   * the operator made (a request without it would have been refused).
+   */
+  @Test
+  @Order(14)
+  void theChartGrantsExactlyTheVerbsTheOperatorUsed() {
+    Path auditLog = AuditLog.of(cluster).orElse(null);
+    Assumptions.assumeTrue(auditLog != null, "only the local control plane keeps an audit log");
+    String user = "system:serviceaccount:" + namespace.name() + ":" + release;
+    List<AuditLog.Request> requests = AuditLog.requestsOf(auditLog, user);
+    assertThat(requests).as("requests of %s in %s", user, auditLog).isNotEmpty();
+
+    assertThat(requests).as("requests refused by RBAC").noneMatch(r -> r.code() == 403);
+
+    List<HasMetadata> rendered = renderedChart();
+    List<PolicyRule> granted = new ArrayList<>();
+    rendered.stream().filter(ClusterRole.class::isInstance).map(ClusterRole.class::cast)
+        .forEach(role -> granted.addAll(role.getRules()));
+    rendered.stream().filter(Role.class::isInstance).map(Role.class::cast)
+        .forEach(role -> granted.addAll(role.getRules()));
+    List<String> grantedOnlyToGrant = AuditLog.unused(DownloadResources.role(
+        restricted.get("weights", Download.class)).getRules(), List.of());
+    List<String> finalizers = granted.stream()
+        .flatMap(rule -> rule.getResources().stream().filter(r -> r.endsWith("/finalizers"))
+            .map(r -> "update " + rule.getApiGroups().get(0) + "/" + r))
+        .toList();
+    assertThat(finalizers).as("update on the owners' finalizers").containsExactlyInAnyOrder(
+        "update llmfleet.dev/downloads/finalizers", "update llmfleet.dev/modelservers/finalizers",
+        "update llmfleet.dev/finetunejobs/finalizers");
+
+    assertThat(AuditLog.unused(granted, requests))
+        .as("granted but never used; the requests were:%n%s", String.join("\n", requests.stream()
+            .map(AuditLog.Request::toString).distinct().sorted().toList()))
+        .isSubsetOf(concat(grantedOnlyToGrant, finalizers));
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  private List<HasMetadata> renderedChart() {
+    Cluster.Result rendered = cluster.helm("template", release, CHART, "-n", namespace.name());
+    assertThat(rendered.exitCode()).as(rendered.output()).isZero();
+    return namespace.client().load(new ByteArrayInputStream(rendered.output().getBytes(StandardCharsets.UTF_8)))
+        .items();
+  }
+
+  private List<Secret> secretsOwnedBy(String owner) {
+    return restricted.client().secrets().inNamespace(restricted.name()).list().getItems().stream()
+        .filter(secret -> secret.getMetadata().getOwnerReferences().stream()
+            .anyMatch(ref -> ref.getName().equals(owner) && ref.getKind().equals("ModelServer")))
+        .toList();
   }
 
   /** No pod refused by admission, no API call refused by RBAC, in events or in the operator's log. */
@@ -395,6 +537,19 @@ class HelmChartIT {
           model: {uri: "ollama://llama3.2:1b"}
           resources: {gpus: 0, cpu: "1", memory: 2Gi}
         """.formatted(name);
+  }
+
+  private static String vllmServer(String name, boolean fitCheck) {
+    return """
+        apiVersion: llmfleet.dev/v1alpha1
+        kind: ModelServer
+        metadata: {name: %s}
+        spec:
+          runtime: vllm
+          model: {downloadRef: {name: llama}}
+          resources: {gpus: 1, gpuType: NVIDIA-H100-80GB-HBM3}
+          fitCheck: %s
+        """.formatted(name, fitCheck);
   }
 
   /** A Download from an address nobody serves: the test reports it verified, as its downloader would. */
