@@ -48,7 +48,7 @@ public record ModelInputs(Optional<ModelLocation> model, List<AdapterLocation> a
             + "; the server starts once it is Succeeded");
       }
       model = ModelLocation.ofDownload(download.getStatus().getClaimName(), download.getStatus().getPath(),
-          source.getFile());
+          source.getFile(), download.getSpec().getStorage().getAccessMode());
     }
     List<AdapterLocation> adapters = new ArrayList<>();
     for (Adapter adapter : server.getSpec().getAdapters() == null ? List.<Adapter>of() : server.getSpec().getAdapters()) {
@@ -64,7 +64,7 @@ public record ModelInputs(Optional<ModelLocation> model, List<AdapterLocation> a
             + " has not succeeded yet");
       }
       adapters.add(new AdapterLocation(adapter.getName(), job.getStatus().getOutput().getClaimName(),
-          job.getStatus().getOutput().getPath()));
+          job.getStatus().getOutput().getPath(), job.getSpec().getOutput().getStorage().getAccessMode()));
     }
     return new ModelInputs(Optional.of(model), adapters, null, null);
   }

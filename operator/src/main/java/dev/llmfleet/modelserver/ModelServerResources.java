@@ -4,6 +4,7 @@ import static dev.llmfleet.modelserver.runtimes.ServerRuntimes.port;
 
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.ModelServerSpec;
+import dev.llmfleet.api.v1alpha1.common.AccessMode;
 import dev.llmfleet.common.GpuPlacement;
 import dev.llmfleet.common.Labels;
 import dev.llmfleet.common.OwnerReferences;
@@ -15,6 +16,8 @@ import dev.llmfleet.modelserver.runtimes.AdapterLocation;
 import dev.llmfleet.modelserver.runtimes.ModelLocation;
 import dev.llmfleet.modelserver.runtimes.ServerRuntime;
 import dev.llmfleet.modelserver.runtimes.ServerRuntimes;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -45,6 +48,7 @@ public final class ModelServerResources {
   /** Up to an hour to load a large model before liveness checks begin. */
   static final int STARTUP_PROBE_PERIOD_SECONDS = 10;
   static final int STARTUP_PROBE_FAILURES = 360;
+  static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
 
   private ModelServerResources() {
   }
@@ -87,6 +91,7 @@ public final class ModelServerResources {
         .withNodeSelector(GpuPlacement.nodeSelector(spec.getResources(), spec.getNodeSelector(), config))
         .withTolerations(GpuPlacement.tolerations(spec.getResources(), spec.getTolerations(), config))
         .withAutomountServiceAccountToken(false)
+        .withAffinity(onOneNode(server, model, adapters))
         .addToContainers(new ContainerBuilder()
             .withName("server")
             .withImage(image)
@@ -113,6 +118,32 @@ public final class ModelServerResources {
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /**
+   * A ReadWriteOnce claim attaches to one node only: a replica (or a roll-out's new pod) on another node would wait
+   * for it forever (Multi-Attach). So while the model or an adapter is on such a claim, every pod of the server goes
+   * to the node of the others; the first one goes wherever the scheduler puts it. ReadOnlyMany and ReadWriteMany
+   * claims leave the pods free to spread. Null when no claim needs it.
+   */
+  static Affinity onOneNode(ModelServer server, ModelLocation model, List<AdapterLocation> adapters) {
+    boolean singleNodeClaim = model.isDownload() && attachesToOneNode(model.accessMode())
+        || adapters.stream().anyMatch(a -> attachesToOneNode(a.accessMode()));
+    if (!singleNodeClaim) {
+      return null;
+    }
+    return new AffinityBuilder().withNewPodAffinity()
+        .addNewRequiredDuringSchedulingIgnoredDuringExecution()
+        .withNewLabelSelector().withMatchLabels(selector(server)).endLabelSelector()
+        .withTopologyKey(HOSTNAME_LABEL)
+        .endRequiredDuringSchedulingIgnoredDuringExecution()
+        .endPodAffinity()
+        .build();
+  }
+
+  /** ReadWriteOnce, also when unset: the schema's default. */
+  private static boolean attachesToOneNode(AccessMode mode) {
+    return mode == null || mode == AccessMode.ReadWriteOnce;
   }
 
   public static Service service(ModelServer server) {

@@ -7,6 +7,7 @@ import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.ModelServerSpec;
 import dev.llmfleet.api.v1alpha1.ModelSource;
 import dev.llmfleet.api.v1alpha1.Runtime;
+import dev.llmfleet.api.v1alpha1.common.AccessMode;
 import dev.llmfleet.api.v1alpha1.common.LocalRef;
 import dev.llmfleet.api.v1alpha1.common.Resources;
 import dev.llmfleet.api.v1alpha1.common.Toleration;
@@ -50,7 +51,7 @@ class ModelServerResourcesTest {
     server.getSpec().setServedModelName("llama");
     server.getSpec().setTolerations(List.of(Toleration.builder().key("dedicated").operator(
         Toleration.TolerationOperator.Equal).value("inference").effect(Toleration.TaintEffect.NoSchedule).build()));
-    ModelLocation model = ModelLocation.ofDownload("llama-data", "llama", "model-q4_k_m.gguf");
+    ModelLocation model = ModelLocation.ofDownload("llama-data", "llama", "model-q4_k_m.gguf", AccessMode.ReadWriteOnce);
 
     assertGolden("modelserver-llamacpp.yaml", ModelServerResources.deployment(server, model, List.of(), CONFIG));
   }
@@ -77,12 +78,53 @@ class ModelServerResourcesTest {
     assertGolden("modelserver-sglang.yaml", onTwoH100sWithAnAdapter(Runtime.SGLANG));
   }
 
+  @Test
+  void aModelOnAReadWriteOnceClaimKeepsEveryPodOnTheNodeOfTheOthers() {
+    ModelServer server = server(Runtime.VLLM, 1, "NVIDIA-H100-80GB-HBM3");
+    server.getSpec().setReplicas(3);
+
+    var affinity = ModelServerResources.deployment(server,
+        ModelLocation.ofDownload("qwen-data", "qwen", null, AccessMode.ReadWriteOnce), List.of(), CONFIG)
+        .getSpec().getTemplate().getSpec().getAffinity();
+
+    assertThat(affinity.getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()).singleElement()
+        .satisfies(term -> {
+          assertThat(term.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+          assertThat(term.getLabelSelector().getMatchLabels()).isEqualTo(ModelServerResources.selector(server));
+        });
+  }
+
+  @Test
+  void anAdapterOnAReadWriteOnceClaimKeepsThePodsTogetherToo() {
+    ModelServer server = server(Runtime.VLLM, 1, "NVIDIA-H100-80GB-HBM3");
+
+    var affinity = ModelServerResources.deployment(server,
+        ModelLocation.ofDownload("qwen-data", "qwen", null, AccessMode.ReadOnlyMany),
+        List.of(new AdapterLocation("bot", "adapters", "bot", AccessMode.ReadWriteOnce)), CONFIG)
+        .getSpec().getTemplate().getSpec().getAffinity();
+
+    assertThat(affinity.getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()).hasSize(1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = AccessMode.class, names = {"ReadWriteMany", "ReadOnlyMany"})
+  void claimsThatManyNodesMountLeaveThePodsFreeToSpread(AccessMode mode) {
+    ModelServer server = server(Runtime.VLLM, 1, "NVIDIA-H100-80GB-HBM3");
+    server.getSpec().setReplicas(3);
+
+    assertThat(ModelServerResources.deployment(server, ModelLocation.ofDownload("qwen-data", "qwen", null, mode),
+        List.of(), CONFIG).getSpec().getTemplate().getSpec().getAffinity()).isNull();
+    assertThat(ModelServerResources.deployment(server, ModelLocation.ofUri("hf://Qwen/Qwen2.5-7B-Instruct"),
+        List.of(), CONFIG).getSpec().getTemplate().getSpec().getAffinity()).isNull();
+  }
+
   /** The Deployment of a downloaded Qwen2.5 7B on two H100s, serving the adapter support-bot beside it. */
   static Deployment onTwoH100sWithAnAdapter(Runtime runtime) {
     ModelServer server = server(runtime, 2, "NVIDIA-H100-80GB-HBM3");
     server.getSpec().setAdapters(List.of(new Adapter("support-bot", new LocalRef("support-lora"))));
-    ModelLocation model = ModelLocation.ofDownload("qwen-data", "qwen2.5-7b", null);
-    List<AdapterLocation> adapters = List.of(new AdapterLocation("support-bot", "adapters", "support-lora"));
+    ModelLocation model = ModelLocation.ofDownload("qwen-data", "qwen2.5-7b", null, AccessMode.ReadWriteMany);
+    List<AdapterLocation> adapters = List.of(new AdapterLocation("support-bot", "adapters", "support-lora",
+        AccessMode.ReadOnlyMany));
     return ModelServerResources.deployment(server, model, adapters, CONFIG);
   }
 
@@ -226,7 +268,7 @@ class ModelServerResourcesTest {
   }
 
   static Container llamaCpp(ModelServer server) {
-    return container(server, ModelLocation.ofDownload("chat-data", "chat", "model.gguf"));
+    return container(server, ModelLocation.ofDownload("chat-data", "chat", "model.gguf", AccessMode.ReadWriteOnce));
   }
 
   /** The server's container in its Deployment, without adapters. */

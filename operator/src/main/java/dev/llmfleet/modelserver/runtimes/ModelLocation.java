@@ -1,5 +1,7 @@
 package dev.llmfleet.modelserver.runtimes;
 
+import dev.llmfleet.api.v1alpha1.common.AccessMode;
+
 /**
  * Where a server finds its model: a Download's folder mounted at {@link #MOUNT_PATH} (and maybe a file in it), or a
  * URI the runtime pulls itself.
@@ -8,17 +10,18 @@ package dev.llmfleet.modelserver.runtimes;
  * @param subPath the Download's folder inside the claim
  * @param file a file inside that folder, or null for the folder
  * @param uri hf://, ollama:// or https:// model, or null for a Download
+ * @param accessMode the Download's claim's access mode (its spec.storage.accessMode), or null for a URI
  */
-public record ModelLocation(String claimName, String subPath, String file, String uri) {
+public record ModelLocation(String claimName, String subPath, String file, String uri, AccessMode accessMode) {
 
   public static final String MOUNT_PATH = "/models";
 
-  public static ModelLocation ofDownload(String claimName, String subPath, String file) {
-    return new ModelLocation(claimName, subPath, file, null);
+  public static ModelLocation ofDownload(String claimName, String subPath, String file, AccessMode accessMode) {
+    return new ModelLocation(claimName, subPath, file, null, accessMode);
   }
 
   public static ModelLocation ofUri(String uri) {
-    return new ModelLocation(null, null, null, uri);
+    return new ModelLocation(null, null, null, uri, null);
   }
 
   public boolean isDownload() {
