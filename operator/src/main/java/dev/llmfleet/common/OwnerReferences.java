@@ -20,4 +20,19 @@ public final class OwnerReferences {
         .withBlockOwnerDeletion(true)
         .build();
   }
+
+  /**
+   * An owner besides the controller, one that only uses the object: it keeps the object from garbage collection
+   * while it exists, and neither controls it nor holds up its own deletion.
+   */
+  public static OwnerReference usedBy(HasMetadata user) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(user.getApiVersion())
+        .withKind(user.getKind())
+        .withName(user.getMetadata().getName())
+        .withUid(user.getMetadata().getUid())
+        .withController(false)
+        .withBlockOwnerDeletion(false)
+        .build();
+  }
 }

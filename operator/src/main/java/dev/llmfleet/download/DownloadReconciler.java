@@ -3,19 +3,25 @@ package dev.llmfleet.download;
 import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.DownloadPhase;
 import dev.llmfleet.api.v1alpha1.DownloadStatus;
-import dev.llmfleet.common.Errors;
+import dev.llmfleet.api.v1alpha1.FineTuneJob;
+import dev.llmfleet.api.v1alpha1.ModelServer;
+import dev.llmfleet.common.CacheStores;
 import dev.llmfleet.common.Conditions;
+import dev.llmfleet.common.Errors;
 import dev.llmfleet.common.EventRecorder;
+import dev.llmfleet.common.FolderWriters;
 import dev.llmfleet.common.LegacySecrets;
 import dev.llmfleet.common.StatusPatch;
 import dev.llmfleet.common.runs.RunEvents;
 import dev.llmfleet.common.runs.RunJobs;
 import dev.llmfleet.config.OperatorConfig;
+import dev.llmfleet.finetune.FineTuneResources;
 import dev.llmfleet.secrets.SecretSync;
 import dev.llmfleet.secrets.SyncResult;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -24,12 +30,18 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Downloads: the claim and the downloader's identity as dependents, then one Job per run, decided by
@@ -46,10 +58,15 @@ import java.util.Optional;
 })
 public class DownloadReconciler implements Reconciler<Download> {
 
+  static final String MODEL_SERVERS = "model-servers";
+  /** How soon a Download refused for its folder looks again whether the other resource is gone. */
+  static final Duration FOLDER_RECHECK = Duration.ofSeconds(30);
+
   private final OperatorConfig config;
   private final SecretSync secrets;
   private final Clock clock;
   private final LegacySecrets legacySecrets = new LegacySecrets();
+  private InformerEventSource<FineTuneJob, Download> fineTuneJobSource;
 
   public DownloadReconciler(OperatorConfig config) {
     this(config, new SecretSync(config));
@@ -67,7 +84,26 @@ public class DownloadReconciler implements Reconciler<Download> {
 
   @Override
   public List<EventSource<?, Download>> prepareEventSources(EventSourceContext<Download> context) {
-    return List.of(RunJobs.eventSource(Download.class, context, config));
+    // FineTuneJobs write into folders too: one that comes or goes on a Download's claim may refuse or free it.
+    var fineTuneJobs = InformerEventSourceConfiguration.from(FineTuneJob.class, Download.class)
+        .withItemStore(CacheStores.<FineTuneJob>withoutManagedFields(config))
+        .withSecondaryToPrimaryMapper(job -> context.getPrimaryCache()
+            .list(job.getMetadata().getNamespace(), download -> DownloadResources.claimName(download)
+                .equals(FineTuneResources.claimName(job)))
+            .map(ResourceID::fromResource)
+            .collect(Collectors.toSet()))
+        .build();
+    fineTuneJobSource = new InformerEventSource<>(fineTuneJobs, context);
+    // ModelServers that read a Download's claim become its co-owners (DownloadResources.claim).
+    var modelServers = InformerEventSourceConfiguration.from(ModelServer.class, Download.class)
+        .withName(MODEL_SERVERS)
+        .withItemStore(CacheStores.<ModelServer>withoutManagedFields(config))
+        .withSecondaryToPrimaryMapper(server -> server.getSpec().getModel().getDownloadRef() == null ? Set.of()
+            : Set.of(new ResourceID(server.getSpec().getModel().getDownloadRef().getName(),
+                server.getMetadata().getNamespace())))
+        .build();
+    return List.of(RunJobs.eventSource(Download.class, context, config), fineTuneJobSource,
+        new InformerEventSource<>(modelServers, context));
   }
 
   @Override
@@ -76,6 +112,11 @@ public class DownloadReconciler implements Reconciler<Download> {
     legacySecrets.deleteOwned(download, client);
     DownloadStatus stored = DownloadStatuses.operatorOwned(download.getStatus());
     long generation = download.getMetadata().getGeneration();
+    List<FolderWriters.Writer> writers = writersInNamespace(download, context);
+    Optional<FolderWriters.Writer> keeper = FolderWriters.keeperOtherThan(DownloadResources.writer(download), writers);
+    if (keeper.isPresent()) {
+      return refuseFolder(download, stored, keeper.get(), context);
+    }
     SyncResult synced = secrets.sync(download, download.getSpec().getSecrets(),
         stored == null ? null : stored.getConditions(), client);
     if (!synced.ready()) {
@@ -109,10 +150,18 @@ public class DownloadReconciler implements Reconciler<Download> {
       synced.annotate(job.getSpec().getTemplate());
       RunJobs.start(job, jobs, context);
     });
+    EventRecorder events = new EventRecorder(client);
     if (becameFailed(download, plan.status()) && Boolean.TRUE.equals(download.getSpec().getGc().getDeletePartialData())) {
-      RunJobs.createUnlessExists(client, DownloadResources.cleanupJob(download, config));
+      Optional<FolderWriters.Writer> sharing = FolderWriters.startedOverlapping(DownloadResources.writer(download),
+          writers);
+      if (sharing.isPresent()) {
+        events.warning(download, "PartialDataKept", "folder " + DownloadResources.path(download) + " of claim "
+            + DownloadResources.claimName(download) + " is not removed: " + sharing.get() + " writes there too");
+      } else {
+        RunJobs.createUnlessExists(client, DownloadResources.cleanupJob(download, config));
+      }
     }
-    recordEvents(new EventRecorder(client), download, plan.status());
+    recordEvents(events, download, plan.status());
 
     return synced.reschedule(
         StatusPatch.ifChangedReadingOwnWrites(download, stored, plan.status(), Download::new, context),
@@ -125,6 +174,33 @@ public class DownloadReconciler implements Reconciler<Download> {
       Exception error) {
     DownloadStatus status = DownloadStatuses.applyFailed(download, Errors.describe(error), clock.instant());
     return ErrorStatusUpdateControl.patchStatus(StatusPatch.statusOnly(download, status, Download::new));
+  }
+
+  /**
+   * No run, no cleanup: the folder belongs to another resource. An event names it once, when the refusal begins.
+   * A Download that frees the folder wakes nothing here (Downloads do not watch each other), so the refusal is
+   * looked at again after a while.
+   */
+  private UpdateControl<Download> refuseFolder(Download download, DownloadStatus stored, FolderWriters.Writer keeper,
+      Context<Download> context) {
+    String message = FolderWriters.conflictMessage(DownloadResources.writer(download), keeper);
+    DownloadStatus refused = DownloadStatuses.folderConflict(download, message, clock.instant());
+    boolean refusedBefore = stored != null && Conditions.find(stored.getConditions(), Conditions.STALLED)
+        .map(c -> FolderWriters.CONFLICT_REASON.equals(c.getReason()) && "True".equals(c.getStatus())).orElse(false);
+    if (!refusedBefore) {
+      new EventRecorder(context.getClient()).warning(download, FolderWriters.CONFLICT_REASON, message);
+    }
+    return StatusPatch.ifChangedReadingOwnWrites(download, stored, refused, Download::new, context)
+        .rescheduleAfter(FOLDER_RECHECK);
+  }
+
+  /** Every Download and FineTuneJob of the Download's namespace, as writers into folders. */
+  private List<FolderWriters.Writer> writersInNamespace(Download download, Context<Download> context) {
+    String namespace = download.getMetadata().getNamespace();
+    List<FolderWriters.Writer> writers = new ArrayList<>();
+    context.getPrimaryCache().list(namespace).map(DownloadResources::writer).forEach(writers::add);
+    fineTuneJobSource.list(namespace).map(FineTuneResources::writer).forEach(writers::add);
+    return writers;
   }
 
   private static boolean becameFailed(Download download, DownloadStatus next) {

@@ -3,10 +3,12 @@ package dev.llmfleet.download;
 import dev.llmfleet.api.v1alpha1.CaBundle;
 import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.DownloadProxy;
+import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.common.SecretEnv;
 import dev.llmfleet.api.v1alpha1.common.PodMetadata;
 import dev.llmfleet.cleanup.CleanupJobs;
 import dev.llmfleet.common.Claims;
+import dev.llmfleet.common.FolderWriters;
 import dev.llmfleet.common.JarPods;
 import dev.llmfleet.common.Labels;
 import dev.llmfleet.common.OwnerReferences;
@@ -18,6 +20,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -34,9 +37,11 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /** Desired objects of a Download, as pure functions of the resource and the operator's configuration. */
@@ -65,6 +70,14 @@ public final class DownloadResources {
     return subPath != null ? subPath : download.getMetadata().getName();
   }
 
+  /** The Download as a writer into its folder. */
+  public static FolderWriters.Writer writer(Download download) {
+    return new FolderWriters.Writer("Download", download.getMetadata().getName(),
+        Objects.requireNonNullElse(download.getMetadata().getCreationTimestamp(), ""), claimName(download),
+        path(download), download.getStatus() != null && download.getStatus().getRuns() != null
+        && !download.getStatus().getRuns().isEmpty());
+  }
+
   public static String runName(Download download, int attempt) {
     return DownloadNames.run(download, attempt);
   }
@@ -73,10 +86,22 @@ public final class DownloadResources {
     return DownloadNames.serviceAccount(download);
   }
 
-  /** Only when spec.storage.size is set; an existing claim is used as is. */
-  public static PersistentVolumeClaim claim(Download download) {
+  /**
+   * Only when spec.storage.size is set; an existing claim is used as is. The ModelServers that read it own it too
+   * (not as controller, not blocking): Kubernetes deletes an object only once all its owners are gone, so a Download
+   * deleted while a server reads its claim leaves the claim, and the files, until the last of them goes. A server
+   * then keeps working at its next roll-out instead of waiting for a claim that no longer exists.
+   *
+   * @param readers the ModelServers whose spec.model.downloadRef names this Download
+   */
+  public static PersistentVolumeClaim claim(Download download, List<ModelServer> readers) {
+    List<OwnerReference> owners = new ArrayList<>();
+    owners.add(OwnerReferences.controlledBy(download));
+    readers.stream().sorted(Comparator.comparing(server -> server.getMetadata().getName()))
+        .map(OwnerReferences::usedBy).forEach(owners::add);
     return new PersistentVolumeClaimBuilder()
-        .withMetadata(metadata(download, claimName(download)))
+        .withMetadata(new ObjectMetaBuilder(metadata(download, claimName(download))).withOwnerReferences(owners)
+            .build())
         .withSpec(Claims.spec(download.getSpec().getStorage()))
         .build();
   }

@@ -9,6 +9,7 @@ import dev.llmfleet.api.v1alpha1.common.Condition;
 import dev.llmfleet.api.v1alpha1.common.Run;
 import dev.llmfleet.api.v1alpha1.common.RunPhase;
 import dev.llmfleet.common.Conditions;
+import dev.llmfleet.common.FolderWriters;
 import dev.llmfleet.common.Urls;
 import dev.llmfleet.common.runs.RunLedger;
 import java.time.Instant;
@@ -83,6 +84,29 @@ public final class DownloadStatuses {
         .runs(List.copyOf(runs))
         .startedAt(runs.get(0).getStartedAt())
         .completedAt(phase == DownloadPhase.Succeeded ? last.getFinishedAt() : null)
+        .conditions(conditions)
+        .observedGeneration(generation)
+        .build();
+  }
+
+  /**
+   * A Download refused because another resource writes into its folder: it stays Pending, Stalled until a person
+   * changes one of the two, and keeps whatever runs it had.
+   */
+  static DownloadStatus folderConflict(Download download, String message, Instant now) {
+    DownloadStatus stored = operatorOwned(download.getStatus());
+    long generation = download.getMetadata().getGeneration();
+    String reason = FolderWriters.CONFLICT_REASON;
+    List<Condition> conditions = stored == null ? null : stored.getConditions();
+    conditions = Conditions.set(conditions, Conditions.READY, false, reason, "not downloaded: " + message,
+        generation, now);
+    conditions = Conditions.set(conditions, Conditions.RECONCILING, false, reason, "", generation, now);
+    conditions = Conditions.set(conditions, Conditions.STALLED, true, reason, message, generation, now);
+    return (stored == null ? DownloadStatus.builder() : stored.toBuilder())
+        .phase(DownloadPhase.Pending)
+        .source(describe(download.getSpec().getSource()))
+        .claimName(DownloadResources.claimName(download))
+        .path(DownloadResources.path(download))
         .conditions(conditions)
         .observedGeneration(generation)
         .build();

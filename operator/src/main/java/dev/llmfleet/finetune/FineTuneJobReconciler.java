@@ -9,16 +9,17 @@ import dev.llmfleet.common.CacheStores;
 import dev.llmfleet.common.Conditions;
 import dev.llmfleet.common.Errors;
 import dev.llmfleet.common.EventRecorder;
+import dev.llmfleet.common.FolderWriters;
 import dev.llmfleet.common.IndexKeys;
 import dev.llmfleet.common.InstancePods;
-import dev.llmfleet.common.LegacySecrets;
 import dev.llmfleet.common.Labels;
+import dev.llmfleet.common.LegacySecrets;
 import dev.llmfleet.common.StatusPatch;
 import dev.llmfleet.common.runs.RunEvents;
 import dev.llmfleet.common.runs.RunJobs;
 import dev.llmfleet.config.OperatorConfig;
+import dev.llmfleet.download.DownloadResources;
 import dev.llmfleet.secrets.SecretSync;
-import dev.llmfleet.secrets.SyncResult;
 import dev.llmfleet.secrets.SyncResult;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -37,7 +38,9 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -57,11 +60,14 @@ import java.util.stream.Collectors;
 public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
 
   static final String BY_DOWNLOAD = "downloadRef";
+  /** How soon a FineTuneJob refused for its output folder looks again whether the other resource is gone. */
+  static final Duration FOLDER_RECHECK = Duration.ofSeconds(30);
 
   private final OperatorConfig config;
   private final Clock clock;
   private final SecretSync secrets;
   private final LegacySecrets legacySecrets = new LegacySecrets();
+  private InformerEventSource<Download, FineTuneJob> downloadSource;
 
   public FineTuneJobReconciler(OperatorConfig config) {
     this(config, Clock.systemUTC());
@@ -94,15 +100,16 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
             .collect(Collectors.toSet()))
         .withPrimaryToSecondaryMapper((FineTuneJob job) -> inputNames(job).stream()
             .map(name -> new ResourceID(name, job.getMetadata().getNamespace()))
-            .collect(Collectors.toSet()))
-        .build();
+            .collect(Collectors.toSet()));
+    // Pods belong to the runs' Jobs, not to the FineTuneJob: they are mapped back through the instance label.
     var pods = InformerEventSourceConfiguration.from(Pod.class, FineTuneJob.class)
         .withLabelSelector(Labels.COMPONENT + "=" + FineTuneResources.COMPONENT)
         .withItemStore(CacheStores.podStatusOnly(config))
         .withSecondaryToPrimaryMapper(InstancePods.mapper(context))
         .build();
+    downloadSource = new InformerEventSource<>(downloads.build(), context);
     return List.of(
-        new InformerEventSource<>(downloads, context),
+        downloadSource,
         RunJobs.eventSource(FineTuneJob.class, context, config),
         new InformerEventSource<>(pods, context));
   }
@@ -112,6 +119,11 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
     KubernetesClient client = context.getClient();
     legacySecrets.deleteOwned(job, client);
     Instant now = clock.instant();
+    List<FolderWriters.Writer> writers = writersInNamespace(job, context);
+    Optional<FolderWriters.Writer> keeper = FolderWriters.keeperOtherThan(FineTuneResources.writer(job), writers);
+    if (keeper.isPresent()) {
+      return refuseFolder(job, keeper.get(), context, now);
+    }
     SyncResult synced = secrets.sync(job, job.getSpec().getSecrets(),
         job.getStatus() == null ? null : job.getStatus().getConditions(), client);
     Map<String, Download> downloads = context.getSecondaryResources(Download.class).stream()
@@ -135,9 +147,17 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
     RunJobs.enforceCap(context, namespace, plan.runsToDelete(), config.maxFailedJobsPerNamespace());
     EventRecorder events = new EventRecorder(client);
     plan.partialOutputsToRemove().forEach(attempt -> {
+      String folder = FineTuneResources.partialOutput(job, attempt);
+      Optional<FolderWriters.Writer> sharing = FolderWriters.startedOverlapping(new FolderWriters.Writer(
+          "FineTuneJob", job.getMetadata().getName(), "", FineTuneResources.claimName(job), folder, true), writers);
+      if (sharing.isPresent()) {
+        events.warning(job, "PartialOutputKept", "folder " + folder + " of claim " + FineTuneResources.claimName(job)
+            + " is not removed: " + sharing.get() + " writes there too");
+        return;
+      }
       RunJobs.createUnlessExists(client, FineTuneResources.cleanupJob(job, attempt, config));
       events.normal(job, "CleanupStarted", "removing the partial output of run " + attempt + " ("
-          + FineTuneResources.partialOutput(job, attempt) + " in claim " + FineTuneResources.claimName(job) + ")");
+          + folder + " in claim " + FineTuneResources.claimName(job) + ")");
     });
     plan.attemptToStart().ifPresent(attempt -> {
       client.resource(FineTuneResources.configMap(job, attempt)).serverSideApply();
@@ -158,6 +178,33 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
       Exception error) {
     FineTuneJobStatus status = FineTuneJobStatuses.applyFailed(job, Errors.describe(error), clock.instant());
     return ErrorStatusUpdateControl.patchStatus(StatusPatch.statusOnly(job, status, FineTuneJob::new));
+  }
+
+  /**
+   * No run, no cleanup: the output folder belongs to another resource. An event names it once, when the refusal
+   * begins; the refusal is looked at again after a while, as the other one may go without a FineTuneJob noticing.
+   */
+  private UpdateControl<FineTuneJob> refuseFolder(FineTuneJob job, FolderWriters.Writer keeper,
+      Context<FineTuneJob> context, Instant now) {
+    String message = FolderWriters.conflictMessage(FineTuneResources.writer(job), keeper);
+    boolean refusedBefore = job.getStatus() != null && Conditions.find(job.getStatus().getConditions(),
+        Conditions.STALLED).map(c -> FolderWriters.CONFLICT_REASON.equals(c.getReason())
+        && "True".equals(c.getStatus())).orElse(false);
+    if (!refusedBefore) {
+      new EventRecorder(context.getClient()).warning(job, FolderWriters.CONFLICT_REASON, message);
+    }
+    return StatusPatch.ifChangedReadingOwnWrites(job, job.getStatus(),
+        FineTuneJobStatuses.folderConflict(job, message, now), FineTuneJob::new, context)
+        .rescheduleAfter(FOLDER_RECHECK);
+  }
+
+  /** Every FineTuneJob and Download of the job's namespace, as writers into folders. */
+  private List<FolderWriters.Writer> writersInNamespace(FineTuneJob job, Context<FineTuneJob> context) {
+    String namespace = job.getMetadata().getNamespace();
+    List<FolderWriters.Writer> writers = new ArrayList<>();
+    context.getPrimaryCache().list(namespace).map(FineTuneResources::writer).forEach(writers::add);
+    downloadSource.list(namespace).map(DownloadResources::writer).forEach(writers::add);
+    return writers;
   }
 
   private static boolean hasActiveRun(FineTuneJobStatus status) {

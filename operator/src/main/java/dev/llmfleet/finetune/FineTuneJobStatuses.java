@@ -8,6 +8,7 @@ import dev.llmfleet.api.v1alpha1.common.Condition;
 import dev.llmfleet.api.v1alpha1.common.Run;
 import dev.llmfleet.api.v1alpha1.common.RunPhase;
 import dev.llmfleet.common.Conditions;
+import dev.llmfleet.common.FolderWriters;
 import dev.llmfleet.common.runs.RunLedger;
 import java.time.Instant;
 import java.util.List;
@@ -34,6 +35,26 @@ public final class FineTuneJobStatuses {
     String message = "cannot create or update the FineTuneJob's objects: " + error;
     return (stored == null ? FineTuneJobStatus.builder().phase(FineTuneJobPhase.Pending) : stored.toBuilder())
         .conditions(Conditions.applyFailed(stored == null ? null : stored.getConditions(), message, generation, now))
+        .observedGeneration(generation)
+        .build();
+  }
+
+  /**
+   * A FineTuneJob refused because another resource writes into its output folder: Pending, Stalled until a person
+   * changes one of the two, its runs kept as they were.
+   */
+  static FineTuneJobStatus folderConflict(FineTuneJob job, String message, Instant now) {
+    long generation = job.getMetadata().getGeneration();
+    String reason = FolderWriters.CONFLICT_REASON;
+    FineTuneJobStatus stored = job.getStatus();
+    List<Condition> conditions = stored == null ? null : stored.getConditions();
+    conditions = Conditions.set(conditions, Conditions.READY, false, reason, "not trained: " + message, generation,
+        now);
+    conditions = Conditions.set(conditions, Conditions.RECONCILING, false, reason, "", generation, now);
+    conditions = Conditions.set(conditions, Conditions.STALLED, true, reason, message, generation, now);
+    return (stored == null ? FineTuneJobStatus.builder() : stored.toBuilder())
+        .phase(FineTuneJobPhase.Pending)
+        .conditions(conditions)
         .observedGeneration(generation)
         .build();
   }

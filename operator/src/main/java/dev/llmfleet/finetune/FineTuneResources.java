@@ -5,6 +5,7 @@ import dev.llmfleet.api.v1alpha1.common.PodMetadata;
 import dev.llmfleet.api.v1alpha1.common.Storage;
 import dev.llmfleet.cleanup.CleanupJobs;
 import dev.llmfleet.common.Claims;
+import dev.llmfleet.common.FolderWriters;
 import dev.llmfleet.common.GpuPlacement;
 import dev.llmfleet.common.Labels;
 import dev.llmfleet.common.OwnerReferences;
@@ -27,6 +28,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** Desired objects of a FineTuneJob, as pure functions of the resource, its inputs and the operator's config. */
 public final class FineTuneResources {
@@ -99,6 +101,13 @@ public final class FineTuneResources {
   public static String outputPath(FineTuneJob job) {
     String subPath = job.getSpec().getOutput().getStorage().getSubPath();
     return subPath != null ? subPath : job.getMetadata().getName();
+  }
+
+  /** The FineTuneJob as a writer into its output folder. */
+  public static FolderWriters.Writer writer(FineTuneJob job) {
+    return new FolderWriters.Writer("FineTuneJob", job.getMetadata().getName(),
+        Objects.requireNonNullElse(job.getMetadata().getCreationTimestamp(), ""), claimName(job), outputPath(job),
+        job.getStatus() != null && job.getStatus().getRuns() != null && !job.getStatus().getRuns().isEmpty());
   }
 
   /** A run's folder inside the claim. */

@@ -1,11 +1,16 @@
 package dev.llmfleet.download;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.llmfleet.api.v1alpha1.Download;
+import dev.llmfleet.api.v1alpha1.ModelServer;
+import dev.llmfleet.api.v1alpha1.common.AccessMode;
 import dev.llmfleet.api.v1alpha1.common.Toleration;
 import dev.llmfleet.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -100,6 +105,25 @@ class DownloadResourcesTest {
     assertThat(run.getServiceAccountName()).isEqualTo(DownloadResources.serviceAccountName(download));
     assertThat(run.getAutomountServiceAccountToken()).as("the downloader patches its Download's status").isNull();
     assertThat(cleanup.getAutomountServiceAccountToken()).as("cleanup only removes files").isFalse();
+  }
+
+  @Test
+  void theClaimIsCoOwnedByTheServersThatReadItSoThatItOutlivesItsDownloadWhileRead() {
+    Download download = DownloadRunsTest.download();
+    download.getSpec().getStorage().setAccessMode(AccessMode.ReadWriteOnce);
+    download.getMetadata().setUid("download-uid");
+    ModelServer chat = new ModelServer();
+    chat.setMetadata(new ObjectMetaBuilder().withName("chat").withUid("chat-uid").build());
+
+    List<OwnerReference> owners = DownloadResources.claim(download, List.of(chat)).getMetadata()
+        .getOwnerReferences();
+
+    assertThat(owners).extracting(OwnerReference::getKind, OwnerReference::getUid, OwnerReference::getController,
+        OwnerReference::getBlockOwnerDeletion).containsExactly(
+            tuple("Download", "download-uid", true, true),
+            tuple("ModelServer", "chat-uid", false, false));
+    assertThat(DownloadResources.claim(download, List.of()).getMetadata().getOwnerReferences())
+        .extracting(OwnerReference::getKind).containsExactly("Download");
   }
 
   static Download placed() {

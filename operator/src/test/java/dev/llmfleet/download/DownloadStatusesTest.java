@@ -8,6 +8,7 @@ import dev.llmfleet.api.v1alpha1.DownloadPhase;
 import dev.llmfleet.api.v1alpha1.DownloadProgress;
 import dev.llmfleet.api.v1alpha1.DownloadStatus;
 import dev.llmfleet.api.v1alpha1.common.Condition;
+import dev.llmfleet.common.Conditions;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -44,5 +45,25 @@ class DownloadStatusesTest {
     assertThat(status.getPhase()).isEqualTo(DownloadPhase.Downloading);
     assertThat(status.getAttempts()).isEqualTo(2);
     assertThat(status.getProgress()).as("owned by the downloader's field manager").isNull();
+  }
+
+  @Test
+  void aFolderConflictIsStalledPendingAndSaysWhoKeepsTheFolder() {
+    Download download = DownloadRunsTest.download();
+
+    DownloadStatus status = DownloadStatuses.folderConflict(download, "folder qwen of claim models is written by "
+        + "Download other", NOW);
+
+    assertThat(status.getPhase()).isEqualTo(DownloadPhase.Pending);
+    assertThat(status.getRuns()).isNull();
+    assertThat(Conditions.find(status.getConditions(), Conditions.STALLED)).hasValueSatisfying(stalled -> {
+      assertThat(stalled.getStatus()).isEqualTo("True");
+      assertThat(stalled.getReason()).isEqualTo("FolderConflict");
+      assertThat(stalled.getMessage()).contains("Download other");
+    });
+    assertThat(Conditions.isTrue(status.getConditions(), Conditions.READY)).isFalse();
+    assertThat(Conditions.isTrue(status.getConditions(), Conditions.RECONCILING)).isFalse();
+    assertThat(status.getPath()).isEqualTo("qwen");
+    assertThat(status.getObservedGeneration()).isEqualTo(1L);
   }
 }

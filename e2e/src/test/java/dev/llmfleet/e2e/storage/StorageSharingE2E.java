@@ -1,0 +1,213 @@
+package dev.llmfleet.e2e.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.llmfleet.api.v1alpha1.Download;
+import dev.llmfleet.api.v1alpha1.DownloadPhase;
+import dev.llmfleet.api.v1alpha1.FineTuneJob;
+import dev.llmfleet.api.v1alpha1.ModelServer;
+import dev.llmfleet.api.v1alpha1.common.Condition;
+import dev.llmfleet.e2e.support.Cluster;
+import dev.llmfleet.e2e.support.DownloaderReports;
+import dev.llmfleet.e2e.support.LlmFleetExtension;
+import dev.llmfleet.e2e.support.TestNamespace;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Claims that several resources share: one writer per folder, a claim kept while a server reads it, and the pods of
+ * a server on a ReadWriteOnce claim kept on one node.
+ */
+@ExtendWith(LlmFleetExtension.class)
+class StorageSharingE2E {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+  private final TestNamespace namespace;
+
+  StorageSharingE2E(TestNamespace namespace) {
+    this.namespace = namespace;
+  }
+
+  @Test
+  void aSecondWriterIntoAFolderIsRefusedNamingTheFirstAndStartsOnceItIsGone() {
+    sharedClaim("shared");
+    apply(download("first", "models/qwen"));
+    await().atMost(TIMEOUT).until(() -> job("first-run-1") != null);
+
+    apply(download("second", "models/qwen"));
+    apply(fineTuneJob("tune", "models"));
+
+    Condition refused = awaitStalled("second", Download.class);
+    assertThat(refused.getMessage()).startsWith("folder models/qwen of claim shared is written by Download first");
+    assertThat(events("second")).anySatisfy(event -> {
+      assertThat(event.getReason()).isEqualTo("FolderConflict");
+      assertThat(event.getType()).isEqualTo("Warning");
+      assertThat(event.getMessage()).contains("Download first");
+    });
+    assertThat(namespace.get("second", Download.class).getStatus().getPhase()).isEqualTo(DownloadPhase.Pending);
+    assertThat(job("second-run-1")).isNull();
+    // A folder around another's is the same conflict, across kinds.
+    assertThat(awaitStalled("tune", FineTuneJob.class).getMessage())
+        .startsWith("folder models of claim shared is written by Download first");
+
+    namespace.client().resource(namespace.get("first", Download.class)).delete();
+
+    // The refused one looks again within 30 s; of the two left, the older Download keeps the folder.
+    await().atMost(TIMEOUT).until(() -> job("second-run-1") != null);
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(awaitStalled("tune", FineTuneJob.class).getMessage())
+        .startsWith("folder models of claim shared is written by Download second"));
+  }
+
+  @Test
+  void aDownloadDeletedWhileAServerReadsItsClaimLeavesTheClaimUntilTheServerGoes() {
+    apply(sizedDownload("weights", "ReadWriteOnce"));
+    await().atMost(TIMEOUT).until(() -> job("weights-run-1") != null);
+    DownloaderReports.verified(namespace, "weights", "weights-run-1");
+    apply(server("reader", "weights", 1));
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(claim("weights-data").getMetadata().getOwnerReferences())
+        .anySatisfy(owner -> {
+          assertThat(owner.getKind()).isEqualTo("ModelServer");
+          assertThat(owner.getName()).isEqualTo("reader");
+          assertThat(owner.getController()).isFalse();
+        }));
+
+    namespace.client().resource(namespace.get("weights", Download.class)).delete();
+    await().atMost(TIMEOUT).until(() -> namespace.get("weights", Download.class) == null);
+
+    // The garbage collector has had its chance: the claim stays, not even marked for deletion.
+    await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      PersistentVolumeClaim claim = claim("weights-data");
+      assertThat(claim).as("claim weights-data").isNotNull();
+      assertThat(claim.getMetadata().getDeletionTimestamp()).isNull();
+    });
+
+    namespace.client().resource(namespace.get("reader", ModelServer.class)).delete();
+    await().atMost(TIMEOUT).until(() -> claim("weights-data") == null);
+  }
+
+  @Test
+  void theReplicasOfAServerOnAReadWriteOnceClaimShareOneNode() {
+    apply(sizedDownload("rwo", "ReadWriteOnce"));
+    await().atMost(TIMEOUT).until(() -> job("rwo-run-1") != null);
+    DownloaderReports.verified(namespace, "rwo", "rwo-run-1");
+
+    // It tolerates the GPU nodes' taint: three nodes could take it, and the scheduler spreads replicas by default.
+    apply(server("spread", "rwo", 3) + """
+          tolerations: [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}]
+        """);
+
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      List<Pod> pods = namespace.client().pods().inNamespace(namespace.name())
+          .withLabel("app.kubernetes.io/instance", "spread").list().getItems();
+      assertThat(pods).hasSize(3).allSatisfy(pod -> assertThat(pod.getSpec().getNodeName()).isNotNull());
+      assertThat(pods.stream().map(pod -> pod.getSpec().getNodeName()).distinct()).hasSize(1);
+    });
+  }
+
+  private void sharedClaim(String name) {
+    namespace.client().persistentVolumeClaims().inNamespace(namespace.name()).resource(
+        new PersistentVolumeClaimBuilder().withNewMetadata().withName(name).endMetadata()
+            .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName("standard")
+            .withNewResources().addToRequests("storage", new Quantity("1Gi")).endResources().endSpec()
+            .build()).create();
+  }
+
+  private static String download(String name, String subPath) {
+    return """
+        apiVersion: llmfleet.dev/v1alpha1
+        kind: Download
+        metadata: {name: %s}
+        spec:
+          source: {http: {url: "http://127.0.0.1:9/%s"}}
+          storage: {existingClaim: shared, subPath: %s}
+        """.formatted(name, name, subPath);
+  }
+
+  private static String sizedDownload(String name, String accessMode) {
+    return """
+        apiVersion: llmfleet.dev/v1alpha1
+        kind: Download
+        metadata: {name: %s}
+        spec:
+          source: {http: {url: "http://127.0.0.1:9/%s"}}
+          storage: {size: 1Gi, accessMode: %s}
+        """.formatted(name, name, accessMode);
+  }
+
+  private static String fineTuneJob(String name, String subPath) {
+    return """
+        apiVersion: llmfleet.dev/v1alpha1
+        kind: FineTuneJob
+        metadata: {name: %s}
+        spec:
+          baseModel: {downloadRef: {name: base}}
+          dataset: {downloadRef: {name: tickets}, file: train.jsonl}
+          resources: {gpus: 1, gpuType: NVIDIA-H100-80GB-HBM3}
+          output: {storage: {existingClaim: shared, subPath: %s}}
+        """.formatted(name, subPath);
+  }
+
+  private static String server(String name, String download, int replicas) {
+    return """
+        apiVersion: llmfleet.dev/v1alpha1
+        kind: ModelServer
+        metadata: {name: %s}
+        spec:
+          runtime: llamacpp
+          model: {downloadRef: {name: %s}, file: model.gguf}
+          replicas: %d
+          resources: {gpus: 0, cpu: 100m, memory: 256Mi}
+        """.formatted(name, download, replicas);
+  }
+
+  private <T extends HasMetadata> Condition awaitStalled(String name, Class<T> type) {
+    return await().atMost(TIMEOUT).until(() -> stalled(namespace.get(name, type)), c -> c != null
+        && "True".equals(c.getStatus()) && "FolderConflict".equals(c.getReason()));
+  }
+
+  private static Condition stalled(HasMetadata resource) {
+    List<Condition> conditions = resource instanceof Download d && d.getStatus() != null
+        ? d.getStatus().getConditions()
+        : resource instanceof FineTuneJob j && j.getStatus() != null ? j.getStatus().getConditions() : null;
+    return conditions == null ? null
+        : conditions.stream().filter(c -> c.getType().equals("Stalled")).findFirst().orElse(null);
+  }
+
+  private List<Event> events(String name) {
+    return namespace.client().v1().events().inNamespace(namespace.name())
+        .withField("involvedObject.name", name).list().getItems();
+  }
+
+  private Job job(String name) {
+    return namespace.client().batch().v1().jobs().inNamespace(namespace.name()).withName(name).get();
+  }
+
+  private PersistentVolumeClaim claim(String name) {
+    return namespace.client().persistentVolumeClaims().inNamespace(namespace.name()).withName(name).get();
+  }
+
+  private void apply(String manifest) {
+    try {
+      Path file = Files.createTempFile("manifest", ".yaml");
+      Files.writeString(file, manifest);
+      Cluster.Result applied = namespace.kubectl("apply", "--server-side", "-f", file.toString());
+      assertThat(applied.exitCode()).as(applied.output()).isZero();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
