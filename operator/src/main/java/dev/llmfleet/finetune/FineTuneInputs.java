@@ -3,6 +3,7 @@ package dev.llmfleet.finetune;
 import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.DownloadPhase;
 import dev.llmfleet.api.v1alpha1.FineTuneJob;
+import dev.llmfleet.api.v1alpha1.common.AccessMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +18,8 @@ import java.util.Map;
  */
 public record FineTuneInputs(Location model, Location data, List<String> waitingFor) {
 
-  /** A Download's folder: its claim and the path inside it. */
-  public record Location(String claimName, String path) {
+  /** A Download's folder: its claim, the path inside it, and the claim's access mode (spec.storage.accessMode). */
+  public record Location(String claimName, String path, AccessMode accessMode) {
   }
 
   public boolean ready() {
@@ -45,6 +46,7 @@ public record FineTuneInputs(Location model, Location data, List<String> waiting
       waiting.add("Download " + name + " (" + role + ") is " + (phase == null ? DownloadPhase.Pending : phase));
       return null;
     }
-    return new Location(download.getStatus().getClaimName(), download.getStatus().getPath());
+    return new Location(download.getStatus().getClaimName(), download.getStatus().getPath(),
+        download.getSpec().getStorage().getAccessMode());
   }
 }

@@ -4,6 +4,7 @@ import dev.llmfleet.api.v1alpha1.FineTuneJob;
 import dev.llmfleet.api.v1alpha1.common.PodMetadata;
 import dev.llmfleet.api.v1alpha1.common.Storage;
 import dev.llmfleet.cleanup.CleanupJobs;
+import dev.llmfleet.common.ClaimAffinity;
 import dev.llmfleet.common.Claims;
 import dev.llmfleet.common.FolderWriters;
 import dev.llmfleet.common.GpuPlacement;
@@ -166,11 +167,13 @@ public final class FineTuneResources {
         .withActiveDeadlineSeconds(spec.getActiveDeadlineSeconds())
         .withNewTemplate()
         .withNewMetadata()
-        .withLabels(PodTemplates.labels(podMetadata, metadata.getLabels()))
+        .withLabels(PodTemplates.labels(podMetadata, withClaimLabels(metadata.getLabels(), mounts(job, inputs))))
         .withAnnotations(PodTemplates.annotations(podMetadata))
         .endMetadata()
         .withNewSpec()
         .withRestartPolicy("Never")
+        // Inputs or output on a ReadWriteOnce claim that a server or another run holds: train on that node.
+        .withAffinity(ClaimAffinity.affinity(mounts(job, inputs)))
         .withNodeSelector(GpuPlacement.nodeSelector(spec.getResources(), null, config))
         .withTolerations(GpuPlacement.tolerations(spec.getResources(), null, config))
         .withSecurityContext(PodTemplates.restrictedPod())
@@ -208,6 +211,19 @@ public final class FineTuneResources {
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /** The claims a run mounts, for {@link ClaimAffinity}. */
+  static List<ClaimAffinity.Mount> mounts(FineTuneJob job, FineTuneInputs inputs) {
+    return List.of(new ClaimAffinity.Mount(inputs.model().claimName(), inputs.model().accessMode()),
+        new ClaimAffinity.Mount(inputs.data().claimName(), inputs.data().accessMode()),
+        new ClaimAffinity.Mount(claimName(job), job.getSpec().getOutput().getStorage().getAccessMode()));
+  }
+
+  private static Map<String, String> withClaimLabels(Map<String, String> own, List<ClaimAffinity.Mount> mounts) {
+    Map<String, String> labels = new LinkedHashMap<>(ClaimAffinity.labels(mounts));
+    labels.putAll(own);
+    return labels;
   }
 
   /** Removes a collected run's folder. */

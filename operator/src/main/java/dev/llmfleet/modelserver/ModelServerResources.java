@@ -4,7 +4,7 @@ import static dev.llmfleet.modelserver.runtimes.ServerRuntimes.port;
 
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.ModelServerSpec;
-import dev.llmfleet.api.v1alpha1.common.AccessMode;
+import dev.llmfleet.common.ClaimAffinity;
 import dev.llmfleet.common.GpuPlacement;
 import dev.llmfleet.common.Labels;
 import dev.llmfleet.common.OwnerReferences;
@@ -16,8 +16,6 @@ import dev.llmfleet.modelserver.runtimes.AdapterLocation;
 import dev.llmfleet.modelserver.runtimes.ModelLocation;
 import dev.llmfleet.modelserver.runtimes.ServerRuntime;
 import dev.llmfleet.modelserver.runtimes.ServerRuntimes;
-import io.fabric8.kubernetes.api.model.Affinity;
-import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -37,6 +35,7 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -48,7 +47,6 @@ public final class ModelServerResources {
   /** Up to an hour to load a large model before liveness checks begin. */
   static final int STARTUP_PROBE_PERIOD_SECONDS = 10;
   static final int STARTUP_PROBE_FAILURES = 360;
-  static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
 
   private ModelServerResources() {
   }
@@ -83,7 +81,7 @@ public final class ModelServerResources {
         .withNewSelector().withMatchLabels(selector(server)).endSelector()
         .withNewTemplate()
         .withNewMetadata()
-        .withLabels(PodTemplates.labels(spec.getPodMetadata(), Labels.of(server, COMPONENT)))
+        .withLabels(podLabels(server, model, adapters))
         .withAnnotations(PodTemplates.annotations(spec.getPodMetadata()))
         .endMetadata()
         .withNewSpec()
@@ -91,7 +89,8 @@ public final class ModelServerResources {
         .withNodeSelector(GpuPlacement.nodeSelector(spec.getResources(), spec.getNodeSelector(), config))
         .withTolerations(GpuPlacement.tolerations(spec.getResources(), spec.getTolerations(), config))
         .withAutomountServiceAccountToken(false)
-        .withAffinity(onOneNode(server, model, adapters))
+        // A replica or a roll-out's pod must not wait for a ReadWriteOnce claim attached to another node.
+        .withAffinity(ClaimAffinity.affinity(mounts(model, adapters)))
         .addToContainers(new ContainerBuilder()
             .withName("server")
             .withImage(image)
@@ -120,30 +119,22 @@ public final class ModelServerResources {
         .build();
   }
 
-  /**
-   * A ReadWriteOnce claim attaches to one node only: a replica (or a roll-out's new pod) on another node would wait
-   * for it forever (Multi-Attach). So while the model or an adapter is on such a claim, every pod of the server goes
-   * to the node of the others; the first one goes wherever the scheduler puts it. ReadOnlyMany and ReadWriteMany
-   * claims leave the pods free to spread. Null when no claim needs it.
-   */
-  static Affinity onOneNode(ModelServer server, ModelLocation model, List<AdapterLocation> adapters) {
-    boolean singleNodeClaim = model.isDownload() && attachesToOneNode(model.accessMode())
-        || adapters.stream().anyMatch(a -> attachesToOneNode(a.accessMode()));
-    if (!singleNodeClaim) {
-      return null;
-    }
-    return new AffinityBuilder().withNewPodAffinity()
-        .addNewRequiredDuringSchedulingIgnoredDuringExecution()
-        .withNewLabelSelector().withMatchLabels(selector(server)).endLabelSelector()
-        .withTopologyKey(HOSTNAME_LABEL)
-        .endRequiredDuringSchedulingIgnoredDuringExecution()
-        .endPodAffinity()
-        .build();
+  /** spec.podMetadata's, the claims' (ClaimAffinity), and the operator's own, which win. */
+  private static Map<String, String> podLabels(ModelServer server, ModelLocation model,
+      List<AdapterLocation> adapters) {
+    Map<String, String> own = new LinkedHashMap<>(ClaimAffinity.labels(mounts(model, adapters)));
+    own.putAll(Labels.of(server, COMPONENT));
+    return PodTemplates.labels(server.getSpec().getPodMetadata(), own);
   }
 
-  /** ReadWriteOnce, also when unset: the schema's default. */
-  private static boolean attachesToOneNode(AccessMode mode) {
-    return mode == null || mode == AccessMode.ReadWriteOnce;
+  /** The claims the server's pods mount, for {@link ClaimAffinity}. */
+  static List<ClaimAffinity.Mount> mounts(ModelLocation model, List<AdapterLocation> adapters) {
+    List<ClaimAffinity.Mount> mounts = new ArrayList<>();
+    if (model.isDownload()) {
+      mounts.add(new ClaimAffinity.Mount(model.claimName(), model.accessMode()));
+    }
+    adapters.forEach(adapter -> mounts.add(new ClaimAffinity.Mount(adapter.claimName(), adapter.accessMode())));
+    return mounts;
   }
 
   public static Service service(ModelServer server) {

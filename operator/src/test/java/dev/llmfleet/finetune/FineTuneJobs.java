@@ -9,6 +9,7 @@ import dev.llmfleet.api.v1alpha1.FineTuneJobSpec;
 import dev.llmfleet.api.v1alpha1.FineTuneMethod;
 import dev.llmfleet.api.v1alpha1.FineTuneOutput;
 import dev.llmfleet.api.v1alpha1.Hyperparameters;
+import dev.llmfleet.api.v1alpha1.common.AccessMode;
 import dev.llmfleet.api.v1alpha1.common.LocalRef;
 import dev.llmfleet.api.v1alpha1.common.Resources;
 import dev.llmfleet.api.v1alpha1.common.Storage;
@@ -22,7 +23,8 @@ final class FineTuneJobs {
 
   static final OperatorConfig CONFIG = OperatorConfig.fromEnvironment(Map.of("LLMFLEET_IMAGE", "llmfleet:test"));
   static final FineTuneInputs INPUTS = new FineTuneInputs(
-      new FineTuneInputs.Location("models", "qwen2.5-7b"), new FineTuneInputs.Location("datasets", "tickets"),
+      new FineTuneInputs.Location("models", "qwen2.5-7b", AccessMode.ReadWriteOnce),
+      new FineTuneInputs.Location("datasets", "tickets", AccessMode.ReadWriteMany),
       List.of());
 
   private FineTuneJobs() {

@@ -137,6 +137,19 @@ class FineTuneResourcesTest {
   }
 
   @Test
+  void aRunGoesToTheNodeOfThePodsHoldingItsReadWriteOnceClaims() {
+    Job run = FineTuneResources.job(FineTuneJobs.job(FineTuneMethod.LORA), 1, INPUTS, CONFIG);
+
+    // The base model's claim (ReadWriteOnce) and the output claim (the default); the data set's is ReadWriteMany.
+    assertThat(run.getSpec().getTemplate().getMetadata().getLabels())
+        .containsEntry("claim.llmfleet.dev/models", "mounted")
+        .containsKey("claim.llmfleet.dev/" + FineTuneResources.claimName(FineTuneJobs.job(FineTuneMethod.LORA)))
+        .doesNotContainKey("claim.llmfleet.dev/datasets");
+    assertThat(pod(run).getAffinity().getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution())
+        .hasSize(2).allSatisfy(term -> assertThat(term.getTopologyKey()).isEqualTo("kubernetes.io/hostname"));
+  }
+
+  @Test
   void trainerMeetsTheRestrictedLevelWithEveryCacheInScratch() {
     PodSpec pod = pod(FineTuneResources.job(FineTuneJobs.job(FineTuneMethod.LORA), 1, INPUTS, CONFIG));
     Container trainer = pod.getContainers().get(0);

@@ -79,31 +79,38 @@ class ModelServerResourcesTest {
   }
 
   @Test
-  void aModelOnAReadWriteOnceClaimKeepsEveryPodOnTheNodeOfTheOthers() {
+  void aModelOnAReadWriteOnceClaimKeepsEveryPodOnTheNodeOfThePodsMountingIt() {
     ModelServer server = server(Runtime.VLLM, 1, "NVIDIA-H100-80GB-HBM3");
     server.getSpec().setReplicas(3);
 
-    var affinity = ModelServerResources.deployment(server,
+    var template = ModelServerResources.deployment(server,
         ModelLocation.ofDownload("qwen-data", "qwen", null, AccessMode.ReadWriteOnce), List.of(), CONFIG)
-        .getSpec().getTemplate().getSpec().getAffinity();
+        .getSpec().getTemplate();
 
-    assertThat(affinity.getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()).singleElement()
-        .satisfies(term -> {
+    assertThat(template.getMetadata().getLabels()).containsEntry("claim.llmfleet.dev/qwen-data", "mounted");
+    assertThat(template.getSpec().getAffinity().getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution())
+        .singleElement().satisfies(term -> {
           assertThat(term.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
-          assertThat(term.getLabelSelector().getMatchLabels()).isEqualTo(ModelServerResources.selector(server));
+          assertThat(term.getLabelSelector().getMatchExpressions()).singleElement().satisfies(e -> {
+            assertThat(e.getKey()).isEqualTo("claim.llmfleet.dev/qwen-data");
+            assertThat(e.getOperator()).isEqualTo("Exists");
+          });
         });
   }
 
   @Test
-  void anAdapterOnAReadWriteOnceClaimKeepsThePodsTogetherToo() {
+  void anAdapterOnAReadWriteOnceClaimKeepsThePodsWithItsOtherUsers() {
     ModelServer server = server(Runtime.VLLM, 1, "NVIDIA-H100-80GB-HBM3");
 
-    var affinity = ModelServerResources.deployment(server,
+    var template = ModelServerResources.deployment(server,
         ModelLocation.ofDownload("qwen-data", "qwen", null, AccessMode.ReadOnlyMany),
         List.of(new AdapterLocation("bot", "adapters", "bot", AccessMode.ReadWriteOnce)), CONFIG)
-        .getSpec().getTemplate().getSpec().getAffinity();
+        .getSpec().getTemplate();
 
-    assertThat(affinity.getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()).hasSize(1);
+    assertThat(template.getMetadata().getLabels()).containsKey("claim.llmfleet.dev/adapters")
+        .doesNotContainKey("claim.llmfleet.dev/qwen-data");
+    assertThat(template.getSpec().getAffinity().getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution())
+        .hasSize(1);
   }
 
   @ParameterizedTest
