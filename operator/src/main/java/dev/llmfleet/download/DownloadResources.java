@@ -116,7 +116,10 @@ public final class DownloadResources {
         download.getSpec().getTolerations(), config);
   }
 
-  /** The identity of download pods: it may read its own Download and report progress, nothing else. */
+  /**
+   * The identity of download pods: it may read its own Download and report progress (an apply to its status),
+   * nothing else.
+   */
   public static ServiceAccount serviceAccount(Download download) {
     return new ServiceAccountBuilder().withMetadata(metadata(download, serviceAccountName(download))).build();
   }
@@ -129,7 +132,7 @@ public final class DownloadResources {
             new PolicyRuleBuilder().withApiGroups(Download.GROUP).withResources("downloads")
                 .withResourceNames(name).withVerbs("get").build(),
             new PolicyRuleBuilder().withApiGroups(Download.GROUP).withResources("downloads/status")
-                .withResourceNames(name).withVerbs("get", "patch").build())
+                .withResourceNames(name).withVerbs("patch").build())
         .build();
   }
 
