@@ -6,10 +6,10 @@ import dev.llmfleet.common.Labels;
 import dev.llmfleet.common.OwnerReferences;
 import dev.llmfleet.common.PodTemplates;
 import dev.llmfleet.config.OperatorConfig;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.util.List;
 import java.util.Map;
 
