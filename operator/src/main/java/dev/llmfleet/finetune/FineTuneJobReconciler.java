@@ -18,7 +18,6 @@ import dev.llmfleet.common.StatusPatch;
 import dev.llmfleet.common.runs.RunEvents;
 import dev.llmfleet.common.runs.RunJobs;
 import dev.llmfleet.config.OperatorConfig;
-import dev.llmfleet.download.DownloadResources;
 import dev.llmfleet.secrets.SecretSync;
 import dev.llmfleet.secrets.SyncResult;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -203,8 +202,23 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
     String namespace = job.getMetadata().getNamespace();
     List<FolderWriters.Writer> writers = new ArrayList<>();
     context.getPrimaryCache().list(namespace).map(FineTuneResources::writer).forEach(writers::add);
-    downloadSource.list(namespace).map(DownloadResources::writer).forEach(writers::add);
+    downloadSource.list(namespace).map(FineTuneJobReconciler::downloadWriter).flatMap(Optional::stream)
+        .forEach(writers::add);
     return writers;
+  }
+
+  /**
+   * A Download as a writer, by the folder its status names (the download package imports this one, not the other
+   * way round): a Download that the operator has not looked at yet names none.
+   */
+  private static Optional<FolderWriters.Writer> downloadWriter(Download download) {
+    var status = download.getStatus();
+    if (status == null || status.getClaimName() == null || status.getPath() == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new FolderWriters.Writer("Download", download.getMetadata().getName(),
+        Objects.requireNonNullElse(download.getMetadata().getCreationTimestamp(), ""), status.getClaimName(),
+        status.getPath(), status.getRuns() != null && !status.getRuns().isEmpty()));
   }
 
   private static boolean hasActiveRun(FineTuneJobStatus status) {
