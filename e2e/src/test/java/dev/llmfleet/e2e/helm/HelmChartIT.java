@@ -63,7 +63,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The chart as a platform team installs it, and the operator running with the chart's ServiceAccount (not the
  * admin) against a namespace that enforces the restricted Pod Security level: Download, ModelServer and
  * FineTuneJob pods are all admitted there. Then two operator processes with that ServiceAccount, as two replicas of
- * the chart's Deployment, share the Lease in the release namespace.
+ * the chart's Deployment, share the Lease in the release namespace. Last, the API server's audit log of all this
+ * shows that the chart grants exactly the verbs the operator used, on a cluster that also enforces owner-reference
+ * permissions (OwnerReferencesPermissionEnforcement, as OpenShift does).
  */
 @ExtendWith(LlmFleetExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
