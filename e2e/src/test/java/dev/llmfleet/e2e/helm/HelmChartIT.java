@@ -274,10 +274,10 @@ class HelmChartIT {
           .withName("tuned").get();
       assertThat(tuned.getStatus()).as("status of FineTuneJob tuned").isNotNull();
       assertThat(tuned.getStatus().getPhase()).isEqualTo(FineTuneJobPhase.Succeeded);
-      assertThat(podsCreatedBy("tuned-run-1")).as("the trainer pod was admitted").isOne();
+      assertThat(podsCreatedBy("tuned-train-1")).as("the trainer pod was admitted").isOne();
       assertThat(podsCreatedBy("failing-cleanup-1")).as("the cleanup pod was admitted").isOne();
     });
-    assertThat(pods("tuned-run-1")).singleElement().satisfies(pod -> {
+    assertThat(pods("tuned-train-1")).singleElement().satisfies(pod -> {
       assertThat(pod.getSpec().getNodeName()).isEqualTo("gpu-h100-0");
       assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
     });
