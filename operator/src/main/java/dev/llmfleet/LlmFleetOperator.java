@@ -20,38 +20,53 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The operator itself: the three controllers on a JOSDK {@link Operator}, not yet started. The `run` command adds
- * the process around it (probes, leader election, exit codes); the e2e tests run it in their own JVM.
+ * The operator itself: the three controllers on a JOSDK {@link Operator}, not yet started. The
+ * `run` command adds the process around it (probes, leader election, exit codes); the e2e tests run
+ * it in their own JVM.
  */
 public final class LlmFleetOperator {
 
-  private LlmFleetOperator() {
-  }
+  private LlmFleetOperator() {}
 
   /**
-   * As {@link #create(KubernetesClient, OperatorConfig, MeterRegistry, FleetMetrics, Consumer)}, for a process that
-   * does not serve /metrics.
+   * As {@link #create(KubernetesClient, OperatorConfig, MeterRegistry, FleetMetrics, Consumer)},
+   * for a process that does not serve /metrics.
    */
-  public static Operator create(KubernetesClient client, OperatorConfig config, MeterRegistry registry,
+  public static Operator create(
+      KubernetesClient client,
+      OperatorConfig config,
+      MeterRegistry registry,
       Consumer<ConfigurationServiceOverrider> processSettings) {
     return create(client, config, registry, new FleetMetrics(registry), processSettings);
   }
 
   /**
-   * @param fleetMetrics the fleet's own metrics, in {@code registry}, read from the controllers' caches
+   * @param fleetMetrics the fleet's own metrics, in {@code registry}, read from the controllers'
+   *     caches
    * @param processSettings further settings of the hosting process, such as leader election
    */
-  public static Operator create(KubernetesClient client, OperatorConfig config, MeterRegistry registry,
-      FleetMetrics fleetMetrics, Consumer<ConfigurationServiceOverrider> processSettings) {
-    Operator operator = new Operator(overrider -> {
-      overrider
-          .withKubernetesClient(client)
-          .withMetrics(new AggregatedMetrics(List.of(
-              // Per-resource series would grow with the fleet; per-controller ones are enough to alert.
-              MicrometerMetrics.newMicrometerMetricsBuilder(registry).notCollectingMetricsPerResource().build(),
-              fleetMetrics)));
-      processSettings.accept(overrider);
-    });
+  public static Operator create(
+      KubernetesClient client,
+      OperatorConfig config,
+      MeterRegistry registry,
+      FleetMetrics fleetMetrics,
+      Consumer<ConfigurationServiceOverrider> processSettings) {
+    Operator operator =
+        new Operator(
+            overrider -> {
+              overrider
+                  .withKubernetesClient(client)
+                  .withMetrics(
+                      new AggregatedMetrics(
+                          List.of(
+                              // Per-resource series would grow with the fleet; per-controller ones
+                              // are enough to alert.
+                              MicrometerMetrics.newMicrometerMetricsBuilder(registry)
+                                  .notCollectingMetricsPerResource()
+                                  .build(),
+                              fleetMetrics)));
+              processSettings.accept(overrider);
+            });
     // One Vault client (one login, one token) for the three kinds.
     SecretSync secrets = new SecretSync(config);
     register(operator, config, new DownloadReconciler(config, secrets));
@@ -60,15 +75,17 @@ public final class LlmFleetOperator {
     return operator;
   }
 
-  private static <P extends HasMetadata> void register(Operator operator, OperatorConfig config,
-      Reconciler<P> reconciler) {
-    operator.register(reconciler, o -> {
-      if (config.watchesAllNamespaces()) {
-        o.watchingAllNamespaces();
-      } else {
-        o.settingNamespaces(Set.copyOf(config.namespaces()));
-      }
-      o.withItemStore(CacheStores.withoutManagedFields(config));
-    });
+  private static <P extends HasMetadata> void register(
+      Operator operator, OperatorConfig config, Reconciler<P> reconciler) {
+    operator.register(
+        reconciler,
+        o -> {
+          if (config.watchesAllNamespaces()) {
+            o.watchingAllNamespaces();
+          } else {
+            o.settingNamespaces(Set.copyOf(config.namespaces()));
+          }
+          o.withItemStore(CacheStores.withoutManagedFields(config));
+        });
   }
 }

@@ -10,9 +10,9 @@ import dev.llmfleet.downloader.DownloadCommand;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine;
 
 /**
  * Entry point of the jar. Every failure a person can cause (bad flag, bad variable, no cluster)
@@ -32,7 +32,8 @@ import picocli.CommandLine;
 public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {
-    // The kubectl plugin has exit codes and error lines of its own (see PluginCommand), which picocli would replace
+    // The kubectl plugin has exit codes and error lines of its own (see PluginCommand), which
+    // picocli would replace
     // with the root's if it ran as a subcommand of this one.
     if (args.length > 0 && args[0].equals(PluginCommand.NAME)) {
       System.exit(PluginCommand.commandLine().execute(Arrays.copyOfRange(args, 1, args.length)));
@@ -46,20 +47,22 @@ public final class Main implements Callable<Integer> {
 
   static CommandLine commandLine() {
     // Added here, not in @Command, so that the usage lists it after the method subcommand `run`.
-    return handlers(new CommandLine(new Main())
-        .addSubcommand(new DownloadCommand())
-        .addSubcommand(new CleanupCommand())
-        .addSubcommand(PluginCommand.NAME, PluginCommand.commandLine()));
+    return handlers(
+        new CommandLine(new Main())
+            .addSubcommand(new DownloadCommand())
+            .addSubcommand(new CleanupCommand())
+            .addSubcommand(PluginCommand.NAME, PluginCommand.commandLine()));
   }
 
-  /** The root with only `download` (and `run`) under it: the same names, usage and errors for it. */
+  /**
+   * The root with only `download` (and `run`) under it: the same names, usage and errors for it.
+   */
   static CommandLine downloadCommandLine() {
     return handlers(new CommandLine(new Main()).addSubcommand(new DownloadCommand()));
   }
 
   private static CommandLine handlers(CommandLine root) {
-    return root
-        .setParameterExceptionHandler(Main::onInvalidInput)
+    return root.setParameterExceptionHandler(Main::onInvalidInput)
         .setExecutionExceptionHandler(
             (e, commandLine, parseResult) -> {
               commandLine.getErr().println("llmfleet: " + message(e));
@@ -88,8 +91,8 @@ public final class Main implements Callable<Integer> {
   }
 
   /**
-   * Chooses the logback configuration before any logger exists: logback reads it once, at the
-   * first LoggerFactory call.
+   * Chooses the logback configuration before any logger exists: logback reads it once, at the first
+   * LoggerFactory call.
    */
   private static void selectLogFormat() {
     try {

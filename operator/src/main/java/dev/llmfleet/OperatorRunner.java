@@ -94,7 +94,8 @@ final class OperatorRunner {
         .withLeaseNamespace(le.podNamespace())
         .withIdentity(le.podName())
         // A standby takes over once the Lease expires: 10 s instead of 15 s keeps a failover
-        // (kill -9 of the leader until the survivor reconciles) under 15 s; renewing every 2 s with a
+        // (kill -9 of the leader until the survivor reconciles) under 15 s; renewing every 2 s with
+        // a
         // 7 s deadline leaves a busy leader three attempts before it gives up.
         .withLeaseDuration(Duration.ofSeconds(10))
         .withRenewDeadline(Duration.ofSeconds(7))

@@ -9,34 +9,50 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The import graph: api ← common ← kinds ← entry points, and no package imports one that imports it back. A
- * newcomer can read any package knowing only the ones below it.
+ * The import graph: api ← common ← kinds ← entry points, and no package imports one that imports it
+ * back. A newcomer can read any package knowing only the ones below it.
  */
 class LayeringTest {
 
-  private static final JavaClasses CLASSES = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("dev.llmfleet");
+  private static final JavaClasses CLASSES =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.llmfleet");
 
   @Test
   void layersOnlyImportTheLayersBelow() {
-    layeredArchitecture().consideringOnlyDependenciesInLayers()
-        .layer("api").definedBy("dev.llmfleet.api..")
-        .layer("common").definedBy("dev.llmfleet.common..", "dev.llmfleet.config..")
-        .layer("kinds").definedBy("dev.llmfleet.download..", "dev.llmfleet.downloader..",
-            "dev.llmfleet.modelserver..", "dev.llmfleet.finetune..", "dev.llmfleet.secrets..",
-            "dev.llmfleet.cleanup..", "dev.llmfleet.metrics..")
-        .layer("entry points").definedBy("dev.llmfleet", "dev.llmfleet.cli..")
-        .whereLayer("entry points").mayNotBeAccessedByAnyLayer()
-        .whereLayer("kinds").mayOnlyBeAccessedByLayers("entry points")
-        .whereLayer("common").mayOnlyBeAccessedByLayers("kinds", "entry points")
-        .whereLayer("api").mayOnlyBeAccessedByLayers("common", "kinds", "entry points")
+    layeredArchitecture()
+        .consideringOnlyDependenciesInLayers()
+        .layer("api")
+        .definedBy("dev.llmfleet.api..")
+        .layer("common")
+        .definedBy("dev.llmfleet.common..", "dev.llmfleet.config..")
+        .layer("kinds")
+        .definedBy(
+            "dev.llmfleet.download..",
+            "dev.llmfleet.downloader..",
+            "dev.llmfleet.modelserver..",
+            "dev.llmfleet.finetune..",
+            "dev.llmfleet.secrets..",
+            "dev.llmfleet.cleanup..",
+            "dev.llmfleet.metrics..")
+        .layer("entry points")
+        .definedBy("dev.llmfleet", "dev.llmfleet.cli..")
+        .whereLayer("entry points")
+        .mayNotBeAccessedByAnyLayer()
+        .whereLayer("kinds")
+        .mayOnlyBeAccessedByLayers("entry points")
+        .whereLayer("common")
+        .mayOnlyBeAccessedByLayers("kinds", "entry points")
+        .whereLayer("api")
+        .mayOnlyBeAccessedByLayers("common", "kinds", "entry points")
         .check(CLASSES);
   }
 
   @Test
   void packagesAreFreeOfCycles() {
-    // Every package its own slice, subpackages included: modelserver and modelserver.autoscaling are two.
+    // Every package its own slice, subpackages included: modelserver and modelserver.autoscaling
+    // are two.
     slices().matching("dev.llmfleet.(**)").should().beFreeOfCycles().check(CLASSES);
   }
 }

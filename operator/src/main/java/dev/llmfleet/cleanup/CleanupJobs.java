@@ -22,8 +22,7 @@ public final class CleanupJobs {
   /** Long enough to read why a cleanup failed, short enough not to pile up. */
   static final int TTL_SECONDS_AFTER_FINISHED = 600;
 
-  private CleanupJobs() {
-  }
+  private CleanupJobs() {}
 
   /**
    * @param component the app.kubernetes.io/component of the Job and its pod
@@ -31,9 +30,16 @@ public final class CleanupJobs {
    * @param nodeSelector where the pod may run (where the data is), or null
    * @param tolerations taints the pod tolerates, or null
    */
-  public static Job job(HasMetadata owner, String component, String name, String claimName, String path,
-      PodMetadata podMetadata, Map<String, String> nodeSelector,
-      List<dev.llmfleet.api.v1alpha1.common.Toleration> tolerations, OperatorConfig config) {
+  public static Job job(
+      HasMetadata owner,
+      String component,
+      String name,
+      String claimName,
+      String path,
+      PodMetadata podMetadata,
+      Map<String, String> nodeSelector,
+      List<dev.llmfleet.api.v1alpha1.common.Toleration> tolerations,
+      OperatorConfig config) {
     Map<String, String> labels = Labels.of(owner, component);
     return new JobBuilder()
         .withNewMetadata()
@@ -51,10 +57,24 @@ public final class CleanupJobs {
         .withLabels(PodTemplates.labels(podMetadata, labels))
         .withAnnotations(PodTemplates.annotations(podMetadata))
         .endMetadata()
-        // It only removes files: no ServiceAccount token in the pod, so nothing in it can call the API server.
-        .withSpec(new PodSpecBuilder(JarPods.placed(JarPods.podSpec("cleanup",
-            List.of("cleanup", "--root", MOUNT_PATH, "--path", path), List.of(), "50m", "128Mi", claimName,
-            MOUNT_PATH, config), nodeSelector, tolerations)).withAutomountServiceAccountToken(false).build())
+        // It only removes files: no ServiceAccount token in the pod, so nothing in it can call the
+        // API server.
+        .withSpec(
+            new PodSpecBuilder(
+                    JarPods.placed(
+                        JarPods.podSpec(
+                            "cleanup",
+                            List.of("cleanup", "--root", MOUNT_PATH, "--path", path),
+                            List.of(),
+                            "50m",
+                            "128Mi",
+                            claimName,
+                            MOUNT_PATH,
+                            config),
+                        nodeSelector,
+                        tolerations))
+                .withAutomountServiceAccountToken(false)
+                .build())
         .endTemplate()
         .endSpec()
         .build();

@@ -17,16 +17,16 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * POST /v1/chat/completions of an OpenAI-compatible server (every runtime the operator runs is one). Streams the
- * answer (server-sent events) when asked to and the server does; reads one JSON answer otherwise.
+ * POST /v1/chat/completions of an OpenAI-compatible server (every runtime the operator runs is
+ * one). Streams the answer (server-sent events) when asked to and the server does; reads one JSON
+ * answer otherwise.
  */
 final class ChatClient {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-  record Message(String role, String content) {
-  }
+  record Message(String role, String content) {}
 
   private final URI base;
   private final String model;
@@ -44,32 +44,42 @@ final class ChatClient {
   }
 
   /** The answer to {@code messages}, handed to {@code text} piece by piece as it arrives. */
-  String complete(List<Message> messages, Consumer<String> text) throws IOException, InterruptedException {
-    byte[] body = JSON.writeValueAsBytes(Map.of("model", model, "messages", messages, "max_tokens", maxTokens,
-        "stream", stream));
-    HttpRequest request = HttpRequest.newBuilder(base.resolve("/v1/chat/completions"))
-        .timeout(timeout)
-        .header("Content-Type", "application/json")
-        .header("Accept", stream ? "text/event-stream" : "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-        .build();
-    HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+  String complete(List<Message> messages, Consumer<String> text)
+      throws IOException, InterruptedException {
+    byte[] body =
+        JSON.writeValueAsBytes(
+            Map.of(
+                "model", model, "messages", messages, "max_tokens", maxTokens, "stream", stream));
+    HttpRequest request =
+        HttpRequest.newBuilder(base.resolve("/v1/chat/completions"))
+            .timeout(timeout)
+            .header("Content-Type", "application/json")
+            .header("Accept", stream ? "text/event-stream" : "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
+    HttpResponse<java.io.InputStream> response =
+        http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    try (BufferedReader reader =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
       if (response.statusCode() / 100 != 2) {
         String error = String.join(" ", reader.lines().limit(5).toList());
-        throw new CliException(ExitCodes.FAILED, "the server answered HTTP " + response.statusCode() + ": " + error);
+        throw new CliException(
+            ExitCodes.FAILED, "the server answered HTTP " + response.statusCode() + ": " + error);
       }
-      boolean events = response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream");
+      boolean events =
+          response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream");
       StringBuilder answer = new StringBuilder();
       if (events) {
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {
           if (line.equals("data: [DONE]")) {
             break;
           }
-          delta(line).ifPresent(piece -> {
-            answer.append(piece);
-            text.accept(piece);
-          });
+          delta(line)
+              .ifPresent(
+                  piece -> {
+                    answer.append(piece);
+                    text.accept(piece);
+                  });
         }
       } else {
         String whole = message(JSON.readTree(reader));
@@ -80,13 +90,20 @@ final class ChatClient {
     }
   }
 
-  /** The text in one server-sent event line ("data: {...choices[0].delta.content...}"), if it holds any. */
+  /**
+   * The text in one server-sent event line ("data: {...choices[0].delta.content...}"), if it holds
+   * any.
+   */
   static Optional<String> delta(String line) throws IOException {
     if (!line.startsWith("data:")) {
       return Optional.empty();
     }
-    JsonNode content = JSON.readTree(line.substring("data:".length()).strip()).path("choices").path(0).path("delta")
-        .path("content");
+    JsonNode content =
+        JSON.readTree(line.substring("data:".length()).strip())
+            .path("choices")
+            .path(0)
+            .path("delta")
+            .path("content");
     return content.isTextual() ? Optional.of(content.asText()) : Optional.empty();
   }
 

@@ -14,9 +14,9 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Live bars in a terminal, two per Download: its bytes (with the downloader's rate and ETA) and its files (the file
- * being fetched, then verified). Drawn and redrawn by the progressbar library, which moves the cursor to keep
- * several bars in place.
+ * Live bars in a terminal, two per Download: its bytes (with the downloader's rate and ETA) and its
+ * files (the file being fetched, then verified). Drawn and redrawn by the progressbar library,
+ * which moves the cursor to keep several bars in place.
  */
 final class DownloadBars implements AutoCloseable {
 
@@ -32,7 +32,8 @@ final class DownloadBars implements AutoCloseable {
   }
 
   void update(List<Download> downloads) {
-    downloads.forEach(download -> bars.computeIfAbsent(key(download), k -> new Bars(download)).update(download));
+    downloads.forEach(
+        download -> bars.computeIfAbsent(key(download), k -> new Bars(download)).update(download));
   }
 
   @Override
@@ -54,25 +55,32 @@ final class DownloadBars implements AutoCloseable {
 
     Bars(Download download) {
       DownloadProgress progress = ProgressLines.progress(download);
-      long total = progress == null || progress.getBytesTotal() == null ? 0 : progress.getBytesTotal();
-      bytes = new ProgressBarBuilder()
-          .setTaskName(pad(key(download)))
-          .setInitialMax(total > 0 ? total : -1)
-          .setStyle(ProgressBarStyle.UNICODE_BLOCK)
-          .setUnit(total >= 64 * MIB ? " MiB" : " KiB", total >= 64 * MIB ? MIB : KIB)
-          // The downloader's own estimate, from its rate over the last seconds, not one from when watch started.
-          .setEtaFunction(state -> Optional.ofNullable(latest.get()).map(DownloadProgress::getEtaSeconds)
-              .map(Duration::ofSeconds))
-          .setUpdateIntervalMillis(REDRAW_MILLIS)
-          .continuousUpdate()
-          .build();
-      files = new ProgressBarBuilder()
-          .setTaskName(pad("  files"))
-          .setInitialMax(-1)
-          .setStyle(ProgressBarStyle.UNICODE_BLOCK)
-          .hideEta()
-          .setUpdateIntervalMillis(REDRAW_MILLIS)
-          .build();
+      long total =
+          progress == null || progress.getBytesTotal() == null ? 0 : progress.getBytesTotal();
+      bytes =
+          new ProgressBarBuilder()
+              .setTaskName(pad(key(download)))
+              .setInitialMax(total > 0 ? total : -1)
+              .setStyle(ProgressBarStyle.UNICODE_BLOCK)
+              .setUnit(total >= 64 * MIB ? " MiB" : " KiB", total >= 64 * MIB ? MIB : KIB)
+              // The downloader's own estimate, from its rate over the last seconds, not one from
+              // when watch started.
+              .setEtaFunction(
+                  state ->
+                      Optional.ofNullable(latest.get())
+                          .map(DownloadProgress::getEtaSeconds)
+                          .map(Duration::ofSeconds))
+              .setUpdateIntervalMillis(REDRAW_MILLIS)
+              .continuousUpdate()
+              .build();
+      files =
+          new ProgressBarBuilder()
+              .setTaskName(pad("  files"))
+              .setInitialMax(-1)
+              .setStyle(ProgressBarStyle.UNICODE_BLOCK)
+              .hideEta()
+              .setUpdateIntervalMillis(REDRAW_MILLIS)
+              .build();
     }
 
     void update(Download download) {
@@ -87,15 +95,22 @@ final class DownloadBars implements AutoCloseable {
         bytes.maxHint(progress.getBytesTotal());
         bytes.stepTo(progress.getBytesDone() == null ? 0 : progress.getBytesDone());
       }
-      bytes.setExtraMessage(phase + (!finished && progress != null && progress.getBytesPerSecond() != null
-          ? "  " + Units.rate(progress.getBytesPerSecond()) : ""));
+      bytes.setExtraMessage(
+          phase
+              + (!finished && progress != null && progress.getBytesPerSecond() != null
+                  ? "  " + Units.rate(progress.getBytesPerSecond())
+                  : ""));
       if (progress != null && progress.getFilesTotal() != null) {
         files.maxHint(progress.getFilesTotal());
         files.stepTo(progress.getFilesDone() == null ? 0 : progress.getFilesDone());
       }
       boolean verified = progress != null && Boolean.TRUE.equals(progress.getVerified());
-      files.setExtraMessage(verified ? "verified" : progress == null || progress.getCurrentFile() == null ? ""
-          : progress.getCurrentFile());
+      files.setExtraMessage(
+          verified
+              ? "verified"
+              : progress == null || progress.getCurrentFile() == null
+                  ? ""
+                  : progress.getCurrentFile());
       if (finished) {
         close();
       }

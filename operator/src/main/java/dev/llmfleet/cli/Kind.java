@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The kinds the plugin knows, with the names kubectl accepts for them (kind, plural, short name). */
+/**
+ * The kinds the plugin knows, with the names kubectl accepts for them (kind, plural, short name).
+ */
 enum Kind {
   DOWNLOAD(Download.class, "dl"),
   MODEL_SERVER(ModelServer.class, "ms"),
@@ -49,7 +51,10 @@ enum Kind {
   }
 
   static Kind of(HasMetadata resource) {
-    return Arrays.stream(values()).filter(kind -> kind.type.isInstance(resource)).findFirst().orElseThrow();
+    return Arrays.stream(values())
+        .filter(kind -> kind.type.isInstance(resource))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** For messages: "download (dl), modelserver (ms) or finetunejob (ftj)". */

@@ -8,22 +8,30 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintWriter;
 import org.slf4j.LoggerFactory;
 import picocli.AutoComplete;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine;
 
 /**
- * {@code kubectl llmfleet}: the jar's {@code cli} command, which the launcher script kubectl-llmfleet runs. Every
- * failure is one line on stderr and an exit code from {@link ExitCodes}, never a stack trace.
+ * {@code kubectl llmfleet}: the jar's {@code cli} command, which the launcher script
+ * kubectl-llmfleet runs. Every failure is one line on stderr and an exit code from {@link
+ * ExitCodes}, never a stack trace.
  */
 @Command(
     name = "kubectl-llmfleet",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "LLMFleet from kubectl: status, live download progress, why a resource waits, logs and chat.",
-    subcommands = {StatusCommand.class, WatchCommand.class, WhyCommand.class, LogsCommand.class, ChatCommand.class,
-        VersionCommand.class},
+    description =
+        "LLMFleet from kubectl: status, live download progress, why a resource waits, logs and chat.",
+    subcommands = {
+      StatusCommand.class,
+      WatchCommand.class,
+      WhyCommand.class,
+      LogsCommand.class,
+      ChatCommand.class,
+      VersionCommand.class
+    },
     footer = {"", "Shell completion: source <(kubectl-llmfleet completion) in bash or zsh."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {})
@@ -32,27 +40,38 @@ public final class PluginCommand implements Runnable {
   /** The name the jar knows it by: {@code java -jar llmfleet-operator.jar cli status}. */
   public static final String NAME = "cli";
 
-  @Mixin
-  Target target;
+  @Mixin Target target;
 
-  /** The plugin's command line, with its own error handling; Main adds it as the subcommand {@value #NAME}. */
+  /**
+   * The plugin's command line, with its own error handling; Main adds it as the subcommand {@value
+   * #NAME}.
+   */
   public static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new PluginCommand());
     commandLine.getCommandSpec().usageMessage().exitCodeList(exitCodes());
-    commandLine.getSubcommands().values().forEach(sub -> sub.getCommandSpec().usageMessage()
-        .exitCodeListHeading("%nExit codes:%n").exitCodeList(exitCodes()));
+    commandLine
+        .getSubcommands()
+        .values()
+        .forEach(
+            sub ->
+                sub.getCommandSpec()
+                    .usageMessage()
+                    .exitCodeListHeading("%nExit codes:%n")
+                    .exitCodeList(exitCodes()));
     commandLine.addSubcommand("completion", new AutoComplete.GenerateCompletion());
     commandLine.getSubcommands().get("completion").getCommandSpec().usageMessage().hidden(false);
     return commandLine
         .setParameterExceptionHandler(PluginCommand::onInvalidInput)
-        .setExecutionExceptionHandler((e, line, parseResult) -> {
-          line.getErr().println(line.getCommandSpec().root().name() + ": " + message(e));
-          return exitCode(e);
-        })
-        .setExecutionStrategy(parseResult -> {
-          quietLogs();
-          return new CommandLine.RunLast().execute(parseResult);
-        });
+        .setExecutionExceptionHandler(
+            (e, line, parseResult) -> {
+              line.getErr().println(line.getCommandSpec().root().name() + ": " + message(e));
+              return exitCode(e);
+            })
+        .setExecutionStrategy(
+            parseResult -> {
+              quietLogs();
+              return new CommandLine.RunLast().execute(parseResult);
+            });
   }
 
   @Override
@@ -69,7 +88,10 @@ public final class PluginCommand implements Runnable {
     return codes;
   }
 
-  /** fabric8's warnings (a watch reconnecting) would mix with the plugin's own output, which says what matters. */
+  /**
+   * fabric8's warnings (a watch reconnecting) would mix with the plugin's own output, which says
+   * what matters.
+   */
   private static void quietLogs() {
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.OFF);
   }
@@ -78,7 +100,8 @@ public final class PluginCommand implements Runnable {
     CommandLine commandLine = e.getCommandLine();
     String command = commandLine.getCommandSpec().qualifiedName();
     PrintWriter err = commandLine.getErr();
-    err.println(command + ": " + Errors.oneLine(e.getMessage()) + " (see '" + command + " --help')");
+    err.println(
+        command + ": " + Errors.oneLine(e.getMessage()) + " (see '" + command + " --help')");
     return ExitCodes.USAGE;
   }
 
@@ -92,12 +115,17 @@ public final class PluginCommand implements Runnable {
     return ExitCodes.FAILED;
   }
 
-  /** Ours are sentences for people; the API server's are its status message; others are told by their causes. */
+  /**
+   * Ours are sentences for people; the API server's are its status message; others are told by
+   * their causes.
+   */
   private static String message(Exception e) {
     if (e instanceof CliException) {
       return Errors.oneLine(e.getMessage());
     }
-    if (e instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null) {
+    if (e instanceof KubernetesClientException k
+        && k.getStatus() != null
+        && k.getStatus().getMessage() != null) {
       return Errors.oneLine(k.getStatus().getMessage());
     }
     return Errors.describe(e);

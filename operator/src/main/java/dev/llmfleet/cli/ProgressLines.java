@@ -8,14 +8,17 @@ import dev.llmfleet.common.Units;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A Download's progress and result as single lines: watch without a terminal, and the end of every watch. */
+/**
+ * A Download's progress and result as single lines: watch without a terminal, and the end of every
+ * watch.
+ */
 final class ProgressLines {
 
-  private ProgressLines() {
-  }
+  private ProgressLines() {}
 
   static DownloadPhase phase(Download download) {
-    return download.getStatus() == null || download.getStatus().getPhase() == null ? DownloadPhase.Pending
+    return download.getStatus() == null || download.getStatus().getPhase() == null
+        ? DownloadPhase.Pending
         : download.getStatus().getPhase();
   }
 
@@ -28,8 +31,9 @@ final class ProgressLines {
   }
 
   /**
-   * "qwen2-5-7b Downloading 42% 6.0 GiB / 14.2 GiB 100.0 MiB/s ETA 1m28s files 3/14 model-00002.safetensors": what
-   * changed since the last line is what a CI log needs, so watch prints one only when this text changes.
+   * "qwen2-5-7b Downloading 42% 6.0 GiB / 14.2 GiB 100.0 MiB/s ETA 1m28s files 3/14
+   * model-00002.safetensors": what changed since the last line is what a CI log needs, so watch
+   * prints one only when this text changes.
    */
   static String line(Download download) {
     List<String> parts = new ArrayList<>();
@@ -38,7 +42,10 @@ final class ProgressLines {
     DownloadProgress progress = progress(download);
     if (progress != null && progress.getBytesTotal() != null) {
       parts.add((progress.getPercent() == null ? 0 : progress.getPercent()) + "%");
-      parts.add(Units.bytes(orZero(progress.getBytesDone())) + " / " + Units.bytes(progress.getBytesTotal()));
+      parts.add(
+          Units.bytes(orZero(progress.getBytesDone()))
+              + " / "
+              + Units.bytes(progress.getBytesTotal()));
       if (!finished(download) && progress.getBytesPerSecond() != null) {
         parts.add(Units.rate(progress.getBytesPerSecond()));
       }
@@ -57,18 +64,36 @@ final class ProgressLines {
     return String.join("  ", parts);
   }
 
-  /** The last word on a Download: "Download x Succeeded: ..." or "Download x Failed: reason: message". */
+  /**
+   * The last word on a Download: "Download x Succeeded: ..." or "Download x Failed: reason:
+   * message".
+   */
   static String result(Download download) {
     String name = "Download " + download.getMetadata().getName();
     if (phase(download) == DownloadPhase.Succeeded) {
       DownloadProgress progress = progress(download);
-      return name + " Succeeded: " + (progress == null || progress.getBytesTotal() == null ? "verified"
-          : files(progress.getFilesTotal()) + ", " + Units.bytes(progress.getBytesTotal()) + ", verified");
+      return name
+          + " Succeeded: "
+          + (progress == null || progress.getBytesTotal() == null
+              ? "verified"
+              : files(progress.getFilesTotal())
+                  + ", "
+                  + Units.bytes(progress.getBytesTotal())
+                  + ", verified");
     }
-    String why = Conditions.find(download.getStatus() == null ? null : download.getStatus().getConditions(),
-        Conditions.STALLED).map(c -> c.getReason() + ": " + c.getMessage()).orElse("");
-    return name + " " + phase(download) + (why.isEmpty() ? "" : ": " + why)
-        + " (kubectl llmfleet why dl/" + download.getMetadata().getName() + ")";
+    String why =
+        Conditions.find(
+                download.getStatus() == null ? null : download.getStatus().getConditions(),
+                Conditions.STALLED)
+            .map(c -> c.getReason() + ": " + c.getMessage())
+            .orElse("");
+    return name
+        + " "
+        + phase(download)
+        + (why.isEmpty() ? "" : ": " + why)
+        + " (kubectl llmfleet why dl/"
+        + download.getMetadata().getName()
+        + ")";
   }
 
   private static String files(Integer files) {

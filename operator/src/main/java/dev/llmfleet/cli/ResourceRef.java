@@ -6,16 +6,23 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 record ResourceRef(Kind kind, String name) {
 
   /**
-   * @throws CliException with {@link ExitCodes#USAGE} when the text is not KIND/NAME of a known kind
+   * @throws CliException with {@link ExitCodes#USAGE} when the text is not KIND/NAME of a known
+   *     kind
    */
   static ResourceRef parse(String text) {
     int slash = text.indexOf('/');
     if (slash <= 0 || slash == text.length() - 1 || text.indexOf('/', slash + 1) >= 0) {
-      throw new CliException(ExitCodes.USAGE, "expected KIND/NAME, for example ms/qwen-chat, not '" + text + "'");
+      throw new CliException(
+          ExitCodes.USAGE, "expected KIND/NAME, for example ms/qwen-chat, not '" + text + "'");
     }
     String kind = text.substring(0, slash);
-    return new ResourceRef(Kind.parse(kind).orElseThrow(() -> new CliException(ExitCodes.USAGE,
-        "unknown kind '" + kind + "': use " + Kind.choices())), text.substring(slash + 1));
+    return new ResourceRef(
+        Kind.parse(kind)
+            .orElseThrow(
+                () ->
+                    new CliException(
+                        ExitCodes.USAGE, "unknown kind '" + kind + "': use " + Kind.choices())),
+        text.substring(slash + 1));
   }
 
   static ResourceRef of(HasMetadata resource) {

@@ -14,30 +14,45 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The fleet as read once from the cluster: the three kinds and the pods the operator made for them. Everything the
- * plugin shows is computed from one of these by pure functions, so that tests build one and compare text.
+ * The fleet as read once from the cluster: the three kinds and the pods the operator made for them.
+ * Everything the plugin shows is computed from one of these by pure functions, so that tests build
+ * one and compare text.
  */
-record Snapshot(List<Download> downloads, List<ModelServer> modelServers, List<FineTuneJob> fineTuneJobs,
+record Snapshot(
+    List<Download> downloads,
+    List<ModelServer> modelServers,
+    List<FineTuneJob> fineTuneJobs,
     List<Pod> pods) {
 
   /** Reads one namespace, or all of them when {@code namespace} is null. */
   static Snapshot read(KubernetesClient client, String namespace) {
     var pods = client.pods();
-    var podList = namespace == null ? pods.inAnyNamespace().withLabel(Labels.NAME, Labels.APP_NAME).list()
-        : pods.inNamespace(namespace).withLabel(Labels.NAME, Labels.APP_NAME).list();
-    return new Snapshot(list(client, Download.class, namespace), list(client, ModelServer.class, namespace),
-        list(client, FineTuneJob.class, namespace), sorted(podList.getItems()));
+    var podList =
+        namespace == null
+            ? pods.inAnyNamespace().withLabel(Labels.NAME, Labels.APP_NAME).list()
+            : pods.inNamespace(namespace).withLabel(Labels.NAME, Labels.APP_NAME).list();
+    return new Snapshot(
+        list(client, Download.class, namespace),
+        list(client, ModelServer.class, namespace),
+        list(client, FineTuneJob.class, namespace),
+        sorted(podList.getItems()));
   }
 
-  private static <T extends HasMetadata> List<T> list(KubernetesClient client, Class<T> type, String namespace) {
+  private static <T extends HasMetadata> List<T> list(
+      KubernetesClient client, Class<T> type, String namespace) {
     var resources = client.resources(type);
-    return sorted(namespace == null ? resources.inAnyNamespace().list().getItems()
-        : resources.inNamespace(namespace).list().getItems());
+    return sorted(
+        namespace == null
+            ? resources.inAnyNamespace().list().getItems()
+            : resources.inNamespace(namespace).list().getItems());
   }
 
   private static <T extends HasMetadata> List<T> sorted(List<T> items) {
-    return items.stream().sorted(Comparator.comparing((T r) -> r.getMetadata().getNamespace())
-        .thenComparing(r -> r.getMetadata().getName())).toList();
+    return items.stream()
+        .sorted(
+            Comparator.comparing((T r) -> r.getMetadata().getNamespace())
+                .thenComparing(r -> r.getMetadata().getName()))
+        .toList();
   }
 
   boolean isEmpty() {
@@ -45,12 +60,14 @@ record Snapshot(List<Download> downloads, List<ModelServer> modelServers, List<F
   }
 
   Optional<? extends HasMetadata> find(Kind kind, String namespace, String name) {
-    List<? extends HasMetadata> items = switch (kind) {
-      case DOWNLOAD -> downloads;
-      case MODEL_SERVER -> modelServers;
-      case FINE_TUNE_JOB -> fineTuneJobs;
-    };
-    return items.stream().filter(r -> inNamespace(r, namespace) && r.getMetadata().getName().equals(name))
+    List<? extends HasMetadata> items =
+        switch (kind) {
+          case DOWNLOAD -> downloads;
+          case MODEL_SERVER -> modelServers;
+          case FINE_TUNE_JOB -> fineTuneJobs;
+        };
+    return items.stream()
+        .filter(r -> inNamespace(r, namespace) && r.getMetadata().getName().equals(name))
         .findFirst();
   }
 
@@ -66,11 +83,18 @@ record Snapshot(List<Download> downloads, List<ModelServer> modelServers, List<F
   List<Pod> pods(String namespace, Map<String, String> labels) {
     return pods.stream()
         .filter(pod -> inNamespace(pod, namespace))
-        .filter(pod -> pod.getMetadata().getLabels() != null
-            && labels.entrySet().stream().allMatch(e -> Objects.equals(pod.getMetadata().getLabels().get(e.getKey()),
-                e.getValue())))
-        .sorted(Comparator.comparing((Pod pod) -> Objects.toString(pod.getMetadata().getCreationTimestamp(), ""))
-            .reversed())
+        .filter(
+            pod ->
+                pod.getMetadata().getLabels() != null
+                    && labels.entrySet().stream()
+                        .allMatch(
+                            e ->
+                                Objects.equals(
+                                    pod.getMetadata().getLabels().get(e.getKey()), e.getValue())))
+        .sorted(
+            Comparator.comparing(
+                    (Pod pod) -> Objects.toString(pod.getMetadata().getCreationTimestamp(), ""))
+                .reversed())
         .toList();
   }
 

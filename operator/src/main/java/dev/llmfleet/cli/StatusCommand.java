@@ -5,16 +5,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "status", mixinStandardHelpOptions = true,
-    description = {"The fleet at a glance, by kind: phase, progress, readiness, GPUs and what is wrong, with a verdict.",
-        "Exits 0 when everything is Ready, 5 while something progresses, 1 when something is Stalled."})
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = {
+      "The fleet at a glance, by kind: phase, progress, readiness, GPUs and what is wrong, with a verdict.",
+      "Exits 0 when everything is Ready, 5 while something progresses, 1 when something is Stalled."
+    })
 final class StatusCommand implements Callable<Integer> {
 
-  @ParentCommand
-  PluginCommand plugin;
+  @ParentCommand PluginCommand plugin;
 
-  @Mixin
-  OutputOption output;
+  @Mixin OutputOption output;
 
   @Override
   public Integer call() {

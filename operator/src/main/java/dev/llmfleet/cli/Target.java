@@ -6,21 +6,29 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * Where the commands look, as kubectl decides it: the kubeconfig's current context (or --context), and its
- * namespace (or -n, or every namespace with -A). Options of the top command, inherited by every subcommand, so that
- * they go before or after the subcommand's name.
+ * Where the commands look, as kubectl decides it: the kubeconfig's current context (or --context),
+ * and its namespace (or -n, or every namespace with -A). Options of the top command, inherited by
+ * every subcommand, so that they go before or after the subcommand's name.
  */
 final class Target {
 
-  @Option(names = {"-n", "--namespace"}, scope = ScopeType.INHERIT, paramLabel = "NAMESPACE",
+  @Option(
+      names = {"-n", "--namespace"},
+      scope = ScopeType.INHERIT,
+      paramLabel = "NAMESPACE",
       description = "Namespace to look in; default: the context's namespace, else default.")
   String namespace;
 
-  @Option(names = {"-A", "--all-namespaces"}, scope = ScopeType.INHERIT,
+  @Option(
+      names = {"-A", "--all-namespaces"},
+      scope = ScopeType.INHERIT,
       description = "Look in every namespace (status, watch).")
   boolean allNamespaces;
 
-  @Option(names = "--context", scope = ScopeType.INHERIT, paramLabel = "CONTEXT",
+  @Option(
+      names = "--context",
+      scope = ScopeType.INHERIT,
+      paramLabel = "CONTEXT",
       description = "Kubeconfig context to use; default: the current one.")
   String context;
 

@@ -18,20 +18,26 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "watch", mixinStandardHelpOptions = true,
-    description = {"Live progress of one Download (watch download NAME) or of all (watch): bytes, rate, ETA, files,"
-        + " verified. Redraws bars in a terminal; prints a line per change without one (or with --no-tty).",
-        "Ends when they have finished: exit 0 when every one Succeeded, 1 when one Failed or was deleted."})
+@Command(
+    name = "watch",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Live progress of one Download (watch download NAME) or of all (watch): bytes, rate, ETA, files,"
+          + " verified. Redraws bars in a terminal; prints a line per change without one (or with --no-tty).",
+      "Ends when they have finished: exit 0 when every one Succeeded, 1 when one Failed or was deleted."
+    })
 final class WatchCommand implements Callable<Integer> {
 
   /** How often the bars read the informer's cache; the downloader reports every ~2 s. */
   private static final long TICK_MILLIS = 500;
+
   private static final long SYNC_TIMEOUT_SECONDS = 30;
 
-  @ParentCommand
-  PluginCommand plugin;
+  @ParentCommand PluginCommand plugin;
 
-  @Parameters(arity = "0..2", paramLabel = "download [NAME]",
+  @Parameters(
+      arity = "0..2",
+      paramLabel = "download [NAME]",
       description = "download (dl) and a Download's name; without a name, every Download.")
   List<String> selection = List.of();
 
@@ -45,17 +51,22 @@ final class WatchCommand implements Callable<Integer> {
     String namespace = name != null ? target.namespace() : target.namespaceOrAll();
     var downloads = target.client().resources(Download.class);
     // Not started yet, so that the wait for its first list is bounded here.
-    SharedIndexInformer<Download> unstarted = name != null
-        ? downloads.inNamespace(namespace).withName(name).runnableInformer(0)
-        : namespace != null ? downloads.inNamespace(namespace).runnableInformer(0)
-        : downloads.inAnyNamespace().runnableInformer(0);
+    SharedIndexInformer<Download> unstarted =
+        name != null
+            ? downloads.inNamespace(namespace).withName(name).runnableInformer(0)
+            : namespace != null
+                ? downloads.inNamespace(namespace).runnableInformer(0)
+                : downloads.inAnyNamespace().runnableInformer(0);
     try (SharedIndexInformer<Download> informer = unstarted) {
       informer.start().toCompletableFuture().get(SYNC_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       List<Download> first = current(informer);
       if (first.isEmpty()) {
-        throw name != null ? CliException.notFound(new ResourceRef(Kind.DOWNLOAD, name), namespace)
-            : new CliException(ExitCodes.NOT_FOUND, "no Downloads in "
-                + (namespace == null ? "any namespace" : "namespace " + namespace));
+        throw name != null
+            ? CliException.notFound(new ResourceRef(Kind.DOWNLOAD, name), namespace)
+            : new CliException(
+                ExitCodes.NOT_FOUND,
+                "no Downloads in "
+                    + (namespace == null ? "any namespace" : "namespace " + namespace));
       }
       boolean tty = !noTty && System.console() != null;
       List<Download> last = tty ? bars(informer, first) : lines(informer, first, System.out);
@@ -81,7 +92,8 @@ final class WatchCommand implements Callable<Integer> {
     }
   }
 
-  private static List<Download> lines(SharedIndexInformer<Download> informer, List<Download> first, PrintStream out)
+  private static List<Download> lines(
+      SharedIndexInformer<Download> informer, List<Download> first, PrintStream out)
       throws InterruptedException {
     Map<String, String> printed = new HashMap<>();
     List<Download> now = first;
@@ -105,8 +117,10 @@ final class WatchCommand implements Callable<Integer> {
   private static int result(List<Download> first, List<Download> last, PrintStream out) {
     boolean failed = false;
     for (Download download : first) {
-      var now = last.stream().filter(d -> d.getMetadata().getUid().equals(download.getMetadata().getUid()))
-          .findFirst();
+      var now =
+          last.stream()
+              .filter(d -> d.getMetadata().getUid().equals(download.getMetadata().getUid()))
+              .findFirst();
       if (now.isEmpty()) {
         out.println("Download " + download.getMetadata().getName() + " was deleted");
         failed = true;
@@ -118,16 +132,25 @@ final class WatchCommand implements Callable<Integer> {
     return failed ? ExitCodes.FAILED : ExitCodes.OK;
   }
 
-  /** Every Download seen at the start has finished or is gone; those created since are shown, not waited for. */
+  /**
+   * Every Download seen at the start has finished or is gone; those created since are shown, not
+   * waited for.
+   */
   private static boolean done(List<Download> first, List<Download> now) {
-    return first.stream().allMatch(download -> now.stream()
-        .filter(d -> d.getMetadata().getUid().equals(download.getMetadata().getUid()))
-        .allMatch(ProgressLines::finished));
+    return first.stream()
+        .allMatch(
+            download ->
+                now.stream()
+                    .filter(d -> d.getMetadata().getUid().equals(download.getMetadata().getUid()))
+                    .allMatch(ProgressLines::finished));
   }
 
   private static List<Download> current(SharedIndexInformer<Download> informer) {
-    return informer.getStore().list().stream().sorted(Comparator.comparing((Download d) -> d.getMetadata()
-        .getNamespace()).thenComparing(d -> d.getMetadata().getName())).toList();
+    return informer.getStore().list().stream()
+        .sorted(
+            Comparator.comparing((Download d) -> d.getMetadata().getNamespace())
+                .thenComparing(d -> d.getMetadata().getName()))
+        .toList();
   }
 
   /** The Download's name in "download NAME", "dl/NAME" or "NAME"-less forms; null for all. */
@@ -135,13 +158,16 @@ final class WatchCommand implements Callable<Integer> {
     if (selection.size() == 1 && selection.get(0).contains("/")) {
       ResourceRef ref = ResourceRef.parse(selection.get(0));
       if (ref.kind() != Kind.DOWNLOAD) {
-        throw new CliException(ExitCodes.USAGE, "watch follows Downloads, not " + ref.kind().kind() + "s");
+        throw new CliException(
+            ExitCodes.USAGE, "watch follows Downloads, not " + ref.kind().kind() + "s");
       }
       return ref.name();
     }
-    if (!selection.isEmpty() && Kind.parse(selection.get(0)).filter(k -> k == Kind.DOWNLOAD).isEmpty()) {
-      throw new CliException(ExitCodes.USAGE, "watch follows Downloads: watch [download [NAME]], not '"
-          + selection.get(0) + "'");
+    if (!selection.isEmpty()
+        && Kind.parse(selection.get(0)).filter(k -> k == Kind.DOWNLOAD).isEmpty()) {
+      throw new CliException(
+          ExitCodes.USAGE,
+          "watch follows Downloads: watch [download [NAME]], not '" + selection.get(0) + "'");
     }
     return selection.size() == 2 ? selection.get(1) : null;
   }

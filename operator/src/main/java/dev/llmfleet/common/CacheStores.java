@@ -20,18 +20,17 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
- * Informer stores that keep what the operator reads of an object and drop the rest before it is cached, for the
- * kinds that grow with the fleet. Parsed managedFields are nested maps, one per field: at 1000 ModelServers they
- * were about half of the heap (162 MiB used, RSS 401 MiB).
+ * Informer stores that keep what the operator reads of an object and drop the rest before it is
+ * cached, for the kinds that grow with the fleet. Parsed managedFields are nested maps, one per
+ * field: at 1000 ModelServers they were about half of the heap (162 MiB used, RSS 401 MiB).
  *
- * <p>Each method returns null (JOSDK's default store) when the operator watches a list of several namespaces: JOSDK
- * then runs one informer per namespace and hands them all the same store, and each informer's relist would drop the
- * other namespaces' objects from it.
+ * <p>Each method returns null (JOSDK's default store) when the operator watches a list of several
+ * namespaces: JOSDK then runs one informer per namespace and hands them all the same store, and
+ * each informer's relist would drop the other namespaces' objects from it.
  */
 public final class CacheStores {
 
-  private CacheStores() {
-  }
+  private CacheStores() {}
 
   /** For objects whose managedFields the operator never reads: its own resources, run Jobs. */
   public static <R extends HasMetadata> ItemStore<R> withoutManagedFields(OperatorConfig config) {
@@ -39,8 +38,9 @@ public final class CacheStores {
   }
 
   /**
-   * For dependents matched by server-side apply: JOSDK compares the desired object with the fields of the operator's
-   * own Apply entry, so the Update entries of the controllers that write their status can go.
+   * For dependents matched by server-side apply: JOSDK compares the desired object with the fields
+   * of the operator's own Apply entry, so the Update entries of the controllers that write their
+   * status can go.
    */
   public static <R extends HasMetadata> ItemStore<R> appliedFieldsOnly(OperatorConfig config) {
     return store(config, CacheStores::keepAppliedFields);
@@ -48,13 +48,16 @@ public final class CacheStores {
 
   /** For pods, of which the operator reads labels and status only. */
   public static ItemStore<Pod> podStatusOnly(OperatorConfig config) {
-    return store(config, pod -> {
-      pod.setSpec(null);
-      return dropManagedFields(pod);
-    });
+    return store(
+        config,
+        pod -> {
+          pod.setSpec(null);
+          return dropManagedFields(pod);
+        });
   }
 
-  private static <R extends HasMetadata> ItemStore<R> store(OperatorConfig config, UnaryOperator<R> trim) {
+  private static <R extends HasMetadata> ItemStore<R> store(
+      OperatorConfig config, UnaryOperator<R> trim) {
     boolean oneInformerPerKind = config.watchesAllNamespaces() || config.namespaces().size() == 1;
     return oneInformerPerKind ? new TransformingItemStore<>(trim) : null;
   }
@@ -67,19 +70,27 @@ public final class CacheStores {
   static <R extends HasMetadata> R keepAppliedFields(R object) {
     List<ManagedFieldsEntry> entries = object.getMetadata().getManagedFields();
     if (entries != null) {
-      List<ManagedFieldsEntry> applied = entries.stream()
-          .filter(e -> SSABasedGenericKubernetesResourceMatcher.APPLY_OPERATION.equals(e.getOperation()))
-          .collect(Collectors.toCollection(ArrayList::new));
-      applied.stream().map(ManagedFieldsEntry::getFieldsV1).filter(Objects::nonNull)
-          .forEach(fields -> fields.setAdditionalProperties(compact(fields.getAdditionalProperties())));
+      List<ManagedFieldsEntry> applied =
+          entries.stream()
+              .filter(
+                  e ->
+                      SSABasedGenericKubernetesResourceMatcher.APPLY_OPERATION.equals(
+                          e.getOperation()))
+              .collect(Collectors.toCollection(ArrayList::new));
+      applied.stream()
+          .map(ManagedFieldsEntry::getFieldsV1)
+          .filter(Objects::nonNull)
+          .forEach(
+              fields -> fields.setAdditionalProperties(compact(fields.getAdditionalProperties())));
       object.getMetadata().setManagedFields(applied);
     }
     return object;
   }
 
   /**
-   * The field tree of a managedFields entry ({"f:spec": {"f:replicas": {}, ...}}) as {@link FieldsMap}s with interned
-   * keys: the same field names repeat in every Deployment, and a LinkedHashMap per node was most of the cache.
+   * The field tree of a managedFields entry ({"f:spec": {"f:replicas": {}, ...}}) as {@link
+   * FieldsMap}s with interned keys: the same field names repeat in every Deployment, and a
+   * LinkedHashMap per node was most of the cache.
    */
   @SuppressWarnings("unchecked")
   static Map<String, Object> compact(Map<String, Object> node) {
@@ -90,15 +101,17 @@ public final class CacheStores {
     int i = 0;
     for (Map.Entry<String, Object> entry : node.entrySet()) {
       keysAndValues[i++] = entry.getKey().intern();
-      keysAndValues[i++] = entry.getValue() instanceof Map<?, ?> child
-          ? compact((Map<String, Object>) child) : entry.getValue();
+      keysAndValues[i++] =
+          entry.getValue() instanceof Map<?, ?> child
+              ? compact((Map<String, Object>) child)
+              : entry.getValue();
     }
     return new FieldsMap(keysAndValues);
   }
 
   /**
-   * A read-only map on one array that keeps insertion order, which JOSDK's server-side-apply match reads (it looks at
-   * the first key after "."); get is a scan, and nodes have a handful of keys.
+   * A read-only map on one array that keeps insertion order, which JOSDK's server-side-apply match
+   * reads (it looks at the first key after "."); get is a scan, and nodes have a handful of keys.
    */
   static final class FieldsMap extends AbstractMap<String, Object> {
 
@@ -132,7 +145,8 @@ public final class CacheStores {
                 throw new NoSuchElementException();
               }
               next += 2;
-              return new SimpleImmutableEntry<>((String) keysAndValues[next - 2], keysAndValues[next - 1]);
+              return new SimpleImmutableEntry<>(
+                  (String) keysAndValues[next - 2], keysAndValues[next - 1]);
             }
           };
         }

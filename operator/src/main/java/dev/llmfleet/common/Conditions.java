@@ -8,23 +8,26 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * kstatus conditions (metav1.Condition shape) so that kubectl wait, Argo CD and Flux understand
- * our resources without custom health checks. Pure functions: status is computed, never mutated.
+ * kstatus conditions (metav1.Condition shape) so that kubectl wait, Argo CD and Flux understand our
+ * resources without custom health checks. Pure functions: status is computed, never mutated.
  */
 public final class Conditions {
 
   public static final String READY = "Ready";
   public static final String RECONCILING = "Reconciling";
   public static final String STALLED = "Stalled";
-  /** The reason while the API server refuses an object the operator applies; JOSDK keeps retrying. */
+
+  /**
+   * The reason while the API server refuses an object the operator applies; JOSDK keeps retrying.
+   */
   public static final String APPLY_FAILED = "ApplyFailed";
 
   private Conditions() {}
 
   /**
-   * Returns a new list with condition {@code type} set; other conditions keep their order and a
-   * new type is appended. {@code lastTransitionTime} moves only when the status flips, as kstatus
-   * and metav1.Condition require; reason, message and observedGeneration are always updated.
+   * Returns a new list with condition {@code type} set; other conditions keep their order and a new
+   * type is appended. {@code lastTransitionTime} moves only when the status flips, as kstatus and
+   * metav1.Condition require; reason, message and observedGeneration are always updated.
    *
    * @param existing the current conditions; may be null (a fresh resource has no status)
    */
@@ -66,12 +69,14 @@ public final class Conditions {
   }
 
   /**
-   * Ready=False and Reconciling=True with reason ApplyFailed and {@code message} (the API server's words), Stalled
-   * False: the operator retries, and a person may not need to act (a quota freed, a webhook back).
+   * Ready=False and Reconciling=True with reason ApplyFailed and {@code message} (the API server's
+   * words), Stalled False: the operator retries, and a person may not need to act (a quota freed, a
+   * webhook back).
    */
-  public static List<Condition> applyFailed(List<Condition> existing, String message, long observedGeneration,
-      Instant now) {
-    List<Condition> conditions = set(existing, READY, false, APPLY_FAILED, message, observedGeneration, now);
+  public static List<Condition> applyFailed(
+      List<Condition> existing, String message, long observedGeneration, Instant now) {
+    List<Condition> conditions =
+        set(existing, READY, false, APPLY_FAILED, message, observedGeneration, now);
     conditions = set(conditions, RECONCILING, true, APPLY_FAILED, message, observedGeneration, now);
     return set(conditions, STALLED, false, APPLY_FAILED, "", observedGeneration, now);
   }

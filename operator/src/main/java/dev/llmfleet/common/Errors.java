@@ -16,8 +16,8 @@ public final class Errors {
 
   /**
    * What went wrong, in a few words. Wrappers say little ("An error has occurred.") and the JDK
-   * HTTP client's network exceptions have no message at all, so the cause chain is searched for
-   * a known network failure first, then for its innermost message.
+   * HTTP client's network exceptions have no message at all, so the cause chain is searched for a
+   * known network failure first, then for its innermost message.
    */
   public static String describe(Throwable error) {
     List<Throwable> chain = new ArrayList<>();

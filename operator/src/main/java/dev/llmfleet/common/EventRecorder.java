@@ -11,7 +11,10 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Kubernetes Events on a resource, for `kubectl describe` and `kubectl get events`; each is also logged. */
+/**
+ * Kubernetes Events on a resource, for `kubectl describe` and `kubectl get events`; each is also
+ * logged.
+ */
 public final class EventRecorder {
 
   public static final String COMPONENT = "llmfleet-operator";
@@ -38,27 +41,36 @@ public final class EventRecorder {
     log.info("{} {}/{}: {} {}: {}", resource.getKind(), namespace, name, type, reason, message);
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     try {
-      client.v1().events().inNamespace(namespace).resource(new EventBuilder()
-          .withNewMetadata()
-          .withName(name + "." + UUID.randomUUID().toString().substring(0, 8))
-          .withNamespace(namespace)
-          .endMetadata()
-          .withInvolvedObject(new ObjectReferenceBuilder()
-              .withApiVersion(resource.getApiVersion())
-              .withKind(resource.getKind())
-              .withName(name)
-              .withNamespace(namespace)
-              .withUid(resource.getMetadata().getUid())
-              .build())
-          .withType(type)
-          .withReason(reason)
-          .withMessage(message)
-          .withCount(1)
-          .withFirstTimestamp(now)
-          .withLastTimestamp(now)
-          .withNewSource().withComponent(COMPONENT).endSource()
-          .withReportingComponent(COMPONENT)
-          .build()).create();
+      client
+          .v1()
+          .events()
+          .inNamespace(namespace)
+          .resource(
+              new EventBuilder()
+                  .withNewMetadata()
+                  .withName(name + "." + UUID.randomUUID().toString().substring(0, 8))
+                  .withNamespace(namespace)
+                  .endMetadata()
+                  .withInvolvedObject(
+                      new ObjectReferenceBuilder()
+                          .withApiVersion(resource.getApiVersion())
+                          .withKind(resource.getKind())
+                          .withName(name)
+                          .withNamespace(namespace)
+                          .withUid(resource.getMetadata().getUid())
+                          .build())
+                  .withType(type)
+                  .withReason(reason)
+                  .withMessage(message)
+                  .withCount(1)
+                  .withFirstTimestamp(now)
+                  .withLastTimestamp(now)
+                  .withNewSource()
+                  .withComponent(COMPONENT)
+                  .endSource()
+                  .withReportingComponent(COMPONENT)
+                  .build())
+          .create();
     } catch (KubernetesClientException e) {
       // An event is a courtesy; failing to write one must not fail the reconciliation.
       log.warn("Cannot record event {} on {}/{}: {}", reason, namespace, name, Errors.describe(e));

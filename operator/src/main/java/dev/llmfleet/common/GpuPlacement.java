@@ -13,19 +13,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where GPU pods go, shared by model servers and training runs: GPU limits on the configured resource, a node
- * selector for the GPU model, and a toleration for the GPU taint; user selectors and tolerations are merged in.
+ * Where GPU pods go, shared by model servers and training runs: GPU limits on the configured
+ * resource, a node selector for the GPU model, and a toleration for the GPU taint; user selectors
+ * and tolerations are merged in.
  */
 public final class GpuPlacement {
 
-  private GpuPlacement() {
-  }
+  private GpuPlacement() {}
 
   public static int gpus(Resources resources) {
     return resources == null || resources.getGpus() == null ? 0 : resources.getGpus();
   }
 
-  /** Requests equal limits: a model server or a training run should never be throttled or evicted first. */
+  /**
+   * Requests equal limits: a model server or a training run should never be throttled or evicted
+   * first.
+   */
   public static ResourceRequirements requirements(Resources resources, OperatorConfig config) {
     Map<String, Quantity> limits = new LinkedHashMap<>();
     if (resources != null && resources.getCpu() != null) {
@@ -41,8 +44,8 @@ public final class GpuPlacement {
     return new ResourceRequirementsBuilder().withRequests(requests).withLimits(limits).build();
   }
 
-  public static Map<String, String> nodeSelector(Resources resources, Map<String, String> userSelector,
-      OperatorConfig config) {
+  public static Map<String, String> nodeSelector(
+      Resources resources, Map<String, String> userSelector, OperatorConfig config) {
     Map<String, String> selector = new LinkedHashMap<>();
     if (userSelector != null) {
       selector.putAll(userSelector);
@@ -53,12 +56,18 @@ public final class GpuPlacement {
     return selector;
   }
 
-  public static List<Toleration> tolerations(Resources resources,
-      List<dev.llmfleet.api.v1alpha1.common.Toleration> userTolerations, OperatorConfig config) {
+  public static List<Toleration> tolerations(
+      Resources resources,
+      List<dev.llmfleet.api.v1alpha1.common.Toleration> userTolerations,
+      OperatorConfig config) {
     List<Toleration> tolerations = new ArrayList<>();
     if (gpus(resources) > 0) {
-      tolerations.add(new TolerationBuilder().withKey(config.gpuToleration()).withOperator("Exists")
-          .withEffect("NoSchedule").build());
+      tolerations.add(
+          new TolerationBuilder()
+              .withKey(config.gpuToleration())
+              .withOperator("Exists")
+              .withEffect("NoSchedule")
+              .build());
     }
     tolerations.addAll(Tolerations.of(userTolerations));
     return tolerations;

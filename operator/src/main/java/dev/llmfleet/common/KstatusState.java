@@ -4,8 +4,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.Locale;
 
 /**
- * Where a resource stands by its kstatus conditions: what `kubectl wait`, Argo CD and Flux would say. Shared by the
- * metrics and the kubectl plugin so that both tell the same state.
+ * Where a resource stands by its kstatus conditions: what `kubectl wait`, Argo CD and Flux would
+ * say. Shared by the metrics and the kubectl plugin so that both tell the same state.
  */
 public enum KstatusState {
   READY,
@@ -20,8 +20,10 @@ public enum KstatusState {
     if (Conditions.isTrue(status.conditions(), Conditions.STALLED)) {
       return STALLED;
     }
-    boolean ready = Conditions.isTrue(status.conditions(), Conditions.READY)
-        && !Conditions.isTrue(status.conditions(), Conditions.RECONCILING) && !status.behind(resource);
+    boolean ready =
+        Conditions.isTrue(status.conditions(), Conditions.READY)
+            && !Conditions.isTrue(status.conditions(), Conditions.RECONCILING)
+            && !status.behind(resource);
     return ready ? READY : RECONCILING;
   }
 }

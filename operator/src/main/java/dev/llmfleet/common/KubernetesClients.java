@@ -11,7 +11,8 @@ public final class KubernetesClients {
   private static final int CONNECTION_TIMEOUT_MILLIS = 10_000;
   private static final int REQUEST_TIMEOUT_MILLIS = 30_000;
   // A refused connection fails at once; the timeout only bounds a silent network. A JVM starting on
-  // a busy node needs seconds for its first TLS handshake: 5 s failed 20 downloaders started at once.
+  // a busy node needs seconds for its first TLS handshake: 5 s failed 20 downloaders started at
+  // once.
   private static final int PROBE_TIMEOUT_MILLIS = 15_000;
   // fabric8 retries 5xx and I/O errors 10 times by default, up to ~100 s for one request; that
   // would also delay noticing a lost Lease. JOSDK retries failed reconciliations on its own.
@@ -30,7 +31,8 @@ public final class KubernetesClients {
   }
 
   /**
-   * As {@link #connect()}, with a kubeconfig context other than the current one (the kubectl plugin's --context).
+   * As {@link #connect()}, with a kubeconfig context other than the current one (the kubectl
+   * plugin's --context).
    *
    * @param context a context of the kubeconfig, or null for its current one
    */

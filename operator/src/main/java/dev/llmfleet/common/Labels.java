@@ -23,10 +23,12 @@ public final class Labels {
   /** Selects the run Jobs of every kind: the namespace cap on failed Jobs counts them all. */
   public static final String RUN_JOBS = MANAGED_BY + "=" + MANAGER + "," + RUN;
 
-  private Labels() {
-  }
+  private Labels() {}
 
-  /** Labels that select the objects of one component of one resource; stable, so usable as a selector. */
+  /**
+   * Labels that select the objects of one component of one resource; stable, so usable as a
+   * selector.
+   */
   public static Map<String, String> selector(HasMetadata owner, String component) {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(NAME, APP_NAME);
@@ -36,8 +38,8 @@ public final class Labels {
   }
 
   /**
-   * The instance label's value: the resource's name, or for a name longer than a label value may be, its cut
-   * and hashed form ({@link ObjectNames#labelValue}).
+   * The instance label's value: the resource's name, or for a name longer than a label value may
+   * be, its cut and hashed form ({@link ObjectNames#labelValue}).
    */
   public static String instance(HasMetadata owner) {
     return ObjectNames.labelValue(owner.getMetadata().getName());
@@ -52,6 +54,8 @@ public final class Labels {
 
   /** A label selector in the string form the scale subresource and kubectl use. */
   public static String asSelectorString(Map<String, String> selector) {
-    return selector.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+    return selector.entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(","));
   }
 }

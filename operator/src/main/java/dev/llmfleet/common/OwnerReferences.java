@@ -7,8 +7,7 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 /** Owner references that let Kubernetes garbage collection delete what a resource created. */
 public final class OwnerReferences {
 
-  private OwnerReferences() {
-  }
+  private OwnerReferences() {}
 
   public static OwnerReference controlledBy(HasMetadata owner) {
     return new OwnerReferenceBuilder()
@@ -22,8 +21,8 @@ public final class OwnerReferences {
   }
 
   /**
-   * An owner besides the controller, one that only uses the object: it keeps the object from garbage collection
-   * while it exists, and neither controls it nor holds up its own deletion.
+   * An owner besides the controller, one that only uses the object: it keeps the object from
+   * garbage collection while it exists, and neither controls it nor holds up its own deletion.
    */
   public static OwnerReference usedBy(HasMetadata user) {
     return new OwnerReferenceBuilder()

@@ -8,21 +8,23 @@ import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Pieces every pod template of the operator shares: user metadata merged in, and the restricted security profile. */
+/**
+ * Pieces every pod template of the operator shares: user metadata merged in, and the restricted
+ * security profile.
+ */
 public final class PodTemplates {
 
   /** A non-root user every pod runs as, so that volumes are writable through fsGroup. */
   public static final long USER = 65532L;
 
   /**
-   * Set on every container: images are pinned by tag, and on nodes where images are imported into the runtime rather
-   * than pulled (air-gapped clusters, the local test node) a pull would fail; Kubernetes' own default would be Always
-   * for a :latest or untagged override.
+   * Set on every container: images are pinned by tag, and on nodes where images are imported into
+   * the runtime rather than pulled (air-gapped clusters, the local test node) a pull would fail;
+   * Kubernetes' own default would be Always for a :latest or untagged override.
    */
   public static final String IMAGE_PULL_POLICY = "IfNotPresent";
 
-  private PodTemplates() {
-  }
+  private PodTemplates() {}
 
   /** spec.podMetadata.labels plus the operator's own, which win: selectors depend on them. */
   public static Map<String, String> labels(PodMetadata podMetadata, Map<String, String> own) {
@@ -36,7 +38,8 @@ public final class PodTemplates {
 
   public static Map<String, String> annotations(PodMetadata podMetadata) {
     return podMetadata == null || podMetadata.getAnnotations() == null
-        ? new LinkedHashMap<>() : new LinkedHashMap<>(podMetadata.getAnnotations());
+        ? new LinkedHashMap<>()
+        : new LinkedHashMap<>(podMetadata.getAnnotations());
   }
 
   /** What the PodSecurity "restricted" level asks of a pod. */
@@ -46,16 +49,22 @@ public final class PodTemplates {
         .withRunAsUser(USER)
         .withRunAsGroup(USER)
         .withFsGroup(USER)
-        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
         .build();
   }
 
-  /** What the PodSecurity "restricted" level asks of a container, plus a read-only root filesystem. */
+  /**
+   * What the PodSecurity "restricted" level asks of a container, plus a read-only root filesystem.
+   */
   public static SecurityContext restrictedContainer() {
     return new SecurityContextBuilder()
         .withAllowPrivilegeEscalation(false)
         .withReadOnlyRootFilesystem(true)
-        .withNewCapabilities().withDrop("ALL").endCapabilities()
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
         .build();
   }
 }

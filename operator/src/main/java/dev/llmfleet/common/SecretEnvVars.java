@@ -13,17 +13,19 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.List;
 
 /**
- * Container environment for spec.secrets: always through secretKeyRef, so no value is ever in a pod spec. Every
- * entry, from Vault or from the user's own Secret, reads the Secret the operator syncs for the resource
- * (named by the kind's naming helper, key = variable name): the pod template then depends on one Secret whose changes the
- * operator controls and hashes.
+ * Container environment for spec.secrets: always through secretKeyRef, so no value is ever in a pod
+ * spec. Every entry, from Vault or from the user's own Secret, reads the Secret the operator syncs
+ * for the resource (named by the kind's naming helper, key = variable name): the pod template then
+ * depends on one Secret whose changes the operator controls and hashes.
  */
 public final class SecretEnvVars {
 
-  private SecretEnvVars() {
-  }
+  private SecretEnvVars() {}
 
-  /** The Secret that the values of a resource's spec.secrets are synced into, one key per variable name. */
+  /**
+   * The Secret that the values of a resource's spec.secrets are synced into, one key per variable
+   * name.
+   */
   public static String secretName(HasMetadata owner) {
     if (owner instanceof Download download) {
       return DownloadNames.secrets(download);
@@ -42,8 +44,15 @@ public final class SecretEnvVars {
       return List.of();
     }
     String secretName = secretName(owner);
-    return secrets.stream().map(secret -> new EnvVarBuilder().withName(secret.getName())
-        .withNewValueFrom().withNewSecretKeyRef(secret.getName(), secretName, false).endValueFrom()
-        .build()).toList();
+    return secrets.stream()
+        .map(
+            secret ->
+                new EnvVarBuilder()
+                    .withName(secret.getName())
+                    .withNewValueFrom()
+                    .withNewSecretKeyRef(secret.getName(), secretName, false)
+                    .endValueFrom()
+                    .build())
+        .toList();
   }
 }

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The parts of a resource's status that kstatus readers (the metrics, the kubectl plugin) need, whatever its kind;
- * empty lists when there is none.
+ * The parts of a resource's status that kstatus readers (the metrics, the kubectl plugin) need,
+ * whatever its kind; empty lists when there is none.
  */
 public record StatusView(List<Condition> conditions, Long observedGeneration, List<Run> runs) {
 
@@ -20,15 +20,22 @@ public record StatusView(List<Condition> conditions, Long observedGeneration, Li
   public static StatusView of(HasMetadata resource) {
     if (resource instanceof Download download && download.getStatus() != null) {
       var status = download.getStatus();
-      return new StatusView(orEmpty(status.getConditions()), status.getObservedGeneration(), orEmpty(status.getRuns()));
+      return new StatusView(
+          orEmpty(status.getConditions()),
+          status.getObservedGeneration(),
+          orEmpty(status.getRuns()));
     }
     if (resource instanceof ModelServer server && server.getStatus() != null) {
       var status = server.getStatus();
-      return new StatusView(orEmpty(status.getConditions()), status.getObservedGeneration(), List.of());
+      return new StatusView(
+          orEmpty(status.getConditions()), status.getObservedGeneration(), List.of());
     }
     if (resource instanceof FineTuneJob job && job.getStatus() != null) {
       var status = job.getStatus();
-      return new StatusView(orEmpty(status.getConditions()), status.getObservedGeneration(), orEmpty(status.getRuns()));
+      return new StatusView(
+          orEmpty(status.getConditions()),
+          status.getObservedGeneration(),
+          orEmpty(status.getRuns()));
     }
     return NONE;
   }

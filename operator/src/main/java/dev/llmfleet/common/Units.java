@@ -2,7 +2,9 @@ package dev.llmfleet.common;
 
 import java.util.Locale;
 
-/** Byte counts, rates and durations as people read them in logs, messages and the kubectl plugin. */
+/**
+ * Byte counts, rates and durations as people read them in logs, messages and the kubectl plugin.
+ */
 public final class Units {
 
   private static final String[] BINARY = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};

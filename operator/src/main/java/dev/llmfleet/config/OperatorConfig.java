@@ -24,10 +24,12 @@ import java.util.regex.Pattern;
  * @param image image of the pods the operator runs itself (downloads, cleanup)
  * @param hfEndpoint default Hugging Face endpoint, without a trailing slash
  * @param vault present when Vault is configured (LLMFLEET_VAULT_ADDR set)
- * @param maxFailedJobsPerNamespace failed run Jobs kept per namespace at most, whatever each resource's gc says
- * @param gpuMemoryMiB memory of one GPU by product name (the gpuType values), for the fit check where no node
- *     carries the nvidia.com/gpu.memory label
- * @param downloadNetwork proxies and CA bundle given to every download pod unless its Download says otherwise
+ * @param maxFailedJobsPerNamespace failed run Jobs kept per namespace at most, whatever each
+ *     resource's gc says
+ * @param gpuMemoryMiB memory of one GPU by product name (the gpuType values), for the fit check
+ *     where no node carries the nvidia.com/gpu.memory label
+ * @param downloadNetwork proxies and CA bundle given to every download pod unless its Download says
+ *     otherwise
  */
 public record OperatorConfig(
     List<String> namespaces,
@@ -53,8 +55,9 @@ public record OperatorConfig(
       Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
 
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-  private static final Pattern DNS_SUBDOMAIN = Pattern.compile("(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?"
-      + "(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+  private static final Pattern DNS_SUBDOMAIN =
+      Pattern.compile(
+          "(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?" + "(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
   // Kubernetes "qualified name": optional DNS-subdomain prefix, then a name of at most 63 chars.
   private static final Pattern QUALIFIED_NAME =
       Pattern.compile(
@@ -62,18 +65,19 @@ public record OperatorConfig(
               + "[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
 
   /**
-   * Memory as nvidia-smi and GPU feature discovery report it (MiB), of the products as GPU feature discovery names
-   * them (its nvidia.com/gpu.product label).
+   * Memory as nvidia-smi and GPU feature discovery report it (MiB), of the products as GPU feature
+   * discovery names them (its nvidia.com/gpu.product label).
    */
-  public static final Map<String, Long> DEFAULT_GPU_MEMORY_MIB = Map.of(
-      "NVIDIA-H100-80GB-HBM3", 81559L,
-      "NVIDIA-H200", 143771L,
-      "NVIDIA-A100-SXM4-80GB", 81920L,
-      "NVIDIA-A100-SXM4-40GB", 40960L,
-      "NVIDIA-L40S", 46068L,
-      "NVIDIA-A10G", 23028L,
-      "NVIDIA-L4", 23034L,
-      "Tesla-T4", 15360L);
+  public static final Map<String, Long> DEFAULT_GPU_MEMORY_MIB =
+      Map.of(
+          "NVIDIA-H100-80GB-HBM3", 81559L,
+          "NVIDIA-H200", 143771L,
+          "NVIDIA-A100-SXM4-80GB", 81920L,
+          "NVIDIA-A100-SXM4-40GB", 40960L,
+          "NVIDIA-L40S", 46068L,
+          "NVIDIA-A10G", 23028L,
+          "NVIDIA-L4", 23034L,
+          "Tesla-T4", 15360L);
 
   public OperatorConfig {
     namespaces = List.copyOf(namespaces);
@@ -83,18 +87,28 @@ public record OperatorConfig(
   /**
    * Defaults for download pods: LLMFLEET_DOWNLOAD_HTTPS_PROXY, LLMFLEET_DOWNLOAD_HTTP_PROXY and
    * LLMFLEET_DOWNLOAD_NO_PROXY become the pods' HTTPS_PROXY, HTTP_PROXY and NO_PROXY;
-   * LLMFLEET_DOWNLOAD_CA_CONFIGMAP ({@code name/key}, a ConfigMap in each Download's namespace) their CA bundle.
-   * toString masks proxy credentials.
+   * LLMFLEET_DOWNLOAD_CA_CONFIGMAP ({@code name/key}, a ConfigMap in each Download's namespace)
+   * their CA bundle. toString masks proxy credentials.
    */
-  public record DownloadNetwork(Optional<String> httpsProxy, Optional<String> httpProxy, Optional<String> noProxy,
+  public record DownloadNetwork(
+      Optional<String> httpsProxy,
+      Optional<String> httpProxy,
+      Optional<String> noProxy,
       Optional<ConfigMapKey> caConfigMap) {
     public static final DownloadNetwork NONE =
         new DownloadNetwork(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
     @Override
     public String toString() {
-      return "DownloadNetwork[httpsProxy=" + httpsProxy.map(DownloadNetwork::mask) + ", httpProxy="
-          + httpProxy.map(DownloadNetwork::mask) + ", noProxy=" + noProxy + ", caConfigMap=" + caConfigMap + "]";
+      return "DownloadNetwork[httpsProxy="
+          + httpsProxy.map(DownloadNetwork::mask)
+          + ", httpProxy="
+          + httpProxy.map(DownloadNetwork::mask)
+          + ", noProxy="
+          + noProxy
+          + ", caConfigMap="
+          + caConfigMap
+          + "]";
     }
 
     /** {@code http://user:pass@proxy:3128} as {@code http://****@proxy:3128}. */
@@ -112,16 +126,19 @@ public record OperatorConfig(
   /**
    * How and where Vault is reached; {@code refreshInterval} is how often values are re-read.
    *
-   * @param identity whose Vault identity reads a resource's secrets: a ServiceAccount of its own namespace, or
-   *     the operator's
-   * @param role Kubernetes-auth role; with the namespace identity it may contain {@code {namespace}}
-   * @param serviceAccount with the namespace identity: the ServiceAccount of each namespace that logs in
-   * @param audience with the namespace identity: the audience of the ServiceAccount tokens, which the Vault role
-   *     must name
+   * @param identity whose Vault identity reads a resource's secrets: a ServiceAccount of its own
+   *     namespace, or the operator's
+   * @param role Kubernetes-auth role; with the namespace identity it may contain {@code
+   *     {namespace}}
+   * @param serviceAccount with the namespace identity: the ServiceAccount of each namespace that
+   *     logs in
+   * @param audience with the namespace identity: the audience of the ServiceAccount tokens, which
+   *     the Vault role must name
    * @param pathTemplate the paths each namespace may read; required with the operator identity
-   * @param caCert PEM bundle of the CAs that sign Vault's certificate; absent means the JVM's trust store
-   * @param jwtFile with the operator identity: the operator's service-account token presented at Kubernetes auth
-   *     login, read anew at every login
+   * @param caCert PEM bundle of the CAs that sign Vault's certificate; absent means the JVM's trust
+   *     store
+   * @param jwtFile with the operator identity: the operator's service-account token presented at
+   *     Kubernetes auth login, read anew at every login
    */
   public record Vault(
       String address,
@@ -331,26 +348,38 @@ public record OperatorConfig(
     }
 
     DownloadNetwork downloadNetwork() {
-      return new DownloadNetwork(proxy("LLMFLEET_DOWNLOAD_HTTPS_PROXY"), proxy("LLMFLEET_DOWNLOAD_HTTP_PROXY"),
+      return new DownloadNetwork(
+          proxy("LLMFLEET_DOWNLOAD_HTTPS_PROXY"),
+          proxy("LLMFLEET_DOWNLOAD_HTTP_PROXY"),
           get("LLMFLEET_DOWNLOAD_NO_PROXY"),
-          parse("LLMFLEET_DOWNLOAD_CA_CONFIGMAP", "<configmap>/<key>, for example corp-ca/ca.crt", v -> {
-            String[] parts = v.split("/", -1);
-            return parts.length == 2 && parts[0].matches("[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?")
-                && parts[1].matches("[-._a-zA-Z0-9]{1,253}")
-                ? Optional.of(new ConfigMapKey(parts[0], parts[1])) : Optional.empty();
-          }));
+          parse(
+              "LLMFLEET_DOWNLOAD_CA_CONFIGMAP",
+              "<configmap>/<key>, for example corp-ca/ca.crt",
+              v -> {
+                String[] parts = v.split("/", -1);
+                return parts.length == 2
+                        && parts[0].matches("[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?")
+                        && parts[1].matches("[-._a-zA-Z0-9]{1,253}")
+                    ? Optional.of(new ConfigMapKey(parts[0], parts[1]))
+                    : Optional.empty();
+              }));
     }
 
     /**
-     * A proxy URL without credentials: they would be plain values in every download pod's spec. A proxy that needs
-     * them is given per Download through spec.secrets (HTTPS_PROXY). Reported masked either way.
+     * A proxy URL without credentials: they would be plain values in every download pod's spec. A
+     * proxy that needs them is given per Download through spec.secrets (HTTPS_PROXY). Reported
+     * masked either way.
      */
     private Optional<String> proxy(String name) {
       Optional<String> raw = get(name);
       if (raw.isPresent() && raw.get().contains("@")) {
-        problems.add(name + " must not hold credentials (\"" + DownloadNetwork.mask(raw.get()) + "\"): they would be"
-            + " plain values in every download pod's spec; give a proxy URL with credentials per Download, from a Secret"
-            + " through spec.secrets (name HTTPS_PROXY)");
+        problems.add(
+            name
+                + " must not hold credentials (\""
+                + DownloadNetwork.mask(raw.get())
+                + "\"): they would be"
+                + " plain values in every download pod's spec; give a proxy URL with credentials per Download, from a Secret"
+                + " through spec.secrets (name HTTPS_PROXY)");
         return Optional.empty();
       }
       if (raw.isPresent() && !raw.get().matches("(?i)(https?://)?[^@/\\s]+/?")) {
@@ -371,27 +400,46 @@ public record OperatorConfig(
         problems.add("LLMFLEET_VAULT_AUTH=token requires LLMFLEET_VAULT_TOKEN to be set");
       }
       // A token is one identity for every namespace.
-      VaultIdentity identity = choice("LLMFLEET_VAULT_IDENTITY", VaultIdentity.class,
-          auth == VaultAuth.TOKEN ? VaultIdentity.OPERATOR : VaultIdentity.NAMESPACE);
+      VaultIdentity identity =
+          choice(
+              "LLMFLEET_VAULT_IDENTITY",
+              VaultIdentity.class,
+              auth == VaultAuth.TOKEN ? VaultIdentity.OPERATOR : VaultIdentity.NAMESPACE);
       if (auth == VaultAuth.TOKEN && identity == VaultIdentity.NAMESPACE) {
-        problems.add("LLMFLEET_VAULT_AUTH=token is one identity for all namespaces: it needs"
-            + " LLMFLEET_VAULT_IDENTITY=operator and LLMFLEET_VAULT_PATH_TEMPLATE, or use LLMFLEET_VAULT_AUTH=kubernetes");
+        problems.add(
+            "LLMFLEET_VAULT_AUTH=token is one identity for all namespaces: it needs"
+                + " LLMFLEET_VAULT_IDENTITY=operator and LLMFLEET_VAULT_PATH_TEMPLATE, or use LLMFLEET_VAULT_AUTH=kubernetes");
       }
       Optional<String> rawTemplate = get("LLMFLEET_VAULT_PATH_TEMPLATE");
-      rawTemplate.ifPresent(t -> VaultPathTemplate.problem(t).ifPresent(problem ->
-          problems.add("LLMFLEET_VAULT_PATH_TEMPLATE \"" + t + "\" " + problem)));
-      Optional<VaultPathTemplate> pathTemplate = rawTemplate.filter(t -> VaultPathTemplate.problem(t).isEmpty())
-          .map(VaultPathTemplate::new);
+      rawTemplate.ifPresent(
+          t ->
+              VaultPathTemplate.problem(t)
+                  .ifPresent(
+                      problem ->
+                          problems.add("LLMFLEET_VAULT_PATH_TEMPLATE \"" + t + "\" " + problem)));
+      Optional<VaultPathTemplate> pathTemplate =
+          rawTemplate
+              .filter(t -> VaultPathTemplate.problem(t).isEmpty())
+              .map(VaultPathTemplate::new);
       if (identity == VaultIdentity.OPERATOR && rawTemplate.isEmpty()) {
-        problems.add("LLMFLEET_VAULT_IDENTITY=operator (also implied by LLMFLEET_VAULT_AUTH=token) reads every"
-            + " namespace's secrets with one identity: it requires LLMFLEET_VAULT_PATH_TEMPLATE with "
-            + VaultPathTemplate.NAMESPACE + ", for example llm/" + VaultPathTemplate.NAMESPACE + "/, so that a"
-            + " namespace reads only its own paths");
+        problems.add(
+            "LLMFLEET_VAULT_IDENTITY=operator (also implied by LLMFLEET_VAULT_AUTH=token) reads every"
+                + " namespace's secrets with one identity: it requires LLMFLEET_VAULT_PATH_TEMPLATE with "
+                + VaultPathTemplate.NAMESPACE
+                + ", for example llm/"
+                + VaultPathTemplate.NAMESPACE
+                + "/, so that a"
+                + " namespace reads only its own paths");
       }
       String role = get("LLMFLEET_VAULT_ROLE").orElse("llmfleet");
       if (identity == VaultIdentity.OPERATOR && role.contains(VaultPathTemplate.NAMESPACE)) {
-        problems.add("LLMFLEET_VAULT_ROLE " + role + " contains " + VaultPathTemplate.NAMESPACE + ", which only"
-            + " LLMFLEET_VAULT_IDENTITY=namespace fills in");
+        problems.add(
+            "LLMFLEET_VAULT_ROLE "
+                + role
+                + " contains "
+                + VaultPathTemplate.NAMESPACE
+                + ", which only"
+                + " LLMFLEET_VAULT_IDENTITY=namespace fills in");
       }
       return Optional.of(
           new Vault(
@@ -400,14 +448,19 @@ public record OperatorConfig(
               identity,
               role,
               get("LLMFLEET_VAULT_AUTH_MOUNT").orElse("kubernetes"),
-              parse("LLMFLEET_VAULT_SERVICE_ACCOUNT", "a ServiceAccount name (lowercase letters, digits, '-' and"
-                  + " '.')", v -> Optional.of(v).filter(DNS_SUBDOMAIN.asMatchPredicate())).orElse("llmfleet-vault"),
+              parse(
+                      "LLMFLEET_VAULT_SERVICE_ACCOUNT",
+                      "a ServiceAccount name (lowercase letters, digits, '-' and" + " '.')",
+                      v -> Optional.of(v).filter(DNS_SUBDOMAIN.asMatchPredicate()))
+                  .orElse("llmfleet-vault"),
               get("LLMFLEET_VAULT_AUDIENCE").orElse("vault"),
               pathTemplate,
               token,
               Duration.ofSeconds(
                   integer("LLMFLEET_SECRET_REFRESH_SECONDS", 300, 1, Integer.MAX_VALUE)),
-              parse("LLMFLEET_VAULT_CACERT", "a readable PEM file with at least one certificate",
+              parse(
+                  "LLMFLEET_VAULT_CACERT",
+                  "a readable PEM file with at least one certificate",
                   Parser::pemFile),
               get("LLMFLEET_VAULT_JWT_FILE").map(Path::of).orElse(SERVICE_ACCOUNT_TOKEN)));
     }
@@ -420,10 +473,14 @@ public record OperatorConfig(
           continue;
         }
         String[] pair = entry.trim().split("=", 2);
-        Optional<Integer> mib = pair.length == 2 ? parseInt(pair[1].trim()).filter(m -> m > 0) : Optional.empty();
+        Optional<Integer> mib =
+            pair.length == 2 ? parseInt(pair[1].trim()).filter(m -> m > 0) : Optional.empty();
         if (mib.isEmpty() || pair[0].isBlank()) {
-          problems.add("LLMFLEET_GPU_MEMORY_MIB must be a comma-separated list of <gpu product>=<MiB>, e.g. "
-              + "NVIDIA-A10G=23028, got \"" + entry.trim() + "\"");
+          problems.add(
+              "LLMFLEET_GPU_MEMORY_MIB must be a comma-separated list of <gpu product>=<MiB>, e.g. "
+                  + "NVIDIA-A10G=23028, got \""
+                  + entry.trim()
+                  + "\"");
         } else {
           table.put(pair[0].trim(), mib.get().longValue());
         }
@@ -455,10 +512,15 @@ public record OperatorConfig(
       }
     }
 
-    /** Checked at start, so that a wrong path fails the operator at once, not at the first Vault call. */
+    /**
+     * Checked at start, so that a wrong path fails the operator at once, not at the first Vault
+     * call.
+     */
     private static Optional<Path> pemFile(String value) {
       Path file = Path.of(value);
-      return readTrimmed(file).filter(pem -> pem.contains("-----BEGIN CERTIFICATE-----")).map(pem -> file);
+      return readTrimmed(file)
+          .filter(pem -> pem.contains("-----BEGIN CERTIFICATE-----"))
+          .map(pem -> file);
     }
 
     private static Optional<String> readTrimmed(Path file) {

@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * LLMFLEET_VAULT_PATH_TEMPLATE: the Vault paths (inside any KV mount) that resources of one namespace may read,
- * for example {@code llm/{namespace}/}. A path is allowed when its first segments equal the template's segments
- * with {@code {namespace}} replaced; segments are compared whole, so namespace {@code team} never reaches
- * {@code llm/team-b/}. The operator's own Vault policy bounds what it can read at all; the template splits that
- * among namespaces.
+ * LLMFLEET_VAULT_PATH_TEMPLATE: the Vault paths (inside any KV mount) that resources of one
+ * namespace may read, for example {@code llm/{namespace}/}. A path is allowed when its first
+ * segments equal the template's segments with {@code {namespace}} replaced; segments are compared
+ * whole, so namespace {@code team} never reaches {@code llm/team-b/}. The operator's own Vault
+ * policy bounds what it can read at all; the template splits that among namespaces.
  */
 public record VaultPathTemplate(String template) {
 
@@ -18,12 +18,19 @@ public record VaultPathTemplate(String template) {
   /** Why {@code template} cannot be used, or empty when it can. */
   public static Optional<String> problem(String template) {
     if (!template.contains(NAMESPACE)) {
-      return Optional.of("must contain " + NAMESPACE + ", so that each namespace reads only its own paths, for "
-          + "example llm/" + NAMESPACE + "/");
+      return Optional.of(
+          "must contain "
+              + NAMESPACE
+              + ", so that each namespace reads only its own paths, for "
+              + "example llm/"
+              + NAMESPACE
+              + "/");
     }
     if (!plain(segments(withoutTrailingSlash(template)))) {
-      return Optional.of("must be segments separated by single '/', without '.' or '..', for example llm/"
-          + NAMESPACE + "/");
+      return Optional.of(
+          "must be segments separated by single '/', without '.' or '..', for example llm/"
+              + NAMESPACE
+              + "/");
     }
     return Optional.empty();
   }
@@ -47,10 +54,13 @@ public record VaultPathTemplate(String template) {
       return false;
     }
     List<String> allowed = expanded(namespace);
-    return pathSegments.size() > allowed.size() && pathSegments.subList(0, allowed.size()).equals(allowed);
+    return pathSegments.size() > allowed.size()
+        && pathSegments.subList(0, allowed.size()).equals(allowed);
   }
 
-  /** No empty, '.' or '..' segment: Vault would resolve those to another path than the one checked. */
+  /**
+   * No empty, '.' or '..' segment: Vault would resolve those to another path than the one checked.
+   */
   public static boolean plain(List<String> segments) {
     return segments.stream().noneMatch(s -> s.isEmpty() || s.equals(".") || s.equals(".."));
   }

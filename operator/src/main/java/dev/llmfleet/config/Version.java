@@ -1,8 +1,8 @@
 package dev.llmfleet.config;
 
 /**
- * The operator's version: from the jar manifest, else the {@code llmfleet.version} system property (the Jib image
- * runs classes, not the jar, and sets it), else "dev" (IDE, tests).
+ * The operator's version: from the jar manifest, else the {@code llmfleet.version} system property
+ * (the Jib image runs classes, not the jar, and sets it), else "dev" (IDE, tests).
  */
 public final class Version {
 

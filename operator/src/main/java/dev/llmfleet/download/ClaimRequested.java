@@ -10,7 +10,9 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 public class ClaimRequested implements Condition<PersistentVolumeClaim, Download> {
 
   @Override
-  public boolean isMet(DependentResource<PersistentVolumeClaim, Download> dependentResource, Download download,
+  public boolean isMet(
+      DependentResource<PersistentVolumeClaim, Download> dependentResource,
+      Download download,
       Context<Download> context) {
     return download.getSpec().getStorage().getSize() != null;
   }

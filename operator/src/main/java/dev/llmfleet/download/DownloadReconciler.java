@@ -44,21 +44,31 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Downloads: the claim and the downloader's identity as dependents, then one Job per run, decided by
- * {@link DownloadRuns}. Jobs are watched, so a run that ends or stalls is noticed without polling.
+ * Downloads: the claim and the downloader's identity as dependents, then one Job per run, decided
+ * by {@link DownloadRuns}. Jobs are watched, so a run that ends or stalls is noticed without
+ * polling.
  */
-// Not generation-aware: the downloader reports in status.progress, which leaves the generation alone, and each
+// Not generation-aware: the downloader reports in status.progress, which leaves the generation
+// alone, and each
 // report (verified, failed) must wake the operator.
 @ControllerConfiguration(name = "download", generationAwareEventProcessing = false)
-@Workflow(dependents = {
-    @Dependent(name = "claim", type = DownloadClaimDependent.class, reconcilePrecondition = ClaimRequested.class),
-    @Dependent(name = "service-account", type = DownloadServiceAccountDependent.class),
-    @Dependent(name = "role", type = DownloadRoleDependent.class),
-    @Dependent(name = "role-binding", type = DownloadRoleBindingDependent.class, dependsOn = {"service-account", "role"})
-})
+@Workflow(
+    dependents = {
+      @Dependent(
+          name = "claim",
+          type = DownloadClaimDependent.class,
+          reconcilePrecondition = ClaimRequested.class),
+      @Dependent(name = "service-account", type = DownloadServiceAccountDependent.class),
+      @Dependent(name = "role", type = DownloadRoleDependent.class),
+      @Dependent(
+          name = "role-binding",
+          type = DownloadRoleBindingDependent.class,
+          dependsOn = {"service-account", "role"})
+    })
 public class DownloadReconciler implements Reconciler<Download> {
 
   static final String MODEL_SERVERS = "model-servers";
+
   /** How soon a Download refused for its folder looks again whether the other resource is gone. */
   static final Duration FOLDER_RECHECK = Duration.ofSeconds(30);
 
@@ -84,25 +94,41 @@ public class DownloadReconciler implements Reconciler<Download> {
 
   @Override
   public List<EventSource<?, Download>> prepareEventSources(EventSourceContext<Download> context) {
-    // FineTuneJobs write into folders too: one that comes or goes on a Download's claim may refuse or free it.
-    var fineTuneJobs = InformerEventSourceConfiguration.from(FineTuneJob.class, Download.class)
-        .withItemStore(CacheStores.<FineTuneJob>withoutManagedFields(config))
-        .withSecondaryToPrimaryMapper(job -> context.getPrimaryCache()
-            .list(job.getMetadata().getNamespace(), download -> DownloadResources.claimName(download)
-                .equals(FineTuneResources.claimName(job)))
-            .map(ResourceID::fromResource)
-            .collect(Collectors.toSet()))
-        .build();
+    // FineTuneJobs write into folders too: one that comes or goes on a Download's claim may refuse
+    // or free it.
+    var fineTuneJobs =
+        InformerEventSourceConfiguration.from(FineTuneJob.class, Download.class)
+            .withItemStore(CacheStores.<FineTuneJob>withoutManagedFields(config))
+            .withSecondaryToPrimaryMapper(
+                job ->
+                    context
+                        .getPrimaryCache()
+                        .list(
+                            job.getMetadata().getNamespace(),
+                            download ->
+                                DownloadResources.claimName(download)
+                                    .equals(FineTuneResources.claimName(job)))
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+            .build();
     fineTuneJobSource = new InformerEventSource<>(fineTuneJobs, context);
     // ModelServers that read a Download's claim become its co-owners (DownloadResources.claim).
-    var modelServers = InformerEventSourceConfiguration.from(ModelServer.class, Download.class)
-        .withName(MODEL_SERVERS)
-        .withItemStore(CacheStores.<ModelServer>withoutManagedFields(config))
-        .withSecondaryToPrimaryMapper(server -> server.getSpec().getModel().getDownloadRef() == null ? Set.of()
-            : Set.of(new ResourceID(server.getSpec().getModel().getDownloadRef().getName(),
-                server.getMetadata().getNamespace())))
-        .build();
-    return List.of(RunJobs.eventSource(Download.class, context, config), fineTuneJobSource,
+    var modelServers =
+        InformerEventSourceConfiguration.from(ModelServer.class, Download.class)
+            .withName(MODEL_SERVERS)
+            .withItemStore(CacheStores.<ModelServer>withoutManagedFields(config))
+            .withSecondaryToPrimaryMapper(
+                server ->
+                    server.getSpec().getModel().getDownloadRef() == null
+                        ? Set.of()
+                        : Set.of(
+                            new ResourceID(
+                                server.getSpec().getModel().getDownloadRef().getName(),
+                                server.getMetadata().getNamespace())))
+            .build();
+    return List.of(
+        RunJobs.eventSource(Download.class, context, config),
+        fineTuneJobSource,
         new InformerEventSource<>(modelServers, context));
   }
 
@@ -113,50 +139,87 @@ public class DownloadReconciler implements Reconciler<Download> {
     DownloadStatus stored = DownloadStatuses.operatorOwned(download.getStatus());
     long generation = download.getMetadata().getGeneration();
     List<FolderWriters.Writer> writers = writersInNamespace(download, context);
-    Optional<FolderWriters.Writer> keeper = FolderWriters.keeperOtherThan(DownloadResources.writer(download), writers);
+    Optional<FolderWriters.Writer> keeper =
+        FolderWriters.keeperOtherThan(DownloadResources.writer(download), writers);
     if (keeper.isPresent()) {
       return refuseFolder(download, stored, keeper.get(), context);
     }
-    SyncResult synced = secrets.sync(download, download.getSpec().getSecrets(),
-        stored == null ? null : stored.getConditions(), client);
+    SyncResult synced =
+        secrets.sync(
+            download,
+            download.getSpec().getSecrets(),
+            stored == null ? null : stored.getConditions(),
+            client);
     if (!synced.ready()) {
       // No new run without its secrets; a run in progress keeps going with the values it has.
-      DownloadStatus blocked = stored == null
-          ? DownloadStatus.builder().phase(DownloadPhase.Pending).build() : stored.toBuilder().build();
+      DownloadStatus blocked =
+          stored == null
+              ? DownloadStatus.builder().phase(DownloadPhase.Pending).build()
+              : stored.toBuilder().build();
       blocked.setSource(DownloadStatuses.describe(download.getSpec().getSource()));
-      blocked.setConditions(stored == null
-          ? synced.blocked(null, generation, clock.instant())
-          : synced.condition(stored.getConditions(), generation, clock.instant()));
+      blocked.setConditions(
+          stored == null
+              ? synced.blocked(null, generation, clock.instant())
+              : synced.condition(stored.getConditions(), generation, clock.instant()));
       blocked.setObservedGeneration(generation);
       return synced.reschedule(
-          StatusPatch.ifChangedReadingOwnWrites(download, stored, blocked, Download::new, context), Optional.empty());
+          StatusPatch.ifChangedReadingOwnWrites(download, stored, blocked, Download::new, context),
+          Optional.empty());
     }
 
     Map<String, Job> jobs = RunJobs.owned(context);
     RunPlan plan = DownloadRuns.plan(download, jobs, clock.instant());
-    plan.status().setConditions(synced.condition(plan.status().getConditions(), generation, clock.instant()));
+    plan.status()
+        .setConditions(
+            synced.condition(plan.status().getConditions(), generation, clock.instant()));
 
     String namespace = download.getMetadata().getNamespace();
-    plan.jobsToStop().forEach((name, reason) -> client.batch().v1().jobs().inNamespace(namespace).withName(name)
-        // The Job controller then stops the pod and marks the Job failed; the Job stays for inspection until gc.
-        .edit(job -> new JobBuilder(job)
-            .editMetadata().addToAnnotations(DownloadResources.STOP_REASON_ANNOTATION, reason).endMetadata()
-            .editSpec().withActiveDeadlineSeconds(1L).endSpec()
-            .build()));
+    plan.jobsToStop()
+        .forEach(
+            (name, reason) ->
+                client
+                    .batch()
+                    .v1()
+                    .jobs()
+                    .inNamespace(namespace)
+                    .withName(name)
+                    // The Job controller then stops the pod and marks the Job failed; the Job stays
+                    // for inspection until gc.
+                    .edit(
+                        job ->
+                            new JobBuilder(job)
+                                .editMetadata()
+                                .addToAnnotations(DownloadResources.STOP_REASON_ANNOTATION, reason)
+                                .endMetadata()
+                                .editSpec()
+                                .withActiveDeadlineSeconds(1L)
+                                .endSpec()
+                                .build()));
     RunJobs.delete(context, namespace, plan.jobsToDelete());
     RunJobs.enforceCap(context, namespace, plan.jobsToDelete(), config.maxFailedJobsPerNamespace());
-    plan.attemptToStart().ifPresent(attempt -> {
-      Job job = DownloadResources.job(download, attempt, config);
-      synced.annotate(job.getSpec().getTemplate());
-      RunJobs.start(job, jobs, context);
-    });
+    plan.attemptToStart()
+        .ifPresent(
+            attempt -> {
+              Job job = DownloadResources.job(download, attempt, config);
+              synced.annotate(job.getSpec().getTemplate());
+              RunJobs.start(job, jobs, context);
+            });
     EventRecorder events = new EventRecorder(client);
-    if (becameFailed(download, plan.status()) && Boolean.TRUE.equals(download.getSpec().getGc().getDeletePartialData())) {
-      Optional<FolderWriters.Writer> sharing = FolderWriters.startedOverlapping(DownloadResources.writer(download),
-          writers);
+    if (becameFailed(download, plan.status())
+        && Boolean.TRUE.equals(download.getSpec().getGc().getDeletePartialData())) {
+      Optional<FolderWriters.Writer> sharing =
+          FolderWriters.startedOverlapping(DownloadResources.writer(download), writers);
       if (sharing.isPresent()) {
-        events.warning(download, "PartialDataKept", "folder " + DownloadResources.path(download) + " of claim "
-            + DownloadResources.claimName(download) + " is not removed: " + sharing.get() + " writes there too");
+        events.warning(
+            download,
+            "PartialDataKept",
+            "folder "
+                + DownloadResources.path(download)
+                + " of claim "
+                + DownloadResources.claimName(download)
+                + " is not removed: "
+                + sharing.get()
+                + " writes there too");
       } else {
         RunJobs.createUnlessExists(client, DownloadResources.cleanupJob(download, config));
       }
@@ -164,38 +227,55 @@ public class DownloadReconciler implements Reconciler<Download> {
     recordEvents(events, download, plan.status());
 
     return synced.reschedule(
-        StatusPatch.ifChangedReadingOwnWrites(download, stored, plan.status(), Download::new, context),
+        StatusPatch.ifChangedReadingOwnWrites(
+            download, stored, plan.status(), Download::new, context),
         plan.recheckAfter());
   }
 
-  /** Retries go on (JOSDK's retry), but the resource says why it is not converging instead of keeping quiet. */
+  /**
+   * Retries go on (JOSDK's retry), but the resource says why it is not converging instead of
+   * keeping quiet.
+   */
   @Override
-  public ErrorStatusUpdateControl<Download> updateErrorStatus(Download download, Context<Download> context,
-      Exception error) {
-    DownloadStatus status = DownloadStatuses.applyFailed(download, Errors.describe(error), clock.instant());
-    return ErrorStatusUpdateControl.patchStatus(StatusPatch.statusOnly(download, status, Download::new));
+  public ErrorStatusUpdateControl<Download> updateErrorStatus(
+      Download download, Context<Download> context, Exception error) {
+    DownloadStatus status =
+        DownloadStatuses.applyFailed(download, Errors.describe(error), clock.instant());
+    return ErrorStatusUpdateControl.patchStatus(
+        StatusPatch.statusOnly(download, status, Download::new));
   }
 
   /**
-   * No run, no cleanup: the folder belongs to another resource. An event names it once, when the refusal begins.
-   * A Download that frees the folder wakes nothing here (Downloads do not watch each other), so the refusal is
-   * looked at again after a while.
+   * No run, no cleanup: the folder belongs to another resource. An event names it once, when the
+   * refusal begins. A Download that frees the folder wakes nothing here (Downloads do not watch
+   * each other), so the refusal is looked at again after a while.
    */
-  private UpdateControl<Download> refuseFolder(Download download, DownloadStatus stored, FolderWriters.Writer keeper,
+  private UpdateControl<Download> refuseFolder(
+      Download download,
+      DownloadStatus stored,
+      FolderWriters.Writer keeper,
       Context<Download> context) {
     String message = FolderWriters.conflictMessage(DownloadResources.writer(download), keeper);
     DownloadStatus refused = DownloadStatuses.folderConflict(download, message, clock.instant());
-    boolean refusedBefore = stored != null && Conditions.find(stored.getConditions(), Conditions.STALLED)
-        .map(c -> FolderWriters.CONFLICT_REASON.equals(c.getReason()) && "True".equals(c.getStatus())).orElse(false);
+    boolean refusedBefore =
+        stored != null
+            && Conditions.find(stored.getConditions(), Conditions.STALLED)
+                .map(
+                    c ->
+                        FolderWriters.CONFLICT_REASON.equals(c.getReason())
+                            && "True".equals(c.getStatus()))
+                .orElse(false);
     if (!refusedBefore) {
-      new EventRecorder(context.getClient()).warning(download, FolderWriters.CONFLICT_REASON, message);
+      new EventRecorder(context.getClient())
+          .warning(download, FolderWriters.CONFLICT_REASON, message);
     }
     return StatusPatch.ifChangedReadingOwnWrites(download, stored, refused, Download::new, context)
         .rescheduleAfter(FOLDER_RECHECK);
   }
 
   /** Every Download and FineTuneJob of the Download's namespace, as writers into folders. */
-  private List<FolderWriters.Writer> writersInNamespace(Download download, Context<Download> context) {
+  private List<FolderWriters.Writer> writersInNamespace(
+      Download download, Context<Download> context) {
     String namespace = download.getMetadata().getNamespace();
     List<FolderWriters.Writer> writers = new ArrayList<>();
     context.getPrimaryCache().list(namespace).map(DownloadResources::writer).forEach(writers::add);
@@ -212,13 +292,26 @@ public class DownloadReconciler implements Reconciler<Download> {
   private static void recordEvents(EventRecorder events, Download download, DownloadStatus next) {
     DownloadStatus previous = download.getStatus();
     DownloadPhase before = previous == null ? null : previous.getPhase();
-    RunEvents.record(events, download, previous == null || previous.getRuns() == null ? List.of() : previous.getRuns(),
+    RunEvents.record(
+        events,
+        download,
+        previous == null || previous.getRuns() == null ? List.of() : previous.getRuns(),
         next.getRuns());
     if (!Objects.equals(before, next.getPhase())) {
-      String message = next.getConditions().stream()
-          .filter(c -> c.getType().equals(next.getPhase() == DownloadPhase.Succeeded ? Conditions.READY
-              : next.getPhase() == DownloadPhase.Failed ? Conditions.STALLED : Conditions.RECONCILING))
-          .findFirst().map(c -> c.getMessage()).orElse("");
+      String message =
+          next.getConditions().stream()
+              .filter(
+                  c ->
+                      c.getType()
+                          .equals(
+                              next.getPhase() == DownloadPhase.Succeeded
+                                  ? Conditions.READY
+                                  : next.getPhase() == DownloadPhase.Failed
+                                      ? Conditions.STALLED
+                                      : Conditions.RECONCILING))
+              .findFirst()
+              .map(c -> c.getMessage())
+              .orElse("");
       if (next.getPhase() == DownloadPhase.Failed) {
         events.warning(download, "Failed", message);
       } else {

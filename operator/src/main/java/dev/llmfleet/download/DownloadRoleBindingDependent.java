@@ -9,7 +9,8 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY + "=" + Labels.MANAGER))
-public class DownloadRoleBindingDependent extends CRUDKubernetesDependentResource<RoleBinding, Download> {
+public class DownloadRoleBindingDependent
+    extends CRUDKubernetesDependentResource<RoleBinding, Download> {
 
   @Override
   protected RoleBinding desired(Download download, Context<Download> context) {

@@ -21,8 +21,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The run bookkeeping of a Download as a pure function: from the stored status, the downloader's progress report
- * and the observed Jobs, decide how each run ended, whether to start another, and what to collect.
+ * The run bookkeeping of a Download as a pure function: from the stored status, the downloader's
+ * progress report and the observed Jobs, decide how each run ended, whether to start another, and
+ * what to collect.
  */
 public final class DownloadRuns {
 
@@ -30,17 +31,22 @@ public final class DownloadRuns {
   public static final String STALL_TIMEOUT = "StallTimeout";
 
   /** Failures no new run can fix: a person must change the spec, the storage or the credentials. */
-  static final Set<String> PERMANENT_FAILURES = Set.of(DownloadFailure.CHECKSUM_MISMATCH,
-      DownloadFailure.INSUFFICIENT_STORAGE, DownloadFailure.SOURCE_NOT_FOUND, DownloadFailure.UNAUTHORIZED,
-      DownloadFailure.UNSAFE_PATH, DownloadFailure.INVALID_SOURCE);
+  static final Set<String> PERMANENT_FAILURES =
+      Set.of(
+          DownloadFailure.CHECKSUM_MISMATCH,
+          DownloadFailure.INSUFFICIENT_STORAGE,
+          DownloadFailure.SOURCE_NOT_FOUND,
+          DownloadFailure.UNAUTHORIZED,
+          DownloadFailure.UNSAFE_PATH,
+          DownloadFailure.INVALID_SOURCE);
 
-  private DownloadRuns() {
-  }
+  private DownloadRuns() {}
 
   public static RunPlan plan(Download download, Map<String, Job> jobsByName, Instant now) {
     DownloadSpec spec = download.getSpec();
     DownloadStatus stored = DownloadStatuses.operatorOwned(download.getStatus());
-    DownloadProgress progress = download.getStatus() == null ? null : download.getStatus().getProgress();
+    DownloadProgress progress =
+        download.getStatus() == null ? null : download.getStatus().getProgress();
     RunLedger ledger = new RunLedger(stored == null ? null : stored.getRuns(), now);
     Map<String, String> stop = new LinkedHashMap<>();
     List<String> delete = new ArrayList<>();
@@ -56,15 +62,21 @@ public final class DownloadRuns {
       } else if (reported && progress.getFailure() != null) {
         ledger.fail(progress.getFailure().getReason());
       } else if (job != null && stopReason(job) != null) {
-        // Stopped by an earlier pass whose status write this (possibly stale) view does not show yet.
+        // Stopped by an earlier pass whose status write this (possibly stale) view does not show
+        // yet.
         ledger.fail(stopReason(job));
       } else if (job == null || JobStates.isFinished(job)) {
         ledger.fail(NO_RESULT_REPORTED);
       } else {
         Instant lastSign = Instant.parse(active.get().getStartedAt());
-        // progressedAt moves only with progress at the downloader's minimum rate; reports of a trickle refresh updatedAt.
-        String progressedAt = !reported ? null
-            : progress.getProgressedAt() != null ? progress.getProgressedAt() : progress.getUpdatedAt();
+        // progressedAt moves only with progress at the downloader's minimum rate; reports of a
+        // trickle refresh updatedAt.
+        String progressedAt =
+            !reported
+                ? null
+                : progress.getProgressedAt() != null
+                    ? progress.getProgressedAt()
+                    : progress.getUpdatedAt();
         if (progressedAt != null && Instant.parse(progressedAt).isAfter(lastSign)) {
           lastSign = Instant.parse(progressedAt);
         }
@@ -79,16 +91,23 @@ public final class DownloadRuns {
     }
 
     Optional<Integer> start = ledger.due(givesUp(spec, ledger.runs()));
-    start.ifPresent(attempt -> {
-      ledger.start(attempt, DownloadResources.runName(download, attempt));
-      ledger.recheckAt(now.plusSeconds(spec.getStallTimeoutSeconds()));
-    });
+    start.ifPresent(
+        attempt -> {
+          ledger.start(attempt, DownloadResources.runName(download, attempt));
+          ledger.recheckAt(now.plusSeconds(spec.getStallTimeoutSeconds()));
+        });
 
-    ledger.collectFailed(new FailedRunGc(spec.getGc().getTtlSecondsAfterFailure(), 0), jobsByName.keySet())
-        .stream().map(Run::getName).filter(jobsByName::containsKey).forEach(delete::add);
+    ledger
+        .collectFailed(
+            new FailedRunGc(spec.getGc().getTtlSecondsAfterFailure(), 0), jobsByName.keySet())
+        .stream()
+        .map(Run::getName)
+        .filter(jobsByName::containsKey)
+        .forEach(delete::add);
 
     List<Run> runs = ledger.runs();
-    DownloadStatus status = DownloadStatuses.compute(download, runs, phase(spec, runs, progress), now);
+    DownloadStatus status =
+        DownloadStatuses.compute(download, runs, phase(spec, runs, progress), now);
     return new RunPlan(status, start, stop, delete, ledger.recheckAfter());
   }
 
@@ -98,7 +117,8 @@ public final class DownloadRuns {
     }
     Run last = runs.get(runs.size() - 1);
     return last.getPhase() == RunPhase.Failed
-        && (PERMANENT_FAILURES.contains(last.getReason()) || RunLedger.failures(runs) > spec.getBackoffLimit());
+        && (PERMANENT_FAILURES.contains(last.getReason())
+            || RunLedger.failures(runs) > spec.getBackoffLimit());
   }
 
   private static DownloadPhase phase(DownloadSpec spec, List<Run> runs, DownloadProgress progress) {
@@ -110,20 +130,27 @@ public final class DownloadRuns {
       return DownloadPhase.Failed;
     }
     boolean reportedByLast = progress != null && last.getName().equals(progress.getRun());
-    if (reportedByLast && progress.getBytesTotal() != null && progress.getBytesTotal().equals(progress.getBytesDone())) {
+    if (reportedByLast
+        && progress.getBytesTotal() != null
+        && progress.getBytesTotal().equals(progress.getBytesDone())) {
       return DownloadPhase.Verifying;
     }
     return runs.size() == 1 && !reportedByLast ? DownloadPhase.Pending : DownloadPhase.Downloading;
   }
 
   static boolean isComplete(DownloadProgress progress) {
-    return Boolean.TRUE.equals(progress.getVerified()) && progress.getBytesTotal() != null
+    return Boolean.TRUE.equals(progress.getVerified())
+        && progress.getBytesTotal() != null
         && progress.getBytesTotal().equals(progress.getBytesDone());
   }
 
-  /** The reason the operator stopped this Job for, kept on the Job itself so no later pass can mistake it. */
+  /**
+   * The reason the operator stopped this Job for, kept on the Job itself so no later pass can
+   * mistake it.
+   */
   static String stopReason(Job job) {
-    return job.getMetadata().getAnnotations() == null ? null
+    return job.getMetadata().getAnnotations() == null
+        ? null
         : job.getMetadata().getAnnotations().get(DownloadResources.STOP_REASON_ANNOTATION);
   }
 }

@@ -8,8 +8,8 @@ import java.util.Locale;
 
 /**
  * The hash a file must have. LFS files and HTTP files with a given sha256 are checked against the
- * SHA-256 of their content; small (non-LFS) Hub files only have a git blob id, the SHA-1 of
- * {@code "blob <size>\0" + content}, which checks them just as well.
+ * SHA-256 of their content; small (non-LFS) Hub files only have a git blob id, the SHA-1 of {@code
+ * "blob <size>\0" + content}, which checks them just as well.
  */
 record Checksum(Algorithm algorithm, String expected) {
 

@@ -17,9 +17,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The `download` command, what a Download's pod runs: fetches the Download's files into
- * {@code <root>/<subPath>/} and reports progress in its status. Exit code 0 only when every file
- * is complete and verified; the reason of a failure is in {@code status.progress.failure} and on
+ * The `download` command, what a Download's pod runs: fetches the Download's files into {@code
+ * <root>/<subPath>/} and reports progress in its status. Exit code 0 only when every file is
+ * complete and verified; the reason of a failure is in {@code status.progress.failure} and on
  * stderr.
  */
 @Command(

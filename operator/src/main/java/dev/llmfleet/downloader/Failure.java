@@ -18,7 +18,9 @@ final class Failure extends Exception {
   static final String TLS_UNTRUSTED = DownloadFailure.TLS_UNTRUSTED;
   static final String INVALID_SOURCE = DownloadFailure.INVALID_SOURCE;
 
-  /** Longer messages are cut: a status patch must stay small whatever a server or a listing sent. */
+  /**
+   * Longer messages are cut: a status patch must stay small whatever a server or a listing sent.
+   */
   static final int MAX_MESSAGE = 2048;
 
   private final String reason;
@@ -36,20 +38,23 @@ final class Failure extends Exception {
     return DownloadFailure.builder().reason(reason).message(shown()).build();
   }
 
-  /** The message as it may be shown anywhere: printable, bounded, and with any URL in it redacted. */
+  /**
+   * The message as it may be shown anywhere: printable, bounded, and with any URL in it redacted.
+   */
   String shown() {
     return printable(Urls.redactAll(getMessage()), MAX_MESSAGE);
   }
 
   /**
-   * Text from remote input (file names, headers) as it may be shown: control characters such as NUL as {@code \u0000},
-   * and at most {@code max} characters.
+   * Text from remote input (file names, headers) as it may be shown: control characters such as NUL
+   * as {@code \u0000}, and at most {@code max} characters.
    */
   static String printable(String text, int max) {
     StringBuilder shown = new StringBuilder();
     for (int i = 0; i < text.length() && shown.length() <= max; i++) {
       char c = text.charAt(i);
-      shown.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+      shown.append(
+          Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
     }
     return shown.length() <= max ? shown.toString() : shown.substring(0, max - 3) + "...";
   }

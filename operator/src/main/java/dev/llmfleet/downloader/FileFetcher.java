@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fetches one file into its {@code .part}, resuming from the bytes already there, verifies it and
- * renames it into place. Memory stays flat whatever the file size: bytes stream through one
- * buffer into the file and the hash.
+ * renames it into place. Memory stays flat whatever the file size: bytes stream through one buffer
+ * into the file and the hash.
  */
 final class FileFetcher {
 
@@ -45,10 +45,11 @@ final class FileFetcher {
   record Fetched(LocalFile file, Optional<Checksum> checkedWith) {}
 
   /**
-   * Fetches the file. A part that was there before this run is resumed only when its bytes can be trusted to be of
-   * this source: checked by hash at the end, or, without a hash, still the server's same version ({@code If-Range}
-   * with the validator recorded when the part was started). A resumed part that fails its hash is fetched once more
-   * from zero before the mismatch counts: the earlier bytes may have come from another version.
+   * Fetches the file. A part that was there before this run is resumed only when its bytes can be
+   * trusted to be of this source: checked by hash at the end, or, without a hash, still the
+   * server's same version ({@code If-Range} with the validator recorded when the part was started).
+   * A resumed part that fails its hash is fetched once more from zero before the mismatch counts:
+   * the earlier bytes may have come from another version.
    */
   Fetched fetch(LocalFile file) throws Failure, InterruptedException {
     RemoteFile remote = file.remote();
@@ -94,13 +95,17 @@ final class FileFetcher {
     }
   }
 
-  /** Whether the part's bytes are of the version the server has now, by the validator recorded when it started. */
+  /**
+   * Whether the part's bytes are of the version the server has now, by the validator recorded when
+   * it started.
+   */
   private boolean sameVersion(RemoteFile remote) {
     Optional<String> recorded = manifest.part(remote.path()).map(Manifest.PartRecord::validator);
     return recorded.isPresent() && recorded.equals(remote.validator());
   }
 
-  private void fill(RemoteFile remote, PartFile part, byte[] buffer) throws Failure, InterruptedException {
+  private void fill(RemoteFile remote, PartFile part, byte[] buffer)
+      throws Failure, InterruptedException {
     int failures = 0;
     while (part.length() < remote.size()) {
       if (part.length() == 0 && remote.checksum().isEmpty()) {
@@ -120,7 +125,8 @@ final class FileFetcher {
   private void receive(RemoteFile remote, PartFile part, byte[] buffer)
       throws IOException, Failure, InterruptedException {
     long from = part.length();
-    // Without a hash to check the whole at the end, only the server's validator says the bytes are of one version.
+    // Without a hash to check the whole at the end, only the server's validator says the bytes are
+    // of one version.
     Optional<String> ifRange = remote.checksum().isEmpty() ? remote.validator() : Optional.empty();
     try (Http.Response response = http.get(remote.url(), from, ifRange)) {
       if (response.status() == 416) {
@@ -129,12 +135,18 @@ final class FileFetcher {
         throw new IOException(response.describe() + " for bytes " + from + "-; starting over");
       }
       response.requireSuccess();
-      if (remote.checksum().isEmpty() && remote.validator().isPresent()
+      if (remote.checksum().isEmpty()
+          && remote.validator().isPresent()
           && Sources.changed(remote.validator().get(), response)) {
         // Bytes of another version than the listed one, which a new run lists afresh.
         response.abandon();
-        throw new Failure(Failure.TRANSFER_FAILED, remote.path() + " changed at the source during the download (it"
-            + " was " + remote.validator().get() + " when listed); a new run fetches it");
+        throw new Failure(
+            Failure.TRANSFER_FAILED,
+            remote.path()
+                + " changed at the source during the download (it"
+                + " was "
+                + remote.validator().get()
+                + " when listed); a new run fetches it");
       }
       long total = response.contentLength();
       if (response.status() == 206) {
@@ -142,19 +154,26 @@ final class FileFetcher {
         String header = "Content-Range: " + range.group();
         if (number(response, remote, header, range.group(1)) != from) {
           response.abandon();
-          throw new IOException(response.describe() + " with " + range.group() + " for bytes "
-              + from + "-");
+          throw new IOException(
+              response.describe() + " with " + range.group() + " for bytes " + from + "-");
         }
         number(response, remote, header, range.group(2));
         total = "*".equals(range.group(3)) ? -1 : number(response, remote, header, range.group(3));
       } else if (from > 0) {
-        // A 200 to a Range request is the whole file again (the server cannot resume, or If-Range did not match).
+        // A 200 to a Range request is the whole file again (the server cannot resume, or If-Range
+        // did not match).
         restart(part);
       }
       if (total >= 0 && total != remote.size()) {
         response.abandon();
-        throw new Failure(Failure.TRANSFER_FAILED, remote.path() + " has " + total
-            + " bytes at the source but " + remote.size() + " were expected; it changed");
+        throw new Failure(
+            Failure.TRANSFER_FAILED,
+            remote.path()
+                + " has "
+                + total
+                + " bytes at the source but "
+                + remote.size()
+                + " were expected; it changed");
       }
       copy(response, remote.size(), part, buffer);
     }
@@ -189,8 +208,8 @@ final class FileFetcher {
     part.restart();
   }
 
-  private static long number(Http.Response response, RemoteFile remote, String header, String digits)
-      throws Failure {
+  private static long number(
+      Http.Response response, RemoteFile remote, String header, String digits) throws Failure {
     try {
       return Sources.number(remote.url(), header, digits);
     } catch (Failure e) {
@@ -209,14 +228,24 @@ final class FileFetcher {
     return matcher;
   }
 
-  /** What is wrong with the complete part's hash, or empty when it matches or there is none to check. */
-  private static Optional<String> mismatch(RemoteFile remote, PartFile part) throws InterruptedException {
+  /**
+   * What is wrong with the complete part's hash, or empty when it matches or there is none to
+   * check.
+   */
+  private static Optional<String> mismatch(RemoteFile remote, PartFile part)
+      throws InterruptedException {
     Optional<String> actual = part.hash();
     Optional<Checksum> expected = remote.checksum();
     if (expected.isEmpty() || actual.isEmpty() || expected.get().matches(actual.get())) {
       return Optional.empty();
     }
-    return Optional.of(remote.path() + ": expected " + expected.get().algorithm().label + " "
-        + expected.get().expected() + ", got " + actual.get());
+    return Optional.of(
+        remote.path()
+            + ": expected "
+            + expected.get().algorithm().label
+            + " "
+            + expected.get().expected()
+            + ", got "
+            + actual.get());
   }
 }

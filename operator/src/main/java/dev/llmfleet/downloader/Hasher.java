@@ -13,8 +13,8 @@ import java.util.concurrent.BlockingQueue;
  *
  * <p>Files smaller than {@link #THREAD_FROM} are hashed as they are written, on the caller's
  * thread: a thread and its buffers per file cost more than they save there, and with many small
- * files at once their buffers churned the small heap into back-to-back full collections (37 in
- * 2.4 s for 100 files of 1 MiB, 8 at once, on the bench).
+ * files at once their buffers churned the small heap into back-to-back full collections (37 in 2.4
+ * s for 100 files of 1 MiB, 8 at once, on the bench).
  */
 final class Hasher implements AutoCloseable {
 
@@ -28,12 +28,16 @@ final class Hasher implements AutoCloseable {
   private final MessageDigest digest;
   private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
   private final BlockingQueue<Chunk> queued = new ArrayBlockingQueue<>(BUFFERS + 1);
+
   /** Null when hashing on the caller's thread. */
   private final Thread thread;
+
   private byte[] filling;
   private int filled;
 
-  /** A hasher for a file of {@code size} bytes: on a thread of its own from {@link #THREAD_FROM}. */
+  /**
+   * A hasher for a file of {@code size} bytes: on a thread of its own from {@link #THREAD_FROM}.
+   */
   Hasher(MessageDigest digest, long size, int bufferBytes, String name) {
     this.digest = digest;
     if (size < THREAD_FROM) {

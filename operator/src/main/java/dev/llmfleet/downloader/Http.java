@@ -23,11 +23,11 @@ import javax.net.ssl.SSLSocketFactory;
  * covers every read of the body: HttpClient's timeout ends with the response headers, so a socket
  * that stalls in the middle of a file would hang the download forever (or need a watchdog).
  *
- * <p>Redirects are followed here, not by the connection, so that the token goes only to the
- * origin it is meant for: Hub downloads of LFS files redirect to a CDN on another host, which must
- * not see it (the rule curl applies since CVE-2022-27776: another scheme, host or port is another
- * origin). Through a proxy this still holds: the token goes only with requests to its origin, and
- * for an https origin only inside the CONNECT tunnel, so the proxy never sees it.
+ * <p>Redirects are followed here, not by the connection, so that the token goes only to the origin
+ * it is meant for: Hub downloads of LFS files redirect to a CDN on another host, which must not see
+ * it (the rule curl applies since CVE-2022-27776: another scheme, host or port is another origin).
+ * Through a proxy this still holds: the token goes only with requests to its origin, and for an
+ * https origin only inside the CONNECT tunnel, so the proxy never sees it.
  *
  * <p>Proxies come from the pod's environment ({@link Proxies}), never from the JVM's system
  * properties; TLS trusts the JVM's CAs plus the pod's CA bundle, if any ({@link Tls}).
@@ -57,7 +57,11 @@ final class Http {
   /**
    * @param tls the socket factory for https, trusting the pod's CA bundle too; empty for the JVM's
    */
-  Http(Duration connectTimeout, Duration readTimeout, Optional<Token> token, Proxies proxies,
+  Http(
+      Duration connectTimeout,
+      Duration readTimeout,
+      Optional<Token> token,
+      Proxies proxies,
       Optional<SSLSocketFactory> tls) {
     this.connectTimeout = connectTimeout;
     this.readTimeout = readTimeout;
@@ -67,22 +71,29 @@ final class Http {
   }
 
   /**
-   * A URL the downloader can fetch from, or an {@link Failure#INVALID_SOURCE} failure naming the field it came from:
-   * the CRD's pattern lets through text that java.net.URI rejects ({@code |}, {@code {}}, a bad {@code %} escape)
-   * and host names it parses as no host at all (with {@code _}).
+   * A URL the downloader can fetch from, or an {@link Failure#INVALID_SOURCE} failure naming the
+   * field it came from: the CRD's pattern lets through text that java.net.URI rejects ({@code |},
+   * {@code {}}, a bad {@code %} escape) and host names it parses as no host at all (with {@code
+   * _}).
    */
   static URI parseSource(String field, String text) throws Failure {
     try {
       return usable(text);
     } catch (URISyntaxException e) {
-      throw new Failure(Failure.INVALID_SOURCE, field + " " + Urls.redact(text) + " is not a valid URL: " + e.getMessage()
-          + "; percent-encode spaces and characters such as | { } ^ (%20, %7C, ...)");
+      throw new Failure(
+          Failure.INVALID_SOURCE,
+          field
+              + " "
+              + Urls.redact(text)
+              + " is not a valid URL: "
+              + e.getMessage()
+              + "; percent-encode spaces and characters such as | { } ^ (%20, %7C, ...)");
     }
   }
 
   /**
-   * An absolute http or https URL with a host; the exception's message never holds the URL's query or userinfo,
-   * which may be credentials.
+   * An absolute http or https URL with a host; the exception's message never holds the URL's query
+   * or userinfo, which may be credentials.
    */
   private static URI usable(String text) throws URISyntaxException {
     URI uri;
@@ -96,8 +107,10 @@ final class Http {
       throw new URISyntaxException(Urls.redact(text), "only http and https URLs can be fetched");
     }
     if (uri.getHost() == null) {
-      throw new URISyntaxException(Urls.redact(text), "no host name that Java can use (host names hold letters,"
-          + " digits, \"-\" and \".\", never \"_\")");
+      throw new URISyntaxException(
+          Urls.redact(text),
+          "no host name that Java can use (host names hold letters,"
+              + " digits, \"-\" and \".\", never \"_\")");
     }
     return uri;
   }
@@ -108,11 +121,13 @@ final class Http {
   }
 
   /**
-   * GET from byte {@code from} to the end, the range only if the file still has this validator (an ETag or a
-   * Last-Modified date, sent as {@code If-Range}): a server whose file changed answers 200 with all of it.
+   * GET from byte {@code from} to the end, the range only if the file still has this validator (an
+   * ETag or a Last-Modified date, sent as {@code If-Range}): a server whose file changed answers
+   * 200 with all of it.
    */
   Response get(URI uri, long from, Optional<String> ifRange) throws IOException, Failure {
-    return send("GET", uri, from > 0 ? "bytes=" + from + "-" : null, from > 0 ? ifRange : Optional.empty());
+    return send(
+        "GET", uri, from > 0 ? "bytes=" + from + "-" : null, from > 0 ? ifRange : Optional.empty());
   }
 
   /** GET of the first byte only: the size of a file whose server refuses HEAD. */
@@ -157,38 +172,52 @@ final class Http {
         throw new ProtocolException(response.describe() + " without a Location");
       }
       if (redirects == MAX_REDIRECTS) {
-        throw new ProtocolException(method + " " + show(uri) + ": more than " + MAX_REDIRECTS
-            + " redirects");
+        throw new ProtocolException(
+            method + " " + show(uri) + ": more than " + MAX_REDIRECTS + " redirects");
       }
       current = redirectTarget(method, uri, current, location);
     }
   }
 
   /**
-   * Where a Location header points. One that is no URL, or points to another scheme than http and https (ftp:,
-   * file:, jar:), cannot be followed, and asking again will get the same answer.
+   * Where a Location header points. One that is no URL, or points to another scheme than http and
+   * https (ftp:, file:, jar:), cannot be followed, and asking again will get the same answer.
    */
-  private static URI redirectTarget(String method, URI asked, URI current, String location) throws Failure {
-    String shown = method + " " + show(asked) + " redirected to " + Failure.printable(Urls.redact(location), 200);
+  private static URI redirectTarget(String method, URI asked, URI current, String location)
+      throws Failure {
+    String shown =
+        method
+            + " "
+            + show(asked)
+            + " redirected to "
+            + Failure.printable(Urls.redact(location), 200);
     URI target;
     try {
       target = current.resolve(new URI(location));
     } catch (URISyntaxException e) {
-      throw new Failure(Failure.TRANSFER_FAILED, shown + ", which is not a valid URL (" + e.getReason()
-          + " at index " + e.getIndex() + "): the server's Location header is malformed");
+      throw new Failure(
+          Failure.TRANSFER_FAILED,
+          shown
+              + ", which is not a valid URL ("
+              + e.getReason()
+              + " at index "
+              + e.getIndex()
+              + "): the server's Location header is malformed");
     }
     try {
       return usable(target.toString());
     } catch (URISyntaxException e) {
-      throw new Failure(Failure.TRANSFER_FAILED, shown + ", which cannot be followed: " + e.getReason());
+      throw new Failure(
+          Failure.TRANSFER_FAILED, shown + ", which cannot be followed: " + e.getReason());
     }
   }
 
   /** A connection through the proxy the environment names for this URL, or direct. */
   private HttpURLConnection open(URI uri) throws IOException {
     Optional<Proxies.Server> proxy = proxies.forUri(uri);
-    HttpURLConnection connection = (HttpURLConnection) uri.toURL()
-        .openConnection(proxy.map(Proxies.Server::proxy).orElse(Proxy.NO_PROXY));
+    HttpURLConnection connection =
+        (HttpURLConnection)
+            uri.toURL().openConnection(proxy.map(Proxies.Server::proxy).orElse(Proxy.NO_PROXY));
     if (proxy.isPresent() && proxy.get().credentials().isPresent()) {
       connection.setAuthenticator(proxies.authenticator());
     }
@@ -204,7 +233,8 @@ final class Http {
 
   static boolean sameOrigin(URI a, URI b) {
     return a.getScheme().equalsIgnoreCase(b.getScheme())
-        && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
+        && a.getHost() != null
+        && a.getHost().equalsIgnoreCase(b.getHost())
         && port(a) == port(b);
   }
 
@@ -215,7 +245,10 @@ final class Http {
     return "https".equals(uri.getScheme().toLowerCase(Locale.ROOT)) ? 443 : 80;
   }
 
-  /** A URL for messages and logs: without userinfo and query string, where CDNs put their signatures. */
+  /**
+   * A URL for messages and logs: without userinfo and query string, where CDNs put their
+   * signatures.
+   */
   static String show(URI uri) {
     return Urls.redact(uri.toString());
   }
@@ -252,9 +285,9 @@ final class Http {
     }
 
     /**
-     * Returns for 2xx; otherwise throws what the caller should do about it: a {@link Failure}
-     * when asking again cannot help (401, 403, 404, other 4xx), an IOException, which is retried,
-     * for 408, 429 and 5xx.
+     * Returns for 2xx; otherwise throws what the caller should do about it: a {@link Failure} when
+     * asking again cannot help (401, 403, 404, other 4xx), an IOException, which is retried, for
+     * 408, 429 and 5xx.
      */
     void requireSuccess() throws IOException, Failure {
       if (status >= 200 && status < 300) {
@@ -264,11 +297,12 @@ final class Http {
       if (status == 408 || status == 429 || status >= 500) {
         throw new IOException(message);
       }
-      String reason = switch (status) {
-        case 401, 403 -> Failure.UNAUTHORIZED;
-        case 404, 410 -> Failure.SOURCE_NOT_FOUND;
-        default -> Failure.TRANSFER_FAILED;
-      };
+      String reason =
+          switch (status) {
+            case 401, 403 -> Failure.UNAUTHORIZED;
+            case 404, 410 -> Failure.SOURCE_NOT_FOUND;
+            default -> Failure.TRANSFER_FAILED;
+          };
       throw new Failure(reason, message);
     }
 

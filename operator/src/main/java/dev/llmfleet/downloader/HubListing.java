@@ -17,27 +17,38 @@ import java.util.function.Predicate;
 
 /**
  * The Hub API's file listing of a model repository at a revision, {@code GET
- * {endpoint}/api/models/{repo}/revision/{revision}?blobs=true}: a {@code siblings} array of
- * {@code {rfilename, size, blobId, lfs: {sha256, size}}} and the commit {@code sha} the revision
- * points at.
+ * {endpoint}/api/models/{repo}/revision/{revision}?blobs=true}: a {@code siblings} array of {@code
+ * {rfilename, size, blobId, lfs: {sha256, size}}} and the commit {@code sha} the revision points
+ * at.
  *
- * <p>The listing is streamed, keeping only the entries selected: a repository with hundreds of thousands of files
- * lists more JSON than the download pod's 24 MiB heap holds.
+ * <p>The listing is streamed, keeping only the entries selected: a repository with hundreds of
+ * thousands of files lists more JSON than the download pod's 24 MiB heap holds.
  *
  * @param listed how many files the listing names, selected or not
  * @param entries the selected files, in listing order
  */
 record HubListing(Optional<String> commit, int listed, List<Entry> entries) {
 
-  /** The most files one Download may select: each costs the small heap some hundred bytes while it runs. */
+  /**
+   * The most files one Download may select: each costs the small heap some hundred bytes while it
+   * runs.
+   */
   static final int MAX_FILES = 10_000;
 
-  /** Far above any real file name or hash; a longer string is no Hub listing and must not fill the heap. */
+  /**
+   * Far above any real file name or hash; a longer string is no Hub listing and must not fill the
+   * heap.
+   */
   private static final int MAX_STRING = 64 * 1024;
 
-  private static final JsonFactory JSON = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING).maxNestingDepth(64).build())
-      .build();
+  private static final JsonFactory JSON =
+      JsonFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxStringLength(MAX_STRING)
+                  .maxNestingDepth(64)
+                  .build())
+          .build();
 
   record Entry(String path, long size, Optional<Checksum> checksum) {}
 
@@ -49,8 +60,10 @@ record HubListing(Optional<String> commit, int listed, List<Entry> entries) {
   }
 
   static URI url(String endpoint, String repo, String revision) {
-    return URI.create(join(endpoint, "api/models/" + repo + "/revision/" + encode(revision, false)
-        + "?blobs=true"));
+    return URI.create(
+        join(
+            endpoint,
+            "api/models/" + repo + "/revision/" + encode(revision, false) + "?blobs=true"));
   }
 
   /**
@@ -73,7 +86,8 @@ record HubListing(Optional<String> commit, int listed, List<Entry> entries) {
    * @throws IOException when reading fails (the connection), to be retried
    * @throws Malformed when the bytes are no listing, or a listing the downloader cannot take
    */
-  static HubListing parse(InputStream json, Predicate<String> selected) throws IOException, Malformed {
+  static HubListing parse(InputStream json, Predicate<String> selected)
+      throws IOException, Malformed {
     try (JsonParser parser = JSON.createParser(json)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw new Malformed("it is not a JSON object");
@@ -92,8 +106,11 @@ record HubListing(Optional<String> commit, int listed, List<Entry> entries) {
             Entry entry = entry(parser);
             if (selected.test(entry.path())) {
               if (entries.size() == MAX_FILES) {
-                throw new Malformed("it selects more than " + MAX_FILES + " files, more than one Download can hold;"
-                    + " narrow spec.source.huggingFace.include or exclude, or split it into several Downloads");
+                throw new Malformed(
+                    "it selects more than "
+                        + MAX_FILES
+                        + " files, more than one Download can hold;"
+                        + " narrow spec.source.huggingFace.include or exclude, or split it into several Downloads");
               }
               entries.add(entry);
             }
@@ -108,7 +125,10 @@ record HubListing(Optional<String> commit, int listed, List<Entry> entries) {
     }
   }
 
-  /** One sibling, the parser on its START_OBJECT; fields the downloader does not use are skipped unread. */
+  /**
+   * One sibling, the parser on its START_OBJECT; fields the downloader does not use are skipped
+   * unread.
+   */
   private static Entry entry(JsonParser parser) throws IOException, Malformed {
     String path = null;
     Long size = null;
@@ -157,7 +177,8 @@ record HubListing(Optional<String> commit, int listed, List<Entry> entries) {
     // An LFS file's own size is that of its pointer; its content's size is in lfs.size.
     String badContentSize = badLfsSize != null ? badLfsSize : lfsSize != null ? null : badSize;
     if (badContentSize != null) {
-      throw new Malformed("the size of " + shown + " is " + badContentSize + ", not a whole number of bytes");
+      throw new Malformed(
+          "the size of " + shown + " is " + badContentSize + ", not a whole number of bytes");
     }
     Long contentSize = lfsSize != null ? lfsSize : size;
     if (contentSize == null) {
@@ -165,11 +186,14 @@ record HubListing(Optional<String> commit, int listed, List<Entry> entries) {
     }
     Optional<String> sizeProblem = RemoteFile.sizeProblem(contentSize);
     if (sizeProblem.isPresent()) {
-      throw new Malformed("the size of " + shown + " is " + contentSize + " bytes: " + sizeProblem.get());
+      throw new Malformed(
+          "the size of " + shown + " is " + contentSize + " bytes: " + sizeProblem.get());
     }
     // An LFS file's blobId is the hash of its pointer, not of the content: use its sha256.
-    Optional<Checksum> checksum = sha256 != null ? Optional.of(Checksum.sha256(sha256))
-        : Optional.ofNullable(blobId).map(Checksum::gitBlob);
+    Optional<Checksum> checksum =
+        sha256 != null
+            ? Optional.of(Checksum.sha256(sha256))
+            : Optional.ofNullable(blobId).map(Checksum::gitBlob);
     return new Entry(path, contentSize, checksum);
   }
 
@@ -180,30 +204,42 @@ record HubListing(Optional<String> commit, int listed, List<Entry> entries) {
       return null;
     }
     JsonParser.NumberType type = parser.getNumberType();
-    return type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG ? parser.getLongValue() : null;
+    return type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG
+        ? parser.getLongValue()
+        : null;
   }
 
   /**
-   * The selected files, fetched from the listing's commit rather than the revision asked for, so that a branch that
-   * moves during a long download cannot mix files of two commits.
+   * The selected files, fetched from the listing's commit rather than the revision asked for, so
+   * that a branch that moves during a long download cannot mix files of two commits.
    */
   List<RemoteFile> files(String endpoint, String repo, String revision) {
     String ref = encode(commit.orElse(revision), false);
     return entries.stream()
-        .map(e -> new RemoteFile(e.path(), e.size(),
-            URI.create(join(endpoint, repo + "/resolve/" + ref + "/" + encode(e.path(), true))),
-            e.checksum(), Optional.empty(), commit))
+        .map(
+            e ->
+                new RemoteFile(
+                    e.path(),
+                    e.size(),
+                    URI.create(
+                        join(endpoint, repo + "/resolve/" + ref + "/" + encode(e.path(), true))),
+                    e.checksum(),
+                    Optional.empty(),
+                    commit))
         .toList();
   }
 
   /**
-   * The files selected by include/exclude (globs as huggingface_hub's allow_patterns), as {@link #files}; for
-   * listings parsed whole.
+   * The files selected by include/exclude (globs as huggingface_hub's allow_patterns), as {@link
+   * #files}; for listings parsed whole.
    */
-  List<RemoteFile> select(String endpoint, String repo, String revision, List<String> include,
-      List<String> exclude) {
-    return new HubListing(commit, listed, entries.stream().filter(e -> Glob.selects(include, exclude, e.path()))
-        .toList()).files(endpoint, repo, revision);
+  List<RemoteFile> select(
+      String endpoint, String repo, String revision, List<String> include, List<String> exclude) {
+    return new HubListing(
+            commit,
+            listed,
+            entries.stream().filter(e -> Glob.selects(include, exclude, e.path())).toList())
+        .files(endpoint, repo, revision);
   }
 
   /** Percent-encoding as huggingface_hub's quote(): unreserved characters stay, and "/" if kept. */
@@ -211,8 +247,14 @@ record HubListing(Optional<String> commit, int listed, List<Entry> entries) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xff);
-      boolean unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-          || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+      boolean unreserved =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '-'
+              || c == '.'
+              || c == '_'
+              || c == '~';
       if (unreserved || (keepSlash && c == '/')) {
         out.write(b);
       } else {

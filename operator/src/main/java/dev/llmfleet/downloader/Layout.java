@@ -42,10 +42,11 @@ final class Layout {
   }
 
   /**
-   * A file's state on disk: complete when the final name exists with the right size and the manifest says it came
-   * from this very source (this hash, or this URL and validator), otherwise as many bytes as its {@code .part} holds.
-   * A file of the right size that the manifest does not know (an older downloader wrote it, or the manifest is lost)
-   * becomes a part of full length when it can be checked by hash: it is hashed again, and fetched again if that fails.
+   * A file's state on disk: complete when the final name exists with the right size and the
+   * manifest says it came from this very source (this hash, or this URL and validator), otherwise
+   * as many bytes as its {@code .part} holds. A file of the right size that the manifest does not
+   * know (an older downloader wrote it, or the manifest is lost) becomes a part of full length when
+   * it can be checked by hash: it is hashed again, and fetched again if that fails.
    */
   LocalFile inspect(RemoteFile remote, Manifest manifest) throws Failure {
     Path target = inside(folder, remote.path());
@@ -57,7 +58,8 @@ final class Layout {
           return new LocalFile(remote, target, part, remote.size(), true);
         }
         if (remote.checksum().isPresent() && !manifest.knowsOther(remote, modified)) {
-          Files.move(target, part, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          Files.move(
+              target, part, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
           return new LocalFile(remote, target, part, remote.size(), false);
         }
       }
@@ -70,9 +72,9 @@ final class Layout {
   }
 
   /**
-   * Refuses listings whose files would share a place on disk: the same path twice, paths equal ignoring case (one
-   * file on case-insensitive volumes), a file beside its own {@code .part}, a file where another needs a folder, or
-   * the manifest's own name.
+   * Refuses listings whose files would share a place on disk: the same path twice, paths equal
+   * ignoring case (one file on case-insensitive volumes), a file beside its own {@code .part}, a
+   * file where another needs a folder, or the manifest's own name.
    */
   static void refuseCollisions(List<RemoteFile> files) throws Failure {
     Map<String, String> byFoldedPath = new HashMap<>();
@@ -80,8 +82,12 @@ final class Layout {
       String path = file.path();
       String earlier = byFoldedPath.putIfAbsent(fold(path), path);
       if (earlier != null) {
-        throw collision(earlier, path, earlier.equals(path) ? "it is listed twice"
-            : "the names differ only in case, and are one file on a case-insensitive volume");
+        throw collision(
+            earlier,
+            path,
+            earlier.equals(path)
+                ? "it is listed twice"
+                : "the names differ only in case, and are one file on a case-insensitive volume");
       }
     }
     for (RemoteFile file : files) {
@@ -91,8 +97,11 @@ final class Layout {
         throw collision(path, Manifest.NAME, "the downloader keeps its manifest under that name");
       }
       String folded = fold(path);
-      if (folded.endsWith(PART) && byFoldedPath.containsKey(folded.substring(0, folded.length() - PART.length()))) {
-        throw collision(byFoldedPath.get(folded.substring(0, folded.length() - PART.length())), path,
+      if (folded.endsWith(PART)
+          && byFoldedPath.containsKey(folded.substring(0, folded.length() - PART.length()))) {
+        throw collision(
+            byFoldedPath.get(folded.substring(0, folded.length() - PART.length())),
+            path,
             "the second is the name the first is fetched into");
       }
       for (int slash = folded.indexOf('/'); slash > 0; slash = folded.indexOf('/', slash + 1)) {
@@ -109,25 +118,40 @@ final class Layout {
   }
 
   private static Failure collision(String first, String second, String why) {
-    return new Failure(Failure.UNSAFE_PATH, "refusing the listing: \"" + Failure.printable(first, 300) + "\" and \""
-        + Failure.printable(second, 300) + "\" would share a place on disk (" + why + ")");
+    return new Failure(
+        Failure.UNSAFE_PATH,
+        "refusing the listing: \""
+            + Failure.printable(first, 300)
+            + "\" and \""
+            + Failure.printable(second, 300)
+            + "\" would share a place on disk ("
+            + why
+            + ")");
   }
 
-  /** {@code base/relative}, refusing absolute paths, empty, "." or ".." segments and characters no file name holds. */
+  /**
+   * {@code base/relative}, refusing absolute paths, empty, "." or ".." segments and characters no
+   * file name holds.
+   */
   static Path inside(Path base, String relative) throws Failure {
     String shown = "refusing the path \"" + Failure.printable(relative, 300) + "\": ";
     if (relative.indexOf('\0') >= 0) {
-      throw new Failure(Failure.UNSAFE_PATH, shown + "it holds a NUL character, which no file name can hold");
+      throw new Failure(
+          Failure.UNSAFE_PATH, shown + "it holds a NUL character, which no file name can hold");
     }
-    boolean unsafe = relative.isEmpty() || relative.startsWith("/") || UNSAFE_SEGMENT.matcher(relative).find();
+    boolean unsafe =
+        relative.isEmpty() || relative.startsWith("/") || UNSAFE_SEGMENT.matcher(relative).find();
     Path resolved;
     try {
       resolved = base.resolve(relative).normalize();
     } catch (InvalidPathException e) {
-      throw new Failure(Failure.UNSAFE_PATH, shown + "not a file name on this file system (" + e.getReason() + ")");
+      throw new Failure(
+          Failure.UNSAFE_PATH,
+          shown + "not a file name on this file system (" + e.getReason() + ")");
     }
     if (unsafe || !resolved.startsWith(base) || resolved.equals(base)) {
-      throw new Failure(Failure.UNSAFE_PATH, shown + "it is absolute, empty or has \".\" or \"..\" parts");
+      throw new Failure(
+          Failure.UNSAFE_PATH, shown + "it is absolute, empty or has \".\" or \"..\" parts");
     }
     return resolved;
   }

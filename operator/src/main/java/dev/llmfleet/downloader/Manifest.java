@@ -20,34 +20,46 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the downloader knows about the files in a Download's folder, kept beside them in {@value #NAME}: for each
- * verified file its size, hash, source (commit, or URL and ETag / Last-Modified) and when it was verified; for each
- * {@code .part} the validator of the server's bytes it holds. A file on disk counts as complete only when this says
- * it came from the same source, so a folder reused for another commit or URL cannot keep stale bytes.
+ * What the downloader knows about the files in a Download's folder, kept beside them in {@value
+ * #NAME}: for each verified file its size, hash, source (commit, or URL and ETag / Last-Modified)
+ * and when it was verified; for each {@code .part} the validator of the server's bytes it holds. A
+ * file on disk counts as complete only when this says it came from the same source, so a folder
+ * reused for another commit or URL cannot keep stale bytes.
  *
- * <p>A journal of JSON lines, one record per line, appended as files are verified (a rewrite per file would cost
- * O(files²) for repositories of thousands of small files) and compacted when a run starts; a line cut by a kill is
- * ignored, which costs at most that file's re-verification.
+ * <p>A journal of JSON lines, one record per line, appended as files are verified (a rewrite per
+ * file would cost O(files²) for repositories of thousands of small files) and compacted when a run
+ * starts; a line cut by a kill is ignored, which costs at most that file's re-verification.
  */
 final class Manifest implements AutoCloseable {
 
   static final String NAME = ".llmfleet-manifest.jsonl";
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-      .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+          .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
   /**
    * A verified file.
    *
-   * @param hash {@code sha256:<hex>} or {@code gitBlobSha1:<hex>}; null for an HTTP file without a given sha256
-   * @param url the HTTP source's URL without userinfo and query (presigned URLs change, the object does not)
+   * @param hash {@code sha256:<hex>} or {@code gitBlobSha1:<hex>}; null for an HTTP file without a
+   *     given sha256
+   * @param url the HTTP source's URL without userinfo and query (presigned URLs change, the object
+   *     does not)
    * @param validator the HTTP server's ETag, else its Last-Modified, when the file was fetched
    * @param commit the Hub commit of the listing it was fetched for
-   * @param modified the file's modification time after its rename (epoch ms): a file changed since is re-verified
+   * @param modified the file's modification time after its rename (epoch ms): a file changed since
+   *     is re-verified
    */
-  record FileRecord(String path, long size, String hash, String url, String validator, String commit,
-      String verifiedAt, long modified) {}
+  record FileRecord(
+      String path,
+      long size,
+      String hash,
+      String url,
+      String validator,
+      String commit,
+      String verifiedAt,
+      long modified) {}
 
   /** A part file's origin: the validator of the server's bytes in it, for {@code If-Range}. */
   record PartRecord(String path, String validator) {}
@@ -61,7 +73,8 @@ final class Manifest implements AutoCloseable {
   private final Map<String, PartRecord> parts;
   private FileChannel journal;
 
-  private Manifest(Optional<Path> path, Map<String, FileRecord> files, Map<String, PartRecord> parts) {
+  private Manifest(
+      Optional<Path> path, Map<String, FileRecord> files, Map<String, PartRecord> parts) {
     this.path = path;
     this.files = files;
     this.parts = parts;
@@ -88,12 +101,14 @@ final class Manifest implements AutoCloseable {
       manifest.compact();
       return manifest;
     } catch (IOException | RuntimeException e) {
-      throw new Failure(Failure.TRANSFER_FAILED, "cannot read or write the manifest " + file + ": "
-          + Errors.describe(e));
+      throw new Failure(
+          Failure.TRANSFER_FAILED,
+          "cannot read or write the manifest " + file + ": " + Errors.describe(e));
     }
   }
 
-  private static void read(String text, Map<String, FileRecord> files, Map<String, PartRecord> parts) {
+  private static void read(
+      String text, Map<String, FileRecord> files, Map<String, PartRecord> parts) {
     try {
       Line line = JSON.readValue(text, Line.class);
       if (line.file() != null && line.file().path() != null) {
@@ -130,7 +145,10 @@ final class Manifest implements AutoCloseable {
     return Optional.ofNullable(parts.get(path));
   }
 
-  /** Whether a file on disk with this modification time is the remote file, by an earlier verification. */
+  /**
+   * Whether a file on disk with this modification time is the remote file, by an earlier
+   * verification.
+   */
   synchronized boolean holds(RemoteFile remote, long modified) {
     FileRecord record = files.get(remote.path());
     return record != null && record.modified() == modified && sameSource(record, remote);
@@ -143,8 +161,8 @@ final class Manifest implements AutoCloseable {
   }
 
   /**
-   * The same bytes: by hash when the source gives one (a file unchanged between two commits stays), else by the URL
-   * and the server's validator (both absent: nothing better is known).
+   * The same bytes: by hash when the source gives one (a file unchanged between two commits stays),
+   * else by the URL and the server's validator (both absent: nothing better is known).
    */
   static boolean sameSource(FileRecord record, RemoteFile remote) {
     if (record.size() != remote.size()) {
@@ -158,7 +176,8 @@ final class Manifest implements AutoCloseable {
   }
 
   static String hash(Checksum checksum) {
-    return (checksum.algorithm() == Checksum.Algorithm.SHA256 ? "sha256:" : "gitBlobSha1:") + checksum.expected();
+    return (checksum.algorithm() == Checksum.Algorithm.SHA256 ? "sha256:" : "gitBlobSha1:")
+        + checksum.expected();
   }
 
   /** Records a file renamed into place after verification. */
@@ -167,11 +186,19 @@ final class Manifest implements AutoCloseable {
     try {
       modified = Files.getLastModifiedTime(target).toMillis();
     } catch (IOException e) {
-      throw new Failure(Failure.TRANSFER_FAILED, "cannot read " + target + ": " + Errors.describe(e));
+      throw new Failure(
+          Failure.TRANSFER_FAILED, "cannot read " + target + ": " + Errors.describe(e));
     }
-    FileRecord record = new FileRecord(remote.path(), remote.size(), remote.checksum().map(Manifest::hash).orElse(null),
-        remote.checksum().isPresent() ? null : Http.show(remote.url()), remote.validator().orElse(null),
-        remote.commit().orElse(null), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), modified);
+    FileRecord record =
+        new FileRecord(
+            remote.path(),
+            remote.size(),
+            remote.checksum().map(Manifest::hash).orElse(null),
+            remote.checksum().isPresent() ? null : Http.show(remote.url()),
+            remote.validator().orElse(null),
+            remote.commit().orElse(null),
+            Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+            modified);
     files.put(remote.path(), record);
     parts.remove(remote.path());
     append(new Line(record, null));
@@ -189,14 +216,16 @@ final class Manifest implements AutoCloseable {
       return;
     }
     try {
-      ByteBuffer bytes = ByteBuffer.wrap((JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
+      ByteBuffer bytes =
+          ByteBuffer.wrap((JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
       while (bytes.hasRemaining()) {
         journal.write(bytes);
       }
       journal.force(false);
     } catch (IOException e) {
-      throw new Failure(Failure.TRANSFER_FAILED, "cannot write the manifest " + path.orElseThrow() + ": "
-          + Errors.describe(e));
+      throw new Failure(
+          Failure.TRANSFER_FAILED,
+          "cannot write the manifest " + path.orElseThrow() + ": " + Errors.describe(e));
     }
   }
 

@@ -27,8 +27,8 @@ final class PartFile implements AutoCloseable {
   private Optional<Hasher> hasher;
   private long length;
 
-  private PartFile(Path path, long size, Optional<Checksum> checksum, FileChannel channel,
-      int bufferBytes) {
+  private PartFile(
+      Path path, long size, Optional<Checksum> checksum, FileChannel channel, int bufferBytes) {
     this.path = path;
     this.size = size;
     this.checksum = checksum;
@@ -48,20 +48,23 @@ final class PartFile implements AutoCloseable {
    */
   static PartFile open(Path path, long size, Optional<Checksum> checksum, byte[] buffer)
       throws Failure, InterruptedException {
-    return open(path, size, checksum, buffer, bytes -> { });
+    return open(path, size, checksum, buffer, bytes -> {});
   }
 
   /**
-   * As {@link #open(Path, long, Optional, byte[])}, telling {@code hashed} of the existing bytes as they are hashed:
-   * an 80 GB part takes minutes at disk speed, which must show as progress, not as a stall.
+   * As {@link #open(Path, long, Optional, byte[])}, telling {@code hashed} of the existing bytes as
+   * they are hashed: an 80 GB part takes minutes at disk speed, which must show as progress, not as
+   * a stall.
    */
-  static PartFile open(Path path, long size, Optional<Checksum> checksum, byte[] buffer, LongConsumer hashed)
+  static PartFile open(
+      Path path, long size, Optional<Checksum> checksum, byte[] buffer, LongConsumer hashed)
       throws Failure, InterruptedException {
     FileChannel channel;
     try {
       Files.createDirectories(path.getParent());
-      channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE);
+      channel =
+          FileChannel.open(
+              path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     } catch (IOException e) {
       throw diskError("cannot open", path, e);
     }
@@ -83,7 +86,8 @@ final class PartFile implements AutoCloseable {
     }
   }
 
-  private void hashExisting(byte[] buffer, LongConsumer hashed) throws IOException, InterruptedException {
+  private void hashExisting(byte[] buffer, LongConsumer hashed)
+      throws IOException, InterruptedException {
     long existing = channel.size();
     ByteBuffer wrapped = ByteBuffer.wrap(buffer);
     while (length < existing) {
@@ -169,13 +173,16 @@ final class PartFile implements AutoCloseable {
   }
 
   private static Failure diskError(String what, Path path, IOException e) {
-    String detail = e instanceof FileSystemException fs && fs.getReason() != null
-        ? fs.getReason()
-        : Errors.describe(e);
-    // A volume that filled up after the space check (another writer) is the same problem for people.
-    String reason = detail.contains("No space left on device")
-        ? Failure.INSUFFICIENT_STORAGE
-        : Failure.TRANSFER_FAILED;
+    String detail =
+        e instanceof FileSystemException fs && fs.getReason() != null
+            ? fs.getReason()
+            : Errors.describe(e);
+    // A volume that filled up after the space check (another writer) is the same problem for
+    // people.
+    String reason =
+        detail.contains("No space left on device")
+            ? Failure.INSUFFICIENT_STORAGE
+            : Failure.TRANSFER_FAILED;
     return new Failure(reason, what + " " + path + ": " + detail);
   }
 }

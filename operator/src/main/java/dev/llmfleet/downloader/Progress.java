@@ -23,13 +23,26 @@ final class Progress {
   /**
    * What the counters said at one moment.
    *
-   * @param bytesHashed bytes already on disk hashed again this run, before resuming or trusting them
+   * @param bytesHashed bytes already on disk hashed again this run, before resuming or trusting
+   *     them
    * @param verifying whether such hashing is going on now
    */
-  record Snapshot(long bytesDone, long bytesTotal, int filesDone, int filesTotal, long received,
-      Optional<String> currentFile, long bytesHashed, boolean verifying) {
+  record Snapshot(
+      long bytesDone,
+      long bytesTotal,
+      int filesDone,
+      int filesTotal,
+      long received,
+      Optional<String> currentFile,
+      long bytesHashed,
+      boolean verifying) {
 
-    Snapshot(long bytesDone, long bytesTotal, int filesDone, int filesTotal, long received,
+    Snapshot(
+        long bytesDone,
+        long bytesTotal,
+        int filesDone,
+        int filesTotal,
+        long received,
         Optional<String> currentFile) {
       this(bytesDone, bytesTotal, filesDone, filesTotal, received, currentFile, 0, false);
     }
@@ -85,7 +98,9 @@ final class Progress {
     received.addAndGet(bytes);
   }
 
-  /** Bytes on disk thrown away: a part file restarted from zero, or one that failed verification. */
+  /**
+   * Bytes on disk thrown away: a part file restarted from zero, or one that failed verification.
+   */
   void discarded(long bytes) {
     bytesDone.addAndGet(-bytes);
   }
@@ -109,7 +124,14 @@ final class Progress {
 
   Snapshot snapshot() {
     var first = active.firstEntry();
-    return new Snapshot(bytesDone.get(), bytesTotal, filesDone.get(), filesTotal, received.get(),
-        Optional.ofNullable(first).map(Map.Entry::getValue), hashed.get(), verifying.get() > 0);
+    return new Snapshot(
+        bytesDone.get(),
+        bytesTotal,
+        filesDone.get(),
+        filesTotal,
+        received.get(),
+        Optional.ofNullable(first).map(Map.Entry::getValue),
+        hashed.get(),
+        verifying.get() > 0);
   }
 }

@@ -22,23 +22,29 @@ import org.slf4j.LoggerFactory;
  * stdout every 5 seconds for {@code kubectl logs} (no terminal needed).
  *
  * <p>A report is sent only when something moved (bytes, files, the current file, bytes hashed), and
- * {@code progressedAt} moves only while the run does at least {@link #MIN_BYTES_PER_SECOND} of work (bytes fetched
- * or hashed) or verifies a file: the operator restarts a run whose {@code progressedAt} is older than
- * {@code stallTimeoutSeconds}, and a run stuck on a stalled socket, or on a server that trickles a few bytes a
- * second, must look stalled even though this process is alive and its bytes move.
+ * {@code progressedAt} moves only while the run does at least {@link #MIN_BYTES_PER_SECOND} of work
+ * (bytes fetched or hashed) or verifies a file: the operator restarts a run whose {@code
+ * progressedAt} is older than {@code stallTimeoutSeconds}, and a run stuck on a stalled socket, or
+ * on a server that trickles a few bytes a second, must look stalled even though this process is
+ * alive and its bytes move.
  */
 final class ProgressReporter {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
 
-  /** Slower than this for a whole stall window is a stall: no model arrives at a few bytes a second. */
+  /**
+   * Slower than this for a whole stall window is a stall: no model arrives at a few bytes a second.
+   */
   static final long MIN_BYTES_PER_SECOND = 1024;
 
   private static final long TICK_MILLIS = 1000;
   private static final long REPORT_EVERY_NANOS = Duration.ofSeconds(2).toNanos();
   private static final long PRINT_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
   private static final List<Duration> FINAL_REPORT_RETRIES =
-      List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4),
+      List.of(
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(4),
           Duration.ofSeconds(8));
 
   private final Progress progress;
@@ -47,11 +53,13 @@ final class ProgressReporter {
   private final Optional<String> run;
   private final Clock clock;
   private final RateMeter meter = new RateMeter(Duration.ofSeconds(10));
-  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread thread = new Thread(r, "progress");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService ticker =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "progress");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private long rate;
   private long lastReport;
@@ -66,16 +74,20 @@ final class ProgressReporter {
    */
   record Mark(Instant at, long work, int filesDone) {
 
-    /** Now, when a file was verified or the work since this mark kept up the minimum rate; else this mark. */
+    /**
+     * Now, when a file was verified or the work since this mark kept up the minimum rate; else this
+     * mark.
+     */
     Mark next(Instant now, Progress.Snapshot snapshot, long minBytesPerSecond) {
       long seconds = Math.max(1, Duration.between(at, now).toSeconds());
-      boolean progressed = snapshot.filesDone() > filesDone || snapshot.work() - work >= minBytesPerSecond * seconds;
+      boolean progressed =
+          snapshot.filesDone() > filesDone || snapshot.work() - work >= minBytesPerSecond * seconds;
       return progressed ? new Mark(now, snapshot.work(), snapshot.filesDone()) : this;
     }
   }
 
-  ProgressReporter(Progress progress, StatusSink sink, PrintStream out, Optional<String> run,
-      Clock clock) {
+  ProgressReporter(
+      Progress progress, StatusSink sink, PrintStream out, Optional<String> run, Clock clock) {
     this.progress = progress;
     this.sink = sink;
     this.out = out;
@@ -127,7 +139,9 @@ final class ProgressReporter {
   private void report(Progress.Snapshot snapshot, long now) {
     lastReport = now;
     try {
-      sink.report(status(snapshot, rate, false, Optional.empty(), run, clock.instant(), mark.at()), Optional.empty());
+      sink.report(
+          status(snapshot, rate, false, Optional.empty(), run, clock.instant(), mark.at()),
+          Optional.empty());
       lastReported = key(snapshot);
     } catch (RuntimeException e) {
       // The API server may be restarting: the next tick tries again; the download goes on.
@@ -147,7 +161,8 @@ final class ProgressReporter {
    * @param model what the files hold, reported only when the run is verified
    * @return whether the last report was written
    */
-  boolean finish(Optional<Failure> failure, Optional<DownloadModel> model) throws InterruptedException {
+  boolean finish(Optional<Failure> failure, Optional<DownloadModel> model)
+      throws InterruptedException {
     // Lets the first report go out before the last (it may not have run yet in a short run), and
     // cancels the periodic one.
     ticker.shutdown();
@@ -183,8 +198,14 @@ final class ProgressReporter {
    *
    * @param progressedAt when the run last made progress at the minimum rate
    */
-  static DownloadProgress status(Progress.Snapshot s, long bytesPerSecond, boolean verified,
-      Optional<Failure> failure, Optional<String> run, Instant now, Instant progressedAt) {
+  static DownloadProgress status(
+      Progress.Snapshot s,
+      long bytesPerSecond,
+      boolean verified,
+      Optional<Failure> failure,
+      Optional<String> run,
+      Instant now,
+      Instant progressedAt) {
     return DownloadProgress.builder()
         .bytesDone(s.bytesDone())
         .bytesTotal(s.bytesTotal())
@@ -204,12 +225,27 @@ final class ProgressReporter {
         .build();
   }
 
-  /** {@code 42% 6.0 GiB/14.2 GiB 3/14 files 100.0 MiB/s eta 1m24s model-00002-of-00004.safetensors} */
+  /**
+   * {@code 42% 6.0 GiB/14.2 GiB 3/14 files 100.0 MiB/s eta 1m24s model-00002-of-00004.safetensors}
+   */
   static String line(Progress.Snapshot s, long bytesPerSecond) {
     String eta = s.etaSeconds(bytesPerSecond).map(Units::duration).orElse("--");
-    return s.percent() + "% " + Units.bytes(s.bytesDone()) + "/" + Units.bytes(s.bytesTotal()) + " "
-        + s.filesDone() + "/" + s.filesTotal() + " files " + Units.rate(bytesPerSecond) + " eta "
-        + eta + s.currentFile().map(f -> " " + f).orElse("")
-        + (s.verifying() ? ", verifying: " + Units.bytes(s.bytesHashed()) + " on disk hashed again" : "");
+    return s.percent()
+        + "% "
+        + Units.bytes(s.bytesDone())
+        + "/"
+        + Units.bytes(s.bytesTotal())
+        + " "
+        + s.filesDone()
+        + "/"
+        + s.filesTotal()
+        + " files "
+        + Units.rate(bytesPerSecond)
+        + " eta "
+        + eta
+        + s.currentFile().map(f -> " " + f).orElse("")
+        + (s.verifying()
+            ? ", verifying: " + Units.bytes(s.bytesHashed()) + " on disk hashed again"
+            : "");
   }
 }

@@ -21,18 +21,18 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code https://} URLs go through HTTPS_PROXY, {@code http://} URLs through HTTP_PROXY; no
  *       variable, no proxy. HTTPS goes through a CONNECT tunnel, so the proxy never sees the
- *       request, its headers or the token.</li>
- *   <li>A proxy is {@code [http://][user:password@]host[:port]}; the port defaults to 80
- *       ({@code 443} for an {@code https://} proxy URL, which is spoken to as plain HTTP too: the JDK
+ *       request, its headers or the token.
+ *   <li>A proxy is {@code [http://][user:password@]host[:port]}; the port defaults to 80 ({@code
+ *       443} for an {@code https://} proxy URL, which is spoken to as plain HTTP too: the JDK
  *       cannot speak TLS to a proxy). Credentials go as Basic {@code Proxy-Authorization}, to the
- *       proxy only; they never appear in messages ({@link #mask}).</li>
+ *       proxy only; they never appear in messages ({@link #mask}).
  *   <li>NO_PROXY is a comma (or space) separated list; {@code *} alone bypasses every proxy. An
- *       entry {@code example.com} or {@code .example.com} matches that host and every host under
- *       it ({@code a.example.com}, not {@code badexample.com}); {@code *.example.com} likewise. An
- *       IP address matches that address; an entry with a CIDR suffix ({@code 10.0.0.0/8}) matches
- *       the addresses in it, by literal address only (no name is resolved). An entry with a port
- *       ({@code host:8443}, {@code [::1]:8443}) matches only that port. Case is ignored.</li>
- *   <li>Unlike Go, loopback is not bypassed implicitly: list {@code localhost,127.0.0.1} if needed.</li>
+ *       entry {@code example.com} or {@code .example.com} matches that host and every host under it
+ *       ({@code a.example.com}, not {@code badexample.com}); {@code *.example.com} likewise. An IP
+ *       address matches that address; an entry with a CIDR suffix ({@code 10.0.0.0/8}) matches the
+ *       addresses in it, by literal address only (no name is resolved). An entry with a port
+ *       ({@code host:8443}, {@code [::1]:8443}) matches only that port. Case is ignored.
+ *   <li>Unlike Go, loopback is not bypassed implicitly: list {@code localhost,127.0.0.1} if needed.
  * </ul>
  */
 final class Proxies {
@@ -88,16 +88,22 @@ final class Proxies {
 
   static final Proxies NONE = new Proxies(Optional.empty(), Optional.empty(), "");
 
-  /** From the environment; a malformed proxy URL is an IllegalArgumentException naming the variable, masked. */
+  /**
+   * From the environment; a malformed proxy URL is an IllegalArgumentException naming the variable,
+   * masked.
+   */
   static Proxies fromEnvironment(Map<String, String> env) {
-    return new Proxies(server(env, "https_proxy"), server(env, "http_proxy"),
+    return new Proxies(
+        server(env, "https_proxy"),
+        server(env, "http_proxy"),
         variable(env, "no_proxy").map(Map.Entry::getValue).orElse(""));
   }
 
   /** The proxy for a URL, or empty to connect directly. */
   Optional<Server> forUri(URI uri) {
     String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-    Optional<Server> server = "https".equals(scheme) ? https : "http".equals(scheme) ? http : Optional.empty();
+    Optional<Server> server =
+        "https".equals(scheme) ? https : "http".equals(scheme) ? http : Optional.empty();
     if (server.isEmpty() || bypasses(uri)) {
       return Optional.empty();
     }
@@ -109,13 +115,14 @@ final class Proxies {
       return true;
     }
     String host = unbracket(uri.getHost().toLowerCase(Locale.ROOT));
-    int port = uri.getPort() != -1 ? uri.getPort()
-        : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    int port =
+        uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     for (Exclusion e : exclusions) {
       if (e.port() != -1 && e.port() != port) {
         continue;
       }
-      if (e.cidr().isPresent() ? e.cidr().get().contains(host)
+      if (e.cidr().isPresent()
+          ? e.cidr().get().contains(host)
           : host.equals(e.host()) || host.endsWith("." + e.host())) {
         return true;
       }
@@ -128,9 +135,15 @@ final class Proxies {
     if (https.isEmpty() && http.isEmpty()) {
       return "no proxy";
     }
-    return "proxy for https: " + https.map(Server::toString).orElse("none") + ", for http: "
-        + http.map(Server::toString).orElse("none") + (bypassAll ? ", NO_PROXY=*"
-        : exclusions.isEmpty() ? "" : ", bypassed for " + exclusions.size() + " NO_PROXY entries");
+    return "proxy for https: "
+        + https.map(Server::toString).orElse("none")
+        + ", for http: "
+        + http.map(Server::toString).orElse("none")
+        + (bypassAll
+            ? ", NO_PROXY=*"
+            : exclusions.isEmpty()
+                ? ""
+                : ", bypassed for " + exclusions.size() + " NO_PROXY entries");
   }
 
   /** Answers a proxy's 407 with the credentials of that proxy, and nothing else ever. */
@@ -142,7 +155,8 @@ final class Proxies {
           return null;
         }
         for (Optional<Server> server : List.of(https, http)) {
-          if (server.isPresent() && server.get().credentials().isPresent()
+          if (server.isPresent()
+              && server.get().credentials().isPresent()
               && server.get().host().equalsIgnoreCase(getRequestingHost())
               && server.get().port() == getRequestingPort()) {
             return server.get().credentials().get();
@@ -153,12 +167,16 @@ final class Proxies {
     };
   }
 
-  /** {@code http://user:pass@proxy:3128} as {@code http://****@proxy:3128}: for every message that names a proxy. */
+  /**
+   * {@code http://user:pass@proxy:3128} as {@code http://****@proxy:3128}: for every message that
+   * names a proxy.
+   */
   static String mask(String text) {
     return text == null ? null : text.replaceAll("(?i)([a-z][a-z0-9+.-]*://)[^/@\\s]*@", "$1****@");
   }
 
-  private static Optional<Map.Entry<String, String>> variable(Map<String, String> env, String lower) {
+  private static Optional<Map.Entry<String, String>> variable(
+      Map<String, String> env, String lower) {
     for (String name : List.of(lower, lower.toUpperCase(Locale.ROOT))) {
       String value = env.get(name);
       if (value != null && !value.isBlank()) {
@@ -182,16 +200,19 @@ final class Proxies {
     }
     String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-      throw new IllegalArgumentException(variable + " must be http://[user:password@]host[:port], got "
-          + mask(text));
+      throw new IllegalArgumentException(
+          variable + " must be http://[user:password@]host[:port], got " + mask(text));
     }
     int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
-    Optional<PasswordAuthentication> credentials = Optional.ofNullable(uri.getRawUserInfo()).map(info -> {
-      int colon = info.indexOf(':');
-      String user = decode(colon < 0 ? info : info.substring(0, colon));
-      String password = colon < 0 ? "" : decode(info.substring(colon + 1));
-      return new PasswordAuthentication(user, password.toCharArray());
-    });
+    Optional<PasswordAuthentication> credentials =
+        Optional.ofNullable(uri.getRawUserInfo())
+            .map(
+                info -> {
+                  int colon = info.indexOf(':');
+                  String user = decode(colon < 0 ? info : info.substring(0, colon));
+                  String password = colon < 0 ? "" : decode(info.substring(colon + 1));
+                  return new PasswordAuthentication(user, password.toCharArray());
+                });
     return new Server(unbracket(uri.getHost()), port, credentials);
   }
 
@@ -207,7 +228,10 @@ final class Proxies {
       if (end > 0 && host.startsWith(":", end + 1)) {
         port = port(host.substring(end + 2));
       }
-      host = end > 0 ? host.substring(1, end) + host.substring(end + 1).replaceFirst("^:\\d+", "") : host;
+      host =
+          end > 0
+              ? host.substring(1, end) + host.substring(end + 1).replaceFirst("^:\\d+", "")
+              : host;
     } else if (host.chars().filter(c -> c == ':').count() == 1) {
       int colon = host.indexOf(':');
       port = port(host.substring(colon + 1));

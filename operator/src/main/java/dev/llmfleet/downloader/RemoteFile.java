@@ -12,10 +12,16 @@ import java.util.Optional;
  * @param size its size in bytes, known before any byte is fetched
  * @param url where its bytes are
  * @param checksum how it is verified; empty for an HTTP file without a given sha256
- * @param validator the HTTP server's strong ETag, else its Last-Modified: what {@code If-Range} sends to resume
+ * @param validator the HTTP server's strong ETag, else its Last-Modified: what {@code If-Range}
+ *     sends to resume
  * @param commit the Hub commit the file belongs to
  */
-record RemoteFile(String path, long size, URI url, Optional<Checksum> checksum, Optional<String> validator,
+record RemoteFile(
+    String path,
+    long size,
+    URI url,
+    Optional<Checksum> checksum,
+    Optional<String> validator,
     Optional<String> commit) {
 
   RemoteFile(String path, long size, URI url, Optional<Checksum> checksum) {
@@ -34,7 +40,8 @@ record RemoteFile(String path, long size, URI url, Optional<Checksum> checksum, 
       return Optional.of("a size cannot be negative");
     }
     return size > MAX_BYTES
-        ? Optional.of("more than " + Units.bytes(MAX_BYTES) + ", larger than any file the downloader takes")
+        ? Optional.of(
+            "more than " + Units.bytes(MAX_BYTES) + ", larger than any file the downloader takes")
         : Optional.empty();
   }
 }

@@ -55,13 +55,22 @@ record Retry(Duration initial, Duration max, int maxFailures) {
       throw fatal.get();
     }
     if (failures >= maxFailures) {
-      throw new Failure(Failure.TRANSFER_FAILED, what + " failed " + failures
-          + " times in a row, last: " + Urls.redactAll(Errors.describe(error)));
+      throw new Failure(
+          Failure.TRANSFER_FAILED,
+          what
+              + " failed "
+              + failures
+              + " times in a row, last: "
+              + Urls.redactAll(Errors.describe(error)));
     }
     Duration delay = delay(failures);
-    LOG.warn("{}: {}; retry {} of {} in {}", what, Urls.redactAll(Errors.describe(error)), failures,
-        maxFailures - 1, delay.toMillis() < 1000 ? delay.toMillis() + "ms"
-            : Units.duration(delay.toSeconds()));
+    LOG.warn(
+        "{}: {}; retry {} of {} in {}",
+        what,
+        Urls.redactAll(Errors.describe(error)),
+        failures,
+        maxFailures - 1,
+        delay.toMillis() < 1000 ? delay.toMillis() + "ms" : Units.duration(delay.toSeconds()));
     Thread.sleep(delay.toMillis());
   }
 }

@@ -36,33 +36,65 @@ final class Sources {
     String revision = Optional.ofNullable(hub.getRevision()).orElse("main");
     String what = repo + "@" + revision;
     URI url = HubListing.url(endpoint, repo, revision);
-    HubListing listing = retry.call("listing " + what, () -> {
-      try (Http.Response response = http.get(url, 0)) {
-        int status = response.status();
-        // The Hub answers 401 for gated and private repositories, and for missing ones to callers
-        // without a token; 403 when the token has no access.
-        if (status == 401 || status == 403) {
-          throw new Failure(Failure.UNAUTHORIZED, response.describe() + ": " + (tokenSet
-              ? "HF_TOKEN was not accepted for " + what + "; check that it has access"
-              : what + " is gated, private or missing; give the downloader an HF_TOKEN through"
-                  + " spec.secrets"));
-        }
-        if (status == 404) {
-          throw new Failure(Failure.SOURCE_NOT_FOUND, response.describe() + ": no repository "
-              + repo + " with revision " + revision + " at " + Http.show(URI.create(endpoint)));
-        }
-        response.requireSuccess();
-        return HubListing.parse(response.body(),
-            path -> Glob.selects(hub.getInclude(), hub.getExclude(), path));
-      } catch (HubListing.Malformed e) {
-        throw new Failure(Failure.TRANSFER_FAILED, "the listing of " + what + " from "
-            + Http.show(URI.create(endpoint)) + " cannot be used: " + e.getMessage());
-      }
-    });
+    HubListing listing =
+        retry.call(
+            "listing " + what,
+            () -> {
+              try (Http.Response response = http.get(url, 0)) {
+                int status = response.status();
+                // The Hub answers 401 for gated and private repositories, and for missing ones to
+                // callers
+                // without a token; 403 when the token has no access.
+                if (status == 401 || status == 403) {
+                  throw new Failure(
+                      Failure.UNAUTHORIZED,
+                      response.describe()
+                          + ": "
+                          + (tokenSet
+                              ? "HF_TOKEN was not accepted for "
+                                  + what
+                                  + "; check that it has access"
+                              : what
+                                  + " is gated, private or missing; give the downloader an HF_TOKEN through"
+                                  + " spec.secrets"));
+                }
+                if (status == 404) {
+                  throw new Failure(
+                      Failure.SOURCE_NOT_FOUND,
+                      response.describe()
+                          + ": no repository "
+                          + repo
+                          + " with revision "
+                          + revision
+                          + " at "
+                          + Http.show(URI.create(endpoint)));
+                }
+                response.requireSuccess();
+                return HubListing.parse(
+                    response.body(),
+                    path -> Glob.selects(hub.getInclude(), hub.getExclude(), path));
+              } catch (HubListing.Malformed e) {
+                throw new Failure(
+                    Failure.TRANSFER_FAILED,
+                    "the listing of "
+                        + what
+                        + " from "
+                        + Http.show(URI.create(endpoint))
+                        + " cannot be used: "
+                        + e.getMessage());
+              }
+            });
     if (listing.entries().isEmpty()) {
-      throw new Failure(Failure.SOURCE_NOT_FOUND, "none of the " + listing.listed()
-          + " files of " + what + " matches include " + hub.getInclude() + " and exclude "
-          + hub.getExclude());
+      throw new Failure(
+          Failure.SOURCE_NOT_FOUND,
+          "none of the "
+              + listing.listed()
+              + " files of "
+              + what
+              + " matches include "
+              + hub.getInclude()
+              + " and exclude "
+              + hub.getExclude());
     }
     return listing.files(endpoint, repo, revision);
   }
@@ -70,23 +102,33 @@ final class Sources {
   private RemoteFile http(HttpSource source) throws Failure, InterruptedException {
     URI url = Http.parseSource("spec.source.http.url", source.getUrl());
     Identity identity = retry.call("asking the size of " + Http.show(url), () -> identity(url));
-    return new RemoteFile(fileName(url), identity.size(), url,
-        Optional.ofNullable(source.getSha256()).map(Checksum::sha256), identity.validator(), Optional.empty());
+    return new RemoteFile(
+        fileName(url),
+        identity.size(),
+        url,
+        Optional.ofNullable(source.getSha256()).map(Checksum::sha256),
+        identity.validator(),
+        Optional.empty());
   }
 
-  /** What the server says of a file: its size, and the validator that tells this version of it from another. */
+  /**
+   * What the server says of a file: its size, and the validator that tells this version of it from
+   * another.
+   */
   private record Identity(long size, Optional<String> validator) {}
 
   /**
-   * A strong ETag, else Last-Modified: what {@code If-Range} may carry. A weak ETag ({@code W/"..."}) is not allowed
-   * there, since it does not promise the same bytes.
+   * A strong ETag, else Last-Modified: what {@code If-Range} may carry. A weak ETag ({@code
+   * W/"..."}) is not allowed there, since it does not promise the same bytes.
    */
   static Optional<String> validator(Http.Response response) {
     String etag = response.header("ETag");
     if (etag != null && !etag.isBlank() && !etag.trim().startsWith("W/")) {
       return Optional.of(etag.trim());
     }
-    return Optional.ofNullable(response.header("Last-Modified")).map(String::trim).filter(v -> !v.isEmpty());
+    return Optional.ofNullable(response.header("Last-Modified"))
+        .map(String::trim)
+        .filter(v -> !v.isEmpty());
   }
 
   /**
@@ -97,7 +139,8 @@ final class Sources {
     try (Http.Response head = http.head(url)) {
       int status = head.status();
       if (status / 100 == 2 && head.contentLength() >= 0) {
-        return new Identity(believable(url, "Content-Length", head.contentLength()), validator(head));
+        return new Identity(
+            believable(url, "Content-Length", head.contentLength()), validator(head));
       }
       if (status != 403 && status != 405 && status != 501 && status / 100 != 2) {
         head.requireSuccess();
@@ -107,36 +150,45 @@ final class Sources {
       first.requireSuccess();
       String contentRange = Optional.ofNullable(first.header("Content-Range")).orElse("");
       Matcher range = RANGE_TOTAL.matcher(contentRange);
-      long size = first.status() == 206 && range.matches()
-          ? believable(url, "Content-Range", number(url, "Content-Range: " + contentRange, range.group(1)))
-          : first.status() == 200 ? first.contentLength() : -1;
+      long size =
+          first.status() == 206 && range.matches()
+              ? believable(
+                  url,
+                  "Content-Range",
+                  number(url, "Content-Range: " + contentRange, range.group(1)))
+              : first.status() == 200 ? first.contentLength() : -1;
       Optional<String> validator = validator(first);
       first.abandon();
       if (size < 0) {
-        throw new Failure(Failure.TRANSFER_FAILED, Http.show(url) + " does not tell its size"
-            + " (no Content-Length or Content-Range), which resuming and the space check need");
+        throw new Failure(
+            Failure.TRANSFER_FAILED,
+            Http.show(url)
+                + " does not tell its size"
+                + " (no Content-Length or Content-Range), which resuming and the space check need");
       }
       return new Identity(believable(url, "Content-Length", size), validator);
     }
   }
 
   /**
-   * Whether an answer is of another version than the one listed with this validator: it names a version (ETag or
-   * Last-Modified), and neither is the listed one.
+   * Whether an answer is of another version than the one listed with this validator: it names a
+   * version (ETag or Last-Modified), and neither is the listed one.
    */
   static boolean changed(String listed, Http.Response response) {
     String etag = response.header("ETag");
     String modified = response.header("Last-Modified");
     return (etag != null || modified != null)
-        && !listed.equals(etag == null ? null : etag.trim()) && !listed.equals(modified == null ? null : modified.trim());
+        && !listed.equals(etag == null ? null : etag.trim())
+        && !listed.equals(modified == null ? null : modified.trim());
   }
 
   /** A size announced in a header, if a file can have it. */
   private static long believable(URI url, String header, long size) throws Failure {
     Optional<String> problem = RemoteFile.sizeProblem(size);
     if (problem.isPresent()) {
-      throw new Failure(Failure.TRANSFER_FAILED, Http.show(url) + " announces " + size + " bytes in its " + header
-          + ": " + problem.get());
+      throw new Failure(
+          Failure.TRANSFER_FAILED,
+          Http.show(url) + " announces " + size + " bytes in its " + header + ": " + problem.get());
     }
     return size;
   }
@@ -146,9 +198,14 @@ final class Sources {
     try {
       return Long.parseLong(digits);
     } catch (NumberFormatException e) {
-      throw new Failure(Failure.TRANSFER_FAILED, Http.show(url) + " answered with "
-          + Failure.printable(header, 200) + ", whose number " + Failure.printable(digits, 60)
-          + " is larger than any file can be");
+      throw new Failure(
+          Failure.TRANSFER_FAILED,
+          Http.show(url)
+              + " answered with "
+              + Failure.printable(header, 200)
+              + ", whose number "
+              + Failure.printable(digits, 60)
+              + " is larger than any file can be");
     }
   }
 

@@ -20,8 +20,15 @@ final class SpaceCheck {
     if (stillToFetch <= usable) {
       return Optional.empty();
     }
-    return Optional.of("not enough free space under " + folder + ": " + Units.bytes(stillToFetch)
-        + " still to fetch, " + Units.bytes(usable) + " available (" + Units.bytes(
-            stillToFetch - usable) + " more needed); use a bigger volume");
+    return Optional.of(
+        "not enough free space under "
+            + folder
+            + ": "
+            + Units.bytes(stillToFetch)
+            + " still to fetch, "
+            + Units.bytes(usable)
+            + " available ("
+            + Units.bytes(stillToFetch - usable)
+            + " more needed); use a bigger volume");
   }
 }

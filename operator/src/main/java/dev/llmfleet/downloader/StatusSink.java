@@ -10,7 +10,8 @@ interface StatusSink {
   /**
    * Writes a report; throws a RuntimeException when it could not.
    *
-   * @param model what the files hold: only in the last report of a verified run, and only for a model
+   * @param model what the files hold: only in the last report of a verified run, and only for a
+   *     model
    */
   void report(DownloadProgress progress, Optional<DownloadModel> model);
 }

@@ -65,8 +65,13 @@ final class Tls {
       context.init(null, new TrustManager[] {either(jvm, extra)}, null);
       return Optional.of(context.getSocketFactory());
     } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalArgumentException(CA_BUNDLE_VARIABLE + " " + bundle.get()
-          + " cannot be used as a CA bundle: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          CA_BUNDLE_VARIABLE
+              + " "
+              + bundle.get()
+              + " cannot be used as a CA bundle: "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -94,10 +99,13 @@ final class Tls {
   }
 
   private static X509TrustManager trustManager(KeyStore store) throws GeneralSecurityException {
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory factory =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     factory.init(store);
-    return Arrays.stream(factory.getTrustManagers()).filter(X509TrustManager.class::isInstance)
-        .map(X509TrustManager.class::cast).findFirst()
+    return Arrays.stream(factory.getTrustManagers())
+        .filter(X509TrustManager.class::isInstance)
+        .map(X509TrustManager.class::cast)
+        .findFirst()
         .orElseThrow(() -> new GeneralSecurityException("no X509TrustManager"));
   }
 
@@ -105,12 +113,14 @@ final class Tls {
   static X509TrustManager either(X509TrustManager first, X509TrustManager second) {
     return new X509TrustManager() {
       @Override
-      public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+      public void checkClientTrusted(X509Certificate[] chain, String authType)
+          throws CertificateException {
         first.checkClientTrusted(chain, authType);
       }
 
       @Override
-      public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+      public void checkServerTrusted(X509Certificate[] chain, String authType)
+          throws CertificateException {
         try {
           first.checkServerTrusted(chain, authType);
         } catch (CertificateException e) {
@@ -137,19 +147,35 @@ final class Tls {
     }
     URI uri = handshake.uri();
     String origin = uri.getHost() + (uri.getPort() != -1 ? ":" + uri.getPort() : "");
-    String fix = handshake.bundleGiven
-        ? "the CA bundle given (spec.caBundle or the operator's LLMFLEET_DOWNLOAD_CA_CONFIGMAP) does not hold the"
-            + " CA that signed it either; add that CA's certificate (PEM) to the bundle"
-        : "if " + uri.getHost() + " uses a private CA, give the download its certificate (PEM) through"
-            + " spec.caBundle (configMapKeyRef or secretKeyRef) or the operator's LLMFLEET_DOWNLOAD_CA_CONFIGMAP";
+    String fix =
+        handshake.bundleGiven
+            ? "the CA bundle given (spec.caBundle or the operator's LLMFLEET_DOWNLOAD_CA_CONFIGMAP) does not hold the"
+                + " CA that signed it either; add that CA's certificate (PEM) to the bundle"
+            : "if "
+                + uri.getHost()
+                + " uses a private CA, give the download its certificate (PEM) through"
+                + " spec.caBundle (configMapKeyRef or secretKeyRef) or the operator's LLMFLEET_DOWNLOAD_CA_CONFIGMAP";
     for (Throwable t = handshake.getCause(); t != null; t = t.getCause()) {
       if (t instanceof CertPathValidatorException || t instanceof CertPathBuilderException) {
-        return Optional.of(new Failure(Failure.TLS_UNTRUSTED, "the TLS certificate of " + origin
-            + " is not signed by a trusted CA (" + t.getMessage() + "); " + fix));
+        return Optional.of(
+            new Failure(
+                Failure.TLS_UNTRUSTED,
+                "the TLS certificate of "
+                    + origin
+                    + " is not signed by a trusted CA ("
+                    + t.getMessage()
+                    + "); "
+                    + fix));
       }
       if (t instanceof CertificateException && String.valueOf(t.getMessage()).contains("match")) {
-        return Optional.of(new Failure(Failure.TLS_UNTRUSTED, "the TLS certificate of " + origin
-            + " is for another host (" + t.getMessage() + "); check the URL or endpoint"));
+        return Optional.of(
+            new Failure(
+                Failure.TLS_UNTRUSTED,
+                "the TLS certificate of "
+                    + origin
+                    + " is for another host ("
+                    + t.getMessage()
+                    + "); check the URL or endpoint"));
       }
     }
     return Optional.empty();

@@ -20,7 +20,6 @@ import dev.llmfleet.common.runs.RunJobs;
 import dev.llmfleet.config.OperatorConfig;
 import dev.llmfleet.secrets.SecretSync;
 import dev.llmfleet.secrets.SyncResult;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -44,22 +43,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * FineTuneJobs: the output claim as a dependent, then one Job per run, decided by {@link FineTuneRuns}. The two
- * Downloads are watched through an index on the references, and the runs' Jobs and pods through informers, so a
- * run starts as soon as its inputs are ready and its end is noticed without polling.
+ * FineTuneJobs: the output claim as a dependent, then one Job per run, decided by {@link
+ * FineTuneRuns}. The two Downloads are watched through an index on the references, and the runs'
+ * Jobs and pods through informers, so a run starts as soon as its inputs are ready and its end is
+ * noticed without polling.
  */
 @ControllerConfiguration(name = "finetunejob")
-@Workflow(dependents = @Dependent(name = "output-claim", type = FineTuneOutputClaimDependent.class,
-    reconcilePrecondition = OutputClaimRequested.class))
+@Workflow(
+    dependents =
+        @Dependent(
+            name = "output-claim",
+            type = FineTuneOutputClaimDependent.class,
+            reconcilePrecondition = OutputClaimRequested.class))
 public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
 
   static final String BY_DOWNLOAD = "downloadRef";
-  /** How soon a FineTuneJob refused for its output folder looks again whether the other resource is gone. */
+
+  /**
+   * How soon a FineTuneJob refused for its output folder looks again whether the other resource is
+   * gone.
+   */
   static final Duration FOLDER_RECHECK = Duration.ofSeconds(30);
 
   private final OperatorConfig config;
@@ -87,25 +94,38 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
   }
 
   @Override
-  public List<EventSource<?, FineTuneJob>> prepareEventSources(EventSourceContext<FineTuneJob> context) {
-    context.getPrimaryCache().addIndexer(BY_DOWNLOAD, job -> inputNames(job).stream()
-        .map(name -> IndexKeys.of(job, name))
-        .toList());
-    var downloads = InformerEventSourceConfiguration.from(Download.class, FineTuneJob.class)
-        .withItemStore(CacheStores.<Download>withoutManagedFields(config))
-        .withSecondaryToPrimaryMapper(download -> context.getPrimaryCache()
-            .byIndex(BY_DOWNLOAD, IndexKeys.of(download, download.getMetadata().getName())).stream()
-            .map(ResourceID::fromResource)
-            .collect(Collectors.toSet()))
-        .withPrimaryToSecondaryMapper((FineTuneJob job) -> inputNames(job).stream()
-            .map(name -> new ResourceID(name, job.getMetadata().getNamespace()))
-            .collect(Collectors.toSet()));
-    // Pods belong to the runs' Jobs, not to the FineTuneJob: they are mapped back through the instance label.
-    var pods = InformerEventSourceConfiguration.from(Pod.class, FineTuneJob.class)
-        .withLabelSelector(Labels.COMPONENT + "=" + FineTuneResources.COMPONENT)
-        .withItemStore(CacheStores.podStatusOnly(config))
-        .withSecondaryToPrimaryMapper(InstancePods.mapper(context))
-        .build();
+  public List<EventSource<?, FineTuneJob>> prepareEventSources(
+      EventSourceContext<FineTuneJob> context) {
+    context
+        .getPrimaryCache()
+        .addIndexer(
+            BY_DOWNLOAD,
+            job -> inputNames(job).stream().map(name -> IndexKeys.of(job, name)).toList());
+    var downloads =
+        InformerEventSourceConfiguration.from(Download.class, FineTuneJob.class)
+            .withItemStore(CacheStores.<Download>withoutManagedFields(config))
+            .withSecondaryToPrimaryMapper(
+                download ->
+                    context
+                        .getPrimaryCache()
+                        .byIndex(
+                            BY_DOWNLOAD, IndexKeys.of(download, download.getMetadata().getName()))
+                        .stream()
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+            .withPrimaryToSecondaryMapper(
+                (FineTuneJob job) ->
+                    inputNames(job).stream()
+                        .map(name -> new ResourceID(name, job.getMetadata().getNamespace()))
+                        .collect(Collectors.toSet()));
+    // Pods belong to the runs' Jobs, not to the FineTuneJob: they are mapped back through the
+    // instance label.
+    var pods =
+        InformerEventSourceConfiguration.from(Pod.class, FineTuneJob.class)
+            .withLabelSelector(Labels.COMPONENT + "=" + FineTuneResources.COMPONENT)
+            .withItemStore(CacheStores.podStatusOnly(config))
+            .withSecondaryToPrimaryMapper(InstancePods.mapper(context))
+            .build();
     downloadSource = new InformerEventSource<>(downloads.build(), context);
     return List.of(
         downloadSource,
@@ -119,127 +139,205 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
     legacySecrets.deleteOwned(job, client);
     Instant now = clock.instant();
     List<FolderWriters.Writer> writers = writersInNamespace(job, context);
-    Optional<FolderWriters.Writer> keeper = FolderWriters.keeperOtherThan(FineTuneResources.writer(job), writers);
+    Optional<FolderWriters.Writer> keeper =
+        FolderWriters.keeperOtherThan(FineTuneResources.writer(job), writers);
     if (keeper.isPresent()) {
       return refuseFolder(job, keeper.get(), context, now);
     }
-    SyncResult synced = secrets.sync(job, job.getSpec().getSecrets(),
-        job.getStatus() == null ? null : job.getStatus().getConditions(), client);
-    Map<String, Download> downloads = context.getSecondaryResources(Download.class).stream()
-        .collect(Collectors.toMap(d -> d.getMetadata().getName(), Function.identity()));
+    SyncResult synced =
+        secrets.sync(
+            job,
+            job.getSpec().getSecrets(),
+            job.getStatus() == null ? null : job.getStatus().getConditions(),
+            client);
+    Map<String, Download> downloads =
+        context.getSecondaryResources(Download.class).stream()
+            .collect(Collectors.toMap(d -> d.getMetadata().getName(), Function.identity()));
     FineTuneInputs inputs = FineTuneInputs.resolve(job, downloads);
     Map<String, Job> jobs = RunJobs.owned(context);
-    FineTunePlan plan = FineTuneRuns.plan(job, inputs, synced.ready(), jobs,
-        List.copyOf(context.getSecondaryResources(Pod.class)), now);
+    FineTunePlan plan =
+        FineTuneRuns.plan(
+            job,
+            inputs,
+            synced.ready(),
+            jobs,
+            List.copyOf(context.getSecondaryResources(Pod.class)),
+            now);
     FineTuneJobStatus status = plan.status();
     long generation = job.getMetadata().getGeneration();
     // Its secrets are all that keeps the next run from starting: Ready and Reconciling say so.
-    boolean heldBySecrets = !synced.ready() && status.getPhase() == FineTuneJobPhase.Pending
-        && plan.attemptToStart().isEmpty() && !hasActiveRun(status);
-    status.setConditions(heldBySecrets ? synced.blocked(status.getConditions(), generation, now)
-        : synced.condition(status.getConditions(), generation, now));
+    boolean heldBySecrets =
+        !synced.ready()
+            && status.getPhase() == FineTuneJobPhase.Pending
+            && plan.attemptToStart().isEmpty()
+            && !hasActiveRun(status);
+    status.setConditions(
+        heldBySecrets
+            ? synced.blocked(status.getConditions(), generation, now)
+            : synced.condition(status.getConditions(), generation, now));
 
     String namespace = job.getMetadata().getNamespace();
     RunJobs.delete(context, namespace, plan.runsToDelete());
     // A run's ConfigMap is named like its Job and goes with it.
-    plan.runsToDelete().forEach(name -> client.configMaps().inNamespace(namespace).withName(name).delete());
+    plan.runsToDelete()
+        .forEach(name -> client.configMaps().inNamespace(namespace).withName(name).delete());
     RunJobs.enforceCap(context, namespace, plan.runsToDelete(), config.maxFailedJobsPerNamespace());
     EventRecorder events = new EventRecorder(client);
-    plan.partialOutputsToRemove().forEach(attempt -> {
-      String folder = FineTuneResources.partialOutput(job, attempt);
-      Optional<FolderWriters.Writer> sharing = FolderWriters.startedOverlapping(new FolderWriters.Writer(
-          "FineTuneJob", job.getMetadata().getName(), "", FineTuneResources.claimName(job), folder, true), writers);
-      if (sharing.isPresent()) {
-        events.warning(job, "PartialOutputKept", "folder " + folder + " of claim " + FineTuneResources.claimName(job)
-            + " is not removed: " + sharing.get() + " writes there too");
-        return;
-      }
-      RunJobs.createUnlessExists(client, FineTuneResources.cleanupJob(job, attempt, config));
-      events.normal(job, "CleanupStarted", "removing the partial output of run " + attempt + " ("
-          + folder + " in claim " + FineTuneResources.claimName(job) + ")");
-    });
-    plan.attemptToStart().ifPresent(attempt -> {
-      client.resource(FineTuneResources.configMap(job, attempt)).serverSideApply();
-      Job run = FineTuneResources.job(job, attempt, inputs, config);
-      synced.annotate(run.getSpec().getTemplate());
-      RunJobs.start(run, jobs, context);
-    });
+    plan.partialOutputsToRemove()
+        .forEach(
+            attempt -> {
+              String folder = FineTuneResources.partialOutput(job, attempt);
+              Optional<FolderWriters.Writer> sharing =
+                  FolderWriters.startedOverlapping(
+                      new FolderWriters.Writer(
+                          "FineTuneJob",
+                          job.getMetadata().getName(),
+                          "",
+                          FineTuneResources.claimName(job),
+                          folder,
+                          true),
+                      writers);
+              if (sharing.isPresent()) {
+                events.warning(
+                    job,
+                    "PartialOutputKept",
+                    "folder "
+                        + folder
+                        + " of claim "
+                        + FineTuneResources.claimName(job)
+                        + " is not removed: "
+                        + sharing.get()
+                        + " writes there too");
+                return;
+              }
+              RunJobs.createUnlessExists(
+                  client, FineTuneResources.cleanupJob(job, attempt, config));
+              events.normal(
+                  job,
+                  "CleanupStarted",
+                  "removing the partial output of run "
+                      + attempt
+                      + " ("
+                      + folder
+                      + " in claim "
+                      + FineTuneResources.claimName(job)
+                      + ")");
+            });
+    plan.attemptToStart()
+        .ifPresent(
+            attempt -> {
+              client.resource(FineTuneResources.configMap(job, attempt)).serverSideApply();
+              Job run = FineTuneResources.job(job, attempt, inputs, config);
+              synced.annotate(run.getSpec().getTemplate());
+              RunJobs.start(run, jobs, context);
+            });
     recordEvents(events, job, status);
 
     return synced.reschedule(
-        StatusPatch.ifChangedReadingOwnWrites(job, job.getStatus(), status, FineTuneJob::new, context),
+        StatusPatch.ifChangedReadingOwnWrites(
+            job, job.getStatus(), status, FineTuneJob::new, context),
         plan.recheckAfter());
   }
 
-  /** Retries go on (JOSDK's retry), but the resource says why it is not converging instead of keeping quiet. */
+  /**
+   * Retries go on (JOSDK's retry), but the resource says why it is not converging instead of
+   * keeping quiet.
+   */
   @Override
-  public ErrorStatusUpdateControl<FineTuneJob> updateErrorStatus(FineTuneJob job, Context<FineTuneJob> context,
-      Exception error) {
-    FineTuneJobStatus status = FineTuneJobStatuses.applyFailed(job, Errors.describe(error), clock.instant());
-    return ErrorStatusUpdateControl.patchStatus(StatusPatch.statusOnly(job, status, FineTuneJob::new));
+  public ErrorStatusUpdateControl<FineTuneJob> updateErrorStatus(
+      FineTuneJob job, Context<FineTuneJob> context, Exception error) {
+    FineTuneJobStatus status =
+        FineTuneJobStatuses.applyFailed(job, Errors.describe(error), clock.instant());
+    return ErrorStatusUpdateControl.patchStatus(
+        StatusPatch.statusOnly(job, status, FineTuneJob::new));
   }
 
   /**
-   * No run, no cleanup: the output folder belongs to another resource. An event names it once, when the refusal
-   * begins; the refusal is looked at again after a while, as the other one may go without a FineTuneJob noticing.
+   * No run, no cleanup: the output folder belongs to another resource. An event names it once, when
+   * the refusal begins; the refusal is looked at again after a while, as the other one may go
+   * without a FineTuneJob noticing.
    */
-  private UpdateControl<FineTuneJob> refuseFolder(FineTuneJob job, FolderWriters.Writer keeper,
-      Context<FineTuneJob> context, Instant now) {
+  private UpdateControl<FineTuneJob> refuseFolder(
+      FineTuneJob job, FolderWriters.Writer keeper, Context<FineTuneJob> context, Instant now) {
     String message = FolderWriters.conflictMessage(FineTuneResources.writer(job), keeper);
-    boolean refusedBefore = job.getStatus() != null && Conditions.find(job.getStatus().getConditions(),
-        Conditions.STALLED).map(c -> FolderWriters.CONFLICT_REASON.equals(c.getReason())
-        && "True".equals(c.getStatus())).orElse(false);
+    boolean refusedBefore =
+        job.getStatus() != null
+            && Conditions.find(job.getStatus().getConditions(), Conditions.STALLED)
+                .map(
+                    c ->
+                        FolderWriters.CONFLICT_REASON.equals(c.getReason())
+                            && "True".equals(c.getStatus()))
+                .orElse(false);
     if (!refusedBefore) {
       new EventRecorder(context.getClient()).warning(job, FolderWriters.CONFLICT_REASON, message);
     }
-    return StatusPatch.ifChangedReadingOwnWrites(job, job.getStatus(),
-        FineTuneJobStatuses.folderConflict(job, message, now), FineTuneJob::new, context)
+    return StatusPatch.ifChangedReadingOwnWrites(
+            job,
+            job.getStatus(),
+            FineTuneJobStatuses.folderConflict(job, message, now),
+            FineTuneJob::new,
+            context)
         .rescheduleAfter(FOLDER_RECHECK);
   }
 
   /** Every FineTuneJob and Download of the job's namespace, as writers into folders. */
-  private List<FolderWriters.Writer> writersInNamespace(FineTuneJob job, Context<FineTuneJob> context) {
+  private List<FolderWriters.Writer> writersInNamespace(
+      FineTuneJob job, Context<FineTuneJob> context) {
     String namespace = job.getMetadata().getNamespace();
     List<FolderWriters.Writer> writers = new ArrayList<>();
     context.getPrimaryCache().list(namespace).map(FineTuneResources::writer).forEach(writers::add);
-    downloadSource.list(namespace).map(FineTuneJobReconciler::downloadWriter).flatMap(Optional::stream)
+    downloadSource
+        .list(namespace)
+        .map(FineTuneJobReconciler::downloadWriter)
+        .flatMap(Optional::stream)
         .forEach(writers::add);
     return writers;
   }
 
   /**
-   * A Download as a writer, by the folder its status names (the download package imports this one, not the other
-   * way round): a Download that the operator has not looked at yet names none.
+   * A Download as a writer, by the folder its status names (the download package imports this one,
+   * not the other way round): a Download that the operator has not looked at yet names none.
    */
   private static Optional<FolderWriters.Writer> downloadWriter(Download download) {
     var status = download.getStatus();
     if (status == null || status.getClaimName() == null || status.getPath() == null) {
       return Optional.empty();
     }
-    return Optional.of(new FolderWriters.Writer("Download", download.getMetadata().getName(),
-        Objects.requireNonNullElse(download.getMetadata().getCreationTimestamp(), ""), status.getClaimName(),
-        status.getPath(), status.getRuns() != null && !status.getRuns().isEmpty()));
+    return Optional.of(
+        new FolderWriters.Writer(
+            "Download",
+            download.getMetadata().getName(),
+            Objects.requireNonNullElse(download.getMetadata().getCreationTimestamp(), ""),
+            status.getClaimName(),
+            status.getPath(),
+            status.getRuns() != null && !status.getRuns().isEmpty()));
   }
 
   private static boolean hasActiveRun(FineTuneJobStatus status) {
-    return status.getRuns() != null && status.getRuns().get(status.getRuns().size() - 1).getPhase() == RunPhase.Running;
+    return status.getRuns() != null
+        && status.getRuns().get(status.getRuns().size() - 1).getPhase() == RunPhase.Running;
   }
 
   /** An event per run that started, ended or was collected, and per phase change. */
   private static void recordEvents(EventRecorder events, FineTuneJob job, FineTuneJobStatus next) {
     FineTuneJobStatus previous = job.getStatus();
-    RunEvents.record(events, job, previous == null || previous.getRuns() == null ? List.of() : previous.getRuns(),
+    RunEvents.record(
+        events,
+        job,
+        previous == null || previous.getRuns() == null ? List.of() : previous.getRuns(),
         next.getRuns() == null ? List.of() : next.getRuns());
     FineTuneJobPhase before = previous == null ? null : previous.getPhase();
     if (Objects.equals(before, next.getPhase())) {
       return;
     }
-    // The condition that is True says it best: Ready after success, Stalled after failure, else Reconciling.
-    String telling = switch (next.getPhase()) {
-      case Succeeded -> Conditions.READY;
-      case Failed -> Conditions.STALLED;
-      default -> Conditions.RECONCILING;
-    };
+    // The condition that is True says it best: Ready after success, Stalled after failure, else
+    // Reconciling.
+    String telling =
+        switch (next.getPhase()) {
+          case Succeeded -> Conditions.READY;
+          case Failed -> Conditions.STALLED;
+          default -> Conditions.RECONCILING;
+        };
     String message = Conditions.find(next.getConditions(), telling).orElseThrow().getMessage();
     if (next.getPhase() == FineTuneJobPhase.Failed) {
       events.warning(job, next.getPhase().name(), message);
@@ -249,7 +347,8 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
   }
 
   private static List<String> inputNames(FineTuneJob job) {
-    return List.of(job.getSpec().getBaseModel().getDownloadRef().getName(),
+    return List.of(
+        job.getSpec().getBaseModel().getDownloadRef().getName(),
         job.getSpec().getDataset().getDownloadRef().getName());
   }
 }

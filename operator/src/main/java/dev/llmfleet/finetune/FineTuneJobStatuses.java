@@ -22,36 +22,49 @@ public final class FineTuneJobStatuses {
   public static final String BACKOFF_LIMIT_EXCEEDED = "BackoffLimitExceeded";
   public static final String WAITING_FOR_DOWNLOAD = "WaitingForDownload";
 
-  private FineTuneJobStatuses() {
-  }
+  private FineTuneJobStatuses() {}
 
   /**
-   * The status when the API server refused one of the FineTuneJob's objects (a run's Job or ConfigMap, the output
-   * claim): what was known before, with Ready=False and Reconciling=True saying why, while JOSDK retries.
+   * The status when the API server refused one of the FineTuneJob's objects (a run's Job or
+   * ConfigMap, the output claim): what was known before, with Ready=False and Reconciling=True
+   * saying why, while JOSDK retries.
    */
   public static FineTuneJobStatus applyFailed(FineTuneJob job, String error, Instant now) {
     long generation = job.getMetadata().getGeneration();
     FineTuneJobStatus stored = job.getStatus();
     String message = "cannot create or update the FineTuneJob's objects: " + error;
-    return (stored == null ? FineTuneJobStatus.builder().phase(FineTuneJobPhase.Pending) : stored.toBuilder())
-        .conditions(Conditions.applyFailed(stored == null ? null : stored.getConditions(), message, generation, now))
+    return (stored == null
+            ? FineTuneJobStatus.builder().phase(FineTuneJobPhase.Pending)
+            : stored.toBuilder())
+        .conditions(
+            Conditions.applyFailed(
+                stored == null ? null : stored.getConditions(), message, generation, now))
         .observedGeneration(generation)
         .build();
   }
 
   /**
-   * A FineTuneJob refused because another resource writes into its output folder: Pending, Stalled until a person
-   * changes one of the two, its runs kept as they were.
+   * A FineTuneJob refused because another resource writes into its output folder: Pending, Stalled
+   * until a person changes one of the two, its runs kept as they were.
    */
   static FineTuneJobStatus folderConflict(FineTuneJob job, String message, Instant now) {
     long generation = job.getMetadata().getGeneration();
     String reason = FolderWriters.CONFLICT_REASON;
     FineTuneJobStatus stored = job.getStatus();
     List<Condition> conditions = stored == null ? null : stored.getConditions();
-    conditions = Conditions.set(conditions, Conditions.READY, false, reason, "not trained: " + message, generation,
-        now);
-    conditions = Conditions.set(conditions, Conditions.RECONCILING, false, reason, "", generation, now);
-    conditions = Conditions.set(conditions, Conditions.STALLED, true, reason, message, generation, now);
+    conditions =
+        Conditions.set(
+            conditions,
+            Conditions.READY,
+            false,
+            reason,
+            "not trained: " + message,
+            generation,
+            now);
+    conditions =
+        Conditions.set(conditions, Conditions.RECONCILING, false, reason, "", generation, now);
+    conditions =
+        Conditions.set(conditions, Conditions.STALLED, true, reason, message, generation, now);
     return (stored == null ? FineTuneJobStatus.builder() : stored.toBuilder())
         .phase(FineTuneJobPhase.Pending)
         .conditions(conditions)
@@ -59,8 +72,8 @@ public final class FineTuneJobStatuses {
         .build();
   }
 
-  static FineTuneJobStatus compute(FineTuneJob job, List<Run> runs, FineTuneJobPhase phase, FineTuneInputs inputs,
-      Instant now) {
+  static FineTuneJobStatus compute(
+      FineTuneJob job, List<Run> runs, FineTuneJobPhase phase, FineTuneInputs inputs, Instant now) {
     long generation = job.getMetadata().getGeneration();
     Run last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
     boolean succeeded = phase == FineTuneJobPhase.Succeeded;
@@ -70,17 +83,32 @@ public final class FineTuneJobStatuses {
     switch (phase) {
       case Succeeded -> {
         reason = "Succeeded";
-        message = "run " + last.getAttempt() + " succeeded; the result is in claim " + FineTuneResources.claimName(job)
-            + ", folder " + FineTuneResources.outputPath(job);
+        message =
+            "run "
+                + last.getAttempt()
+                + " succeeded; the result is in claim "
+                + FineTuneResources.claimName(job)
+                + ", folder "
+                + FineTuneResources.outputPath(job);
       }
       case Failed -> {
         reason = BACKOFF_LIMIT_EXCEEDED;
-        message = "run " + last.getAttempt() + " failed with " + last.getReason() + "; " + RunLedger.failures(runs)
-            + " failed runs exceed backoffLimit " + job.getSpec().getBackoffLimit();
+        message =
+            "run "
+                + last.getAttempt()
+                + " failed with "
+                + last.getReason()
+                + "; "
+                + RunLedger.failures(runs)
+                + " failed runs exceed backoffLimit "
+                + job.getSpec().getBackoffLimit();
       }
       case WaitingForInputs -> {
         reason = WAITING_FOR_DOWNLOAD;
-        message = "waiting for " + String.join("; ", inputs.waitingFor()) + "; training starts once both are Succeeded";
+        message =
+            "waiting for "
+                + String.join("; ", inputs.waitingFor())
+                + "; training starts once both are Succeeded";
       }
       case Running -> {
         reason = "Running";
@@ -92,34 +120,75 @@ public final class FineTuneJobStatuses {
           message = "no run has started yet";
         } else if (last.getPhase() == RunPhase.Running) {
           reason = "RunPending";
-          message = "run " + last.getAttempt() + " (Job " + last.getName() + ") waits for its pod to start";
+          message =
+              "run "
+                  + last.getAttempt()
+                  + " (Job "
+                  + last.getName()
+                  + ") waits for its pod to start";
         } else {
           reason = "RetryingAfterFailure";
-          message = "run " + last.getAttempt() + " failed with " + last.getReason() + "; run " + (last.getAttempt() + 1)
-              + " starts at " + RunLedger.timestamp(Instant.parse(last.getFinishedAt())
-              .plus(RunLedger.backoff(RunLedger.failures(runs))));
+          message =
+              "run "
+                  + last.getAttempt()
+                  + " failed with "
+                  + last.getReason()
+                  + "; run "
+                  + (last.getAttempt() + 1)
+                  + " starts at "
+                  + RunLedger.timestamp(
+                      Instant.parse(last.getFinishedAt())
+                          .plus(RunLedger.backoff(RunLedger.failures(runs))));
         }
       }
     }
     List<Condition> conditions = job.getStatus() == null ? null : job.getStatus().getConditions();
-    conditions = Conditions.set(conditions, Conditions.READY, succeeded, reason,
-        succeeded ? message : "not trained yet: " + message, generation, now);
-    conditions = Conditions.set(conditions, Conditions.RECONCILING, !succeeded && !failed, reason,
-        succeeded || failed ? "" : message, generation, now);
-    conditions = Conditions.set(conditions, Conditions.STALLED, failed, reason, failed ? message : "", generation,
-        now);
-    conditions = Conditions.set(conditions, INPUTS_READY, inputs.ready(),
-        inputs.ready() ? "DownloadsSucceeded" : WAITING_FOR_DOWNLOAD,
-        inputs.ready() ? "the base model and the data set are downloaded"
-            : "waiting for " + String.join("; ", inputs.waitingFor()), generation, now);
-    conditions = Conditions.set(conditions, COMPLETE, succeeded, reason, succeeded ? message : "", generation, now);
-    conditions = Conditions.set(conditions, FAILED, failed, reason, failed ? message : "", generation, now);
+    conditions =
+        Conditions.set(
+            conditions,
+            Conditions.READY,
+            succeeded,
+            reason,
+            succeeded ? message : "not trained yet: " + message,
+            generation,
+            now);
+    conditions =
+        Conditions.set(
+            conditions,
+            Conditions.RECONCILING,
+            !succeeded && !failed,
+            reason,
+            succeeded || failed ? "" : message,
+            generation,
+            now);
+    conditions =
+        Conditions.set(
+            conditions, Conditions.STALLED, failed, reason, failed ? message : "", generation, now);
+    conditions =
+        Conditions.set(
+            conditions,
+            INPUTS_READY,
+            inputs.ready(),
+            inputs.ready() ? "DownloadsSucceeded" : WAITING_FOR_DOWNLOAD,
+            inputs.ready()
+                ? "the base model and the data set are downloaded"
+                : "waiting for " + String.join("; ", inputs.waitingFor()),
+            generation,
+            now);
+    conditions =
+        Conditions.set(
+            conditions, COMPLETE, succeeded, reason, succeeded ? message : "", generation, now);
+    conditions =
+        Conditions.set(conditions, FAILED, failed, reason, failed ? message : "", generation, now);
     return FineTuneJobStatus.builder()
         .phase(phase)
         .attempts(runs.size())
         .runs(runs.isEmpty() ? null : runs)
-        .output(succeeded ? new OutputLocation(FineTuneResources.claimName(job), FineTuneResources.outputPath(job))
-            : null)
+        .output(
+            succeeded
+                ? new OutputLocation(
+                    FineTuneResources.claimName(job), FineTuneResources.outputPath(job))
+                : null)
         .startedAt(runs.isEmpty() ? null : runs.get(0).getStartedAt())
         .completedAt(succeeded || failed ? last.getFinishedAt() : null)
         .conditions(conditions)

@@ -10,12 +10,15 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 
 /**
- * The output claim of a FineTuneJob with output.storage.size. Created only: neither owned (Kubernetes would delete
- * it with the FineTuneJob) nor deleted by the operator, because the trained result must outlive the FineTuneJob.
- * JOSDK then maps it back to the FineTuneJob through its annotations.
+ * The output claim of a FineTuneJob with output.storage.size. Created only: neither owned
+ * (Kubernetes would delete it with the FineTuneJob) nor deleted by the operator, because the
+ * trained result must outlive the FineTuneJob. JOSDK then maps it back to the FineTuneJob through
+ * its annotations.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.COMPONENT + "=" + FineTuneResources.COMPONENT))
-public class FineTuneOutputClaimDependent extends KubernetesDependentResource<PersistentVolumeClaim, FineTuneJob>
+@KubernetesDependent(
+    informer = @Informer(labelSelector = Labels.COMPONENT + "=" + FineTuneResources.COMPONENT))
+public class FineTuneOutputClaimDependent
+    extends KubernetesDependentResource<PersistentVolumeClaim, FineTuneJob>
     implements Creator<PersistentVolumeClaim, FineTuneJob> {
 
   @Override

@@ -31,16 +31,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** Desired objects of a FineTuneJob, as pure functions of the resource, its inputs and the operator's config. */
+/**
+ * Desired objects of a FineTuneJob, as pure functions of the resource, its inputs and the
+ * operator's config.
+ */
 public final class FineTuneResources {
 
   public static final String COMPONENT = "fine-tune";
   public static final String CLEANUP_COMPONENT = "fine-tune-cleanup";
 
   /**
-   * axolotl, pinned. The tag follows axolotl's naming (main-&lt;date&gt;-py&lt;python&gt;-cu&lt;cuda&gt;-&lt;torch&gt;), but
-   * no test here pulls it: the test cluster runs no containers. Whether it starts as the pod's non-root user is
-   * untested too; README's security section says why it may not, and the way around.
+   * axolotl, pinned. The tag follows axolotl's naming
+   * (main-&lt;date&gt;-py&lt;python&gt;-cu&lt;cuda&gt;-&lt;torch&gt;), but no test here pulls it:
+   * the test cluster runs no containers. Whether it starts as the pod's non-root user is untested
+   * too; README's security section says why it may not, and the way around.
    */
   public static final String DEFAULT_IMAGE = "axolotlai/axolotl:main-20250901-py3.11-cu126-2.7.1";
 
@@ -48,26 +52,36 @@ public final class FineTuneResources {
   public static final String DATA_MOUNT = "/inputs/data";
   public static final String OUTPUT_MOUNT = "/output";
   public static final String CONFIG_MOUNT = "/config";
-  /** Writable scratch space (caches, the prepared data set) and HOME; the root filesystem is read-only. */
+
+  /**
+   * Writable scratch space (caches, the prepared data set) and HOME; the root filesystem is
+   * read-only.
+   */
   public static final String SCRATCH_MOUNT = "/tmp";
 
   /**
-   * Where the trainer's libraries write by default, all moved into scratch: the image's HOME belongs to another
-   * user (axolotl's images build as root) and its root filesystem is read-only here. HOME also covers what reads
-   * ~ only (matplotlib, wandb's settings, Triton's autotune cache).
+   * Where the trainer's libraries write by default, all moved into scratch: the image's HOME
+   * belongs to another user (axolotl's images build as root) and its root filesystem is read-only
+   * here. HOME also covers what reads ~ only (matplotlib, wandb's settings, Triton's autotune
+   * cache).
    */
   static final Map<String, String> SCRATCH_ENV = scratchEnv();
 
-  /** Where each run writes, inside the output folder; a successful run's files are promoted out of it. */
+  /**
+   * Where each run writes, inside the output folder; a successful run's files are promoted out of
+   * it.
+   */
   static final String RUNS_FOLDER = ".runs";
 
   /**
-   * What a run's container runs: train, then move the run's files into the output folder, each by one rename, so
-   * a server never finds a half-written file where it looks. Paths come as arguments ($1 config, $2 the run's
-   * folder, $3 the output folder), never inside the script text. The umask keeps the files writable for the volume's
-   * group (fsGroup), so that a pod of another user in that group can still remove a failed run's files.
+   * What a run's container runs: train, then move the run's files into the output folder, each by
+   * one rename, so a server never finds a half-written file where it looks. Paths come as arguments
+   * ($1 config, $2 the run's folder, $3 the output folder), never inside the script text. The umask
+   * keeps the files writable for the volume's group (fsGroup), so that a pod of another user in
+   * that group can still remove a failed run's files.
    */
-  static final String TRAIN_SCRIPT = """
+  static final String TRAIN_SCRIPT =
+      """
       set -eu
       umask 0002
       config="$1"; run="$2"; result="$3"
@@ -83,8 +97,7 @@ public final class FineTuneResources {
       rmdir "$run"
       """;
 
-  private FineTuneResources() {
-  }
+  private FineTuneResources() {}
 
   public static String runName(FineTuneJob job, int attempt) {
     return FineTuneJobNames.run(job, attempt);
@@ -106,9 +119,15 @@ public final class FineTuneResources {
 
   /** The FineTuneJob as a writer into its output folder. */
   public static FolderWriters.Writer writer(FineTuneJob job) {
-    return new FolderWriters.Writer("FineTuneJob", job.getMetadata().getName(),
-        Objects.requireNonNullElse(job.getMetadata().getCreationTimestamp(), ""), claimName(job), outputPath(job),
-        job.getStatus() != null && job.getStatus().getRuns() != null && !job.getStatus().getRuns().isEmpty());
+    return new FolderWriters.Writer(
+        "FineTuneJob",
+        job.getMetadata().getName(),
+        Objects.requireNonNullElse(job.getMetadata().getCreationTimestamp(), ""),
+        claimName(job),
+        outputPath(job),
+        job.getStatus() != null
+            && job.getStatus().getRuns() != null
+            && !job.getStatus().getRuns().isEmpty());
   }
 
   /** A run's folder inside the claim. */
@@ -151,11 +170,13 @@ public final class FineTuneResources {
   /**
    * One run on GPU nodes: the inputs read-only, the output claim read-write, no retries of its own.
    *
-   * <p>The pod meets the restricted Pod Security level like every other pod of the operator: a fixed non-root
-   * user, whatever the image's USER, and a read-only root filesystem. Every path the trainer writes by default
-   * (caches of Hugging Face, Triton, torch) is pointed at the scratch emptyDir ({@link #SCRATCH_ENV}).
+   * <p>The pod meets the restricted Pod Security level like every other pod of the operator: a
+   * fixed non-root user, whatever the image's USER, and a read-only root filesystem. Every path the
+   * trainer writes by default (caches of Hugging Face, Triton, torch) is pointed at the scratch
+   * emptyDir ({@link #SCRATCH_ENV}).
    */
-  public static Job job(FineTuneJob job, int attempt, FineTuneInputs inputs, OperatorConfig config) {
+  public static Job job(
+      FineTuneJob job, int attempt, FineTuneInputs inputs, OperatorConfig config) {
     var spec = job.getSpec();
     String name = runName(job, attempt);
     ObjectMeta metadata = metadata(job, name, attempt);
@@ -167,12 +188,15 @@ public final class FineTuneResources {
         .withActiveDeadlineSeconds(spec.getActiveDeadlineSeconds())
         .withNewTemplate()
         .withNewMetadata()
-        .withLabels(PodTemplates.labels(podMetadata, withClaimLabels(metadata.getLabels(), mounts(job, inputs))))
+        .withLabels(
+            PodTemplates.labels(
+                podMetadata, withClaimLabels(metadata.getLabels(), mounts(job, inputs))))
         .withAnnotations(PodTemplates.annotations(podMetadata))
         .endMetadata()
         .withNewSpec()
         .withRestartPolicy("Never")
-        // Inputs or output on a ReadWriteOnce claim that a server or another run holds: train on that node.
+        // Inputs or output on a ReadWriteOnce claim that a server or another run holds: train on
+        // that node.
         .withAffinity(ClaimAffinity.affinity(mounts(job, inputs)))
         .withNodeSelector(GpuPlacement.nodeSelector(spec.getResources(), null, config))
         .withTolerations(GpuPlacement.tolerations(spec.getResources(), null, config))
@@ -182,31 +206,87 @@ public final class FineTuneResources {
         .withName("trainer")
         .withImage(image(job))
         .withImagePullPolicy(PodTemplates.IMAGE_PULL_POLICY)
-        .withCommand("/bin/sh", "-c", TRAIN_SCRIPT, "trainer", CONFIG_MOUNT + "/" + TrainerConfig.FILE,
-            runDirectory(job, attempt), OUTPUT_MOUNT + "/" + outputPath(job))
+        .withCommand(
+            "/bin/sh",
+            "-c",
+            TRAIN_SCRIPT,
+            "trainer",
+            CONFIG_MOUNT + "/" + TrainerConfig.FILE,
+            runDirectory(job, attempt),
+            OUTPUT_MOUNT + "/" + outputPath(job))
         .withWorkingDir(SCRATCH_MOUNT)
         .withEnv(env(job, name))
         .withResources(GpuPlacement.requirements(spec.getResources(), config))
-        .addNewVolumeMount().withName("model").withMountPath(MODEL_MOUNT).withSubPath(inputs.model().path())
-        .withReadOnly(true).endVolumeMount()
-        .addNewVolumeMount().withName("data").withMountPath(DATA_MOUNT).withSubPath(inputs.data().path())
-        .withReadOnly(true).endVolumeMount()
-        .addNewVolumeMount().withName("output").withMountPath(OUTPUT_MOUNT).endVolumeMount()
-        .addNewVolumeMount().withName("config").withMountPath(CONFIG_MOUNT).withReadOnly(true).endVolumeMount()
-        .addNewVolumeMount().withName("scratch").withMountPath(SCRATCH_MOUNT).endVolumeMount()
-        .addNewVolumeMount().withName("shm").withMountPath("/dev/shm").endVolumeMount()
+        .addNewVolumeMount()
+        .withName("model")
+        .withMountPath(MODEL_MOUNT)
+        .withSubPath(inputs.model().path())
+        .withReadOnly(true)
+        .endVolumeMount()
+        .addNewVolumeMount()
+        .withName("data")
+        .withMountPath(DATA_MOUNT)
+        .withSubPath(inputs.data().path())
+        .withReadOnly(true)
+        .endVolumeMount()
+        .addNewVolumeMount()
+        .withName("output")
+        .withMountPath(OUTPUT_MOUNT)
+        .endVolumeMount()
+        .addNewVolumeMount()
+        .withName("config")
+        .withMountPath(CONFIG_MOUNT)
+        .withReadOnly(true)
+        .endVolumeMount()
+        .addNewVolumeMount()
+        .withName("scratch")
+        .withMountPath(SCRATCH_MOUNT)
+        .endVolumeMount()
+        .addNewVolumeMount()
+        .withName("shm")
+        .withMountPath("/dev/shm")
+        .endVolumeMount()
         .withSecurityContext(PodTemplates.restrictedContainer())
         .endContainer()
-        .addNewVolume().withName("model").withNewPersistentVolumeClaim()
-        .withClaimName(inputs.model().claimName()).withReadOnly(true).endPersistentVolumeClaim().endVolume()
-        .addNewVolume().withName("data").withNewPersistentVolumeClaim()
-        .withClaimName(inputs.data().claimName()).withReadOnly(true).endPersistentVolumeClaim().endVolume()
-        .addNewVolume().withName("output").withNewPersistentVolumeClaim()
-        .withClaimName(claimName(job)).endPersistentVolumeClaim().endVolume()
-        .addNewVolume().withName("config").withNewConfigMap().withName(name).endConfigMap().endVolume()
-        .addNewVolume().withName("scratch").withNewEmptyDir().endEmptyDir().endVolume()
-        // PyTorch data loaders and NCCL exchange tensors through shared memory; a container's default is 64 MiB.
-        .addNewVolume().withName("shm").withNewEmptyDir().withMedium("Memory").endEmptyDir().endVolume()
+        .addNewVolume()
+        .withName("model")
+        .withNewPersistentVolumeClaim()
+        .withClaimName(inputs.model().claimName())
+        .withReadOnly(true)
+        .endPersistentVolumeClaim()
+        .endVolume()
+        .addNewVolume()
+        .withName("data")
+        .withNewPersistentVolumeClaim()
+        .withClaimName(inputs.data().claimName())
+        .withReadOnly(true)
+        .endPersistentVolumeClaim()
+        .endVolume()
+        .addNewVolume()
+        .withName("output")
+        .withNewPersistentVolumeClaim()
+        .withClaimName(claimName(job))
+        .endPersistentVolumeClaim()
+        .endVolume()
+        .addNewVolume()
+        .withName("config")
+        .withNewConfigMap()
+        .withName(name)
+        .endConfigMap()
+        .endVolume()
+        .addNewVolume()
+        .withName("scratch")
+        .withNewEmptyDir()
+        .endEmptyDir()
+        .endVolume()
+        // PyTorch data loaders and NCCL exchange tensors through shared memory; a container's
+        // default is 64 MiB.
+        .addNewVolume()
+        .withName("shm")
+        .withNewEmptyDir()
+        .withMedium("Memory")
+        .endEmptyDir()
+        .endVolume()
         .endSpec()
         .endTemplate()
         .endSpec()
@@ -215,12 +295,15 @@ public final class FineTuneResources {
 
   /** The claims a run mounts, for {@link ClaimAffinity}. */
   static List<ClaimAffinity.Mount> mounts(FineTuneJob job, FineTuneInputs inputs) {
-    return List.of(new ClaimAffinity.Mount(inputs.model().claimName(), inputs.model().accessMode()),
+    return List.of(
+        new ClaimAffinity.Mount(inputs.model().claimName(), inputs.model().accessMode()),
         new ClaimAffinity.Mount(inputs.data().claimName(), inputs.data().accessMode()),
-        new ClaimAffinity.Mount(claimName(job), job.getSpec().getOutput().getStorage().getAccessMode()));
+        new ClaimAffinity.Mount(
+            claimName(job), job.getSpec().getOutput().getStorage().getAccessMode()));
   }
 
-  private static Map<String, String> withClaimLabels(Map<String, String> own, List<ClaimAffinity.Mount> mounts) {
+  private static Map<String, String> withClaimLabels(
+      Map<String, String> own, List<ClaimAffinity.Mount> mounts) {
     Map<String, String> labels = new LinkedHashMap<>(ClaimAffinity.labels(mounts));
     labels.putAll(own);
     return labels;
@@ -228,14 +311,23 @@ public final class FineTuneResources {
 
   /** Removes a collected run's folder. */
   public static Job cleanupJob(FineTuneJob job, int attempt, OperatorConfig config) {
-    return CleanupJobs.job(job, CLEANUP_COMPONENT, cleanupName(job, attempt), claimName(job),
-        partialOutput(job, attempt), job.getSpec().getPodMetadata(), null, null, config);
+    return CleanupJobs.job(
+        job,
+        CLEANUP_COMPONENT,
+        cleanupName(job, attempt),
+        claimName(job),
+        partialOutput(job, attempt),
+        job.getSpec().getPodMetadata(),
+        null,
+        null,
+        config);
   }
 
   private static Map<String, String> scratchEnv() {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("HOME", SCRATCH_MOUNT);
-    // The user has no passwd entry; Python's getpass.getuser(), which torch calls, reads USER first.
+    // The user has no passwd entry; Python's getpass.getuser(), which torch calls, reads USER
+    // first.
     env.put("USER", "trainer");
     // torch hub and extensions, DeepSpeed's compiled ops, pip, bitsandbytes.
     env.put("XDG_CACHE_HOME", SCRATCH_MOUNT + "/.cache");
@@ -249,8 +341,10 @@ public final class FineTuneResources {
   private static List<EnvVar> env(FineTuneJob job, String runName) {
     List<EnvVar> env = new ArrayList<>();
     env.add(new EnvVarBuilder().withName("LLMFLEET_RUN").withValue(runName).build());
-    SCRATCH_ENV.forEach((name, value) -> env.add(new EnvVarBuilder().withName(name).withValue(value).build()));
-    // The inputs are local: a stray Hub lookup should fail at once, not hang or fetch other weights.
+    SCRATCH_ENV.forEach(
+        (name, value) -> env.add(new EnvVarBuilder().withName(name).withValue(value).build()));
+    // The inputs are local: a stray Hub lookup should fail at once, not hang or fetch other
+    // weights.
     env.add(new EnvVarBuilder().withName("HF_HUB_OFFLINE").withValue("1").build());
     env.addAll(SecretEnvVars.of(job, job.getSpec().getSecrets()));
     return env;

@@ -18,19 +18,25 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The run bookkeeping of a FineTuneJob as a pure function: from the stored status, the inputs, and the observed
- * Jobs and pods, decide how the active run ended, whether to start another, and what to collect.
+ * The run bookkeeping of a FineTuneJob as a pure function: from the stored status, the inputs, and
+ * the observed Jobs and pods, decide how the active run ended, whether to start another, and what
+ * to collect.
  */
 public final class FineTuneRuns {
 
-  private FineTuneRuns() {
-  }
+  private FineTuneRuns() {}
 
   /**
-   * @param secretsReady whether the values of spec.secrets could be read: no run starts without them
+   * @param secretsReady whether the values of spec.secrets could be read: no run starts without
+   *     them
    */
-  public static FineTunePlan plan(FineTuneJob job, FineTuneInputs inputs, boolean secretsReady,
-      Map<String, Job> jobsByName, List<Pod> pods, Instant now) {
+  public static FineTunePlan plan(
+      FineTuneJob job,
+      FineTuneInputs inputs,
+      boolean secretsReady,
+      Map<String, Job> jobsByName,
+      List<Pod> pods,
+      Instant now) {
     FineTuneJobStatus stored = job.getStatus();
     RunLedger ledger = new RunLedger(stored == null ? null : stored.getRuns(), now);
 
@@ -40,29 +46,37 @@ public final class FineTuneRuns {
       if (run != null && JobStates.isComplete(run)) {
         ledger.succeed();
       } else if (run == null || JobStates.isFailed(run)) {
-        TrainingFailures.reason(run, podsOf(active.get(), pods), now).ifPresentOrElse(ledger::fail,
-            () -> ledger.recheckAt(now.plus(TrainingFailures.POD_LAG)));
+        TrainingFailures.reason(run, podsOf(active.get(), pods), now)
+            .ifPresentOrElse(
+                ledger::fail, () -> ledger.recheckAt(now.plus(TrainingFailures.POD_LAG)));
       }
     }
 
-    // A retry needs the inputs as much as the first run: a Download may have been deleted meanwhile.
-    Optional<Integer> start = ledger.due(givesUp(job, ledger.runs()))
-        .filter(attempt -> inputs.ready() && secretsReady);
+    // A retry needs the inputs as much as the first run: a Download may have been deleted
+    // meanwhile.
+    Optional<Integer> start =
+        ledger.due(givesUp(job, ledger.runs())).filter(attempt -> inputs.ready() && secretsReady);
     start.ifPresent(attempt -> ledger.start(attempt, FineTuneResources.runName(job, attempt)));
 
     FineTuneGc gc = job.getSpec().getGc();
-    List<Run> collected = ledger.collectFailed(new FailedRunGc(gc.getTtlSecondsAfterFailure(),
-        gc.getKeepFailedRuns()), jobsByName.keySet());
+    List<Run> collected =
+        ledger.collectFailed(
+            new FailedRunGc(gc.getTtlSecondsAfterFailure(), gc.getKeepFailedRuns()),
+            jobsByName.keySet());
 
     List<Run> runs = ledger.runs();
-    boolean training = ledger.active()
-        .map(run -> podsOf(run, pods).stream().anyMatch(FineTuneRuns::started)).orElse(false);
+    boolean training =
+        ledger
+            .active()
+            .map(run -> podsOf(run, pods).stream().anyMatch(FineTuneRuns::started))
+            .orElse(false);
     FineTuneJobPhase phase = phase(job, runs, inputs, training);
     return new FineTunePlan(
         FineTuneJobStatuses.compute(job, runs, phase, inputs, now),
         start,
         collected.stream().map(Run::getName).toList(),
-        Boolean.TRUE.equals(gc.getDeletePartialOutput()) ? collected.stream().map(Run::getAttempt).toList()
+        Boolean.TRUE.equals(gc.getDeletePartialOutput())
+            ? collected.stream().map(Run::getAttempt).toList()
             : List.of(),
         ledger.recheckAfter());
   }
@@ -71,7 +85,8 @@ public final class FineTuneRuns {
     return RunLedger.failures(runs) > job.getSpec().getBackoffLimit();
   }
 
-  private static FineTuneJobPhase phase(FineTuneJob job, List<Run> runs, FineTuneInputs inputs, boolean training) {
+  private static FineTuneJobPhase phase(
+      FineTuneJob job, List<Run> runs, FineTuneInputs inputs, boolean training) {
     Run last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
     if (last != null && last.getPhase() == RunPhase.Succeeded) {
       return FineTuneJobPhase.Succeeded;
@@ -87,7 +102,10 @@ public final class FineTuneRuns {
 
   private static List<Pod> podsOf(Run run, List<Pod> pods) {
     return pods.stream()
-        .filter(pod -> Integer.toString(run.getAttempt()).equals(pod.getMetadata().getLabels().get(Labels.RUN)))
+        .filter(
+            pod ->
+                Integer.toString(run.getAttempt())
+                    .equals(pod.getMetadata().getLabels().get(Labels.RUN)))
         .toList();
   }
 

@@ -10,7 +10,9 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 public class OutputClaimRequested implements Condition<PersistentVolumeClaim, FineTuneJob> {
 
   @Override
-  public boolean isMet(DependentResource<PersistentVolumeClaim, FineTuneJob> dependentResource, FineTuneJob job,
+  public boolean isMet(
+      DependentResource<PersistentVolumeClaim, FineTuneJob> dependentResource,
+      FineTuneJob job,
       Context<FineTuneJob> context) {
     return job.getSpec().getOutput().getStorage().getSize() != null;
   }

@@ -16,23 +16,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The trainer's (axolotl's) configuration for one run, as YAML text: a pure function of the spec and the attempt,
- * with keys in a fixed order so that the same run always renders the same bytes. Paths are where the run's Job
- * mounts the inputs and the output ({@link FineTuneResources}).
+ * The trainer's (axolotl's) configuration for one run, as YAML text: a pure function of the spec
+ * and the attempt, with keys in a fixed order so that the same run always renders the same bytes.
+ * Paths are where the run's Job mounts the inputs and the output ({@link FineTuneResources}).
  */
 public final class TrainerConfig {
 
   /** The file name inside the ConfigMap and inside {@link FineTuneResources#CONFIG_MOUNT}. */
   public static final String FILE = "config.yaml";
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
-      // 0.0002, not 2.0E-4: YAML 1.1 readers (PyYAML) take an exponent without a sign for a string.
-      .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+  private static final ObjectMapper YAML =
+      new ObjectMapper(
+              new YAMLFactory()
+                  .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                  .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
+          // 0.0002, not 2.0E-4: YAML 1.1 readers (PyYAML) take an exponent without a sign for a
+          // string.
+          .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
 
-  private TrainerConfig() {
-  }
+  private TrainerConfig() {}
 
   public static String render(FineTuneJob job, int attempt) {
     var spec = job.getSpec();
@@ -67,15 +69,19 @@ public final class TrainerConfig {
 
   private static Map<String, Object> dataset(Dataset dataset) {
     Map<String, Object> entry = new LinkedHashMap<>();
-    entry.put("path", dataset.getFile() == null ? FineTuneResources.DATA_MOUNT
-        : FineTuneResources.DATA_MOUNT + "/" + dataset.getFile());
+    entry.put(
+        "path",
+        dataset.getFile() == null
+            ? FineTuneResources.DATA_MOUNT
+            : FineTuneResources.DATA_MOUNT + "/" + dataset.getFile());
     DatasetFormat format = dataset.getFormat() == null ? DatasetFormat.ALPACA : dataset.getFormat();
     switch (format) {
       case ALPACA -> entry.put("type", "alpaca");
       case COMPLETION -> entry.put("type", "completion");
       case CHAT_TEMPLATE -> entry.put("type", "chat_template");
       case SHAREGPT -> {
-        // axolotl refuses `type: sharegpt` now; the same records are read as chat_template with ShareGPT's names.
+        // axolotl refuses `type: sharegpt` now; the same records are read as chat_template with
+        // ShareGPT's names.
         entry.put("type", "chat_template");
         entry.put("field_messages", "conversations");
         Map<String, String> properties = new LinkedHashMap<>();

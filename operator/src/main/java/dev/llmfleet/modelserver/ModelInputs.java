@@ -15,10 +15,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What a ModelServer serves, resolved from the Download and FineTuneJobs it refers to: either every input is
- * ready (a model location and the adapters), or the reason it waits, naming what it waits for.
+ * What a ModelServer serves, resolved from the Download and FineTuneJobs it refers to: either every
+ * input is ready (a model location and the adapters), or the reason it waits, naming what it waits
+ * for.
  */
-public record ModelInputs(Optional<ModelLocation> model, List<AdapterLocation> adapters, String waitReason,
+public record ModelInputs(
+    Optional<ModelLocation> model,
+    List<AdapterLocation> adapters,
+    String waitReason,
     String waitMessage) {
 
   public static final String WAITING_FOR_DOWNLOAD = "WaitingForDownload";
@@ -32,7 +36,8 @@ public record ModelInputs(Optional<ModelLocation> model, List<AdapterLocation> a
    * @param download the referenced Download, or null when it does not exist (or the model is a URI)
    * @param fineTuneJobs the referenced FineTuneJobs that exist, by name
    */
-  public static ModelInputs resolve(ModelServer server, Download download, Map<String, FineTuneJob> fineTuneJobs) {
+  public static ModelInputs resolve(
+      ModelServer server, Download download, Map<String, FineTuneJob> fineTuneJobs) {
     ModelSource source = server.getSpec().getModel();
     ModelLocation model;
     if (source.getDownloadRef() == null) {
@@ -44,27 +49,46 @@ public record ModelInputs(Optional<ModelLocation> model, List<AdapterLocation> a
       }
       DownloadPhase phase = download.getStatus() == null ? null : download.getStatus().getPhase();
       if (phase != DownloadPhase.Succeeded) {
-        return waiting(WAITING_FOR_DOWNLOAD, "Download " + name + " is " + (phase == null ? "Pending" : phase)
-            + "; the server starts once it is Succeeded");
+        return waiting(
+            WAITING_FOR_DOWNLOAD,
+            "Download "
+                + name
+                + " is "
+                + (phase == null ? "Pending" : phase)
+                + "; the server starts once it is Succeeded");
       }
-      model = ModelLocation.ofDownload(download.getStatus().getClaimName(), download.getStatus().getPath(),
-          source.getFile(), download.getSpec().getStorage().getAccessMode());
+      model =
+          ModelLocation.ofDownload(
+              download.getStatus().getClaimName(),
+              download.getStatus().getPath(),
+              source.getFile(),
+              download.getSpec().getStorage().getAccessMode());
     }
     List<AdapterLocation> adapters = new ArrayList<>();
-    for (Adapter adapter : server.getSpec().getAdapters() == null ? List.<Adapter>of() : server.getSpec().getAdapters()) {
+    for (Adapter adapter :
+        server.getSpec().getAdapters() == null
+            ? List.<Adapter>of()
+            : server.getSpec().getAdapters()) {
       String name = adapter.getFineTuneJobRef().getName();
       FineTuneJob job = fineTuneJobs.get(name);
       if (job == null) {
-        return waiting(WAITING_FOR_FINE_TUNE_JOB, "FineTuneJob " + name + " of adapter " + adapter.getName()
-            + " does not exist");
+        return waiting(
+            WAITING_FOR_FINE_TUNE_JOB,
+            "FineTuneJob " + name + " of adapter " + adapter.getName() + " does not exist");
       }
-      if (job.getStatus() == null || job.getStatus().getPhase() != FineTuneJobPhase.Succeeded
+      if (job.getStatus() == null
+          || job.getStatus().getPhase() != FineTuneJobPhase.Succeeded
           || job.getStatus().getOutput() == null) {
-        return waiting(WAITING_FOR_FINE_TUNE_JOB, "FineTuneJob " + name + " of adapter " + adapter.getName()
-            + " has not succeeded yet");
+        return waiting(
+            WAITING_FOR_FINE_TUNE_JOB,
+            "FineTuneJob " + name + " of adapter " + adapter.getName() + " has not succeeded yet");
       }
-      adapters.add(new AdapterLocation(adapter.getName(), job.getStatus().getOutput().getClaimName(),
-          job.getStatus().getOutput().getPath(), job.getSpec().getOutput().getStorage().getAccessMode()));
+      adapters.add(
+          new AdapterLocation(
+              adapter.getName(),
+              job.getStatus().getOutput().getClaimName(),
+              job.getStatus().getOutput().getPath(),
+              job.getSpec().getOutput().getStorage().getAccessMode()));
     }
     return new ModelInputs(Optional.of(model), adapters, null, null);
   }

@@ -49,16 +49,20 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * ModelServers: a Deployment and a Service once the model (a Succeeded Download or a URI) and the adapters are
- * ready. Downloads and FineTuneJobs are watched through indexes on the references, so a server starts as soon as
- * its inputs are ready, without polling.
+ * ModelServers: a Deployment and a Service once the model (a Succeeded Download or a URI) and the
+ * adapters are ready. Downloads and FineTuneJobs are watched through indexes on the references, so
+ * a server starts as soon as its inputs are ready, without polling.
  */
 @ControllerConfiguration(name = "modelserver")
 public class ModelServerReconciler implements Reconciler<ModelServer> {
 
   static final String BY_DOWNLOAD = "downloadRef";
   static final String BY_FINE_TUNE_JOB = "fineTuneJobRef";
-  /** Per pod; all pods of a server are scraped at once, so one evaluation waits at most about this long. */
+
+  /**
+   * Per pod; all pods of a server are scraped at once, so one evaluation waits at most about this
+   * long.
+   */
   static final Duration SCRAPE_TIMEOUT = Duration.ofSeconds(2);
 
   private final OperatorConfig config;
@@ -81,7 +85,8 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
     this(config, secrets, clock, new Autoscaler(new MetricsScraper(SCRAPE_TIMEOUT)));
   }
 
-  ModelServerReconciler(OperatorConfig config, SecretSync secrets, Clock clock, Autoscaler autoscaler) {
+  ModelServerReconciler(
+      OperatorConfig config, SecretSync secrets, Clock clock, Autoscaler autoscaler) {
     this.autoscaler = autoscaler;
     this.config = config;
     this.clock = clock;
@@ -91,37 +96,63 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
   }
 
   @Override
-  public List<EventSource<?, ModelServer>> prepareEventSources(EventSourceContext<ModelServer> context) {
-    context.getPrimaryCache().addIndexer(BY_DOWNLOAD, server -> server.getSpec().getModel().getDownloadRef() == null
-        ? List.of() : List.of(IndexKeys.of(server, server.getSpec().getModel().getDownloadRef().getName())));
-    context.getPrimaryCache().addIndexer(BY_FINE_TUNE_JOB, server -> adapterJobs(server).stream()
-        .map(name -> IndexKeys.of(server, name)).toList());
+  public List<EventSource<?, ModelServer>> prepareEventSources(
+      EventSourceContext<ModelServer> context) {
+    context
+        .getPrimaryCache()
+        .addIndexer(
+            BY_DOWNLOAD,
+            server ->
+                server.getSpec().getModel().getDownloadRef() == null
+                    ? List.of()
+                    : List.of(
+                        IndexKeys.of(
+                            server, server.getSpec().getModel().getDownloadRef().getName())));
+    context
+        .getPrimaryCache()
+        .addIndexer(
+            BY_FINE_TUNE_JOB,
+            server ->
+                adapterJobs(server).stream().map(name -> IndexKeys.of(server, name)).toList());
 
-    var downloads = InformerEventSourceConfiguration.from(Download.class, ModelServer.class)
-        .withItemStore(CacheStores.<Download>withoutManagedFields(config))
-        .withSecondaryToPrimaryMapper(download -> referencing(context, BY_DOWNLOAD, download))
-        .withPrimaryToSecondaryMapper((ModelServer server) -> server.getSpec().getModel().getDownloadRef() == null
-            ? Set.of() : Set.of(new ResourceID(server.getSpec().getModel().getDownloadRef().getName(),
-            server.getMetadata().getNamespace())))
-        .build();
-    var fineTuneJobs = InformerEventSourceConfiguration.from(FineTuneJob.class, ModelServer.class)
-        .withItemStore(CacheStores.<FineTuneJob>withoutManagedFields(config))
-        .withSecondaryToPrimaryMapper(job -> referencing(context, BY_FINE_TUNE_JOB, job))
-        .withPrimaryToSecondaryMapper((ModelServer server) -> adapterJobs(server).stream()
-            .map(name -> new ResourceID(name, server.getMetadata().getNamespace())).collect(Collectors.toSet()))
-        .build();
-    var pods = InformerEventSourceConfiguration.from(Pod.class, ModelServer.class)
-        .withLabelSelector(Labels.COMPONENT + "=" + ModelServerResources.COMPONENT)
-        .withItemStore(CacheStores.podStatusOnly(config))
-        .withSecondaryToPrimaryMapper(InstancePods.mapper(context))
-        .build();
-    // GPU nodes, cluster-scoped, for the fit check's memory; only those with the label are cached. A node that
+    var downloads =
+        InformerEventSourceConfiguration.from(Download.class, ModelServer.class)
+            .withItemStore(CacheStores.<Download>withoutManagedFields(config))
+            .withSecondaryToPrimaryMapper(download -> referencing(context, BY_DOWNLOAD, download))
+            .withPrimaryToSecondaryMapper(
+                (ModelServer server) ->
+                    server.getSpec().getModel().getDownloadRef() == null
+                        ? Set.of()
+                        : Set.of(
+                            new ResourceID(
+                                server.getSpec().getModel().getDownloadRef().getName(),
+                                server.getMetadata().getNamespace())))
+            .build();
+    var fineTuneJobs =
+        InformerEventSourceConfiguration.from(FineTuneJob.class, ModelServer.class)
+            .withItemStore(CacheStores.<FineTuneJob>withoutManagedFields(config))
+            .withSecondaryToPrimaryMapper(job -> referencing(context, BY_FINE_TUNE_JOB, job))
+            .withPrimaryToSecondaryMapper(
+                (ModelServer server) ->
+                    adapterJobs(server).stream()
+                        .map(name -> new ResourceID(name, server.getMetadata().getNamespace()))
+                        .collect(Collectors.toSet()))
+            .build();
+    var pods =
+        InformerEventSourceConfiguration.from(Pod.class, ModelServer.class)
+            .withLabelSelector(Labels.COMPONENT + "=" + ModelServerResources.COMPONENT)
+            .withItemStore(CacheStores.podStatusOnly(config))
+            .withSecondaryToPrimaryMapper(InstancePods.mapper(context))
+            .build();
+    // GPU nodes, cluster-scoped, for the fit check's memory; only those with the label are cached.
+    // A node that
     // comes or goes triggers nothing: the next pass of each server reads the cache.
-    var nodes = InformerEventSourceConfiguration.from(Node.class, ModelServer.class)
-        .withLabelSelector(GpuFit.NODE_MEMORY_LABEL)
-        .withWatchAllNamespaces()
-        .withSecondaryToPrimaryMapper(node -> Set.of())
-        .build();
+    var nodes =
+        InformerEventSourceConfiguration.from(Node.class, ModelServer.class)
+            .withLabelSelector(GpuFit.NODE_MEMORY_LABEL)
+            .withWatchAllNamespaces()
+            .withSecondaryToPrimaryMapper(node -> Set.of())
+            .build();
     gpuNodes = new InformerEventSource<>(nodes, context);
     return List.of(
         deployment.eventSource(context).orElseThrow(),
@@ -135,29 +166,51 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
   @Override
   public UpdateControl<ModelServer> reconcile(ModelServer server, Context<ModelServer> context) {
     ModelInputs inputs = inputs(server, context);
-    SyncResult synced = secrets.sync(server, server.getSpec().getSecrets(),
-        server.getStatus() == null ? null : server.getStatus().getConditions(), context.getClient());
-    GpuFit fit = GpuFit.check(server,
-        context.getSecondaryResource(Download.class).map(Download::getStatus).map(DownloadStatus::getModel),
-        GpuFit.gpuMemory(server, gpuNodes.list(node -> true).toList(), config));
+    SyncResult synced =
+        secrets.sync(
+            server,
+            server.getSpec().getSecrets(),
+            server.getStatus() == null ? null : server.getStatus().getConditions(),
+            context.getClient());
+    GpuFit fit =
+        GpuFit.check(
+            server,
+            context
+                .getSecondaryResource(Download.class)
+                .map(Download::getStatus)
+                .map(DownloadStatus::getModel),
+            GpuFit.gpuMemory(server, gpuNodes.list(node -> true).toList(), config));
     Instant now = clock.instant();
     Optional<Autoscaler.Decision> scaling = autoscale(server, fit, context, now);
-    // A running server is never torn down because an input went away: it keeps serving what it loaded. Nor is it
-    // changed while its secrets cannot be read: its pods keep the values they have. But a spec whose model cannot
-    // fit in its GPUs gets no pods at all: they would only crash or wait for memory that no GPU has.
+    // A running server is never torn down because an input went away: it keeps serving what it
+    // loaded. Nor is it
+    // changed while its secrets cannot be read: its pods keep the values they have. But a spec
+    // whose model cannot
+    // fit in its GPUs gets no pods at all: they would only crash or wait for memory that no GPU
+    // has.
     if (fit.blocks()) {
       deployment.delete(server, context);
     } else if (inputs.ready() && synced.ready()) {
       context.managedWorkflowAndDependentResourceContext().put(SyncResult.class, synced);
-      scaling.ifPresent(d -> context.managedWorkflowAndDependentResourceContext().put(Autoscaler.REPLICAS,
-          d.replicas()));
+      scaling.ifPresent(
+          d ->
+              context
+                  .managedWorkflowAndDependentResourceContext()
+                  .put(Autoscaler.REPLICAS, d.replicas()));
       deployment.reconcile(server, context);
       service.reconcile(server, context);
     }
-    Optional<Deployment> current = fit.blocks() ? Optional.empty() : context.getSecondaryResource(Deployment.class);
-    ModelServerStatus status = ModelServerStatuses.compute(server, inputs, fit, current,
-        context.getSecondaryResources(Pod.class).stream().toList(),
-        scaling.map(Autoscaler.Decision::status), now);
+    Optional<Deployment> current =
+        fit.blocks() ? Optional.empty() : context.getSecondaryResource(Deployment.class);
+    ModelServerStatus status =
+        ModelServerStatuses.compute(
+            server,
+            inputs,
+            fit,
+            current,
+            context.getSecondaryResources(Pod.class).stream().toList(),
+            scaling.map(Autoscaler.Decision::status),
+            now);
     long generation = server.getMetadata().getGeneration();
     if (inputs.ready() && !synced.ready() && current.isEmpty()) {
       status.setPhase(ModelServerPhase.Pending);
@@ -167,82 +220,114 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
     }
     EventRecorder events = new EventRecorder(context.getClient());
     recordPhaseChange(events, server, status);
-    scaling.flatMap(Autoscaler.Decision::event).ifPresent(e -> events.normal(server, e.reason(), e.message()));
-    return synced.reschedule(StatusPatch.ifChanged(server, server.getStatus(), status, ModelServer::new),
+    scaling
+        .flatMap(Autoscaler.Decision::event)
+        .ifPresent(e -> events.normal(server, e.reason(), e.message()));
+    return synced.reschedule(
+        StatusPatch.ifChanged(server, server.getStatus(), status, ModelServer::new),
         scaling.map(d -> Autoscaler.SYNC_PERIOD));
   }
 
   /**
-   * The autoscaler's decision while spec.autoscaling is set; it scrapes the ready pods, so it runs only while a
-   * Deployment may exist. Its replica count goes to the Deployment, and wins over spec.replicas.
+   * The autoscaler's decision while spec.autoscaling is set; it scrapes the ready pods, so it runs
+   * only while a Deployment may exist. Its replica count goes to the Deployment, and wins over
+   * spec.replicas.
    */
-  private Optional<Autoscaler.Decision> autoscale(ModelServer server, GpuFit fit, Context<ModelServer> context,
-      Instant now) {
+  private Optional<Autoscaler.Decision> autoscale(
+      ModelServer server, GpuFit fit, Context<ModelServer> context, Instant now) {
     if (server.getSpec().getAutoscaling() == null) {
       autoscaler.forget(server);
       return Optional.empty();
     }
-    Optional<Integer> replicas = fit.blocks() ? Optional.empty() : context.getSecondaryResource(Deployment.class)
-        .map(d -> d.getSpec() == null ? null : d.getSpec().getReplicas());
-    List<Pod> pods = fit.blocks() ? List.of() : context.getSecondaryResources(Pod.class).stream().toList();
+    Optional<Integer> replicas =
+        fit.blocks()
+            ? Optional.empty()
+            : context
+                .getSecondaryResource(Deployment.class)
+                .map(d -> d.getSpec() == null ? null : d.getSpec().getReplicas());
+    List<Pod> pods =
+        fit.blocks() ? List.of() : context.getSecondaryResources(Pod.class).stream().toList();
     return Optional.of(autoscaler.evaluate(server, replicas, pods, now));
   }
 
-  /** Retries go on (JOSDK's retry), but the resource says why it is not converging instead of keeping quiet. */
+  /**
+   * Retries go on (JOSDK's retry), but the resource says why it is not converging instead of
+   * keeping quiet.
+   */
   @Override
-  public ErrorStatusUpdateControl<ModelServer> updateErrorStatus(ModelServer server, Context<ModelServer> context,
-      Exception error) {
-    ModelServerStatus status = ModelServerStatuses.applyFailed(server, Errors.describe(error), clock.instant());
-    return ErrorStatusUpdateControl.patchStatus(StatusPatch.statusOnly(server, status, ModelServer::new));
+  public ErrorStatusUpdateControl<ModelServer> updateErrorStatus(
+      ModelServer server, Context<ModelServer> context, Exception error) {
+    ModelServerStatus status =
+        ModelServerStatuses.applyFailed(server, Errors.describe(error), clock.instant());
+    return ErrorStatusUpdateControl.patchStatus(
+        StatusPatch.statusOnly(server, status, ModelServer::new));
   }
 
   static ModelInputs inputs(ModelServer server, Context<ModelServer> context) {
-    Map<String, FineTuneJob> jobs = context.getSecondaryResources(FineTuneJob.class).stream()
-        .collect(Collectors.toMap(job -> job.getMetadata().getName(), Function.identity()));
-    return ModelInputs.resolve(server, context.getSecondaryResource(Download.class).orElse(null), jobs);
+    Map<String, FineTuneJob> jobs =
+        context.getSecondaryResources(FineTuneJob.class).stream()
+            .collect(Collectors.toMap(job -> job.getMetadata().getName(), Function.identity()));
+    return ModelInputs.resolve(
+        server, context.getSecondaryResource(Download.class).orElse(null), jobs);
   }
 
   /**
-   * Only objects the operator labelled are cached, so a cluster's other Deployments and Services cost no memory, and
-   * of their managedFields only the Apply entries that the server-side-apply match reads.
+   * Only objects the operator labelled are cached, so a cluster's other Deployments and Services
+   * cost no memory, and of their managedFields only the Apply entries that the server-side-apply
+   * match reads.
    */
-  static <R extends HasMetadata> KubernetesDependentResourceConfig<R> managedOnly(Class<R> type,
-      OperatorConfig config) {
+  static <R extends HasMetadata> KubernetesDependentResourceConfig<R> managedOnly(
+      Class<R> type, OperatorConfig config) {
     return new KubernetesDependentResourceConfigBuilder<R>()
-        .withKubernetesDependentInformerConfig(InformerConfiguration.builder(type)
-            .withLabelSelector(Labels.COMPONENT + "=" + ModelServerResources.COMPONENT)
-            .withNamespacesInheritedFromController()
-            .withItemStore(CacheStores.<R>appliedFieldsOnly(config))
-            .build())
+        .withKubernetesDependentInformerConfig(
+            InformerConfiguration.builder(type)
+                .withLabelSelector(Labels.COMPONENT + "=" + ModelServerResources.COMPONENT)
+                .withNamespacesInheritedFromController()
+                .withItemStore(CacheStores.<R>appliedFieldsOnly(config))
+                .build())
         .build();
   }
 
-  private static void recordPhaseChange(EventRecorder events, ModelServer server, ModelServerStatus next) {
+  private static void recordPhaseChange(
+      EventRecorder events, ModelServer server, ModelServerStatus next) {
     ModelServerPhase before = server.getStatus() == null ? null : server.getStatus().getPhase();
-    var ready = next.getConditions().stream().filter(c -> c.getType().equals(Conditions.READY)).findFirst().orElseThrow();
+    var ready =
+        next.getConditions().stream()
+            .filter(c -> c.getType().equals(Conditions.READY))
+            .findFirst()
+            .orElseThrow();
     boolean refused = ModelServerStatuses.INSUFFICIENT_GPU_MEMORY.equals(ready.getReason());
-    boolean refusedBefore = server.getStatus() != null && Conditions.find(server.getStatus().getConditions(),
-        Conditions.READY).map(c -> ModelServerStatuses.INSUFFICIENT_GPU_MEMORY.equals(c.getReason())).orElse(false);
+    boolean refusedBefore =
+        server.getStatus() != null
+            && Conditions.find(server.getStatus().getConditions(), Conditions.READY)
+                .map(c -> ModelServerStatuses.INSUFFICIENT_GPU_MEMORY.equals(c.getReason()))
+                .orElse(false);
     if (Objects.equals(before, next.getPhase()) && refused == refusedBefore) {
       return;
     }
-    if (next.getPhase() == ModelServerPhase.Degraded || next.getPhase() == ModelServerPhase.Failed || refused) {
+    if (next.getPhase() == ModelServerPhase.Degraded
+        || next.getPhase() == ModelServerPhase.Failed
+        || refused) {
       events.warning(server, ready.getReason(), ready.getMessage());
     } else {
       events.normal(server, next.getPhase().name(), ready.getMessage());
     }
   }
 
-  private static Set<ResourceID> referencing(EventSourceContext<ModelServer> context, String index,
-      HasMetadata referenced) {
-    return context.getPrimaryCache()
-        .byIndex(index, IndexKeys.of(referenced, referenced.getMetadata().getName())).stream()
+  private static Set<ResourceID> referencing(
+      EventSourceContext<ModelServer> context, String index, HasMetadata referenced) {
+    return context
+        .getPrimaryCache()
+        .byIndex(index, IndexKeys.of(referenced, referenced.getMetadata().getName()))
+        .stream()
         .map(ResourceID::fromResource)
         .collect(Collectors.toSet());
   }
 
   private static List<String> adapterJobs(ModelServer server) {
     List<Adapter> adapters = server.getSpec().getAdapters();
-    return adapters == null ? List.of() : adapters.stream().map(a -> a.getFineTuneJobRef().getName()).toList();
+    return adapters == null
+        ? List.of()
+        : adapters.stream().map(a -> a.getFineTuneJobRef().getName()).toList();
   }
 }

@@ -7,7 +7,8 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 
 /** The Service behind status.endpoint. */
-public class ModelServerServiceDependent extends CRUDKubernetesDependentResource<Service, ModelServer> {
+public class ModelServerServiceDependent
+    extends CRUDKubernetesDependentResource<Service, ModelServer> {
 
   ModelServerServiceDependent(OperatorConfig config) {
     super(Service.class);

@@ -30,43 +30,73 @@ public final class ModelServerStatuses {
   public static final String APPLY_FAILED = Conditions.APPLY_FAILED;
   public static final String INSUFFICIENT_GPU_MEMORY = "InsufficientGPUMemory";
 
-  /** Container states that will not fix themselves quickly; the server is degraded while they last. */
-  static final Set<String> BROKEN_CONTAINER_STATES = Set.of("ImagePullBackOff", "ErrImagePull",
-      "CrashLoopBackOff", "CreateContainerConfigError", "InvalidImageName", "RunContainerError");
+  /**
+   * Container states that will not fix themselves quickly; the server is degraded while they last.
+   */
+  static final Set<String> BROKEN_CONTAINER_STATES =
+      Set.of(
+          "ImagePullBackOff",
+          "ErrImagePull",
+          "CrashLoopBackOff",
+          "CreateContainerConfigError",
+          "InvalidImageName",
+          "RunContainerError");
 
   /** Characters of a container's last words kept in the condition message. */
   static final int MAX_DETAIL = 1024;
 
-  private ModelServerStatuses() {
-  }
+  private ModelServerStatuses() {}
 
   /**
    * @param fit whether the model fits in the GPUs' memory; a refusal means no Deployment is kept
    * @param deployment the server's Deployment, if it exists
    * @param pods the server's pods
    */
-  public static ModelServerStatus compute(ModelServer server, ModelInputs inputs, GpuFit fit,
-      Optional<Deployment> deployment, List<Pod> pods, Instant now) {
+  public static ModelServerStatus compute(
+      ModelServer server,
+      ModelInputs inputs,
+      GpuFit fit,
+      Optional<Deployment> deployment,
+      List<Pod> pods,
+      Instant now) {
     return compute(server, inputs, fit, deployment, pods, Optional.empty(), now);
   }
 
   /**
-   * @param autoscaling the autoscaler's decision while spec.autoscaling is set: its replica count, not
-   *     spec.replicas, is then what the server is to have
+   * @param autoscaling the autoscaler's decision while spec.autoscaling is set: its replica count,
+   *     not spec.replicas, is then what the server is to have
    */
-  public static ModelServerStatus compute(ModelServer server, ModelInputs inputs, GpuFit fit,
-      Optional<Deployment> deployment, List<Pod> pods, Optional<AutoscalingStatus> autoscaling, Instant now) {
+  public static ModelServerStatus compute(
+      ModelServer server,
+      ModelInputs inputs,
+      GpuFit fit,
+      Optional<Deployment> deployment,
+      List<Pod> pods,
+      Optional<AutoscalingStatus> autoscaling,
+      Instant now) {
     long generation = server.getMetadata().getGeneration();
-    int desired = autoscaling.map(AutoscalingStatus::getDesiredReplicas)
-        .orElse(server.getSpec().getReplicas() == null ? 1 : server.getSpec().getReplicas());
-    int replicas = deployment.map(d -> d.getStatus() == null ? null : d.getStatus().getReplicas())
-        .map(Integer::intValue).orElse(0);
-    int ready = deployment.map(d -> d.getStatus() == null ? null : d.getStatus().getReadyReplicas())
-        .map(Integer::intValue).orElse(0);
+    int desired =
+        autoscaling
+            .map(AutoscalingStatus::getDesiredReplicas)
+            .orElse(server.getSpec().getReplicas() == null ? 1 : server.getSpec().getReplicas());
+    int replicas =
+        deployment
+            .map(d -> d.getStatus() == null ? null : d.getStatus().getReplicas())
+            .map(Integer::intValue)
+            .orElse(0);
+    int ready =
+        deployment
+            .map(d -> d.getStatus() == null ? null : d.getStatus().getReadyReplicas())
+            .map(Integer::intValue)
+            .orElse(0);
 
-    Optional<String> unschedulable = pods.stream().map(ModelServerStatuses::unschedulableMessage)
-        .flatMap(Optional::stream).findFirst();
-    Optional<Broken> broken = pods.stream().flatMap(ModelServerStatuses::brokenContainer).findFirst();
+    Optional<String> unschedulable =
+        pods.stream()
+            .map(ModelServerStatuses::unschedulableMessage)
+            .flatMap(Optional::stream)
+            .findFirst();
+    Optional<Broken> broken =
+        pods.stream().flatMap(ModelServerStatuses::brokenContainer).findFirst();
     boolean rolledOut = deployment.map(d -> isRolledOut(d, desired)).orElse(false);
 
     ModelServerPhase phase;
@@ -104,23 +134,55 @@ public final class ModelServerStatuses {
 
     boolean isReady = phase == ModelServerPhase.Ready;
     boolean stalled = fit.blocks() && desired > 0;
-    boolean settled = isReady || phase == ModelServerPhase.WaitingForModel || "Parked".equals(reason) || stalled;
+    boolean settled =
+        isReady || phase == ModelServerPhase.WaitingForModel || "Parked".equals(reason) || stalled;
     ModelServerStatus stored = server.getStatus();
     List<Condition> conditions = stored == null ? null : stored.getConditions();
-    conditions = Conditions.set(conditions, Conditions.READY, isReady, reason, message, generation, now);
-    conditions = Conditions.set(conditions, Conditions.RECONCILING, !settled, reason, settled ? "" : message,
-        generation, now);
-    conditions = Conditions.set(conditions, Conditions.STALLED, stalled, reason, stalled ? message : "", generation,
-        now);
-    conditions = Conditions.set(conditions, MODEL_AVAILABLE, inputs.ready(),
-        inputs.ready() ? "ModelReady" : inputs.waitReason(),
-        inputs.ready() ? describe(server.getSpec().getModel()) + " is ready" : inputs.waitMessage(), generation, now);
+    conditions =
+        Conditions.set(conditions, Conditions.READY, isReady, reason, message, generation, now);
+    conditions =
+        Conditions.set(
+            conditions,
+            Conditions.RECONCILING,
+            !settled,
+            reason,
+            settled ? "" : message,
+            generation,
+            now);
+    conditions =
+        Conditions.set(
+            conditions,
+            Conditions.STALLED,
+            stalled,
+            reason,
+            stalled ? message : "",
+            generation,
+            now);
+    conditions =
+        Conditions.set(
+            conditions,
+            MODEL_AVAILABLE,
+            inputs.ready(),
+            inputs.ready() ? "ModelReady" : inputs.waitReason(),
+            inputs.ready()
+                ? describe(server.getSpec().getModel()) + " is ready"
+                : inputs.waitMessage(),
+            generation,
+            now);
     if (stalled) {
-      conditions = Conditions.set(conditions, SCHEDULED, false, INSUFFICIENT_GPU_MEMORY, message, generation, now);
+      conditions =
+          Conditions.set(
+              conditions, SCHEDULED, false, INSUFFICIENT_GPU_MEMORY, message, generation, now);
     } else {
-      conditions = Conditions.set(conditions, SCHEDULED, unschedulable.isEmpty(),
-          unschedulable.isPresent() ? "Unschedulable" : "Scheduled", unschedulable.orElse(fit.message()), generation,
-          now);
+      conditions =
+          Conditions.set(
+              conditions,
+              SCHEDULED,
+              unschedulable.isEmpty(),
+              unschedulable.isPresent() ? "Unschedulable" : "Scheduled",
+              unschedulable.orElse(fit.message()),
+              generation,
+              now);
     }
 
     return ModelServerStatus.builder()
@@ -130,7 +192,8 @@ public final class ModelServerStatuses {
         .readiness(ready + "/" + desired)
         .model(describe(server.getSpec().getModel()))
         .selector(Labels.asSelectorString(ModelServerResources.selector(server)))
-        .endpoint(deployment.isPresent() || inputs.ready() ? ModelServerResources.endpoint(server) : null)
+        .endpoint(
+            deployment.isPresent() || inputs.ready() ? ModelServerResources.endpoint(server) : null)
         .gpuMemory(fit.memory().orElse(null))
         .autoscaling(autoscaling.orElse(null))
         .conditions(conditions)
@@ -139,16 +202,20 @@ public final class ModelServerStatuses {
   }
 
   /**
-   * The status when the server's objects could not be applied (the API server refused a Deployment or Service):
-   * what was known before, with Ready=False and Reconciling=True saying why, while JOSDK retries.
+   * The status when the server's objects could not be applied (the API server refused a Deployment
+   * or Service): what was known before, with Ready=False and Reconciling=True saying why, while
+   * JOSDK retries.
    */
   public static ModelServerStatus applyFailed(ModelServer server, String error, Instant now) {
     long generation = server.getMetadata().getGeneration();
     ModelServerStatus stored = server.getStatus();
     String message = "cannot create or update the server's Deployment or Service: " + error;
-    List<Condition> conditions = Conditions.applyFailed(stored == null ? null : stored.getConditions(), message,
-        generation, now);
-    return (stored == null ? ModelServerStatus.builder().phase(ModelServerPhase.Pending) : stored.toBuilder())
+    List<Condition> conditions =
+        Conditions.applyFailed(
+            stored == null ? null : stored.getConditions(), message, generation, now);
+    return (stored == null
+            ? ModelServerStatus.builder().phase(ModelServerPhase.Pending)
+            : stored.toBuilder())
         .model(describe(server.getSpec().getModel()))
         .selector(Labels.asSelectorString(ModelServerResources.selector(server)))
         .conditions(conditions)
@@ -168,43 +235,55 @@ public final class ModelServerStatuses {
         && Objects.equals(status.getAvailableReplicas(), desired);
   }
 
-  /** The scheduler's own words, e.g. "0/3 nodes are available: 1 Insufficient nvidia.com/gpu, ...". */
+  /**
+   * The scheduler's own words, e.g. "0/3 nodes are available: 1 Insufficient nvidia.com/gpu, ...".
+   */
   private static Optional<String> unschedulableMessage(Pod pod) {
     if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
       return Optional.empty();
     }
     return pod.getStatus().getConditions().stream()
-        .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())
-            && "Unschedulable".equals(c.getReason()))
+        .filter(
+            c ->
+                "PodScheduled".equals(c.getType())
+                    && "False".equals(c.getStatus())
+                    && "Unschedulable".equals(c.getReason()))
         .map(PodCondition::getMessage)
         .findFirst();
   }
 
   /** A container in one of {@link #BROKEN_CONTAINER_STATES}, and what it says about why. */
-  record Broken(String reason, String message) {
-  }
+  record Broken(String reason, String message) {}
 
   private static Stream<Broken> brokenContainer(Pod pod) {
     if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
       return Stream.empty();
     }
     return pod.getStatus().getContainerStatuses().stream()
-        .filter(c -> c.getState() != null && c.getState().getWaiting() != null
-            && BROKEN_CONTAINER_STATES.contains(c.getState().getWaiting().getReason()))
+        .filter(
+            c ->
+                c.getState() != null
+                    && c.getState().getWaiting() != null
+                    && BROKEN_CONTAINER_STATES.contains(c.getState().getWaiting().getReason()))
         .map(ModelServerStatuses::broken);
   }
 
   /**
-   * "container server is in CrashLoopBackOff: it exited with code 1 (Error): &lt;its last words&gt;". The last
-   * words are lastState.terminated.message: the container's termination log, or with terminationMessagePolicy
-   * FallbackToLogsOnError (as the server containers have) the tail of its log when it failed without writing one.
-   * Without a last termination, the waiting message (for example the image pull's error).
+   * "container server is in CrashLoopBackOff: it exited with code 1 (Error): &lt;its last
+   * words&gt;". The last words are lastState.terminated.message: the container's termination log,
+   * or with terminationMessagePolicy FallbackToLogsOnError (as the server containers have) the tail
+   * of its log when it failed without writing one. Without a last termination, the waiting message
+   * (for example the image pull's error).
    */
   static Broken broken(ContainerStatus container) {
     ContainerStateWaiting waiting = container.getState().getWaiting();
-    StringBuilder message = new StringBuilder("container ").append(container.getName()).append(" is in ")
-        .append(waiting.getReason());
-    ContainerStateTerminated last = container.getLastState() == null ? null : container.getLastState().getTerminated();
+    StringBuilder message =
+        new StringBuilder("container ")
+            .append(container.getName())
+            .append(" is in ")
+            .append(waiting.getReason());
+    ContainerStateTerminated last =
+        container.getLastState() == null ? null : container.getLastState().getTerminated();
     if (last != null) {
       message.append(": it exited with code ").append(last.getExitCode());
       if (last.getReason() != null && !last.getReason().isBlank()) {
@@ -219,7 +298,10 @@ public final class ModelServerStatuses {
     return new Broken(waiting.getReason(), message.toString());
   }
 
-  /** The end of a long text, where a failing program says why; conditions and events should stay short. */
+  /**
+   * The end of a long text, where a failing program says why; conditions and events should stay
+   * short.
+   */
   static String tail(String text) {
     return text.length() <= MAX_DETAIL ? text : "..." + text.substring(text.length() - MAX_DETAIL);
   }

@@ -40,34 +40,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The secrets step shared by the three reconcilers: the values of {@code spec.secrets} (Vault and secretKeyRef
- * entries alike) are copied into one Secret {@code <name>-secrets} owned by the resource, one key per variable, and
- * containers read them from there ({@link SecretEnvVars}).
+ * The secrets step shared by the three reconcilers: the values of {@code spec.secrets} (Vault and
+ * secretKeyRef entries alike) are copied into one Secret {@code <name>-secrets} owned by the
+ * resource, one key per variable, and containers read them from there ({@link SecretEnvVars}).
  *
- * <p>Values are re-read when the spec's list changes and otherwise once per refresh interval, whatever else
- * triggers a reconcile: several rotations within one interval become one change of the data hash, so pods roll
- * once. The Secret is written only when its data changes, so a settled fleet causes no writes. When a read fails
- * the Secret is left as it is (running pods keep their values), the failure becomes condition SecretsReady=False,
- * and no new read happens before the retry time, which grows while the failure lasts (5 s, then doubling, at most
- * the refresh interval or 5 minutes).
+ * <p>Values are re-read when the spec's list changes and otherwise once per refresh interval,
+ * whatever else triggers a reconcile: several rotations within one interval become one change of
+ * the data hash, so pods roll once. The Secret is written only when its data changes, so a settled
+ * fleet causes no writes. When a read fails the Secret is left as it is (running pods keep their
+ * values), the failure becomes condition SecretsReady=False, and no new read happens before the
+ * retry time, which grows while the failure lasts (5 s, then doubling, at most the refresh interval
+ * or 5 minutes).
  *
- * <p>Kubernetes verbs used on Secrets: get (the user's Secrets of secretKeyRef entries, and the owned one), patch
- * (server-side apply of the owned one), delete (the owned one, when spec.secrets becomes empty).
+ * <p>Kubernetes verbs used on Secrets: get (the user's Secrets of secretKeyRef entries, and the
+ * owned one), patch (server-side apply of the owned one), delete (the owned one, when spec.secrets
+ * becomes empty).
  */
 public final class SecretSync {
 
   public static final String CONDITION = "SecretsReady";
+
   /** On pod templates: changes exactly when the synced data changes. */
   public static final String HASH_ANNOTATION = "llmfleet.dev/secrets-hash";
 
   static final String COMPONENT = "secrets";
   static final String SYNCED = "SecretsSynced";
   static final String NO_SECRETS = "NoSecrets";
+
   /**
-   * Key of the data hash, kept on the Secret itself: a reader of pod templates who cannot read Secrets cannot
-   * test guesses of a value against the hash.
+   * Key of the data hash, kept on the Secret itself: a reader of pod templates who cannot read
+   * Secrets cannot test guesses of a value against the hash.
    */
   static final String SALT_ANNOTATION = "llmfleet.dev/hash-salt";
+
   static final Duration FIRST_RETRY = Duration.ofSeconds(5);
   static final Duration MAX_RETRY = Duration.ofMinutes(5);
   static final Duration DEFAULT_REFRESH = Duration.ofSeconds(300);
@@ -83,11 +88,18 @@ public final class SecretSync {
   private volatile Instant lastDropped = Instant.EPOCH;
 
   public SecretSync(OperatorConfig config) {
-    this(config.vault().map(VaultClient::create), config.vault().flatMap(OperatorConfig.Vault::pathTemplate),
-        config.vault().map(OperatorConfig.Vault::refreshInterval).orElse(DEFAULT_REFRESH), Clock.systemUTC());
+    this(
+        config.vault().map(VaultClient::create),
+        config.vault().flatMap(OperatorConfig.Vault::pathTemplate),
+        config.vault().map(OperatorConfig.Vault::refreshInterval).orElse(DEFAULT_REFRESH),
+        Clock.systemUTC());
   }
 
-  SecretSync(Optional<VaultClient> vault, Optional<VaultPathTemplate> pathTemplate, Duration refresh, Clock clock) {
+  SecretSync(
+      Optional<VaultClient> vault,
+      Optional<VaultPathTemplate> pathTemplate,
+      Duration refresh,
+      Clock clock) {
     this.vault = vault;
     this.pathTemplate = pathTemplate;
     this.refresh = refresh;
@@ -104,7 +116,10 @@ public final class SecretSync {
    *
    * @param conditions the resource's stored conditions, for the retry delay after repeated failures
    */
-  public SyncResult sync(HasMetadata owner, List<SecretEnv> secrets, List<Condition> conditions,
+  public SyncResult sync(
+      HasMetadata owner,
+      List<SecretEnv> secrets,
+      List<Condition> conditions,
       KubernetesClient client) {
     SyncResult result = syncOnce(owner, secrets, conditions, client);
     recordTransition(new EventRecorder(client), owner, conditions, result);
@@ -112,11 +127,16 @@ public final class SecretSync {
   }
 
   /** An event when SecretsReady changes status or reason; "NoSecrets" is not worth one. */
-  private static void recordTransition(EventRecorder events, HasMetadata owner, List<Condition> conditions,
-      SyncResult result) {
+  private static void recordTransition(
+      EventRecorder events, HasMetadata owner, List<Condition> conditions, SyncResult result) {
     Optional<Condition> before = Conditions.find(conditions, CONDITION);
-    boolean same = before.map(c -> c.getStatus().equals(result.ready() ? "True" : "False")
-        && Objects.equals(c.getReason(), result.reason())).orElse(result.reason().equals(NO_SECRETS));
+    boolean same =
+        before
+            .map(
+                c ->
+                    c.getStatus().equals(result.ready() ? "True" : "False")
+                        && Objects.equals(c.getReason(), result.reason()))
+            .orElse(result.reason().equals(NO_SECRETS));
     if (same) {
       return;
     }
@@ -127,7 +147,10 @@ public final class SecretSync {
     }
   }
 
-  private SyncResult syncOnce(HasMetadata owner, List<SecretEnv> secrets, List<Condition> conditions,
+  private SyncResult syncOnce(
+      HasMetadata owner,
+      List<SecretEnv> secrets,
+      List<Condition> conditions,
       KubernetesClient client) {
     Instant now = clock.instant();
     if (now.isAfter(lastDropped.plus(refresh))) {
@@ -139,27 +162,47 @@ public final class SecretSync {
     String uid = owner.getMetadata().getUid();
     if (secrets == null || secrets.isEmpty()) {
       // Only when the list just became empty: a resource without secrets costs no API call.
-      boolean hadSecrets = reads.remove(uid) != null || Conditions.find(conditions, CONDITION)
-          .map(c -> !NO_SECRETS.equals(c.getReason())).orElse(false);
-      Secret existing = hadSecrets ? client.secrets().inNamespace(namespace).withName(name).get() : null;
+      boolean hadSecrets =
+          reads.remove(uid) != null
+              || Conditions.find(conditions, CONDITION)
+                  .map(c -> !NO_SECRETS.equals(c.getReason()))
+                  .orElse(false);
+      Secret existing =
+          hadSecrets ? client.secrets().inNamespace(namespace).withName(name).get() : null;
       if (existing != null && ownedBy(existing, owner)) {
         client.resource(existing).delete();
       }
-      return new SyncResult(true, Optional.empty(), NO_SECRETS, "spec.secrets is empty", Optional.empty());
+      return new SyncResult(
+          true, Optional.empty(), NO_SECRETS, "spec.secrets is empty", Optional.empty());
     }
 
     Secret existing = client.secrets().inNamespace(namespace).withName(name).get();
     if (existing != null && !ownedBy(existing, owner)) {
-      return new SyncResult(false, Optional.empty(), "SecretConflict", "Secret " + name + " exists and is not "
-          + "owned by this " + owner.getKind() + "; rename or delete it", Optional.of(refresh));
+      return new SyncResult(
+          false,
+          Optional.empty(),
+          "SecretConflict",
+          "Secret "
+              + name
+              + " exists and is not "
+              + "owned by this "
+              + owner.getKind()
+              + "; rename or delete it",
+          Optional.of(refresh));
     }
-    Map<String, String> annotations = existing == null || existing.getMetadata().getAnnotations() == null
-        ? Map.of() : existing.getMetadata().getAnnotations();
+    Map<String, String> annotations =
+        existing == null || existing.getMetadata().getAnnotations() == null
+            ? Map.of()
+            : existing.getMetadata().getAnnotations();
     Optional<String> kept = Optional.ofNullable(annotations.get(HASH_ANNOTATION));
     String spec = specHash(secrets);
     ReadState state = reads.get(uid);
     if (existing != null && fresh(state, spec, now, refresh)) {
-      return new SyncResult(true, kept, SYNCED, synced(secrets, name),
+      return new SyncResult(
+          true,
+          kept,
+          SYNCED,
+          synced(secrets, name),
           Optional.of(positive(Duration.between(now, state.readAt().plus(refresh)))));
     }
     if (retryPending(state, spec, now)) {
@@ -168,73 +211,107 @@ public final class SecretSync {
 
     try {
       Map<String, String> data = read(namespace, secrets, client);
-      String salt = Optional.ofNullable(annotations.get(SALT_ANNOTATION)).orElseGet(SecretSync::newSalt);
+      String salt =
+          Optional.ofNullable(annotations.get(SALT_ANNOTATION)).orElseGet(SecretSync::newSalt);
       String hash = hash(salt, data);
-      if (existing == null || !hash.equals(annotations.get(HASH_ANNOTATION)) || !data.equals(existing.getData())) {
+      if (existing == null
+          || !hash.equals(annotations.get(HASH_ANNOTATION))
+          || !data.equals(existing.getData())) {
         client.resource(secret(owner, data, salt, hash)).forceConflicts().serverSideApply();
         if (existing != null) {
-          log.info("{} {}/{}: secret values changed, Secret {} updated", owner.getKind(), namespace,
-              owner.getMetadata().getName(), name);
+          log.info(
+              "{} {}/{}: secret values changed, Secret {} updated",
+              owner.getKind(),
+              namespace,
+              owner.getMetadata().getName(),
+              name);
         }
       }
       reads.put(uid, new ReadState(spec, now, null, null));
-      return new SyncResult(true, Optional.of(hash), SYNCED, synced(secrets, name), Optional.of(refresh));
+      return new SyncResult(
+          true, Optional.of(hash), SYNCED, synced(secrets, name), Optional.of(refresh));
     } catch (SecretsFailure failure) {
-      log.warn("{} {}/{}: {}: {}", owner.getKind(), namespace, owner.getMetadata().getName(), failure.reason(),
+      log.warn(
+          "{} {}/{}: {}: {}",
+          owner.getKind(),
+          namespace,
+          owner.getMetadata().getName(),
+          failure.reason(),
           failure.getMessage());
       Duration delay = retryDelay(conditions, now, refresh);
-      reads.put(uid, new ReadState(spec, state == null ? null : state.readAt(), failure, now.plus(delay)));
+      reads.put(
+          uid,
+          new ReadState(spec, state == null ? null : state.readAt(), failure, now.plus(delay)));
       return failed(failure, existing, name, kept, delay);
     }
   }
 
-  private static SyncResult failed(SecretsFailure failure, Secret existing, String name, Optional<String> kept,
+  private static SyncResult failed(
+      SecretsFailure failure,
+      Secret existing,
+      String name,
+      Optional<String> kept,
       Duration retryAfter) {
-    String message = failure.getMessage() + (existing == null ? ""
-        : "; Secret " + name + " keeps the values of the last successful read");
-    return new SyncResult(false, kept, failure.reason(), message, Optional.of(positive(retryAfter)));
+    String message =
+        failure.getMessage()
+            + (existing == null
+                ? ""
+                : "; Secret " + name + " keeps the values of the last successful read");
+    return new SyncResult(
+        false, kept, failure.reason(), message, Optional.of(positive(retryAfter)));
   }
 
   /**
-   * When a resource's values were last read and for which list; after a failure, the failure and when to try
-   * again. Kept in memory: a restarted operator reads every resource's values once, and writes nothing when they
-   * did not change.
+   * When a resource's values were last read and for which list; after a failure, the failure and
+   * when to try again. Kept in memory: a restarted operator reads every resource's values once, and
+   * writes nothing when they did not change.
    */
-  record ReadState(String spec, Instant readAt, SecretsFailure failure, Instant retryAt) {
-  }
+  record ReadState(String spec, Instant readAt, SecretsFailure failure, Instant retryAt) {}
 
   /**
-   * Forgets resources not synced for two refresh intervals: deleted ones (no finalizer tells us). A live resource
-   * syncs at least once per interval; if one was idle longer, its next sync reads once more, which writes nothing
-   * when the values did not change.
+   * Forgets resources not synced for two refresh intervals: deleted ones (no finalizer tells us). A
+   * live resource syncs at least once per interval; if one was idle longer, its next sync reads
+   * once more, which writes nothing when the values did not change.
    */
   static void dropStale(Map<String, ReadState> reads, Instant now, Duration refresh) {
     Instant cutoff = now.minus(refresh.multipliedBy(2));
-    reads.values().removeIf(state -> {
-      Instant touched = state.failure() != null ? state.retryAt() : state.readAt();
-      return touched == null || touched.isBefore(cutoff);
-    });
+    reads
+        .values()
+        .removeIf(
+            state -> {
+              Instant touched = state.failure() != null ? state.retryAt() : state.readAt();
+              return touched == null || touched.isBefore(cutoff);
+            });
   }
 
-  /** The last read, for this very list, succeeded less than one refresh interval ago: no read now. */
+  /**
+   * The last read, for this very list, succeeded less than one refresh interval ago: no read now.
+   */
   static boolean fresh(ReadState state, String spec, Instant now, Duration refresh) {
-    return state != null && state.spec().equals(spec) && state.failure() == null && state.readAt() != null
+    return state != null
+        && state.spec().equals(spec)
+        && state.failure() == null
+        && state.readAt() != null
         && now.isBefore(state.readAt().plus(refresh));
   }
 
   /** The last read, for this very list, failed and its retry time has not come: no read now. */
   static boolean retryPending(ReadState state, String spec, Instant now) {
-    return state != null && state.spec().equals(spec) && state.failure() != null && now.isBefore(state.retryAt());
+    return state != null
+        && state.spec().equals(spec)
+        && state.failure() != null
+        && now.isBefore(state.retryAt());
   }
 
   /**
-   * After a failure: 5 s, then as long as the failure has lasted (so the delay doubles), at most the refresh
-   * interval and at most 5 minutes.
+   * After a failure: 5 s, then as long as the failure has lasted (so the delay doubles), at most
+   * the refresh interval and at most 5 minutes.
    */
   static Duration retryDelay(List<Condition> conditions, Instant now, Duration refresh) {
-    Optional<Instant> failingSince = Conditions.find(conditions, CONDITION)
-        .filter(c -> "False".equals(c.getStatus()) && c.getLastTransitionTime() != null)
-        .map(c -> Instant.parse(c.getLastTransitionTime()));
+    Optional<Instant> failingSince =
+        Conditions.find(conditions, CONDITION)
+            .filter(c -> "False".equals(c.getStatus()) && c.getLastTransitionTime() != null)
+            .map(c -> Instant.parse(c.getLastTransitionTime()));
     Duration delay = failingSince.map(since -> Duration.between(since, now)).orElse(FIRST_RETRY);
     Duration max = refresh.compareTo(MAX_RETRY) < 0 ? refresh : MAX_RETRY;
     if (delay.compareTo(FIRST_RETRY) < 0) {
@@ -248,8 +325,10 @@ public final class SecretSync {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(salt.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      new TreeMap<>(data).forEach((key, value) -> mac.update((key + "=" + value + "\n")
-          .getBytes(StandardCharsets.UTF_8)));
+      new TreeMap<>(data)
+          .forEach(
+              (key, value) ->
+                  mac.update((key + "=" + value + "\n").getBytes(StandardCharsets.UTF_8)));
       return HexFormat.of().formatHex(mac.doFinal()).substring(0, 32);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is part of every JRE", e);
@@ -263,9 +342,16 @@ public final class SecretSync {
       text.append(secret.getName()).append('=');
       if (secret.getVault() != null) {
         VaultSecretRef ref = secret.getVault();
-        text.append("vault:").append(mount(ref)).append('/').append(ref.getPath()).append('#').append(ref.getKey());
+        text.append("vault:")
+            .append(mount(ref))
+            .append('/')
+            .append(ref.getPath())
+            .append('#')
+            .append(ref.getKey());
       } else if (secret.getSecretKeyRef() != null) {
-        text.append("secret:").append(secret.getSecretKeyRef().getName()).append('#')
+        text.append("secret:")
+            .append(secret.getSecretKeyRef().getName())
+            .append('#')
             .append(secret.getSecretKeyRef().getKey());
       }
       text.append('\n');
@@ -274,39 +360,60 @@ public final class SecretSync {
   }
 
   /**
-   * The first Vault entry that {@code namespace} may not read, as a failure naming the path and the rule; checked
-   * for the whole list before any Vault call.
+   * The first Vault entry that {@code namespace} may not read, as a failure naming the path and the
+   * rule; checked for the whole list before any Vault call.
    */
-  static Optional<SecretsFailure> refusal(String namespace, List<SecretEnv> secrets,
-      Optional<VaultPathTemplate> template) {
+  static Optional<SecretsFailure> refusal(
+      String namespace, List<SecretEnv> secrets, Optional<VaultPathTemplate> template) {
     for (SecretEnv secret : secrets) {
       VaultSecretRef ref = secret.getVault();
       if (ref == null) {
         continue;
       }
-      String where = "secrets entry " + secret.getName() + " reads Vault secret " + mount(ref) + "/" + ref.getPath();
+      String where =
+          "secrets entry "
+              + secret.getName()
+              + " reads Vault secret "
+              + mount(ref)
+              + "/"
+              + ref.getPath();
       if (!VaultPathTemplate.plain(VaultPathTemplate.segments(mount(ref)))
           || !VaultPathTemplate.plain(VaultPathTemplate.segments(ref.getPath()))) {
-        return Optional.of(new VaultPathNotAllowed(where + ": a '.' or '..' segment would make Vault read another"
-            + " path than the one named; refused"));
+        return Optional.of(
+            new VaultPathNotAllowed(
+                where
+                    + ": a '.' or '..' segment would make Vault read another"
+                    + " path than the one named; refused"));
       }
       if (template.isPresent() && VaultPathTemplate.segments(mount(ref)).contains("data")) {
-        // secret/data/llm/team-b as a mount would reach secret/data/llm/team-b/data/<path> in mount secret.
-        return Optional.of(new VaultPathNotAllowed(where + ": with LLMFLEET_VAULT_PATH_TEMPLATE a mount must not"
-            + " have a segment 'data', which would let a path reach into another mount's data; refused"));
+        // secret/data/llm/team-b as a mount would reach secret/data/llm/team-b/data/<path> in mount
+        // secret.
+        return Optional.of(
+            new VaultPathNotAllowed(
+                where
+                    + ": with LLMFLEET_VAULT_PATH_TEMPLATE a mount must not"
+                    + " have a segment 'data', which would let a path reach into another mount's data; refused"));
       }
       if (template.isPresent() && !template.get().allows(namespace, ref.getPath())) {
-        return Optional.of(new VaultPathNotAllowed(where + ", outside what namespace " + namespace + " may read:"
-            + " LLMFLEET_VAULT_PATH_TEMPLATE " + template.get().template() + " allows paths under "
-            + template.get().allowedPrefix(namespace) + " only; refused before any Vault call"));
+        return Optional.of(
+            new VaultPathNotAllowed(
+                where
+                    + ", outside what namespace "
+                    + namespace
+                    + " may read:"
+                    + " LLMFLEET_VAULT_PATH_TEMPLATE "
+                    + template.get().template()
+                    + " allows paths under "
+                    + template.get().allowedPrefix(namespace)
+                    + " only; refused before any Vault call"));
       }
     }
     return Optional.empty();
   }
 
   /** Base64 data for the Secret, one key per variable; each Vault path is read once. */
-  private Map<String, String> read(String namespace, List<SecretEnv> secrets, KubernetesClient client)
-      throws SecretsFailure {
+  private Map<String, String> read(
+      String namespace, List<SecretEnv> secrets, KubernetesClient client) throws SecretsFailure {
     Optional<SecretsFailure> refused = refusal(namespace, secrets, pathTemplate);
     if (refused.isPresent()) {
       throw refused.get();
@@ -320,8 +427,14 @@ public final class SecretSync {
         VaultSecretRef ref = secret.getVault();
         String mount = mount(ref);
         if (vault.isEmpty()) {
-          throw new VaultNotConfigured("secrets entry " + secret.getName() + " reads Vault secret " + mount + "/"
-              + ref.getPath() + " but the operator has no LLMFLEET_VAULT_ADDR");
+          throw new VaultNotConfigured(
+              "secrets entry "
+                  + secret.getName()
+                  + " reads Vault secret "
+                  + mount
+                  + "/"
+                  + ref.getPath()
+                  + " but the operator has no LLMFLEET_VAULT_ADDR");
         }
         Map<String, String> values = vaultSecrets.get(mount + "/" + ref.getPath());
         if (values == null) {
@@ -330,22 +443,44 @@ public final class SecretSync {
         }
         String value = values.get(ref.getKey());
         if (value == null) {
-          throw new VaultSecretNotFound("Vault secret " + mount + "/" + ref.getPath() + " has no key "
-              + ref.getKey() + " (secrets entry " + secret.getName() + ")");
+          throw new VaultSecretNotFound(
+              "Vault secret "
+                  + mount
+                  + "/"
+                  + ref.getPath()
+                  + " has no key "
+                  + ref.getKey()
+                  + " (secrets entry "
+                  + secret.getName()
+                  + ")");
         }
-        data.put(secret.getName(), Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)));
+        data.put(
+            secret.getName(),
+            Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)));
       } else if (secret.getSecretKeyRef() != null) {
         SecretKeyRef ref = secret.getSecretKeyRef();
-        Secret source = kubernetesSecrets.computeIfAbsent(ref.getName(),
-            n -> client.secrets().inNamespace(namespace).withName(n).get());
+        Secret source =
+            kubernetesSecrets.computeIfAbsent(
+                ref.getName(), n -> client.secrets().inNamespace(namespace).withName(n).get());
         if (source == null) {
-          throw new SecretNotFound("Secret " + ref.getName() + " (secrets entry " + secret.getName()
-              + ") does not exist in namespace " + namespace);
+          throw new SecretNotFound(
+              "Secret "
+                  + ref.getName()
+                  + " (secrets entry "
+                  + secret.getName()
+                  + ") does not exist in namespace "
+                  + namespace);
         }
         String value = source.getData() == null ? null : source.getData().get(ref.getKey());
         if (value == null) {
-          throw new SecretNotFound("Secret " + ref.getName() + " has no key " + ref.getKey() + " (secrets entry "
-              + secret.getName() + ")");
+          throw new SecretNotFound(
+              "Secret "
+                  + ref.getName()
+                  + " has no key "
+                  + ref.getKey()
+                  + " (secrets entry "
+                  + secret.getName()
+                  + ")");
         }
         data.put(secret.getName(), value);
       }
@@ -353,7 +488,8 @@ public final class SecretSync {
     return data;
   }
 
-  private static Secret secret(HasMetadata owner, Map<String, String> data, String salt, String hash) {
+  private static Secret secret(
+      HasMetadata owner, Map<String, String> data, String salt, String hash) {
     return new SecretBuilder()
         .withNewMetadata()
         .withName(secretName(owner))
@@ -369,8 +505,9 @@ public final class SecretSync {
   }
 
   private static boolean ownedBy(Secret secret, HasMetadata owner) {
-    return secret.getMetadata().getOwnerReferences() != null && secret.getMetadata().getOwnerReferences().stream()
-        .anyMatch(ref -> Objects.equals(ref.getUid(), owner.getMetadata().getUid()));
+    return secret.getMetadata().getOwnerReferences() != null
+        && secret.getMetadata().getOwnerReferences().stream()
+            .anyMatch(ref -> Objects.equals(ref.getUid(), owner.getMetadata().getUid()));
   }
 
   private static String mount(VaultSecretRef ref) {
@@ -378,7 +515,10 @@ public final class SecretSync {
   }
 
   private static String synced(List<SecretEnv> secrets, String name) {
-    return secrets.size() + (secrets.size() == 1 ? " value" : " values") + " synced into Secret " + name;
+    return secrets.size()
+        + (secrets.size() == 1 ? " value" : " values")
+        + " synced into Secret "
+        + name;
   }
 
   private static Duration positive(Duration duration) {

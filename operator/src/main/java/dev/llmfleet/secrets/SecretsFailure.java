@@ -1,9 +1,9 @@
 package dev.llmfleet.secrets;
 
 /**
- * Why the values of a resource's {@code spec.secrets} could not be read. The message says what failed and where
- * (Vault address, mount, path, key, Secret name) and never holds a value; it goes into the SecretsReady condition.
- * The reason is the condition's reason.
+ * Why the values of a resource's {@code spec.secrets} could not be read. The message says what
+ * failed and where (Vault address, mount, path, key, Secret name) and never holds a value; it goes
+ * into the SecretsReady condition. The reason is the condition's reason.
  */
 public class SecretsFailure extends Exception {
 
@@ -33,8 +33,8 @@ public class SecretsFailure extends Exception {
   }
 
   /**
-   * A Vault path outside what the resource's namespace may read (LLMFLEET_VAULT_PATH_TEMPLATE), or one that Vault
-   * would resolve elsewhere ('.' or '..' segments): refused before any Vault call.
+   * A Vault path outside what the resource's namespace may read (LLMFLEET_VAULT_PATH_TEMPLATE), or
+   * one that Vault would resolve elsewhere ('.' or '..' segments): refused before any Vault call.
    */
   public static final class VaultPathNotAllowed extends SecretsFailure {
     VaultPathNotAllowed(String message) {

@@ -7,7 +7,10 @@ import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
-/** Short-lived tokens of a namespace's ServiceAccount, which the operator presents at Vault's Kubernetes auth. */
+/**
+ * Short-lived tokens of a namespace's ServiceAccount, which the operator presents at Vault's
+ * Kubernetes auth.
+ */
 @FunctionalInterface
 public interface ServiceAccountTokens {
 
@@ -19,23 +22,46 @@ public interface ServiceAccountTokens {
   /** TokenRequest API (create on serviceaccounts/token). */
   static ServiceAccountTokens of(KubernetesClient client) {
     return (namespace, serviceAccount, audience) -> {
-      TokenRequest request = new TokenRequestBuilder().withNewSpec().withAudiences(audience)
-          .withExpirationSeconds(EXPIRATION_SECONDS).endSpec().build();
-      String what = "a token of ServiceAccount " + serviceAccount + " in namespace " + namespace
-          + " (audience " + audience + ")";
+      TokenRequest request =
+          new TokenRequestBuilder()
+              .withNewSpec()
+              .withAudiences(audience)
+              .withExpirationSeconds(EXPIRATION_SECONDS)
+              .endSpec()
+              .build();
+      String what =
+          "a token of ServiceAccount "
+              + serviceAccount
+              + " in namespace "
+              + namespace
+              + " (audience "
+              + audience
+              + ")";
       try {
-        return client.serviceAccounts().inNamespace(namespace).withName(serviceAccount).tokenRequest(request)
-            .getStatus().getToken();
+        return client
+            .serviceAccounts()
+            .inNamespace(namespace)
+            .withName(serviceAccount)
+            .tokenRequest(request)
+            .getStatus()
+            .getToken();
       } catch (KubernetesClientException e) {
         if (e.getCode() == 404) {
-          throw new VaultPermissionDenied("cannot get " + what + ": it does not exist; create it, and a Vault"
-              + " Kubernetes-auth role for it (see the README, Vault)");
+          throw new VaultPermissionDenied(
+              "cannot get "
+                  + what
+                  + ": it does not exist; create it, and a Vault"
+                  + " Kubernetes-auth role for it (see the README, Vault)");
         }
         if (e.getCode() == 403) {
-          throw new VaultPermissionDenied("cannot get " + what + ": the operator may not create"
-              + " serviceaccounts/token there (HTTP 403)");
+          throw new VaultPermissionDenied(
+              "cannot get "
+                  + what
+                  + ": the operator may not create"
+                  + " serviceaccounts/token there (HTTP 403)");
         }
-        throw new VaultUnavailable("cannot get " + what + ": HTTP " + e.getCode() + " from the API server");
+        throw new VaultUnavailable(
+            "cannot get " + what + ": HTTP " + e.getCode() + " from the API server");
       }
     };
   }

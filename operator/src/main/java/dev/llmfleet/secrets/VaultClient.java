@@ -30,15 +30,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads KV version 2 secrets from Vault (or OpenBao) with vault-java-driver, as the identity a resource's namespace
- * has in Vault. With the {@code namespace} identity each namespace logs in as its own ServiceAccount (a token from
- * the TokenRequest API) with its own Kubernetes-auth role, so that Vault's policies decide what it reads; with the
- * {@code operator} identity all namespaces share the operator's login ({@code kubernetes} auth with its own
- * service-account token) or the configured token ({@code token} auth). Each identity keeps its Vault token and
- * lease: renewed when two thirds of the lease are gone, replaced by a new login when renewal is refused or the
- * lease is nearly over. Every call has a connect and a read timeout, and no driver retries: the reconcilers
- * reschedule with backoff. Failures are classified into {@link SecretsFailure}s whose messages never contain a
- * token or a value.
+ * Reads KV version 2 secrets from Vault (or OpenBao) with vault-java-driver, as the identity a
+ * resource's namespace has in Vault. With the {@code namespace} identity each namespace logs in as
+ * its own ServiceAccount (a token from the TokenRequest API) with its own Kubernetes-auth role, so
+ * that Vault's policies decide what it reads; with the {@code operator} identity all namespaces
+ * share the operator's login ({@code kubernetes} auth with its own service-account token) or the
+ * configured token ({@code token} auth). Each identity keeps its Vault token and lease: renewed
+ * when two thirds of the lease are gone, replaced by a new login when renewal is refused or the
+ * lease is nearly over. Every call has a connect and a read timeout, and no driver retries: the
+ * reconcilers reschedule with backoff. Failures are classified into {@link SecretsFailure}s whose
+ * messages never contain a token or a value.
  */
 public final class VaultClient {
 
@@ -47,17 +48,22 @@ public final class VaultClient {
 
   private static final Logger log = LoggerFactory.getLogger(VaultClient.class);
 
-  /** The driver would otherwise fill unset settings from VAULT_ADDR / VAULT_TOKEN of the operator's process. */
-  private static final EnvironmentLoader NO_ENVIRONMENT = new EnvironmentLoader() {
-    @Override
-    public String loadVariable(String name) {
-      return null;
-    }
-  };
+  /**
+   * The driver would otherwise fill unset settings from VAULT_ADDR / VAULT_TOKEN of the operator's
+   * process.
+   */
+  private static final EnvironmentLoader NO_ENVIRONMENT =
+      new EnvironmentLoader() {
+        @Override
+        public String loadVariable(String name) {
+          return null;
+        }
+      };
 
   private final OperatorConfig.Vault settings;
   private final Clock clock;
   private final SslConfig ssl;
+
   /** By namespace with the namespace identity; one entry, under "", with the operator identity. */
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
@@ -71,8 +77,12 @@ public final class VaultClient {
       }
       this.ssl = config.build();
     } catch (VaultException e) {
-      throw new IllegalArgumentException("cannot use the CA bundle " + settings.caCert().orElse(null)
-          + " for Vault: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot use the CA bundle "
+              + settings.caCert().orElse(null)
+              + " for Vault: "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -81,18 +91,29 @@ public final class VaultClient {
   }
 
   /**
-   * The key/value pairs of the latest version of the KV v2 secret {@code path} in {@code mount}, read as the Vault
-   * identity of {@code namespace}. Non-string values come as their JSON text.
+   * The key/value pairs of the latest version of the KV v2 secret {@code path} in {@code mount},
+   * read as the Vault identity of {@code namespace}. Non-string values come as their JSON text.
    *
    * @param tokens where the namespace identity gets its ServiceAccount tokens
    */
-  public Map<String, String> read(String namespace, ServiceAccountTokens tokens, String mount, String path)
+  public Map<String, String> read(
+      String namespace, ServiceAccountTokens tokens, String mount, String path)
       throws SecretsFailure {
     boolean perNamespace = settings.identity() == VaultIdentity.NAMESPACE;
-    String where = "Vault secret " + mount + "/" + path + " at " + settings.address()
-        + (perNamespace ? " as ServiceAccount " + namespace + "/" + settings.serviceAccount() : "");
-    Session session = sessions.computeIfAbsent(perNamespace ? namespace : "",
-        key -> new Session(perNamespace ? Optional.of(namespace) : Optional.empty()));
+    String where =
+        "Vault secret "
+            + mount
+            + "/"
+            + path
+            + " at "
+            + settings.address()
+            + (perNamespace
+                ? " as ServiceAccount " + namespace + "/" + settings.serviceAccount()
+                : "");
+    Session session =
+        sessions.computeIfAbsent(
+            perNamespace ? namespace : "",
+            key -> new Session(perNamespace ? Optional.of(namespace) : Optional.empty()));
     String current = session.token(tokens);
     try {
       return read(current, mount, path, where);
@@ -100,7 +121,8 @@ public final class VaultClient {
       if (settings.auth() != VaultAuth.KUBERNETES) {
         throw denied;
       }
-      // The token may have been revoked before its lease ended: one fresh login, then the answer stands.
+      // The token may have been revoked before its lease ended: one fresh login, then the answer
+      // stands.
       session.forget(current);
       return read(session.token(tokens), mount, path, where);
     }
@@ -136,6 +158,7 @@ public final class VaultClient {
 
     /** The namespace whose ServiceAccount logs in; empty for the operator identity. */
     private final Optional<String> namespace;
+
     // Guarded by this.
     private String token;
     private Instant renewAt;
@@ -162,8 +185,11 @@ public final class VaultClient {
           lease(new Auth(config(token)).renewSelf(), now);
           return token;
         } catch (VaultException e) {
-          log.warn("Vault at {}: token renewal{} refused (HTTP {}), logging in again", settings.address(),
-              namespace.map(ns -> " for namespace " + ns).orElse(""), e.getHttpStatusCode());
+          log.warn(
+              "Vault at {}: token renewal{} refused (HTTP {}), logging in again",
+              settings.address(),
+              namespace.map(ns -> " for namespace " + ns).orElse(""),
+              e.getHttpStatusCode());
         }
       }
       if (settings.auth() == VaultAuth.TOKEN) {
@@ -178,17 +204,32 @@ public final class VaultClient {
         return token;
       }
       String role = namespace.map(settings::roleFor).orElse(settings.role());
-      String as = namespace.map(ns -> " as ServiceAccount " + ns + "/" + settings.serviceAccount()).orElse("");
-      String where = "login at " + settings.address() + "/v1/auth/" + settings.authMount() + "/login with role "
-          + role + as;
-      String jwt = namespace.isPresent()
-          ? tokens.request(namespace.get(), settings.serviceAccount(), settings.audience())
-          : operatorJwt(where);
+      String as =
+          namespace
+              .map(ns -> " as ServiceAccount " + ns + "/" + settings.serviceAccount())
+              .orElse("");
+      String where =
+          "login at "
+              + settings.address()
+              + "/v1/auth/"
+              + settings.authMount()
+              + "/login with role "
+              + role
+              + as;
+      String jwt =
+          namespace.isPresent()
+              ? tokens.request(namespace.get(), settings.serviceAccount(), settings.audience())
+              : operatorJwt(where);
       try {
-        AuthResponse login = new Auth(config(null)).loginByKubernetes(role, jwt, "auth/" + settings.authMount());
+        AuthResponse login =
+            new Auth(config(null)).loginByKubernetes(role, jwt, "auth/" + settings.authMount());
         token = login.getAuthClientToken();
         lease(login, now);
-        log.info("Vault at {}: logged in with role {}{} through auth/{}", settings.address(), role, as,
+        log.info(
+            "Vault at {}: logged in with role {}{} through auth/{}",
+            settings.address(),
+            role,
+            as,
             settings.authMount());
         return token;
       } catch (VaultException e) {
@@ -221,7 +262,8 @@ public final class VaultClient {
     try {
       return Files.readString(settings.jwtFile()).trim();
     } catch (IOException e) {
-      throw new VaultPermissionDenied(where + ": cannot read the service-account token " + settings.jwtFile());
+      throw new VaultPermissionDenied(
+          where + ": cannot read the service-account token " + settings.jwtFile());
     }
   }
 
@@ -231,13 +273,15 @@ public final class VaultClient {
           .environmentLoader(NO_ENVIRONMENT)
           .address(settings.address())
           .token(withToken)
-          .engineVersion(1) // paths are built here as <mount>/data/<path>: mounts may have several segments
+          .engineVersion(
+              1) // paths are built here as <mount>/data/<path>: mounts may have several segments
           .openTimeout(OPEN_TIMEOUT_SECONDS)
           .readTimeout(READ_TIMEOUT_SECONDS)
           .sslConfig(ssl)
           .build();
     } catch (VaultException e) {
-      throw new VaultUnavailable("bad Vault settings for " + settings.address() + ": " + e.getMessage());
+      throw new VaultUnavailable(
+          "bad Vault settings for " + settings.address() + ": " + e.getMessage());
     }
   }
 
@@ -248,15 +292,21 @@ public final class VaultClient {
   /** The driver's messages may quote Vault's answer; only the HTTP status is kept. */
   static SecretsFailure classify(int status, String what) {
     if (status == 0) {
-      return new VaultUnavailable(what + " failed: Vault did not answer (connection refused, timeout or TLS error)");
+      return new VaultUnavailable(
+          what + " failed: Vault did not answer (connection refused, timeout or TLS error)");
     }
     if (status == 401 || status == 403) {
-      return new VaultPermissionDenied(what + " was refused: permission denied (HTTP " + status + ")");
+      return new VaultPermissionDenied(
+          what + " was refused: permission denied (HTTP " + status + ")");
     }
     if (what.startsWith("login") && status >= 400 && status < 500) {
       // 400: unknown role or a token the role does not accept; 404: no auth method at that mount.
-      return new VaultPermissionDenied(what + " was refused (HTTP " + status + ": unknown role, token not accepted"
-          + " or no such auth mount)");
+      return new VaultPermissionDenied(
+          what
+              + " was refused (HTTP "
+              + status
+              + ": unknown role, token not accepted"
+              + " or no such auth mount)");
     }
     if (status == 404) {
       return new VaultSecretNotFound(what + ": not found (HTTP 404)");

@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefi
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,15 +24,16 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Writes the CRDs of the API classes into each directory given as argument (crds/ and the Helm chart's crds/).
- * Runs in the build (exec-maven-plugin), not at run time: the generator is a test-scope dependency.
+ * Writes the CRDs of the API classes into each directory given as argument (crds/ and the Helm
+ * chart's crds/). Runs in the build (exec-maven-plugin), not at run time: the generator is a
+ * test-scope dependency.
  */
 public final class GenerateCrds {
 
-  static final List<Class<? extends HasMetadata>> KINDS = List.of(Download.class, ModelServer.class, FineTuneJob.class);
+  static final List<Class<? extends HasMetadata>> KINDS =
+      List.of(Download.class, ModelServer.class, FineTuneJob.class);
 
-  private GenerateCrds() {
-  }
+  private GenerateCrds() {}
 
   public static void main(String[] args) throws IOException {
     if (args.length == 0) {
@@ -45,7 +45,8 @@ public final class GenerateCrds {
         .customResourceClasses(KINDS)
         .forCRDVersions("v1")
         // The generator keeps one post-processor, the last one given.
-        .withPostProcessor(new Both(new PrinterColumnsInDeclarationOrder(), new LabelValuesAtMost63()))
+        .withPostProcessor(
+            new Both(new PrinterColumnsInDeclarationOrder(), new LabelValuesAtMost63()))
         .inOutputDir(first.toFile())
         .generate();
     for (String other : Arrays.asList(args).subList(1, args.length)) {
@@ -71,16 +72,17 @@ public final class GenerateCrds {
   }
 
   /**
-   * Maps whose values are label values (nodeSelector, podMetadata.labels) get {@code maxLength: 63} on their
-   * values, which no generator annotation can say of a {@code Map<String, String>}. The API server needs it too: it
-   * refuses a CEL rule on strings of unknown length as too costly, and without it {@link Names#LABEL_VALUES} could
-   * not check the characters.
+   * Maps whose values are label values (nodeSelector, podMetadata.labels) get {@code maxLength: 63}
+   * on their values, which no generator annotation can say of a {@code Map<String, String>}. The
+   * API server needs it too: it refuses a CEL rule on strings of unknown length as too costly, and
+   * without it {@link Names#LABEL_VALUES} could not check the characters.
    */
   static final class LabelValuesAtMost63 implements CRDPostProcessor {
 
     @Override
     public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
-      for (CustomResourceDefinitionVersion version : ((CustomResourceDefinition) crd).getSpec().getVersions()) {
+      for (CustomResourceDefinitionVersion version :
+          ((CustomResourceDefinition) crd).getSpec().getVersions()) {
         limit(version.getSchema().getOpenAPIV3Schema());
       }
       return crd;
@@ -90,8 +92,10 @@ public final class GenerateCrds {
       if (schema == null) {
         return;
       }
-      boolean labelValues = schema.getXKubernetesValidations() != null && schema.getXKubernetesValidations().stream()
-          .anyMatch(rule -> rule.getRule().equals(Names.LABEL_VALUES));
+      boolean labelValues =
+          schema.getXKubernetesValidations() != null
+              && schema.getXKubernetesValidations().stream()
+                  .anyMatch(rule -> rule.getRule().equals(Names.LABEL_VALUES));
       if (labelValues) {
         schema.getAdditionalProperties().getSchema().setMaxLength(63L);
       }
@@ -105,27 +109,33 @@ public final class GenerateCrds {
   }
 
   /**
-   * The generator sorts printer columns by JSON path, so AGE would come second; kubectl shows them in CRD order,
-   * which here is the order of the {@link AdditionalPrinterColumn} annotations on the class.
+   * The generator sorts printer columns by JSON path, so AGE would come second; kubectl shows them
+   * in CRD order, which here is the order of the {@link AdditionalPrinterColumn} annotations on the
+   * class.
    */
   static final class PrinterColumnsInDeclarationOrder implements CRDPostProcessor {
 
     @Override
     public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
       CustomResourceDefinition definition = (CustomResourceDefinition) crd;
-      Class<?> kind = KINDS.stream()
-          .filter(k -> k.getSimpleName().equals(definition.getSpec().getNames().getKind()))
-          .findFirst()
-          .orElseThrow();
-      List<String> declared = Arrays.stream(kind.getAnnotationsByType(AdditionalPrinterColumn.class))
-          .map(AdditionalPrinterColumn::name)
-          .toList();
+      Class<?> kind =
+          KINDS.stream()
+              .filter(k -> k.getSimpleName().equals(definition.getSpec().getNames().getKind()))
+              .findFirst()
+              .orElseThrow();
+      List<String> declared =
+          Arrays.stream(kind.getAnnotationsByType(AdditionalPrinterColumn.class))
+              .map(AdditionalPrinterColumn::name)
+              .toList();
       for (CustomResourceDefinitionVersion version : definition.getSpec().getVersions()) {
-        Map<String, CustomResourceColumnDefinition> byName = version.getAdditionalPrinterColumns().stream()
-            .collect(Collectors.toMap(CustomResourceColumnDefinition::getName, Function.identity()));
-        version.setAdditionalPrinterColumns(byName.values().stream()
-            .sorted(Comparator.comparingInt(column -> declared.indexOf(column.getName())))
-            .toList());
+        Map<String, CustomResourceColumnDefinition> byName =
+            version.getAdditionalPrinterColumns().stream()
+                .collect(
+                    Collectors.toMap(CustomResourceColumnDefinition::getName, Function.identity()));
+        version.setAdditionalPrinterColumns(
+            byName.values().stream()
+                .sorted(Comparator.comparingInt(column -> declared.indexOf(column.getName())))
+                .toList());
       }
       return crd;
     }

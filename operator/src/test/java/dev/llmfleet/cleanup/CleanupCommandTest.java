@@ -77,7 +77,8 @@ class CleanupCommandTest {
     Files.writeString(outside.resolve("keep"), "x");
     Files.createSymbolicLink(volume.resolve("1"), outside);
 
-    Result result = run("--root", tmp.resolve("volume").toString(), "--path", "support-lora/.runs/1");
+    Result result =
+        run("--root", tmp.resolve("volume").toString(), "--path", "support-lora/.runs/1");
 
     assertThat(result.exitCode()).isZero();
     assertThat(volume.resolve("1")).doesNotExist();
@@ -95,11 +96,13 @@ class CleanupCommandTest {
   private static Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int exitCode = new CommandLine(new CleanupCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-        .execute(args);
+    int exitCode =
+        new CommandLine(new CleanupCommand())
+            .setOut(new PrintWriter(out))
+            .setErr(new PrintWriter(err))
+            .execute(args);
     return new Result(exitCode, out.toString(), err.toString());
   }
 
-  record Result(int exitCode, String out, String err) {
-  }
+  record Result(int exitCode, String out, String err) {}
 }

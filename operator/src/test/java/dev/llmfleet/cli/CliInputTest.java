@@ -20,9 +20,11 @@ class CliInputTest {
 
   @Test
   void badReferencesAreUsageErrorsThatSayWhatIsExpected() {
-    assertThatThrownBy(() -> ResourceRef.parse("pod/x")).isInstanceOf(CliException.class)
+    assertThatThrownBy(() -> ResourceRef.parse("pod/x"))
+        .isInstanceOf(CliException.class)
         .hasMessage("unknown kind 'pod': use download (dl), modelserver (ms) or finetunejob (ftj)")
-        .extracting(e -> ((CliException) e).exitCode()).isEqualTo(ExitCodes.USAGE);
+        .extracting(e -> ((CliException) e).exitCode())
+        .isEqualTo(ExitCodes.USAGE);
     assertThatThrownBy(() -> ResourceRef.parse("qwen")).hasMessageContaining("expected KIND/NAME");
     assertThatThrownBy(() -> ResourceRef.parse("ms/")).hasMessageContaining("expected KIND/NAME");
   }
@@ -33,31 +35,45 @@ class CliInputTest {
     assertThat(WatchCommand.name(List.of("download"))).isNull();
     assertThat(WatchCommand.name(List.of("download", "qwen"))).isEqualTo("qwen");
     assertThat(WatchCommand.name(List.of("dl/qwen"))).isEqualTo("qwen");
-    assertThatThrownBy(() -> WatchCommand.name(List.of("ms", "qwen"))).hasMessageContaining("watch follows Downloads");
+    assertThatThrownBy(() -> WatchCommand.name(List.of("ms", "qwen")))
+        .hasMessageContaining("watch follows Downloads");
   }
 
   @Test
   void progressLinesSayWhatAPersonReads() {
-    assertThat(ProgressLines.line(Fleets.downloading())).isEqualTo("qwen2-5-7b  Downloading  42%  6.0 GiB / 14.2 GiB"
-        + "  100.0 MiB/s  ETA 1m28s  files 3/14  model-00002-of-00004.safetensors");
+    assertThat(ProgressLines.line(Fleets.downloading()))
+        .isEqualTo(
+            "qwen2-5-7b  Downloading  42%  6.0 GiB / 14.2 GiB"
+                + "  100.0 MiB/s  ETA 1m28s  files 3/14  model-00002-of-00004.safetensors");
     assertThat(ProgressLines.line(Fleets.succeeded()))
         .isEqualTo("smollm2  Succeeded  100%  138.1 MiB / 138.1 MiB  files 1/1  verified");
-    assertThat(ProgressLines.result(Fleets.succeeded())).isEqualTo("Download smollm2 Succeeded: 1 file, 138.1 MiB, verified");
-    assertThat(ProgressLines.result(Fleets.failed())).isEqualTo("Download llama-70b Failed: StallTimeout: "
-        + Fleets.FAILED_MESSAGE + " (kubectl llmfleet why dl/llama-70b)");
+    assertThat(ProgressLines.result(Fleets.succeeded()))
+        .isEqualTo("Download smollm2 Succeeded: 1 file, 138.1 MiB, verified");
+    assertThat(ProgressLines.result(Fleets.failed()))
+        .isEqualTo(
+            "Download llama-70b Failed: StallTimeout: "
+                + Fleets.FAILED_MESSAGE
+                + " (kubectl llmfleet why dl/llama-70b)");
   }
 
   @Test
   void logsOfADownloadAreThoseOfItsLatestRunWithAPod() {
-    assertThat(LogsCommand.choose(Fleets.fleet(), Fleets.failed(), true).orElseThrow().pod().getMetadata().getName())
+    assertThat(
+            LogsCommand.choose(Fleets.fleet(), Fleets.failed(), true)
+                .orElseThrow()
+                .pod()
+                .getMetadata()
+                .getName())
         .isEqualTo("llama-70b-run-3-x7k2p");
     assertThat(LogsCommand.choose(Fleets.fleet(), Fleets.downloading(), false)).isEmpty();
   }
 
   @Test
   void serverSentEventsGiveTheirDelta() throws Exception {
-    assertThat(ChatClient.delta("data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}")).contains("Hel");
-    assertThat(ChatClient.delta("data: {\"choices\":[{\"delta\":{\"role\":\"assistant\"}}]}")).isEmpty();
+    assertThat(ChatClient.delta("data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}"))
+        .contains("Hel");
+    assertThat(ChatClient.delta("data: {\"choices\":[{\"delta\":{\"role\":\"assistant\"}}]}"))
+        .isEmpty();
     assertThat(ChatClient.delta(": keep-alive")).isEmpty();
   }
 }

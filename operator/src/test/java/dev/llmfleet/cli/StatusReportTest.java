@@ -13,7 +13,9 @@ class StatusReportTest {
   void plainOutputGroupsByKindSaysWhatIsWrongAndEndsWithTheVerdict() {
     StatusReport report = StatusReport.of(Fleets.fleet(), Fleets.NS);
 
-    assertThat(report.render()).isEqualTo("""
+    assertThat(report.render())
+        .isEqualTo(
+            """
         DOWNLOAD    PHASE        PROGRESS  SIZE                RATE         ETA    FILES  VERIFIED  SOURCE
         llama-70b   Failed       2%        1.0 GiB / 40.0 GiB  -            -      0/1    no        https://models.example/llama-70b.gguf
         qwen2-5-7b  Downloading  42%       6.0 GiB / 14.2 GiB  100.0 MiB/s  1m28s  3/14   no        Qwen/Qwen2.5-7B-Instruct@main
@@ -33,11 +35,13 @@ class StatusReportTest {
 
   @Test
   void allNamespacesAddsTheNamespaceColumn() {
-    Snapshot snapshot = new Snapshot(List.of(Fleets.succeeded()), List.of(Fleets.ready()), List.of(), List.of());
+    Snapshot snapshot =
+        new Snapshot(List.of(Fleets.succeeded()), List.of(Fleets.ready()), List.of(), List.of());
 
     String text = StatusReport.of(snapshot, null).render();
 
-    assertThat(text).startsWith("NAMESPACE  DOWNLOAD  PHASE")
+    assertThat(text)
+        .startsWith("NAMESPACE  DOWNLOAD  PHASE")
         .contains("\nmodels     smollm2   Succeeded")
         .endsWith("Verdict: all 2 Ready; 0 GPUs in use.\n");
     assertThat(StatusReport.of(snapshot, null).exitCode()).isEqualTo(ExitCodes.OK);
@@ -45,15 +49,18 @@ class StatusReportTest {
 
   @Test
   void anEmptyNamespaceSaysSo() {
-    StatusReport report = StatusReport.of(new Snapshot(List.of(), List.of(), List.of(), List.of()), "empty");
+    StatusReport report =
+        StatusReport.of(new Snapshot(List.of(), List.of(), List.of(), List.of()), "empty");
 
-    assertThat(report.render()).isEqualTo("No LLMFleet resources in namespace empty.\nVerdict: nothing to report.\n");
+    assertThat(report.render())
+        .isEqualTo("No LLMFleet resources in namespace empty.\nVerdict: nothing to report.\n");
     assertThat(report.exitCode()).isEqualTo(ExitCodes.OK);
   }
 
   @Test
   void progressWithoutFailureExitsNotReady() {
-    Snapshot snapshot = new Snapshot(List.of(Fleets.downloading()), List.of(), List.of(), List.of());
+    Snapshot snapshot =
+        new Snapshot(List.of(Fleets.downloading()), List.of(), List.of(), List.of());
 
     assertThat(StatusReport.of(snapshot, Fleets.NS).exitCode()).isEqualTo(ExitCodes.NOT_READY);
   }
@@ -73,7 +80,9 @@ class StatusReportTest {
     assertThat(qwen.get("etaSeconds").asLong()).isEqualTo(88);
     assertThat(qwen.get("state").asText()).isEqualTo("reconciling");
     assertThat(json.get("modelServers").get(1).get("state").asText()).isEqualTo("ready");
-    assertThat(json.get("modelServers").get(1).has("problem")).as("no problem when Ready").isFalse();
+    assertThat(json.get("modelServers").get(1).has("problem"))
+        .as("no problem when Ready")
+        .isFalse();
     JsonNode verdict = json.get("verdict");
     assertThat(verdict.get("total").asInt()).isEqualTo(5);
     assertThat(verdict.get("ready").asInt()).isEqualTo(2);
@@ -86,6 +95,7 @@ class StatusReportTest {
     StatusReport report = StatusReport.of(Fleets.fleet(), Fleets.NS);
 
     assertThat(Output.yaml.format(report, report.render()))
-        .contains("namespace: models\n", "- namespace: models\n  name: qwen2-5-7b\n", "  stalled: 1\n");
+        .contains(
+            "namespace: models\n", "- namespace: models\n  name: qwen2-5-7b\n", "  stalled: 1\n");
   }
 }

@@ -39,7 +39,8 @@ class CacheStoresTest {
 
     Deployment cached = put(store, deployment());
 
-    assertThat(cached.getMetadata().getManagedFields()).singleElement()
+    assertThat(cached.getMetadata().getManagedFields())
+        .singleElement()
         .satisfies(e -> assertThat(e.getManager()).isEqualTo("modelserver"));
   }
 
@@ -56,28 +57,45 @@ class CacheStoresTest {
     Map<String, Object> compact = CacheStores.compact(parsed);
 
     assertThat(compact).isEqualTo(parsed);
-    assertThat(((Map<String, ?>) compact.get("f:containers")).keySet()).containsExactly(".", "k:{\"name\":\"server\"}");
+    assertThat(((Map<String, ?>) compact.get("f:containers")).keySet())
+        .containsExactly(".", "k:{\"name\":\"server\"}");
     assertThat(compact.keySet()).containsExactly("f:spec", "f:containers");
   }
 
   @Test
   void keepsLabelsAndStatusOfPods() {
     ItemStore<Pod> store = CacheStores.podStatusOnly(ALL_NAMESPACES);
-    Pod pod = new PodBuilder().withNewMetadata().withName("chat-0").withNamespace("team-a")
-        .addToLabels("app.kubernetes.io/instance", "chat").withManagedFields(entry("kubelet", "Update"))
-        .endMetadata()
-        .withNewSpec().addNewContainer().withName("server").endContainer().endSpec()
-        .withNewStatus().withPhase("Running").endStatus().build();
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("chat-0")
+            .withNamespace("team-a")
+            .addToLabels("app.kubernetes.io/instance", "chat")
+            .withManagedFields(entry("kubelet", "Update"))
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("server")
+            .endContainer()
+            .endSpec()
+            .withNewStatus()
+            .withPhase("Running")
+            .endStatus()
+            .build();
 
     Pod cached = put(store, pod);
 
     assertThat(cached.getSpec()).isNull();
     assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
-    assertThat(cached.getMetadata().getLabels()).containsEntry("app.kubernetes.io/instance", "chat");
+    assertThat(cached.getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/instance", "chat");
     assertThat(cached.getStatus().getPhase()).isEqualTo("Running");
   }
 
-  /** JOSDK gives the informers of each watched namespace the same store: a relist of one would empty the others. */
+  /**
+   * JOSDK gives the informers of each watched namespace the same store: a relist of one would empty
+   * the others.
+   */
   @Test
   void severalWatchedNamespacesKeepJosdksDefaultStores() {
     assertThat(CacheStores.<Deployment>withoutManagedFields(TWO_NAMESPACES)).isNull();
@@ -85,22 +103,33 @@ class CacheStoresTest {
     assertThat(CacheStores.podStatusOnly(TWO_NAMESPACES)).isNull();
   }
 
-  private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> R put(ItemStore<R> store, R object) {
+  private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> R put(
+      ItemStore<R> store, R object) {
     String key = store.getKey(object);
     store.put(key, object);
     return store.get(key);
   }
 
   private static Deployment deployment() {
-    return new DeploymentBuilder().withNewMetadata().withName("chat").withNamespace("team-a")
+    return new DeploymentBuilder()
+        .withNewMetadata()
+        .withName("chat")
+        .withNamespace("team-a")
         .withResourceVersion("42")
-        .withManagedFields(entry("modelserver", "Apply"), entry("kube-controller-manager", "Update"))
+        .withManagedFields(
+            entry("modelserver", "Apply"), entry("kube-controller-manager", "Update"))
         .endMetadata()
-        .withNewSpec().withReplicas(2).endSpec().build();
+        .withNewSpec()
+        .withReplicas(2)
+        .endSpec()
+        .build();
   }
 
   private static ManagedFieldsEntry entry(String manager, String operation) {
-    return new ManagedFieldsEntryBuilder().withManager(manager).withOperation(operation).withApiVersion("v1")
+    return new ManagedFieldsEntryBuilder()
+        .withManager(manager)
+        .withOperation(operation)
+        .withApiVersion("v1")
         .build();
   }
 }

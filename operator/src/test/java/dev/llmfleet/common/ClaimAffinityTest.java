@@ -11,13 +11,20 @@ class ClaimAffinityTest {
 
   @Test
   void eachReadWriteOnceClaimIsALabelAndARequiredTermOnTheHostname() {
-    List<ClaimAffinity.Mount> mounts = List.of(new ClaimAffinity.Mount("models", AccessMode.ReadWriteOnce),
-        new ClaimAffinity.Mount("datasets", null), new ClaimAffinity.Mount("shared", AccessMode.ReadWriteMany));
+    List<ClaimAffinity.Mount> mounts =
+        List.of(
+            new ClaimAffinity.Mount("models", AccessMode.ReadWriteOnce),
+            new ClaimAffinity.Mount("datasets", null),
+            new ClaimAffinity.Mount("shared", AccessMode.ReadWriteMany));
 
-    assertThat(ClaimAffinity.labels(mounts)).containsOnlyKeys("claim.llmfleet.dev/datasets",
-        "claim.llmfleet.dev/models");
-    assertThat(ClaimAffinity.affinity(mounts).getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution())
-        .extracting(term -> term.getLabelSelector().getMatchExpressions().get(0).getKey(),
+    assertThat(ClaimAffinity.labels(mounts))
+        .containsOnlyKeys("claim.llmfleet.dev/datasets", "claim.llmfleet.dev/models");
+    assertThat(
+            ClaimAffinity.affinity(mounts)
+                .getPodAffinity()
+                .getRequiredDuringSchedulingIgnoredDuringExecution())
+        .extracting(
+            term -> term.getLabelSelector().getMatchExpressions().get(0).getKey(),
             term -> term.getTopologyKey())
         .containsExactly(
             tuple("claim.llmfleet.dev/datasets", "kubernetes.io/hostname"),
@@ -26,7 +33,8 @@ class ClaimAffinityTest {
 
   @Test
   void noneForClaimsThatManyNodesMount() {
-    List<ClaimAffinity.Mount> mounts = List.of(new ClaimAffinity.Mount("models", AccessMode.ReadOnlyMany));
+    List<ClaimAffinity.Mount> mounts =
+        List.of(new ClaimAffinity.Mount("models", AccessMode.ReadOnlyMany));
 
     assertThat(ClaimAffinity.labels(mounts)).isEmpty();
     assertThat(ClaimAffinity.affinity(mounts)).isNull();
@@ -39,7 +47,8 @@ class ClaimAffinityTest {
 
     String key = ClaimAffinity.labelKey(name);
 
-    assertThat(key.substring(ClaimAffinity.LABEL_PREFIX.length())).hasSizeLessThanOrEqualTo(63)
+    assertThat(key.substring(ClaimAffinity.LABEL_PREFIX.length()))
+        .hasSizeLessThanOrEqualTo(63)
         .matches("[a-z0-9]([-a-z0-9_.]*[a-z0-9])?");
     assertThat(key).isNotEqualTo(ClaimAffinity.labelKey(other));
   }

@@ -8,9 +8,10 @@ import org.junit.jupiter.api.Test;
 
 class FolderWritersTest {
 
-  private static final Writer QWEN = new Writer("Download", "qwen", "2026-12-01T10:00:00Z", "models", "qwen", true);
-  private static final Writer LATER_QWEN = new Writer("Download", "qwen-again", "2026-12-01T11:00:00Z", "models",
-      "qwen", false);
+  private static final Writer QWEN =
+      new Writer("Download", "qwen", "2026-12-01T10:00:00Z", "models", "qwen", true);
+  private static final Writer LATER_QWEN =
+      new Writer("Download", "qwen-again", "2026-12-01T11:00:00Z", "models", "qwen", false);
 
   @Test
   void theNewerOfTwoWritersIntoOneFolderIsRefusedAndTheOlderNamed() {
@@ -18,13 +19,16 @@ class FolderWritersTest {
 
     assertThat(FolderWriters.keeperOtherThan(LATER_QWEN, all)).contains(QWEN);
     assertThat(FolderWriters.keeperOtherThan(QWEN, all)).isEmpty();
-    assertThat(FolderWriters.conflictMessage(LATER_QWEN, QWEN)).isEqualTo("folder qwen of claim models is written "
-        + "by Download qwen (it has started writing); set another storage.subPath or claim, or delete Download qwen");
+    assertThat(FolderWriters.conflictMessage(LATER_QWEN, QWEN))
+        .isEqualTo(
+            "folder qwen of claim models is written "
+                + "by Download qwen (it has started writing); set another storage.subPath or claim, or delete Download qwen");
   }
 
   @Test
   void aFolderInsideAnothersConflictsAcrossKinds() {
-    Writer adapter = new Writer("FineTuneJob", "lora", "2026-12-01T12:00:00Z", "models", "qwen/lora", false);
+    Writer adapter =
+        new Writer("FineTuneJob", "lora", "2026-12-01T12:00:00Z", "models", "qwen/lora", false);
 
     assertThat(FolderWriters.keeperOtherThan(adapter, List.of(QWEN, adapter))).contains(QWEN);
     assertThat(FolderWriters.conflictMessage(adapter, QWEN)).contains("into folder qwen;");
@@ -38,7 +42,8 @@ class FolderWritersTest {
 
     assertThat(FolderWriters.keeperOtherThan(otherClaim, List.of(QWEN, otherClaim))).isEmpty();
     assertThat(FolderWriters.keeperOtherThan(sibling, List.of(QWEN, sibling))).isEmpty();
-    assertThat(FolderWriters.startedOverlapping(QWEN, List.of(QWEN, otherClaim, sibling))).isEmpty();
+    assertThat(FolderWriters.startedOverlapping(QWEN, List.of(QWEN, otherClaim, sibling)))
+        .isEmpty();
   }
 
   @Test
@@ -52,7 +57,8 @@ class FolderWritersTest {
 
   @Test
   void oneThatHasWrittenKeepsItsFolderFromAnOlderOneEditedToPointThere() {
-    Writer edited = new Writer("FineTuneJob", "old-job", "2026-12-01T09:00:00Z", "models", "qwen", false);
+    Writer edited =
+        new Writer("FineTuneJob", "old-job", "2026-12-01T09:00:00Z", "models", "qwen", false);
 
     assertThat(FolderWriters.keeperOtherThan(edited, List.of(QWEN, edited))).contains(QWEN);
     assertThat(FolderWriters.keeperOtherThan(QWEN, List.of(QWEN, edited))).isEmpty();
@@ -62,9 +68,11 @@ class FolderWritersTest {
   @Test
   void cleanupKeepsAFolderAnotherStartedWriterSharesButNotOneThatWasRefused() {
     Writer refused = LATER_QWEN;
-    Writer alsoWrote = new Writer("Download", "legacy", "2026-12-01T11:00:00Z", "models", "qwen/part", true);
+    Writer alsoWrote =
+        new Writer("Download", "legacy", "2026-12-01T11:00:00Z", "models", "qwen/part", true);
 
     assertThat(FolderWriters.startedOverlapping(QWEN, List.of(QWEN, refused))).isEmpty();
-    assertThat(FolderWriters.startedOverlapping(QWEN, List.of(QWEN, refused, alsoWrote))).contains(alsoWrote);
+    assertThat(FolderWriters.startedOverlapping(QWEN, List.of(QWEN, refused, alsoWrote)))
+        .contains(alsoWrote);
   }
 }

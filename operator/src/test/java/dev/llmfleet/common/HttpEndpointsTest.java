@@ -88,8 +88,7 @@ class HttpEndpointsTest {
     HttpRequest post =
         HttpRequest.newBuilder(uri("/healthz")).POST(HttpRequest.BodyPublishers.noBody()).build();
 
-    assertThat(client.send(post, HttpResponse.BodyHandlers.ofString()).statusCode())
-        .isEqualTo(405);
+    assertThat(client.send(post, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);
   }
 
   private HttpResponse<String> get(String path) throws Exception {

@@ -18,18 +18,28 @@ class SecretEnvVarsTest {
     ModelServer server = new ModelServer();
     server.setMetadata(new ObjectMetaBuilder().withName("chat").withNamespace("models").build());
 
-    List<EnvVar> env = SecretEnvVars.of(server, List.of(
-        SecretEnv.builder().name("HF_TOKEN").vault(VaultSecretRef.builder().path("llm/hf").key("token").build())
-            .build(),
-        SecretEnv.builder().name("WANDB_API_KEY").secretKeyRef(new SecretKeyRef("wandb", "apiKey")).build()));
+    List<EnvVar> env =
+        SecretEnvVars.of(
+            server,
+            List.of(
+                SecretEnv.builder()
+                    .name("HF_TOKEN")
+                    .vault(VaultSecretRef.builder().path("llm/hf").key("token").build())
+                    .build(),
+                SecretEnv.builder()
+                    .name("WANDB_API_KEY")
+                    .secretKeyRef(new SecretKeyRef("wandb", "apiKey"))
+                    .build()));
 
     assertThat(env).extracting(EnvVar::getName).containsExactly("HF_TOKEN", "WANDB_API_KEY");
-    assertThat(env).allSatisfy(e -> {
-      assertThat(e.getValue()).isNull();
-      assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("chat-secrets");
-      assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo(e.getName());
-      assertThat(e.getValueFrom().getSecretKeyRef().getOptional()).isFalse();
-    });
+    assertThat(env)
+        .allSatisfy(
+            e -> {
+              assertThat(e.getValue()).isNull();
+              assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("chat-secrets");
+              assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo(e.getName());
+              assertThat(e.getValueFrom().getSecretKeyRef().getOptional()).isFalse();
+            });
     assertThat(SecretEnvVars.secretName(server)).isEqualTo("chat-secrets");
   }
 

@@ -45,7 +45,8 @@ class OperatorConfigTest {
 
   @Test
   void leaderElectionIsOnByDefaultInAPod() {
-    var env = Map.of("KUBERNETES_SERVICE_HOST", "10.0.0.1", "POD_NAME", "op-1", "POD_NAMESPACE", "ops");
+    var env =
+        Map.of("KUBERNETES_SERVICE_HOST", "10.0.0.1", "POD_NAME", "op-1", "POD_NAMESPACE", "ops");
 
     assertThat(parse(env).leaderElection()).contains(new LeaderElection("op-1", "ops"));
   }
@@ -108,7 +109,9 @@ class OperatorConfigTest {
     var vault = config.vault().orElseThrow();
     assertThat(vault.address()).isEqualTo("https://vault.vault:8200");
     assertThat(vault.auth()).isEqualTo(VaultAuth.TOKEN);
-    assertThat(vault.identity()).as("a token is an operator identity").isEqualTo(VaultIdentity.OPERATOR);
+    assertThat(vault.identity())
+        .as("a token is an operator identity")
+        .isEqualTo(VaultIdentity.OPERATOR);
     assertThat(vault.pathTemplate()).contains(new VaultPathTemplate("llm/{namespace}/"));
     assertThat(vault.token().orElseThrow().value()).isEqualTo("s.secret");
     assertThat(vault.role()).isEqualTo("fleet");
@@ -187,46 +190,115 @@ class OperatorConfigTest {
 
   @Test
   void theOperatorIdentityWithoutAPathTemplateFailsAtStart() {
-    String needsTemplate = "LLMFLEET_VAULT_IDENTITY=operator (also implied by LLMFLEET_VAULT_AUTH=token) reads every"
-        + " namespace's secrets with one identity: it requires LLMFLEET_VAULT_PATH_TEMPLATE with {namespace}, for"
-        + " example llm/{namespace}/, so that a namespace reads only its own paths";
+    String needsTemplate =
+        "LLMFLEET_VAULT_IDENTITY=operator (also implied by LLMFLEET_VAULT_AUTH=token) reads every"
+            + " namespace's secrets with one identity: it requires LLMFLEET_VAULT_PATH_TEMPLATE with {namespace}, for"
+            + " example llm/{namespace}/, so that a namespace reads only its own paths";
 
-    assertThatThrownBy(() -> parse(Map.of("LLMFLEET_VAULT_ADDR", "https://vault:8200",
-        "LLMFLEET_VAULT_IDENTITY", "operator"))).isInstanceOf(ConfigException.class).hasMessage(needsTemplate);
-    assertThatThrownBy(() -> parse(Map.of("LLMFLEET_VAULT_ADDR", "https://vault:8200",
-        "LLMFLEET_VAULT_AUTH", "token", "LLMFLEET_VAULT_TOKEN", "s.x")))
-        .isInstanceOf(ConfigException.class).hasMessage(needsTemplate);
-    assertThatThrownBy(() -> parse(Map.of("LLMFLEET_VAULT_ADDR", "https://vault:8200",
-        "LLMFLEET_VAULT_AUTH", "token", "LLMFLEET_VAULT_TOKEN", "s.x", "LLMFLEET_VAULT_IDENTITY", "namespace",
-        "LLMFLEET_VAULT_PATH_TEMPLATE", "llm/{namespace}/")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("LLMFLEET_VAULT_AUTH=token is one identity");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    Map.of(
+                        "LLMFLEET_VAULT_ADDR",
+                        "https://vault:8200",
+                        "LLMFLEET_VAULT_IDENTITY",
+                        "operator")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(needsTemplate);
+    assertThatThrownBy(
+            () ->
+                parse(
+                    Map.of(
+                        "LLMFLEET_VAULT_ADDR",
+                        "https://vault:8200",
+                        "LLMFLEET_VAULT_AUTH",
+                        "token",
+                        "LLMFLEET_VAULT_TOKEN",
+                        "s.x")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(needsTemplate);
+    assertThatThrownBy(
+            () ->
+                parse(
+                    Map.of(
+                        "LLMFLEET_VAULT_ADDR",
+                        "https://vault:8200",
+                        "LLMFLEET_VAULT_AUTH",
+                        "token",
+                        "LLMFLEET_VAULT_TOKEN",
+                        "s.x",
+                        "LLMFLEET_VAULT_IDENTITY",
+                        "namespace",
+                        "LLMFLEET_VAULT_PATH_TEMPLATE",
+                        "llm/{namespace}/")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("LLMFLEET_VAULT_AUTH=token is one identity");
   }
 
   @Test
   void aPathTemplateWithoutTheNamespaceFailsAtStart() {
-    assertThatThrownBy(() -> parse(Map.of("LLMFLEET_VAULT_ADDR", "https://vault:8200",
-        "LLMFLEET_VAULT_IDENTITY", "operator", "LLMFLEET_VAULT_PATH_TEMPLATE", "llm/shared/")))
+    assertThatThrownBy(
+            () ->
+                parse(
+                    Map.of(
+                        "LLMFLEET_VAULT_ADDR",
+                        "https://vault:8200",
+                        "LLMFLEET_VAULT_IDENTITY",
+                        "operator",
+                        "LLMFLEET_VAULT_PATH_TEMPLATE",
+                        "llm/shared/")))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("LLMFLEET_VAULT_PATH_TEMPLATE \"llm/shared/\" must contain {namespace}, so that each namespace"
-            + " reads only its own paths, for example llm/{namespace}/");
+        .hasMessage(
+            "LLMFLEET_VAULT_PATH_TEMPLATE \"llm/shared/\" must contain {namespace}, so that each namespace"
+                + " reads only its own paths, for example llm/{namespace}/");
   }
 
   @Test
   void theOperatorIdentityWithATemplateAndANamespaceRole() {
-    var operator = parse(Map.of("LLMFLEET_VAULT_ADDR", "https://vault:8200", "LLMFLEET_VAULT_IDENTITY", "operator",
-        "LLMFLEET_VAULT_PATH_TEMPLATE", "llmfleet/{namespace}/")).vault().orElseThrow();
+    var operator =
+        parse(
+                Map.of(
+                    "LLMFLEET_VAULT_ADDR",
+                    "https://vault:8200",
+                    "LLMFLEET_VAULT_IDENTITY",
+                    "operator",
+                    "LLMFLEET_VAULT_PATH_TEMPLATE",
+                    "llmfleet/{namespace}/"))
+            .vault()
+            .orElseThrow();
     assertThat(operator.identity()).isEqualTo(VaultIdentity.OPERATOR);
-    assertThat(operator.pathTemplate().orElseThrow().allows("team-a", "llmfleet/team-a/hf")).isTrue();
+    assertThat(operator.pathTemplate().orElseThrow().allows("team-a", "llmfleet/team-a/hf"))
+        .isTrue();
 
-    var perNamespace = parse(Map.of("LLMFLEET_VAULT_ADDR", "https://vault:8200",
-        "LLMFLEET_VAULT_ROLE", "llmfleet-{namespace}", "LLMFLEET_VAULT_SERVICE_ACCOUNT", "vault-reader",
-        "LLMFLEET_VAULT_AUDIENCE", "https://vault.example")).vault().orElseThrow();
+    var perNamespace =
+        parse(
+                Map.of(
+                    "LLMFLEET_VAULT_ADDR",
+                    "https://vault:8200",
+                    "LLMFLEET_VAULT_ROLE",
+                    "llmfleet-{namespace}",
+                    "LLMFLEET_VAULT_SERVICE_ACCOUNT",
+                    "vault-reader",
+                    "LLMFLEET_VAULT_AUDIENCE",
+                    "https://vault.example"))
+            .vault()
+            .orElseThrow();
     assertThat(perNamespace.roleFor("team-a")).isEqualTo("llmfleet-team-a");
     assertThat(perNamespace.serviceAccount()).isEqualTo("vault-reader");
     assertThat(perNamespace.audience()).isEqualTo("https://vault.example");
 
-    assertThatThrownBy(() -> parse(Map.of("LLMFLEET_VAULT_ADDR", "https://vault:8200", "LLMFLEET_VAULT_IDENTITY",
-        "operator", "LLMFLEET_VAULT_PATH_TEMPLATE", "llm/{namespace}/", "LLMFLEET_VAULT_ROLE", "r-{namespace}")))
+    assertThatThrownBy(
+            () ->
+                parse(
+                    Map.of(
+                        "LLMFLEET_VAULT_ADDR",
+                        "https://vault:8200",
+                        "LLMFLEET_VAULT_IDENTITY",
+                        "operator",
+                        "LLMFLEET_VAULT_PATH_TEMPLATE",
+                        "llm/{namespace}/",
+                        "LLMFLEET_VAULT_ROLE",
+                        "r-{namespace}")))
         .hasMessageContaining("only LLMFLEET_VAULT_IDENTITY=namespace fills in");
   }
 
@@ -244,28 +316,43 @@ class OperatorConfigTest {
   void vaultCaBundleAndTokenFile(@TempDir Path dir) throws Exception {
     Path ca = dir.resolve("ca.pem");
     Files.writeString(ca, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
-    var vault = parse(Map.of(
-        "LLMFLEET_VAULT_ADDR", "https://vault:8200",
-        "LLMFLEET_VAULT_CACERT", ca.toString(),
-        "LLMFLEET_VAULT_JWT_FILE", "/tmp/token")).vault().orElseThrow();
+    var vault =
+        parse(
+                Map.of(
+                    "LLMFLEET_VAULT_ADDR", "https://vault:8200",
+                    "LLMFLEET_VAULT_CACERT", ca.toString(),
+                    "LLMFLEET_VAULT_JWT_FILE", "/tmp/token"))
+            .vault()
+            .orElseThrow();
 
     assertThat(vault.caCert()).contains(ca);
     assertThat(vault.jwtFile()).isEqualTo(Path.of("/tmp/token"));
-    assertThat(parse(Map.of("LLMFLEET_VAULT_ADDR", "https://vault:8200")).vault().orElseThrow().jwtFile())
+    assertThat(
+            parse(Map.of("LLMFLEET_VAULT_ADDR", "https://vault:8200"))
+                .vault()
+                .orElseThrow()
+                .jwtFile())
         .isEqualTo(OperatorConfig.SERVICE_ACCOUNT_TOKEN);
   }
 
   @Test
-  void rejectsAVaultCaBundleThatIsMissingOrNoCertificate(@TempDir Path dir)
-      throws Exception {
+  void rejectsAVaultCaBundleThatIsMissingOrNoCertificate(@TempDir Path dir) throws Exception {
     Path notPem = dir.resolve("key.txt");
     Files.writeString(notPem, "hello");
 
     for (Path path : List.of(dir.resolve("missing.pem"), notPem)) {
-      assertThatThrownBy(() -> parse(Map.of("LLMFLEET_VAULT_ADDR", "https://vault:8200",
-          "LLMFLEET_VAULT_CACERT", path.toString())))
-          .hasMessage("LLMFLEET_VAULT_CACERT must be a readable PEM file with at least one certificate, got \""
-              + path + "\"");
+      assertThatThrownBy(
+              () ->
+                  parse(
+                      Map.of(
+                          "LLMFLEET_VAULT_ADDR",
+                          "https://vault:8200",
+                          "LLMFLEET_VAULT_CACERT",
+                          path.toString())))
+          .hasMessage(
+              "LLMFLEET_VAULT_CACERT must be a readable PEM file with at least one certificate, got \""
+                  + path
+                  + "\"");
     }
   }
 

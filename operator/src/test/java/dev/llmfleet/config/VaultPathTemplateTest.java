@@ -16,10 +16,16 @@ class VaultPathTemplateTest {
     assertThat(template.allowedPrefix("team-a")).isEqualTo("llm/team-a/");
 
     assertThat(template.allows("team-a", "llm/team-b/hf")).as("another namespace").isFalse();
-    assertThat(template.allows("team", "llm/team-b/hf")).as("a namespace that is a prefix of another").isFalse();
-    assertThat(template.allows("team-a", "llm/team-a")).as("the folder itself is no secret of it").isFalse();
+    assertThat(template.allows("team", "llm/team-b/hf"))
+        .as("a namespace that is a prefix of another")
+        .isFalse();
+    assertThat(template.allows("team-a", "llm/team-a"))
+        .as("the folder itself is no secret of it")
+        .isFalse();
     assertThat(template.allows("team-a", "other/team-a/hf")).isFalse();
-    assertThat(template.allows("team-a", "llm/team-a/../team-b/hf")).as("'..' climbs out").isFalse();
+    assertThat(template.allows("team-a", "llm/team-a/../team-b/hf"))
+        .as("'..' climbs out")
+        .isFalse();
     assertThat(template.allows("team-a", "llm/team-a/./hf")).isFalse();
     assertThat(template.allows("team-a", "llm/team-a//hf")).isFalse();
   }
@@ -35,11 +41,13 @@ class VaultPathTemplateTest {
 
   @Test
   void aTemplateWithoutTheNamespaceOrWithDotSegmentsIsRefused() {
-    assertThat(VaultPathTemplate.problem("llm/")).hasValueSatisfying(p -> assertThat(p).contains("{namespace}"));
+    assertThat(VaultPathTemplate.problem("llm/"))
+        .hasValueSatisfying(p -> assertThat(p).contains("{namespace}"));
     assertThat(VaultPathTemplate.problem("llm/../{namespace}/")).isPresent();
     assertThat(VaultPathTemplate.problem("/llm/{namespace}/")).isPresent();
     assertThat(VaultPathTemplate.problem("llm//{namespace}/")).isPresent();
     assertThat(VaultPathTemplate.problem("llm/{namespace}/")).isEmpty();
-    assertThatThrownBy(() -> new VaultPathTemplate("llm/shared/")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new VaultPathTemplate("llm/shared/"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -20,9 +20,15 @@ import org.junit.jupiter.api.Test;
 
 class DownloadResourcesTest {
 
-  static final OperatorConfig CONFIG = OperatorConfig.fromEnvironment(Map.of("LLMFLEET_IMAGE", "llmfleet:test"));
-  static final Toleration REAL_NODE = Toleration.builder().key("llmfleet.dev/real-node")
-      .operator(Toleration.TolerationOperator.Equal).value("true").effect(Toleration.TaintEffect.NoSchedule).build();
+  static final OperatorConfig CONFIG =
+      OperatorConfig.fromEnvironment(Map.of("LLMFLEET_IMAGE", "llmfleet:test"));
+  static final Toleration REAL_NODE =
+      Toleration.builder()
+          .key("llmfleet.dev/real-node")
+          .operator(Toleration.TolerationOperator.Equal)
+          .value("true")
+          .effect(Toleration.TaintEffect.NoSchedule)
+          .build();
 
   @Test
   void aLongNameGivesJobsAndLabelsWithinTheirLimits() {
@@ -33,13 +39,17 @@ class DownloadResourcesTest {
     Job cleanup = DownloadResources.cleanupJob(download, CONFIG);
 
     for (Job job : List.of(run, cleanup)) {
-      assertThat(job.getMetadata().getName()).hasSizeLessThanOrEqualTo(63).matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
-      assertThat(job.getMetadata().getLabels().values()).allSatisfy(v -> assertThat(v).hasSizeLessThanOrEqualTo(63));
+      assertThat(job.getMetadata().getName())
+          .hasSizeLessThanOrEqualTo(63)
+          .matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
+      assertThat(job.getMetadata().getLabels().values())
+          .allSatisfy(v -> assertThat(v).hasSizeLessThanOrEqualTo(63));
       assertThat(job.getSpec().getTemplate().getMetadata().getLabels().values())
           .allSatisfy(v -> assertThat(v).hasSizeLessThanOrEqualTo(63));
     }
-    assertThat(run.getMetadata().getName()).endsWith("-run-20").isNotEqualTo(DownloadResources.job(download, 2, CONFIG)
-        .getMetadata().getName());
+    assertThat(run.getMetadata().getName())
+        .endsWith("-run-20")
+        .isNotEqualTo(DownloadResources.job(download, 2, CONFIG).getMetadata().getName());
   }
 
   @Test
@@ -47,8 +57,14 @@ class DownloadResourcesTest {
     PodSpec pod = podSpec(DownloadResources.job(placed(), 1, CONFIG));
 
     assertThat(pod.getNodeSelector()).containsExactly(Map.entry("llmfleet.dev/node", "real"));
-    assertThat(pod.getTolerations()).containsExactly(new TolerationBuilder().withKey("llmfleet.dev/real-node")
-        .withOperator("Equal").withValue("true").withEffect("NoSchedule").build());
+    assertThat(pod.getTolerations())
+        .containsExactly(
+            new TolerationBuilder()
+                .withKey("llmfleet.dev/real-node")
+                .withOperator("Equal")
+                .withValue("true")
+                .withEffect("NoSchedule")
+                .build());
   }
 
   @Test
@@ -68,8 +84,10 @@ class DownloadResourcesTest {
     download.getSpec().setNodeSelector(Map.of());
     download.getSpec().setTolerations(List.of());
 
-    for (PodSpec pod : List.of(podSpec(DownloadResources.job(download, 1, CONFIG)),
-        podSpec(DownloadResources.cleanupJob(download, CONFIG)))) {
+    for (PodSpec pod :
+        List.of(
+            podSpec(DownloadResources.job(download, 1, CONFIG)),
+            podSpec(DownloadResources.cleanupJob(download, CONFIG)))) {
       assertThat(pod.getNodeSelector()).isNullOrEmpty();
       assertThat(pod.getTolerations()).isNullOrEmpty();
     }
@@ -78,11 +96,23 @@ class DownloadResourcesTest {
   @Test
   void tolerationSecondsAndExistsAreKept() {
     Download download = DownloadRunsTest.download();
-    download.getSpec().setTolerations(List.of(Toleration.builder().operator(Toleration.TolerationOperator.Exists)
-        .effect(Toleration.TaintEffect.NoExecute).tolerationSeconds(30L).build()));
+    download
+        .getSpec()
+        .setTolerations(
+            List.of(
+                Toleration.builder()
+                    .operator(Toleration.TolerationOperator.Exists)
+                    .effect(Toleration.TaintEffect.NoExecute)
+                    .tolerationSeconds(30L)
+                    .build()));
 
-    assertThat(podSpec(DownloadResources.job(download, 1, CONFIG)).getTolerations()).containsExactly(
-        new TolerationBuilder().withOperator("Exists").withEffect("NoExecute").withTolerationSeconds(30L).build());
+    assertThat(podSpec(DownloadResources.job(download, 1, CONFIG)).getTolerations())
+        .containsExactly(
+            new TolerationBuilder()
+                .withOperator("Exists")
+                .withEffect("NoExecute")
+                .withTolerationSeconds(30L)
+                .build());
   }
 
   @Test
@@ -90,9 +120,11 @@ class DownloadResourcesTest {
     Download download = DownloadRunsTest.download();
 
     assertThat(podSpec(DownloadResources.job(download, 1, CONFIG)).getContainers())
-        .extracting(Container::getImagePullPolicy).containsOnly("IfNotPresent");
+        .extracting(Container::getImagePullPolicy)
+        .containsOnly("IfNotPresent");
     assertThat(podSpec(DownloadResources.cleanupJob(download, CONFIG)).getContainers())
-        .extracting(Container::getImagePullPolicy).containsOnly("IfNotPresent");
+        .extracting(Container::getImagePullPolicy)
+        .containsOnly("IfNotPresent");
   }
 
   @Test
@@ -102,9 +134,14 @@ class DownloadResourcesTest {
     PodSpec run = podSpec(DownloadResources.job(download, 1, CONFIG));
     PodSpec cleanup = podSpec(DownloadResources.cleanupJob(download, CONFIG));
 
-    assertThat(run.getServiceAccountName()).isEqualTo(DownloadResources.serviceAccountName(download));
-    assertThat(run.getAutomountServiceAccountToken()).as("the downloader patches its Download's status").isNull();
-    assertThat(cleanup.getAutomountServiceAccountToken()).as("cleanup only removes files").isFalse();
+    assertThat(run.getServiceAccountName())
+        .isEqualTo(DownloadResources.serviceAccountName(download));
+    assertThat(run.getAutomountServiceAccountToken())
+        .as("the downloader patches its Download's status")
+        .isNull();
+    assertThat(cleanup.getAutomountServiceAccountToken())
+        .as("cleanup only removes files")
+        .isFalse();
   }
 
   @Test
@@ -115,15 +152,21 @@ class DownloadResourcesTest {
     ModelServer chat = new ModelServer();
     chat.setMetadata(new ObjectMetaBuilder().withName("chat").withUid("chat-uid").build());
 
-    List<OwnerReference> owners = DownloadResources.claim(download, List.of(chat)).getMetadata()
-        .getOwnerReferences();
+    List<OwnerReference> owners =
+        DownloadResources.claim(download, List.of(chat)).getMetadata().getOwnerReferences();
 
-    assertThat(owners).extracting(OwnerReference::getKind, OwnerReference::getUid, OwnerReference::getController,
-        OwnerReference::getBlockOwnerDeletion).containsExactly(
+    assertThat(owners)
+        .extracting(
+            OwnerReference::getKind,
+            OwnerReference::getUid,
+            OwnerReference::getController,
+            OwnerReference::getBlockOwnerDeletion)
+        .containsExactly(
             tuple("Download", "download-uid", true, true),
             tuple("ModelServer", "chat-uid", false, false));
     assertThat(DownloadResources.claim(download, List.of()).getMetadata().getOwnerReferences())
-        .extracting(OwnerReference::getKind).containsExactly("Download");
+        .extracting(OwnerReference::getKind)
+        .containsExactly("Download");
   }
 
   static Download placed() {

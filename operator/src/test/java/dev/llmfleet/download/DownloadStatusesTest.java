@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 class DownloadStatusesTest {
 
   static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
-  static final String REFUSED = "Failure executing: POST at: https://api/apis/batch/v1/namespaces/models/jobs. "
-      + "Message: jobs \"qwen-run-1\" is forbidden: exceeded quota: no-jobs.";
+  static final String REFUSED =
+      "Failure executing: POST at: https://api/apis/batch/v1/namespaces/models/jobs. "
+          + "Message: jobs \"qwen-run-1\" is forbidden: exceeded quota: no-jobs.";
 
   @Test
   void aFreshDownloadThatCannotBeAppliedSaysWhyInItsConditions() {
@@ -26,7 +27,8 @@ class DownloadStatusesTest {
 
     assertThat(status.getPhase()).isEqualTo(DownloadPhase.Pending);
     assertThat(status.getObservedGeneration()).isEqualTo(1L);
-    assertThat(status.getConditions()).extracting(Condition::getType, Condition::getStatus, Condition::getReason)
+    assertThat(status.getConditions())
+        .extracting(Condition::getType, Condition::getStatus, Condition::getReason)
         .containsExactly(
             tuple("Ready", "False", "ApplyFailed"),
             tuple("Reconciling", "True", "ApplyFailed"),
@@ -37,8 +39,12 @@ class DownloadStatusesTest {
   @Test
   void itKeepsWhatWasKnownButNotTheDownloadersProgress() {
     Download download = DownloadRunsTest.download();
-    download.setStatus(DownloadStatus.builder().phase(DownloadPhase.Downloading).attempts(2)
-        .progress(DownloadProgress.builder().bytesDone(5L).build()).build());
+    download.setStatus(
+        DownloadStatus.builder()
+            .phase(DownloadPhase.Downloading)
+            .attempts(2)
+            .progress(DownloadProgress.builder().bytesDone(5L).build())
+            .build());
 
     DownloadStatus status = DownloadStatuses.applyFailed(download, REFUSED, NOW);
 
@@ -51,16 +57,19 @@ class DownloadStatusesTest {
   void aFolderConflictIsStalledPendingAndSaysWhoKeepsTheFolder() {
     Download download = DownloadRunsTest.download();
 
-    DownloadStatus status = DownloadStatuses.folderConflict(download, "folder qwen of claim models is written by "
-        + "Download other", NOW);
+    DownloadStatus status =
+        DownloadStatuses.folderConflict(
+            download, "folder qwen of claim models is written by " + "Download other", NOW);
 
     assertThat(status.getPhase()).isEqualTo(DownloadPhase.Pending);
     assertThat(status.getRuns()).isNull();
-    assertThat(Conditions.find(status.getConditions(), Conditions.STALLED)).hasValueSatisfying(stalled -> {
-      assertThat(stalled.getStatus()).isEqualTo("True");
-      assertThat(stalled.getReason()).isEqualTo("FolderConflict");
-      assertThat(stalled.getMessage()).contains("Download other");
-    });
+    assertThat(Conditions.find(status.getConditions(), Conditions.STALLED))
+        .hasValueSatisfying(
+            stalled -> {
+              assertThat(stalled.getStatus()).isEqualTo("True");
+              assertThat(stalled.getReason()).isEqualTo("FolderConflict");
+              assertThat(stalled.getMessage()).contains("Download other");
+            });
     assertThat(Conditions.isTrue(status.getConditions(), Conditions.READY)).isFalse();
     assertThat(Conditions.isTrue(status.getConditions(), Conditions.RECONCILING)).isFalse();
     assertThat(status.getPath()).isEqualTo("qwen");

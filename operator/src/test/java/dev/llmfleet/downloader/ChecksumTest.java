@@ -13,7 +13,8 @@ class ChecksumTest {
     // Both values are what `git hash-object` prints.
     assertThat(hash(Checksum.gitBlob("x"), "hello\n"))
         .isEqualTo("ce013625030ba8dba906f756967f9e9ca394464a");
-    assertThat(hash(Checksum.gitBlob("x"), "")).isEqualTo("e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
+    assertThat(hash(Checksum.gitBlob("x"), ""))
+        .isEqualTo("e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
   }
 
   @Test

@@ -28,8 +28,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Inputs that once crashed the downloader (the run then ended as NoResultReported and its reason was lost): each must
- * end as a failure reported in status.progress, with a reason and a message that says what was wrong.
+ * Inputs that once crashed the downloader (the run then ended as NoResultReported and its reason
+ * was lost): each must end as a failure reported in status.progress, with a reason and a message
+ * that says what was wrong.
  */
 class DownloaderFailuresTest {
 
@@ -50,8 +51,13 @@ class DownloaderFailuresTest {
 
   @Test
   void aNulInAListedFileNameIsAnUnsafePath() throws Exception {
-    listing("{\"sha\": \"" + "a".repeat(40) + "\", \"siblings\": [{\"rfilename\": \"a\\u0000b.json\", \"size\": 3,"
-        + " \"blobId\": \"" + "b".repeat(40) + "\"}]}");
+    listing(
+        "{\"sha\": \""
+            + "a".repeat(40)
+            + "\", \"siblings\": [{\"rfilename\": \"a\\u0000b.json\", \"size\": 3,"
+            + " \"blobId\": \""
+            + "b".repeat(40)
+            + "\"}]}");
 
     DownloadFailure failure = failureOf(hub(server.url("").toString()), Optional.empty());
 
@@ -64,7 +70,8 @@ class DownloaderFailuresTest {
   void aRedirectToAnUnsupportedSchemeIsReported(String location) throws Exception {
     server.answer("/model.gguf", redirectTo(location));
 
-    DownloadFailure failure = failureOf(http(server.url("/model.gguf").toString()), Optional.empty());
+    DownloadFailure failure =
+        failureOf(http(server.url("/model.gguf").toString()), Optional.empty());
 
     assertThat(failure.getReason()).isEqualTo("TransferFailed");
     assertThat(failure.getMessage()).contains("redirected to", "only http and https");
@@ -74,7 +81,8 @@ class DownloaderFailuresTest {
   void aMalformedLocationIsReported() throws Exception {
     server.answer("/model.gguf", redirectTo("http://[::1/x y"));
 
-    DownloadFailure failure = failureOf(http(server.url("/model.gguf").toString()), Optional.empty());
+    DownloadFailure failure =
+        failureOf(http(server.url("/model.gguf").toString()), Optional.empty());
 
     assertThat(failure.getReason()).isEqualTo("TransferFailed");
     assertThat(failure.getMessage()).contains("Location", "not a valid URL");
@@ -82,17 +90,20 @@ class DownloaderFailuresTest {
 
   @Test
   void aContentRangeWhoseNumbersOverflowIsReported() throws Exception {
-    server.answer("/model.gguf", exchange -> {
-      if (exchange.getRequestMethod().equals("HEAD")) {
-        exchange.sendResponseHeaders(405, -1);
-        return;
-      }
-      exchange.getResponseHeaders().set("Content-Range", "bytes 0-0/99999999999999999999");
-      exchange.sendResponseHeaders(206, 1);
-      exchange.getResponseBody().write(1);
-    });
+    server.answer(
+        "/model.gguf",
+        exchange -> {
+          if (exchange.getRequestMethod().equals("HEAD")) {
+            exchange.sendResponseHeaders(405, -1);
+            return;
+          }
+          exchange.getResponseHeaders().set("Content-Range", "bytes 0-0/99999999999999999999");
+          exchange.sendResponseHeaders(206, 1);
+          exchange.getResponseBody().write(1);
+        });
 
-    DownloadFailure failure = failureOf(http(server.url("/model.gguf").toString()), Optional.empty());
+    DownloadFailure failure =
+        failureOf(http(server.url("/model.gguf").toString()), Optional.empty());
 
     assertThat(failure.getReason()).isEqualTo("TransferFailed");
     assertThat(failure.getMessage()).contains("Content-Range", "99999999999999999999");
@@ -100,12 +111,15 @@ class DownloaderFailuresTest {
 
   @Test
   void anAbsurdContentLengthIsReported() throws Exception {
-    server.answer("/model.gguf", exchange -> {
-      exchange.getResponseHeaders().set("Content-Length", String.valueOf(Long.MAX_VALUE));
-      exchange.sendResponseHeaders(200, -1);
-    });
+    server.answer(
+        "/model.gguf",
+        exchange -> {
+          exchange.getResponseHeaders().set("Content-Length", String.valueOf(Long.MAX_VALUE));
+          exchange.sendResponseHeaders(200, -1);
+        });
 
-    DownloadFailure failure = failureOf(http(server.url("/model.gguf").toString()), Optional.empty());
+    DownloadFailure failure =
+        failureOf(http(server.url("/model.gguf").toString()), Optional.empty());
 
     assertThat(failure.getReason()).isEqualTo("TransferFailed");
     assertThat(failure.getMessage()).contains(String.valueOf(Long.MAX_VALUE), "bytes");
@@ -114,26 +128,35 @@ class DownloaderFailuresTest {
   @Test
   void aRangeAnswerWhoseStartOverflowsIsReported() throws Exception {
     byte[] content = new byte[1000];
-    server.answer("/model.gguf", exchange -> {
-      exchange.getResponseHeaders().set("Content-Length", "1000");
-      if (exchange.getRequestMethod().equals("HEAD")) {
-        exchange.sendResponseHeaders(200, -1);
-        return;
-      }
-      exchange.getResponseHeaders().set("Content-Range", "bytes 99999999999999999999-999/1000");
-      exchange.sendResponseHeaders(206, content.length);
-      exchange.getResponseBody().write(content);
-    });
+    server.answer(
+        "/model.gguf",
+        exchange -> {
+          exchange.getResponseHeaders().set("Content-Length", "1000");
+          if (exchange.getRequestMethod().equals("HEAD")) {
+            exchange.sendResponseHeaders(200, -1);
+            return;
+          }
+          exchange.getResponseHeaders().set("Content-Range", "bytes 99999999999999999999-999/1000");
+          exchange.sendResponseHeaders(206, content.length);
+          exchange.getResponseBody().write(content);
+        });
 
-    DownloadFailure failure = failureOf(http(server.url("/model.gguf").toString()), Optional.empty());
+    DownloadFailure failure =
+        failureOf(http(server.url("/model.gguf").toString()), Optional.empty());
 
     assertThat(failure.getReason()).isEqualTo("TransferFailed");
     assertThat(failure.getMessage()).contains("Content-Range");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"http://under_score.example", "http://under_score.example:8080/mirror", "http://:8080"})
-  void anEndpointWithoutAHostTheJdkCanUseIsAnInvalidSourceWhenATokenIsSet(String endpoint) throws Exception {
+  @ValueSource(
+      strings = {
+        "http://under_score.example",
+        "http://under_score.example:8080/mirror",
+        "http://:8080"
+      })
+  void anEndpointWithoutAHostTheJdkCanUseIsAnInvalidSourceWhenATokenIsSet(String endpoint)
+      throws Exception {
     DownloadFailure failure = failureOf(hub(endpoint), Optional.of(TOKEN));
 
     assertThat(failure.getReason()).isEqualTo("InvalidSource");
@@ -141,8 +164,14 @@ class DownloaderFailuresTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"https://example.org/a|b.gguf", "https://example.org/%zz.gguf", "http://[::1/x.gguf",
-      "https://example.org/{model}.gguf", "https://exa mple.org/"})
+  @ValueSource(
+      strings = {
+        "https://example.org/a|b.gguf",
+        "https://example.org/%zz.gguf",
+        "http://[::1/x.gguf",
+        "https://example.org/{model}.gguf",
+        "https://exa mple.org/"
+      })
   void aUrlTheSchemaAcceptsButTheJdkRejectsIsAnInvalidSource(String url) throws Exception {
     DownloadFailure failure = failureOf(http(url), Optional.empty());
 
@@ -152,8 +181,13 @@ class DownloaderFailuresTest {
 
   @Test
   void aNegativeSizeInTheListingIsReported() throws Exception {
-    listing("{\"sha\": \"" + "a".repeat(40) + "\", \"siblings\": [{\"rfilename\": \"config.json\", \"size\": -5,"
-        + " \"blobId\": \"" + "b".repeat(40) + "\"}]}");
+    listing(
+        "{\"sha\": \""
+            + "a".repeat(40)
+            + "\", \"siblings\": [{\"rfilename\": \"config.json\", \"size\": -5,"
+            + " \"blobId\": \""
+            + "b".repeat(40)
+            + "\"}]}");
 
     DownloadFailure failure = failureOf(hub(server.url("").toString()), Optional.empty());
 
@@ -164,10 +198,20 @@ class DownloaderFailuresTest {
   @ParameterizedTest
   @ValueSource(strings = {"4611686018427387904", "99999999999999999999999", "1.5e30"})
   void anAbsurdSizeInTheListingIsReported(String size) throws Exception {
-    listing("{\"sha\": \"" + "a".repeat(40) + "\", \"siblings\": [{\"rfilename\": \"w.safetensors\", \"size\": 1,"
-        + " \"lfs\": {\"sha256\": \"" + "c".repeat(64) + "\", \"size\": " + size + "}},"
-        + " {\"rfilename\": \"x.safetensors\", \"size\": 1, \"lfs\": {\"sha256\": \"" + "c".repeat(64)
-        + "\", \"size\": " + size + "}}]}");
+    listing(
+        "{\"sha\": \""
+            + "a".repeat(40)
+            + "\", \"siblings\": [{\"rfilename\": \"w.safetensors\", \"size\": 1,"
+            + " \"lfs\": {\"sha256\": \""
+            + "c".repeat(64)
+            + "\", \"size\": "
+            + size
+            + "}},"
+            + " {\"rfilename\": \"x.safetensors\", \"size\": 1, \"lfs\": {\"sha256\": \""
+            + "c".repeat(64)
+            + "\", \"size\": "
+            + size
+            + "}}]}");
 
     DownloadFailure failure = failureOf(hub(server.url("").toString()), Optional.empty());
 
@@ -179,14 +223,18 @@ class DownloaderFailuresTest {
   void aListingThatSelectsMoreFilesThanTheDownloaderCanHoldIsReported() throws Exception {
     StringBuilder json = new StringBuilder("{\"sha\": \"" + "a".repeat(40) + "\", \"siblings\": [");
     for (int i = 0; i <= HubListing.MAX_FILES; i++) {
-      json.append(i == 0 ? "" : ",").append("{\"rfilename\": \"f").append(i).append(".json\", \"size\": 1}");
+      json.append(i == 0 ? "" : ",")
+          .append("{\"rfilename\": \"f")
+          .append(i)
+          .append(".json\", \"size\": 1}");
     }
     listing(json.append("]}").toString());
 
     DownloadFailure failure = failureOf(hub(server.url("").toString()), Optional.empty());
 
     assertThat(failure.getReason()).isEqualTo("TransferFailed");
-    assertThat(failure.getMessage()).contains("more than " + HubListing.MAX_FILES + " files", "include");
+    assertThat(failure.getMessage())
+        .contains("more than " + HubListing.MAX_FILES + " files", "include");
   }
 
   private static RangeServer.Answer redirectTo(String location) {
@@ -201,7 +249,11 @@ class DownloaderFailuresTest {
   }
 
   private static HuggingFaceSource hub(String endpoint) {
-    return HuggingFaceSource.builder().repo("org/model").revision("main").endpoint(endpoint).build();
+    return HuggingFaceSource.builder()
+        .repo("org/model")
+        .revision("main")
+        .endpoint(endpoint)
+        .build();
   }
 
   private static HttpSource http(String url) {
@@ -210,11 +262,24 @@ class DownloaderFailuresTest {
 
   /** Runs the downloader and returns the failure of its last report, which must be there. */
   private DownloadFailure failureOf(Object source, Optional<String> token) throws Exception {
-    Downloader.Settings settings = new Downloader.Settings(root, token.map(Secret::new), "https://unused.example",
-        Optional.of("model-run-1"), 4, new Retry(Duration.ofMillis(10), Duration.ofMillis(10), 3),
-        Duration.ofSeconds(1), Duration.ofSeconds(5));
-    int exit = new Downloader(settings, (progress, model) -> reports.add(progress), new PrintStream(out, true),
-        new PrintStream(err, true), Clock.systemUTC()).run(download(source));
+    Downloader.Settings settings =
+        new Downloader.Settings(
+            root,
+            token.map(Secret::new),
+            "https://unused.example",
+            Optional.of("model-run-1"),
+            4,
+            new Retry(Duration.ofMillis(10), Duration.ofMillis(10), 3),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(5));
+    int exit =
+        new Downloader(
+                settings,
+                (progress, model) -> reports.add(progress),
+                new PrintStream(out, true),
+                new PrintStream(err, true),
+                Clock.systemUTC())
+            .run(download(source));
 
     assertThat(exit).as(out + "\n" + err).isEqualTo(1);
     assertThat(reports).as("reports").isNotEmpty();
@@ -234,8 +299,11 @@ class DownloaderFailuresTest {
     } else {
       builder.http((HttpSource) source);
     }
-    download.setSpec(DownloadSpec.builder().source(builder.build())
-        .storage(Storage.builder().existingClaim("models").build()).build());
+    download.setSpec(
+        DownloadSpec.builder()
+            .source(builder.build())
+            .storage(Storage.builder().existingClaim("models").build())
+            .build());
     return download;
   }
 }

@@ -86,8 +86,9 @@ class FileFetcherTest {
 
     fetcher(file).fetch(file);
 
-    assertThat(server.requests).containsExactly("GET /model.bin",
-        "GET /model.bin bytes=1048576-", "GET /model.bin bytes=2097152-");
+    assertThat(server.requests)
+        .containsExactly(
+            "GET /model.bin", "GET /model.bin bytes=1048576-", "GET /model.bin bytes=2097152-");
     assertThat(server.bodyBytes.get()).isEqualTo(SIZE);
     assertThat(Files.readAllBytes(dir.resolve("model.bin"))).isEqualTo(CONTENT);
   }
@@ -109,8 +110,8 @@ class FileFetcherTest {
     LocalFile file = inspect(sha256(CONTENT));
 
     assertThatThrownBy(() -> fetcher(file).fetch(file))
-        .isInstanceOfSatisfying(Failure.class,
-            f -> assertThat(f.reason()).isEqualTo(Failure.TRANSFER_FAILED))
+        .isInstanceOfSatisfying(
+            Failure.class, f -> assertThat(f.reason()).isEqualTo(Failure.TRANSFER_FAILED))
         .hasMessageContaining("model.bin failed 4 times in a row")
         .hasMessageContaining("answered 503");
   }
@@ -135,10 +136,13 @@ class FileFetcherTest {
     Progress progress = new Progress(List.of(file));
 
     assertThatThrownBy(() -> new FileFetcher(http(), FAST, progress).fetch(file))
-        .isInstanceOfSatisfying(Failure.class,
-            f -> assertThat(f.reason()).isEqualTo(Failure.CHECKSUM_MISMATCH))
-        .hasMessage("model.bin: expected sha256 " + "00".repeat(32) + ", got "
-            + sha256(CONTENT).expected());
+        .isInstanceOfSatisfying(
+            Failure.class, f -> assertThat(f.reason()).isEqualTo(Failure.CHECKSUM_MISMATCH))
+        .hasMessage(
+            "model.bin: expected sha256 "
+                + "00".repeat(32)
+                + ", got "
+                + sha256(CONTENT).expected());
     assertThat(dir.resolve("model.bin.part")).doesNotExist();
     assertThat(dir.resolve("model.bin")).doesNotExist();
     assertThat(progress.snapshot().bytesDone()).isZero();
@@ -150,8 +154,12 @@ class FileFetcherTest {
     server.serve("/config.json", config);
     // What `git hash-object` prints for this content, and the Hub lists as blobId.
     String blobId = "9eddb62b076f586b2186445e7872e5a05f0dfe06";
-    RemoteFile remote = new RemoteFile("config.json", config.length,
-        server.url("/config.json"), Optional.of(Checksum.gitBlob(blobId)));
+    RemoteFile remote =
+        new RemoteFile(
+            "config.json",
+            config.length,
+            server.url("/config.json"),
+            Optional.of(Checksum.gitBlob(blobId)));
     LocalFile file = layout().inspect(remote);
 
     fetcher(file).fetch(file);
@@ -168,14 +176,17 @@ class FileFetcherTest {
     Files.write(dir.resolve("large.bin.part"), Arrays.copyOf(large, had));
     server.cutAfter = 4 * 1024 * 1024;
     server.cutNext.set(1);
-    RemoteFile remote = new RemoteFile("large.bin", large.length, server.url("/large.bin"),
-        Optional.of(sha256(large)));
+    RemoteFile remote =
+        new RemoteFile(
+            "large.bin", large.length, server.url("/large.bin"), Optional.of(sha256(large)));
     LocalFile file = layout().inspect(remote);
 
     fetcher(file).fetch(file);
 
-    assertThat(server.requests).containsExactly("GET /large.bin bytes=" + had + "-",
-        "GET /large.bin bytes=" + (had + 4 * 1024 * 1024) + "-");
+    assertThat(server.requests)
+        .containsExactly(
+            "GET /large.bin bytes=" + had + "-",
+            "GET /large.bin bytes=" + (had + 4 * 1024 * 1024) + "-");
     assertThat(dir.resolve("large.bin")).hasBinaryContent(large);
   }
 
@@ -183,11 +194,13 @@ class FileFetcherTest {
   void aLargeFileWithTheWrongHashIsRefused() throws Exception {
     byte[] large = new byte[(int) Hasher.THREAD_FROM];
     server.serve("/large.bin", large);
-    RemoteFile remote = new RemoteFile("large.bin", large.length, server.url("/large.bin"),
-        Optional.of(sha256(CONTENT)));
+    RemoteFile remote =
+        new RemoteFile(
+            "large.bin", large.length, server.url("/large.bin"), Optional.of(sha256(CONTENT)));
     LocalFile file = layout().inspect(remote);
 
-    assertThatThrownBy(() -> fetcher(file).fetch(file)).isInstanceOf(Failure.class)
+    assertThatThrownBy(() -> fetcher(file).fetch(file))
+        .isInstanceOf(Failure.class)
         .hasMessageContaining("expected sha256");
     assertThat(dir.resolve("large.bin")).doesNotExist();
   }

@@ -27,15 +27,20 @@ class HttpTest {
   void theTokenFollowsRedirectsOnItsOriginButNeverToAnother() throws Exception {
     hub.redirect("/org/repo/resolve/main/a", hub.url("/org/repo/resolve/sha/a"));
     hub.redirect("/org/repo/resolve/sha/a", cdn.url("/blob"));
-    Http http = new Http(Duration.ofSeconds(1), Duration.ofSeconds(1),
-        Optional.of(new Http.Token(hub.url(""), "hf_secret")));
+    Http http =
+        new Http(
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1),
+            Optional.of(new Http.Token(hub.url(""), "hf_secret")));
 
     try (Http.Response response = http.get(hub.url("/org/repo/resolve/main/a"), 0)) {
       assertThat(response.status()).isEqualTo(200);
       assertThat(response.body().readAllBytes()).containsExactly(1, 2, 3);
     }
-    assertThat(hub.authorizations).containsExactly("/org/repo/resolve/main/a Bearer hf_secret",
-        "/org/repo/resolve/sha/a Bearer hf_secret");
+    assertThat(hub.authorizations)
+        .containsExactly(
+            "/org/repo/resolve/main/a Bearer hf_secret",
+            "/org/repo/resolve/sha/a Bearer hf_secret");
     assertThat(cdn.authorizations).containsExactly("/blob null");
   }
 

@@ -39,19 +39,29 @@ class LayoutTest {
     manifest.verified(remote("a.bin", 10), root.resolve("qwen/a.bin"));
     assertThat(layout.inspect(remote("a.bin", 10), manifest).complete()).isTrue();
     assertThat(layout.inspect(remote("a.bin", 11), manifest).complete()).isFalse();
-    assertThat(Manifest.open(root.resolve("qwen")).files()).singleElement()
+    assertThat(Manifest.open(root.resolve("qwen")).files())
+        .singleElement()
         .satisfies(f -> assertThat(f.url()).isEqualTo("http://x/y"));
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = ' ', value = {"x.bin x.bin.part", "Config.json config.json", "a a/b.json", "x x",
-      "sub/.llmfleet-manifest.jsonl ok"})
+  @CsvSource(
+      delimiter = ' ',
+      value = {
+        "x.bin x.bin.part",
+        "Config.json config.json",
+        "a a/b.json",
+        "x x",
+        "sub/.llmfleet-manifest.jsonl ok"
+      })
   void refusesListingsWhoseFilesWouldShareAPlace(String first, String second) {
     assertThatThrownBy(() -> Layout.refuseCollisions(List.of(remote(first, 1), remote(second, 1))))
-        .isInstanceOfSatisfying(Failure.class, f -> {
-          assertThat(f.reason()).isEqualTo(Failure.UNSAFE_PATH);
-          assertThat(f.getMessage()).contains("would share a place on disk");
-        });
+        .isInstanceOfSatisfying(
+            Failure.class,
+            f -> {
+              assertThat(f.reason()).isEqualTo(Failure.UNSAFE_PATH);
+              assertThat(f.getMessage()).contains("would share a place on disk");
+            });
   }
 
   @Test
@@ -64,11 +74,12 @@ class LayoutTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"../escape", "a/../../escape", "/etc/passwd", "a//b", "./a", "a/.", "", "a/"})
+  @ValueSource(
+      strings = {"../escape", "a/../../escape", "/etc/passwd", "a//b", "./a", "a/.", "", "a/"})
   void refusesPathsThatCouldLeaveTheFolder(String path) {
     assertThatThrownBy(() -> Layout.of(root, "qwen").inspect(remote(path, 1)))
-        .isInstanceOfSatisfying(Failure.class,
-            f -> assertThat(f.reason()).isEqualTo(Failure.UNSAFE_PATH));
+        .isInstanceOfSatisfying(
+            Failure.class, f -> assertThat(f.reason()).isEqualTo(Failure.UNSAFE_PATH));
   }
 
   @Test

@@ -16,13 +16,20 @@ import org.junit.jupiter.api.Test;
 class ProgressReporterTest {
 
   private static final long MIB = 1024 * 1024;
-  private static final Progress.Snapshot HALFWAY = new Progress.Snapshot(6_397_117_870L,
-      15_231_233_024L, 3, 14, 1000, Optional.of("model-00002-of-00004.safetensors"));
+  private static final Progress.Snapshot HALFWAY =
+      new Progress.Snapshot(
+          6_397_117_870L,
+          15_231_233_024L,
+          3,
+          14,
+          1000,
+          Optional.of("model-00002-of-00004.safetensors"));
 
   @Test
   void printsOneReadableLine() {
-    assertThat(ProgressReporter.line(HALFWAY, 100 * MIB)).isEqualTo(
-        "41% 6.0 GiB/14.2 GiB 3/14 files 100.0 MiB/s eta 1m25s model-00002-of-00004.safetensors");
+    assertThat(ProgressReporter.line(HALFWAY, 100 * MIB))
+        .isEqualTo(
+            "41% 6.0 GiB/14.2 GiB 3/14 files 100.0 MiB/s eta 1m25s model-00002-of-00004.safetensors");
   }
 
   @Test
@@ -32,22 +39,48 @@ class ProgressReporterTest {
 
   @Test
   void reportsEveryFieldOfTheProgress() {
-    DownloadProgress status = ProgressReporter.status(HALFWAY, 100 * MIB, false, Optional.empty(),
-        Optional.of("qwen-run-2"), Instant.parse("2026-11-27T10:00:00.734Z"), Instant.parse("2026-11-27T09:59:58Z"));
+    DownloadProgress status =
+        ProgressReporter.status(
+            HALFWAY,
+            100 * MIB,
+            false,
+            Optional.empty(),
+            Optional.of("qwen-run-2"),
+            Instant.parse("2026-11-27T10:00:00.734Z"),
+            Instant.parse("2026-11-27T09:59:58Z"));
 
-    assertThat(status).isEqualTo(DownloadProgress.builder().bytesDone(6_397_117_870L)
-        .bytesTotal(15_231_233_024L).percent(41).filesDone(3).filesTotal(14)
-        .bytesPerSecond(100 * MIB).etaSeconds(85L).currentFile("model-00002-of-00004.safetensors")
-        .updatedAt("2026-11-27T10:00:00Z").progressedAt("2026-11-27T09:59:58Z").step("Downloading")
-        .verified(false).run("qwen-run-2").build());
+    assertThat(status)
+        .isEqualTo(
+            DownloadProgress.builder()
+                .bytesDone(6_397_117_870L)
+                .bytesTotal(15_231_233_024L)
+                .percent(41)
+                .filesDone(3)
+                .filesTotal(14)
+                .bytesPerSecond(100 * MIB)
+                .etaSeconds(85L)
+                .currentFile("model-00002-of-00004.safetensors")
+                .updatedAt("2026-11-27T10:00:00Z")
+                .progressedAt("2026-11-27T09:59:58Z")
+                .step("Downloading")
+                .verified(false)
+                .run("qwen-run-2")
+                .build());
   }
 
   @Test
   void aFailureIsReportedWithItsReasonAndNoEta() {
     Failure failure = new Failure(Failure.CHECKSUM_MISMATCH, "a.bin: expected sha256 x, got y");
 
-    DownloadProgress status = ProgressReporter.status(HALFWAY, 0, false, Optional.of(failure),
-        Optional.empty(), Instant.EPOCH, Instant.EPOCH);
+    DownloadProgress status =
+        ProgressReporter.status(
+            HALFWAY,
+            0,
+            false,
+            Optional.of(failure),
+            Optional.empty(),
+            Instant.EPOCH,
+            Instant.EPOCH);
 
     assertThat(status.getFailure().getReason()).isEqualTo("ChecksumMismatch");
     assertThat(status.getFailure().getMessage()).isEqualTo("a.bin: expected sha256 x, got y");
@@ -66,19 +99,27 @@ class ProgressReporterTest {
     }
     assertThat(mark).isEqualTo(start);
 
-    assertThat(start.next(t0.plusSeconds(1), snapshot(2048, 0, 0), 1024).at()).isEqualTo(t0.plusSeconds(1));
+    assertThat(start.next(t0.plusSeconds(1), snapshot(2048, 0, 0), 1024).at())
+        .isEqualTo(t0.plusSeconds(1));
     assertThat(start.next(t0.plusSeconds(3), snapshot(0, 0, 1), 1024).at())
-        .as("a small file verified").isEqualTo(t0.plusSeconds(3));
+        .as("a small file verified")
+        .isEqualTo(t0.plusSeconds(3));
     assertThat(start.next(t0.plusSeconds(2), snapshot(0, 64 * MIB, 0), 1024).at())
-        .as("bytes on disk hashed again").isEqualTo(t0.plusSeconds(2));
+        .as("bytes on disk hashed again")
+        .isEqualTo(t0.plusSeconds(2));
   }
 
   @Test
   void hashingBytesOnDiskIsReportedAsAVerifyingStepThatProgresses() throws Exception {
     Progress progress = new Progress(List.of());
     List<DownloadProgress> reports = new CopyOnWriteArrayList<>();
-    ProgressReporter reporter = new ProgressReporter(progress, (report, model) -> reports.add(report),
-        new PrintStream(new ByteArrayOutputStream()), Optional.of("run-1"), Clock.systemUTC());
+    ProgressReporter reporter =
+        new ProgressReporter(
+            progress,
+            (report, model) -> reports.add(report),
+            new PrintStream(new ByteArrayOutputStream()),
+            Optional.of("run-1"),
+            Clock.systemUTC());
     progress.verifying();
     reporter.start();
     // Hashing at 64 MiB a second for five seconds: no byte is fetched, bytesDone stays where it is.
@@ -92,15 +133,17 @@ class ProgressReporterTest {
 
     assertThat(during).as("reports while hashing").hasSizeGreaterThanOrEqualTo(2);
     assertThat(during).allSatisfy(r -> assertThat(r.getStep()).isEqualTo("Verifying"));
-    assertThat(during.subList(1, during.size())).extracting(DownloadProgress::getBytesHashed).isSorted()
+    assertThat(during.subList(1, during.size()))
+        .extracting(DownloadProgress::getBytesHashed)
+        .isSorted()
         .allSatisfy(b -> assertThat(b).isPositive());
     assertThat(Instant.parse(during.get(during.size() - 1).getProgressedAt()))
         .isAfter(Instant.parse(during.get(0).getProgressedAt()));
   }
 
   private static Progress.Snapshot snapshot(long received, long hashed, int filesDone) {
-    return new Progress.Snapshot(received, 10 * received + 1, filesDone, 2, received, Optional.empty(), hashed,
-        hashed > 0);
+    return new Progress.Snapshot(
+        received, 10 * received + 1, filesDone, 2, received, Optional.empty(), hashed, hashed > 0);
   }
 
   @Test

@@ -16,13 +16,16 @@ class ProxiesTest {
   }
 
   private static boolean bypassed(String noProxy, String url) {
-    return Proxies.fromEnvironment(Map.of("HTTPS_PROXY", "proxy:3128", "HTTP_PROXY", "proxy:3128",
-        "NO_PROXY", noProxy)).forUri(URI.create(url)).isEmpty();
+    return Proxies.fromEnvironment(
+            Map.of("HTTPS_PROXY", "proxy:3128", "HTTP_PROXY", "proxy:3128", "NO_PROXY", noProxy))
+        .forUri(URI.create(url))
+        .isEmpty();
   }
 
   @Test
   void eachSchemeHasItsOwnVariableAndNoneMeansDirect() {
-    Map<String, String> env = Map.of("HTTPS_PROXY", "http://secure:3128", "HTTP_PROXY", "plain:8080");
+    Map<String, String> env =
+        Map.of("HTTPS_PROXY", "http://secure:3128", "HTTP_PROXY", "plain:8080");
     assertThat(proxyFor(env, "https://huggingface.co/api")).contains("secure:3128");
     assertThat(proxyFor(env, "http://cdn.example/x")).contains("plain:8080");
     assertThat(proxyFor(Map.of("HTTPS_PROXY", "secure:3128"), "http://cdn.example/x")).isEmpty();
@@ -32,12 +35,23 @@ class ProxiesTest {
 
   @Test
   void lowerCaseWinsOverUpperCaseAndDefaultPortsFollowTheProxyScheme() {
-    Map<String, String> env = Map.of("https_proxy", "http://lower:1", "HTTPS_PROXY", "http://upper:2",
-        "http_proxy", "http://p", "no_proxy", "internal", "NO_PROXY", "");
+    Map<String, String> env =
+        Map.of(
+            "https_proxy",
+            "http://lower:1",
+            "HTTPS_PROXY",
+            "http://upper:2",
+            "http_proxy",
+            "http://p",
+            "no_proxy",
+            "internal",
+            "NO_PROXY",
+            "");
     assertThat(proxyFor(env, "https://hf.co")).contains("lower:1");
     assertThat(proxyFor(env, "http://hf.co")).contains("p:80");
     assertThat(proxyFor(env, "http://internal/x")).isEmpty();
-    assertThat(proxyFor(Map.of("HTTPS_PROXY", "https://tls-proxy"), "https://hf.co")).contains("tls-proxy:443");
+    assertThat(proxyFor(Map.of("HTTPS_PROXY", "https://tls-proxy"), "https://hf.co"))
+        .contains("tls-proxy:443");
     assertThat(proxyFor(Map.of("HTTPS_PROXY", "  "), "https://hf.co")).isEmpty();
   }
 
@@ -98,15 +112,20 @@ class ProxiesTest {
     assertThat(server.credentials().get().getUserName()).isEqualTo("us@r");
     assertThat(new String(server.credentials().get().getPassword())).isEqualTo("p:ss");
     assertThat(server.toString()).isEqualTo("proxy.corp:3128 (with credentials)");
-    Proxies proxies = Proxies.fromEnvironment(Map.of("HTTPS_PROXY", "http://user:s3cret@proxy.corp:3128"));
-    assertThat(proxies.describe()).doesNotContain("s3cret").doesNotContain("user")
+    Proxies proxies =
+        Proxies.fromEnvironment(Map.of("HTTPS_PROXY", "http://user:s3cret@proxy.corp:3128"));
+    assertThat(proxies.describe())
+        .doesNotContain("s3cret")
+        .doesNotContain("user")
         .contains("proxy.corp:3128");
   }
 
   @Test
   void aBadProxyUrlNamesTheVariableWithoutTheCredentials() {
-    assertThatThrownBy(() -> Proxies.fromEnvironment(Map.of("HTTPS_PROXY", "socks5://user:s3cret@proxy:1080")))
-        .hasMessageContaining("HTTPS_PROXY").hasMessageNotContaining("s3cret")
+    assertThatThrownBy(
+            () -> Proxies.fromEnvironment(Map.of("HTTPS_PROXY", "socks5://user:s3cret@proxy:1080")))
+        .hasMessageContaining("HTTPS_PROXY")
+        .hasMessageNotContaining("s3cret")
         .hasMessageContaining("socks5://****@proxy:1080");
   }
 
@@ -124,14 +143,21 @@ class ProxiesTest {
     try (RangeServer proxy = new RangeServer().serve("/blob", new byte[] {7})) {
       proxy.redirect("/org/repo/resolve/main/a", URI.create("http://cdn.invalid/blob"));
       Proxies proxies = Proxies.fromEnvironment(Map.of("http_proxy", proxy.url("").toString()));
-      Http http = new Http(Duration.ofSeconds(2), Duration.ofSeconds(2),
-          Optional.of(new Http.Token(URI.create("http://hub.invalid"), "hf_secret")), proxies, Optional.empty());
+      Http http =
+          new Http(
+              Duration.ofSeconds(2),
+              Duration.ofSeconds(2),
+              Optional.of(new Http.Token(URI.create("http://hub.invalid"), "hf_secret")),
+              proxies,
+              Optional.empty());
 
-      try (Http.Response response = http.get(URI.create("http://hub.invalid/org/repo/resolve/main/a"), 0)) {
+      try (Http.Response response =
+          http.get(URI.create("http://hub.invalid/org/repo/resolve/main/a"), 0)) {
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.body().readAllBytes()).containsExactly(7);
       }
-      assertThat(proxy.authorizations).containsExactly("/org/repo/resolve/main/a Bearer hf_secret", "/blob null");
+      assertThat(proxy.authorizations)
+          .containsExactly("/org/repo/resolve/main/a Bearer hf_secret", "/blob null");
     }
   }
 }

@@ -35,7 +35,10 @@ final class RangeServer implements AutoCloseable {
   volatile long cutAfter;
   volatile long stallMillis;
   volatile boolean ignoreRange;
-  /** Sent as ETag when set; a Range request whose If-Range differs then gets the whole file (200). */
+
+  /**
+   * Sent as ETag when set; a Range request whose If-Range differs then gets the whole file (200).
+   */
   volatile String etag;
 
   RangeServer() throws IOException {
@@ -74,8 +77,12 @@ final class RangeServer implements AutoCloseable {
       String path = exchange.getRequestURI().getPath();
       String range = exchange.getRequestHeaders().getFirst("Range");
       String ifRange = exchange.getRequestHeaders().getFirst("If-Range");
-      requests.add(exchange.getRequestMethod() + " " + path + (range == null ? "" : " " + range)
-          + (ifRange == null ? "" : " If-Range " + ifRange));
+      requests.add(
+          exchange.getRequestMethod()
+              + " "
+              + path
+              + (range == null ? "" : " " + range)
+              + (ifRange == null ? "" : " If-Range " + ifRange));
       String authorization = exchange.getRequestHeaders().getFirst("Authorization");
       authorizations.add(path + " " + authorization);
       if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -108,15 +115,18 @@ final class RangeServer implements AutoCloseable {
       }
       exchange.getResponseHeaders().set("Accept-Ranges", "bytes");
       if (matcher.matches()) {
-        exchange.getResponseHeaders().set("Content-Range",
-            "bytes " + from + "-" + (content.length - 1) + "/" + content.length);
+        exchange
+            .getResponseHeaders()
+            .set(
+                "Content-Range",
+                "bytes " + from + "-" + (content.length - 1) + "/" + content.length);
       }
       boolean head = "HEAD".equals(exchange.getRequestMethod());
       if (head) {
         exchange.getResponseHeaders().set("Content-Length", String.valueOf(content.length));
       }
-      exchange.sendResponseHeaders(matcher.matches() ? 206 : 200,
-          head ? -1 : content.length - from);
+      exchange.sendResponseHeaders(
+          matcher.matches() ? 206 : 200, head ? -1 : content.length - from);
       if (!head) {
         send(exchange.getResponseBody(), content, from);
       }

@@ -25,16 +25,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A file on disk counts only when it is known to belong to this exact source (issue 18, item 3): the manifest beside
- * the files, If-Range for HTTP parts without a hash, one restart from zero for a resumed part that fails its hash.
- * Real HTTP on loopback, real files.
+ * A file on disk counts only when it is known to belong to this exact source (issue 18, item 3):
+ * the manifest beside the files, If-Range for HTTP parts without a hash, one restart from zero for
+ * a resumed part that fails its hash. Real HTTP on loopback, real files.
  */
 class SameSourceTest {
 
   private static final int SIZE = 1024 * 1024 + 11;
   private static final byte[] OLD = bytes(1);
   private static final byte[] NEW = bytes(2);
-  private static final byte[] CONFIG = "{\"model_type\": \"llama\"}\n".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] CONFIG =
+      "{\"model_type\": \"llama\"}\n".getBytes(StandardCharsets.UTF_8);
   private static final Retry FAST = new Retry(Duration.ofMillis(10), Duration.ofMillis(10), 3);
 
   @TempDir Path root;
@@ -59,14 +60,19 @@ class SameSourceTest {
     assertThat(run(repository())).as(err.toString()).isZero();
 
     assertThat(root.resolve("model/model.safetensors")).hasBinaryContent(NEW);
-    assertThat(hub.requests).containsExactly("GET /api/models/org/model/revision/main",
-        "GET /org/model/resolve/" + "b".repeat(40) + "/model.safetensors");
+    assertThat(hub.requests)
+        .containsExactly(
+            "GET /api/models/org/model/revision/main",
+            "GET /org/model/resolve/" + "b".repeat(40) + "/model.safetensors");
     Manifest manifest = Manifest.open(root.resolve("model"));
-    assertThat(manifest.files()).extracting(Manifest.FileRecord::path, Manifest.FileRecord::commit,
-            Manifest.FileRecord::hash)
+    assertThat(manifest.files())
+        .extracting(
+            Manifest.FileRecord::path, Manifest.FileRecord::commit, Manifest.FileRecord::hash)
         .containsExactlyInAnyOrder(
             tuple("config.json", "a".repeat(40), "gitBlobSha1:" + gitBlob(CONFIG)),
-            tuple("model.safetensors", "b".repeat(40),
+            tuple(
+                "model.safetensors",
+                "b".repeat(40),
                 "sha256:" + FileFetcherTest.sha256(NEW).expected()));
     assertThat(manifest.files()).allSatisfy(f -> assertThat(f.verifiedAt()).isNotNull());
   }
@@ -81,7 +87,8 @@ class SameSourceTest {
     assertThat(run(repository())).as(err.toString()).isZero();
 
     assertThat(root.resolve("model/model.safetensors")).hasBinaryContent(NEW);
-    assertThat(hub.requests).contains("GET /org/model/resolve/" + "a".repeat(40) + "/model.safetensors")
+    assertThat(hub.requests)
+        .contains("GET /org/model/resolve/" + "a".repeat(40) + "/model.safetensors")
         .doesNotContain("GET /org/model/resolve/" + "a".repeat(40) + "/config.json");
   }
 
@@ -89,11 +96,13 @@ class SameSourceTest {
   void anHttpFileWhoseETagChangedIsFetchedAgain() throws Exception {
     hub.serve("/files/model.gguf", OLD);
     hub.etag = "\"v1\"";
-    assertThat(run(HttpSource.builder().url(hub.url("/files/model.gguf").toString()).build())).isZero();
+    assertThat(run(HttpSource.builder().url(hub.url("/files/model.gguf").toString()).build()))
+        .isZero();
     hub.serve("/files/model.gguf", NEW);
     hub.etag = "\"v2\"";
 
-    assertThat(run(HttpSource.builder().url(hub.url("/files/model.gguf").toString()).build())).isZero();
+    assertThat(run(HttpSource.builder().url(hub.url("/files/model.gguf").toString()).build()))
+        .isZero();
 
     assertThat(root.resolve("model/model.gguf")).hasBinaryContent(NEW);
   }
@@ -107,7 +116,8 @@ class SameSourceTest {
     manifest.partStarted(remote);
     Files.write(root.resolve("model.bin.part"), Arrays.copyOf(NEW, 1000));
 
-    LocalFile file = Layout.of(root.getParent(), root.getFileName().toString()).inspect(remote, manifest);
+    LocalFile file =
+        Layout.of(root.getParent(), root.getFileName().toString()).inspect(remote, manifest);
     new FileFetcher(http(), FAST, new Progress(List.of(file)), manifest).fetch(file);
 
     assertThat(hub.requests).containsExactly("GET /model.bin bytes=1000- If-Range \"v1\"");
@@ -123,7 +133,8 @@ class SameSourceTest {
     Files.write(root.resolve("model.bin.part"), Arrays.copyOf(OLD, 1000));
     RemoteFile remote = httpFile(Optional.of("\"v2\""));
 
-    LocalFile file = Layout.of(root.getParent(), root.getFileName().toString()).inspect(remote, manifest);
+    LocalFile file =
+        Layout.of(root.getParent(), root.getFileName().toString()).inspect(remote, manifest);
     new FileFetcher(http(), FAST, new Progress(List.of(file)), manifest).fetch(file);
 
     assertThat(hub.requests).containsExactly("GET /model.bin");
@@ -138,7 +149,8 @@ class SameSourceTest {
     RemoteFile remote = httpFile(Optional.of("\"v2\""));
     Manifest manifest = Manifest.open(root);
 
-    LocalFile file = Layout.of(root.getParent(), root.getFileName().toString()).inspect(remote, manifest);
+    LocalFile file =
+        Layout.of(root.getParent(), root.getFileName().toString()).inspect(remote, manifest);
     new FileFetcher(http(), FAST, new Progress(List.of(file)), manifest).fetch(file);
 
     assertThat(hub.requests).containsExactly("GET /model.bin");
@@ -153,10 +165,12 @@ class SameSourceTest {
     Manifest manifest = Manifest.open(root);
     manifest.partStarted(remote);
     Files.write(root.resolve("model.bin.part"), Arrays.copyOf(OLD, 1000));
-    // The server compares If-Range by its own rules (say, the same ETag for another encoding) and answers 200.
+    // The server compares If-Range by its own rules (say, the same ETag for another encoding) and
+    // answers 200.
     hub.ignoreRange = true;
 
-    LocalFile file = Layout.of(root.getParent(), root.getFileName().toString()).inspect(remote, manifest);
+    LocalFile file =
+        Layout.of(root.getParent(), root.getFileName().toString()).inspect(remote, manifest);
     Progress progress = new Progress(List.of(file));
     new FileFetcher(http(), FAST, progress, manifest).fetch(file);
 
@@ -169,8 +183,9 @@ class SameSourceTest {
   void aResumedPartThatFailsItsHashIsFetchedOnceMoreFromZero() throws Exception {
     hub.serve("/model.bin", NEW);
     Files.write(root.resolve("model.bin.part"), Arrays.copyOf(OLD, 1000));
-    RemoteFile remote = new RemoteFile("model.bin", SIZE, hub.url("/model.bin"),
-        Optional.of(FileFetcherTest.sha256(NEW)));
+    RemoteFile remote =
+        new RemoteFile(
+            "model.bin", SIZE, hub.url("/model.bin"), Optional.of(FileFetcherTest.sha256(NEW)));
     LocalFile file = Layout.of(root.getParent(), root.getFileName().toString()).inspect(remote);
     Progress progress = new Progress(List.of(file));
 
@@ -179,62 +194,100 @@ class SameSourceTest {
     assertThat(hub.requests).containsExactly("GET /model.bin bytes=1000-", "GET /model.bin");
     assertThat(root.resolve("model.bin")).hasBinaryContent(NEW);
     assertThat(progress.snapshot().bytesDone()).isEqualTo(SIZE);
-    assertThat(progress.snapshot().bytesHashed()).as("the part's bytes hashed again, the Verifying step").isEqualTo(1000);
+    assertThat(progress.snapshot().bytesHashed())
+        .as("the part's bytes hashed again, the Verifying step")
+        .isEqualTo(1000);
   }
 
   @Test
   void aResumedPartThatFailsItsHashTwiceIsAChecksumMismatch() throws Exception {
     hub.serve("/model.bin", NEW);
     Files.write(root.resolve("model.bin.part"), Arrays.copyOf(NEW, 1000));
-    RemoteFile remote = new RemoteFile("model.bin", SIZE, hub.url("/model.bin"), Optional.of(FileFetcherTest.sha256(OLD)));
+    RemoteFile remote =
+        new RemoteFile(
+            "model.bin", SIZE, hub.url("/model.bin"), Optional.of(FileFetcherTest.sha256(OLD)));
     LocalFile file = Layout.of(root.getParent(), root.getFileName().toString()).inspect(remote);
 
-    assertThatThrownBy(
-            () -> new FileFetcher(http(), FAST, new Progress(List.of(file))).fetch(file))
-        .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.reason()).isEqualTo(Failure.CHECKSUM_MISMATCH));
+    assertThatThrownBy(() -> new FileFetcher(http(), FAST, new Progress(List.of(file))).fetch(file))
+        .isInstanceOfSatisfying(
+            Failure.class, f -> assertThat(f.reason()).isEqualTo(Failure.CHECKSUM_MISMATCH));
     assertThat(hub.requests).containsExactly("GET /model.bin bytes=1000-", "GET /model.bin");
     assertThat(root.resolve("model.bin.part")).doesNotExist();
   }
 
   @Test
   void aListingWithAFileBesideItsPartIsRefused() throws Exception {
-    hub.serve("/api/models/org/model/revision/main", ("{\"sha\": \"" + "a".repeat(40) + "\", \"siblings\": ["
-        + "{\"rfilename\": \"x.bin\", \"size\": 3, \"blobId\": \"" + "b".repeat(40) + "\"},"
-        + "{\"rfilename\": \"x.bin.part\", \"size\": 3, \"blobId\": \"" + "b".repeat(40) + "\"}]}")
-        .getBytes(StandardCharsets.UTF_8));
+    hub.serve(
+        "/api/models/org/model/revision/main",
+        ("{\"sha\": \""
+                + "a".repeat(40)
+                + "\", \"siblings\": ["
+                + "{\"rfilename\": \"x.bin\", \"size\": 3, \"blobId\": \""
+                + "b".repeat(40)
+                + "\"},"
+                + "{\"rfilename\": \"x.bin.part\", \"size\": 3, \"blobId\": \""
+                + "b".repeat(40)
+                + "\"}]}")
+            .getBytes(StandardCharsets.UTF_8));
 
     assertThat(run(repository())).isEqualTo(1);
 
     DownloadFailure failure = reports.get(reports.size() - 1).getFailure();
     assertThat(failure.getReason()).isEqualTo("UnsafePath");
-    assertThat(failure.getMessage()).contains("\"x.bin\" and \"x.bin.part\" would share a place on disk");
+    assertThat(failure.getMessage())
+        .contains("\"x.bin\" and \"x.bin.part\" would share a place on disk");
   }
 
   private RemoteFile httpFile(Optional<String> validator) {
-    return new RemoteFile("model.bin", SIZE, hub.url("/model.bin"), Optional.empty(), validator, Optional.empty());
+    return new RemoteFile(
+        "model.bin", SIZE, hub.url("/model.bin"), Optional.empty(), validator, Optional.empty());
   }
 
   private void serveCommit(String commit, byte[] weights) throws Exception {
-    hub.serve("/api/models/org/model/revision/main", ("""
+    hub.serve(
+        "/api/models/org/model/revision/main",
+        ("""
         {"sha": "%s", "siblings": [
           {"rfilename": "config.json", "size": %d, "blobId": "%s"},
           {"rfilename": "model.safetensors", "size": 134, "blobId": "y",
            "lfs": {"sha256": "%s", "size": %d}}]}
-        """).formatted(commit, CONFIG.length, gitBlob(CONFIG), FileFetcherTest.sha256(weights).expected(),
-        weights.length).getBytes(StandardCharsets.UTF_8));
+        """)
+            .formatted(
+                commit,
+                CONFIG.length,
+                gitBlob(CONFIG),
+                FileFetcherTest.sha256(weights).expected(),
+                weights.length)
+            .getBytes(StandardCharsets.UTF_8));
     hub.serve("/org/model/resolve/" + commit + "/config.json", CONFIG);
     hub.serve("/org/model/resolve/" + commit + "/model.safetensors", weights);
   }
 
   private HuggingFaceSource repository() {
-    return HuggingFaceSource.builder().repo("org/model").revision("main").endpoint(hub.url("").toString()).build();
+    return HuggingFaceSource.builder()
+        .repo("org/model")
+        .revision("main")
+        .endpoint(hub.url("").toString())
+        .build();
   }
 
   private int run(Object source) throws Exception {
-    Downloader.Settings settings = new Downloader.Settings(root, Optional.empty(), "https://unused.example",
-        Optional.of("model-run-1"), 4, FAST, Duration.ofSeconds(1), Duration.ofSeconds(5));
-    return new Downloader(settings, (progress, model) -> reports.add(progress),
-        new PrintStream(new ByteArrayOutputStream(), true), new PrintStream(err, true), Clock.systemUTC())
+    Downloader.Settings settings =
+        new Downloader.Settings(
+            root,
+            Optional.empty(),
+            "https://unused.example",
+            Optional.of("model-run-1"),
+            4,
+            FAST,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(5));
+    return new Downloader(
+            settings,
+            (progress, model) -> reports.add(progress),
+            new PrintStream(new ByteArrayOutputStream(), true),
+            new PrintStream(err, true),
+            Clock.systemUTC())
         .run(DownloaderFailuresTest.download(source));
   }
 

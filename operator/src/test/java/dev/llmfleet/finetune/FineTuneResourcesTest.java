@@ -40,22 +40,34 @@ class FineTuneResourcesTest {
     Job job = FineTuneResources.job(FineTuneJobs.job(FineTuneMethod.LORA), 2, INPUTS, CONFIG);
 
     assertThat(job.getMetadata().getName()).isEqualTo("support-lora-train-2");
-    assertThat(job.getMetadata().getLabels()).containsEntry("app.kubernetes.io/component", "fine-tune")
+    assertThat(job.getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/component", "fine-tune")
         .containsEntry("llmfleet.dev/run", "2");
     assertThat(job.getSpec().getBackoffLimit()).isZero();
     Container trainer = pod(job).getContainers().get(0);
     assertThat(trainer.getImage()).isEqualTo(FineTuneResources.DEFAULT_IMAGE);
-    assertThat(trainer.getCommand()).containsExactly("/bin/sh", "-c", FineTuneResources.TRAIN_SCRIPT, "trainer",
-        "/config/config.yaml", "/output/support-lora/.runs/2", "/output/support-lora");
+    assertThat(trainer.getCommand())
+        .containsExactly(
+            "/bin/sh",
+            "-c",
+            FineTuneResources.TRAIN_SCRIPT,
+            "trainer",
+            "/config/config.yaml",
+            "/output/support-lora/.runs/2",
+            "/output/support-lora");
     assertThat(trainer.getArgs()).isEmpty();
   }
 
-  /** The whole run Job against src/test/resources/golden/finetune-run-job.yaml (see {@link TrainerConfigTest}). */
+  /**
+   * The whole run Job against src/test/resources/golden/finetune-run-job.yaml (see {@link
+   * TrainerConfigTest}).
+   */
   @Test
   void runJobMatchesItsGoldenFile() throws IOException {
     Job job = FineTuneResources.job(FineTuneJobs.job(FineTuneMethod.LORA), 1, INPUTS, CONFIG);
 
-    TrainerConfigTest.assertGolden("finetune-run-job.yaml", new KubernetesSerialization().asYaml(job));
+    TrainerConfigTest.assertGolden(
+        "finetune-run-job.yaml", new KubernetesSerialization().asYaml(job));
   }
 
   @Test
@@ -65,33 +77,43 @@ class FineTuneResourcesTest {
 
     Container trainer = pod(FineTuneResources.job(spec, 1, INPUTS, CONFIG)).getContainers().get(0);
 
-    assertThat(trainer.getCommand().get(2)).isEqualTo(FineTuneResources.TRAIN_SCRIPT).doesNotContain("reboot");
+    assertThat(trainer.getCommand().get(2))
+        .isEqualTo(FineTuneResources.TRAIN_SCRIPT)
+        .doesNotContain("reboot");
     assertThat(trainer.getCommand()).contains("/output/a$(reboot)`id`");
   }
 
   @Test
   void inputsAreMountedReadOnlyFromTheDownloadsFoldersAndTheOutputReadWrite() {
-    PodSpec pod = pod(FineTuneResources.job(FineTuneJobs.job(FineTuneMethod.LORA), 1, INPUTS, CONFIG));
+    PodSpec pod =
+        pod(FineTuneResources.job(FineTuneJobs.job(FineTuneMethod.LORA), 1, INPUTS, CONFIG));
     List<VolumeMount> mounts = pod.getContainers().get(0).getVolumeMounts();
 
-    assertThat(mount(mounts, "/inputs/model")).satisfies(m -> {
-      assertThat(m.getSubPath()).isEqualTo("qwen2.5-7b");
-      assertThat(m.getReadOnly()).isTrue();
-    });
-    assertThat(mount(mounts, "/inputs/data")).satisfies(m -> {
-      assertThat(m.getSubPath()).isEqualTo("tickets");
-      assertThat(m.getReadOnly()).isTrue();
-    });
+    assertThat(mount(mounts, "/inputs/model"))
+        .satisfies(
+            m -> {
+              assertThat(m.getSubPath()).isEqualTo("qwen2.5-7b");
+              assertThat(m.getReadOnly()).isTrue();
+            });
+    assertThat(mount(mounts, "/inputs/data"))
+        .satisfies(
+            m -> {
+              assertThat(m.getSubPath()).isEqualTo("tickets");
+              assertThat(m.getReadOnly()).isTrue();
+            });
     assertThat(mount(mounts, "/output").getReadOnly()).isNull();
     assertThat(mount(mounts, "/config").getReadOnly()).isTrue();
-    assertThat(volume(pod, mount(mounts, "/inputs/model")).getPersistentVolumeClaim().getClaimName())
+    assertThat(
+            volume(pod, mount(mounts, "/inputs/model")).getPersistentVolumeClaim().getClaimName())
         .isEqualTo("models");
     assertThat(volume(pod, mount(mounts, "/inputs/data")).getPersistentVolumeClaim().getClaimName())
         .isEqualTo("datasets");
     assertThat(volume(pod, mount(mounts, "/output")).getPersistentVolumeClaim().getClaimName())
         .isEqualTo("adapters");
-    assertThat(volume(pod, mount(mounts, "/config")).getConfigMap().getName()).isEqualTo("support-lora-train-1");
-    assertThat(volume(pod, mount(mounts, "/dev/shm")).getEmptyDir().getMedium()).isEqualTo("Memory");
+    assertThat(volume(pod, mount(mounts, "/config")).getConfigMap().getName())
+        .isEqualTo("support-lora-train-1");
+    assertThat(volume(pod, mount(mounts, "/dev/shm")).getEmptyDir().getMedium())
+        .isEqualTo("Memory");
   }
 
   @Test
@@ -104,8 +126,11 @@ class FineTuneResourcesTest {
 
     assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(7200L);
     PodSpec pod = pod(job);
-    assertThat(pod.getNodeSelector()).containsExactly(Map.entry("nvidia.com/gpu.product", "NVIDIA-A100-SXM4-80GB"));
-    assertThat(pod.getTolerations()).singleElement().satisfies(t -> assertThat(t.getKey()).isEqualTo("nvidia.com/gpu"));
+    assertThat(pod.getNodeSelector())
+        .containsExactly(Map.entry("nvidia.com/gpu.product", "NVIDIA-A100-SXM4-80GB"));
+    assertThat(pod.getTolerations())
+        .singleElement()
+        .satisfies(t -> assertThat(t.getKey()).isEqualTo("nvidia.com/gpu"));
     assertThat(pod.getContainers().get(0).getResources().getLimits())
         .containsEntry("nvidia.com/gpu", new Quantity("4"));
   }
@@ -114,44 +139,66 @@ class FineTuneResourcesTest {
   void podsCarryPodMetadataAndSecretsOnlyByReference() {
     FineTuneJob spec = FineTuneJobs.job(FineTuneMethod.LORA);
     spec.getSpec().setImage("registry.local/axolotl:pinned");
-    spec.getSpec().setPodMetadata(PodMetadata.builder().labels(Map.of("team", "research"))
-        .annotations(Map.of("sidecar.istio.io/inject", "false")).build());
-    spec.getSpec().setSecrets(List.of(SecretEnv.builder().name("WANDB_API_KEY")
-        .secretKeyRef(new SecretKeyRef("wandb", "apiKey")).build()));
+    spec.getSpec()
+        .setPodMetadata(
+            PodMetadata.builder()
+                .labels(Map.of("team", "research"))
+                .annotations(Map.of("sidecar.istio.io/inject", "false"))
+                .build());
+    spec.getSpec()
+        .setSecrets(
+            List.of(
+                SecretEnv.builder()
+                    .name("WANDB_API_KEY")
+                    .secretKeyRef(new SecretKeyRef("wandb", "apiKey"))
+                    .build()));
 
     Job job = FineTuneResources.job(spec, 1, INPUTS, CONFIG);
 
-    assertThat(job.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("team", "research")
+    assertThat(job.getSpec().getTemplate().getMetadata().getLabels())
+        .containsEntry("team", "research")
         .containsEntry("app.kubernetes.io/instance", "support-lora");
     assertThat(job.getSpec().getTemplate().getMetadata().getAnnotations())
         .containsEntry("sidecar.istio.io/inject", "false");
     Container trainer = pod(job).getContainers().get(0);
     assertThat(trainer.getImage()).isEqualTo("registry.local/axolotl:pinned");
-    assertThat(trainer.getEnv()).anySatisfy(env -> {
-      assertThat(env.getName()).isEqualTo("WANDB_API_KEY");
-      assertThat(env.getValue()).isNull();
-      // Every entry reads the Secret the operator syncs, key = variable name.
-      assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("support-lora-fine-tune-env");
-      assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("WANDB_API_KEY");
-    });
+    assertThat(trainer.getEnv())
+        .anySatisfy(
+            env -> {
+              assertThat(env.getName()).isEqualTo("WANDB_API_KEY");
+              assertThat(env.getValue()).isNull();
+              // Every entry reads the Secret the operator syncs, key = variable name.
+              assertThat(env.getValueFrom().getSecretKeyRef().getName())
+                  .isEqualTo("support-lora-fine-tune-env");
+              assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("WANDB_API_KEY");
+            });
   }
 
   @Test
   void aRunGoesToTheNodeOfThePodsHoldingItsReadWriteOnceClaims() {
     Job run = FineTuneResources.job(FineTuneJobs.job(FineTuneMethod.LORA), 1, INPUTS, CONFIG);
 
-    // The base model's claim (ReadWriteOnce) and the output claim (the default); the data set's is ReadWriteMany.
+    // The base model's claim (ReadWriteOnce) and the output claim (the default); the data set's is
+    // ReadWriteMany.
     assertThat(run.getSpec().getTemplate().getMetadata().getLabels())
         .containsEntry("claim.llmfleet.dev/models", "mounted")
-        .containsKey("claim.llmfleet.dev/" + FineTuneResources.claimName(FineTuneJobs.job(FineTuneMethod.LORA)))
+        .containsKey(
+            "claim.llmfleet.dev/"
+                + FineTuneResources.claimName(FineTuneJobs.job(FineTuneMethod.LORA)))
         .doesNotContainKey("claim.llmfleet.dev/datasets");
-    assertThat(pod(run).getAffinity().getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution())
-        .hasSize(2).allSatisfy(term -> assertThat(term.getTopologyKey()).isEqualTo("kubernetes.io/hostname"));
+    assertThat(
+            pod(run)
+                .getAffinity()
+                .getPodAffinity()
+                .getRequiredDuringSchedulingIgnoredDuringExecution())
+        .hasSize(2)
+        .allSatisfy(term -> assertThat(term.getTopologyKey()).isEqualTo("kubernetes.io/hostname"));
   }
 
   @Test
   void trainerMeetsTheRestrictedLevelWithEveryCacheInScratch() {
-    PodSpec pod = pod(FineTuneResources.job(FineTuneJobs.job(FineTuneMethod.LORA), 1, INPUTS, CONFIG));
+    PodSpec pod =
+        pod(FineTuneResources.job(FineTuneJobs.job(FineTuneMethod.LORA), 1, INPUTS, CONFIG));
     Container trainer = pod.getContainers().get(0);
 
     assertThat(pod.getSecurityContext()).isEqualTo(PodTemplates.restrictedPod());
@@ -162,13 +209,20 @@ class FineTuneResourcesTest {
     assertThat(volume(pod, mount(trainer.getVolumeMounts(), "/tmp")).getEmptyDir()).isNotNull();
     assertThat(trainer.getWorkingDir()).isEqualTo("/tmp");
     Map<String, String> env = new HashMap<>();
-    trainer.getEnv().stream().filter(e -> e.getValue() != null).forEach(e -> env.put(e.getName(), e.getValue()));
-    assertThat(env).containsEntry("HOME", "/tmp").containsEntry("USER", "trainer")
-        .containsEntry("XDG_CACHE_HOME", "/tmp/.cache").containsEntry("HF_HOME", "/tmp/huggingface")
-        .containsEntry("TRITON_CACHE_DIR", "/tmp/triton").containsEntry("TORCHINDUCTOR_CACHE_DIR", "/tmp/torchinductor")
+    trainer.getEnv().stream()
+        .filter(e -> e.getValue() != null)
+        .forEach(e -> env.put(e.getName(), e.getValue()));
+    assertThat(env)
+        .containsEntry("HOME", "/tmp")
+        .containsEntry("USER", "trainer")
+        .containsEntry("XDG_CACHE_HOME", "/tmp/.cache")
+        .containsEntry("HF_HOME", "/tmp/huggingface")
+        .containsEntry("TRITON_CACHE_DIR", "/tmp/triton")
+        .containsEntry("TORCHINDUCTOR_CACHE_DIR", "/tmp/torchinductor")
         .containsEntry("HF_HUB_OFFLINE", "1");
     assertThat(TrainerConfig.render(FineTuneJobs.job(FineTuneMethod.LORA), 1))
-        .as("the prepared data set goes to scratch too").contains("dataset_prepared_path: /tmp/prepared");
+        .as("the prepared data set goes to scratch too")
+        .contains("dataset_prepared_path: /tmp/prepared");
   }
 
   @Test
@@ -178,9 +232,11 @@ class FineTuneResourcesTest {
     var configMap = FineTuneResources.configMap(spec, 3);
 
     assertThat(configMap.getMetadata().getName()).isEqualTo("support-lora-train-3");
-    assertThat(configMap.getMetadata().getOwnerReferences()).singleElement()
+    assertThat(configMap.getMetadata().getOwnerReferences())
+        .singleElement()
         .satisfies(owner -> assertThat(owner.getUid()).isEqualTo("uid-1"));
-    assertThat(configMap.getData()).containsExactly(Map.entry("config.yaml", TrainerConfig.render(spec, 3)));
+    assertThat(configMap.getData())
+        .containsExactly(Map.entry("config.yaml", TrainerConfig.render(spec, 3)));
   }
 
   @Test
@@ -194,7 +250,8 @@ class FineTuneResourcesTest {
 
     assertThat(claim.getMetadata().getName()).isEqualTo("support-lora-output");
     assertThat(claim.getMetadata().getOwnerReferences()).isEmpty();
-    assertThat(claim.getSpec().getResources().getRequests()).containsEntry("storage", new Quantity("20Gi"));
+    assertThat(claim.getSpec().getResources().getRequests())
+        .containsEntry("storage", new Quantity("20Gi"));
     assertThat(FineTuneResources.claimName(spec)).isEqualTo("support-lora-output");
   }
 
@@ -203,9 +260,11 @@ class FineTuneResourcesTest {
     FineTuneJob spec = FineTuneJobs.job(FineTuneMethod.LORA);
 
     assertThat(pod(FineTuneResources.job(spec, 1, INPUTS, CONFIG)).getContainers())
-        .extracting(Container::getImagePullPolicy).containsOnly("IfNotPresent");
+        .extracting(Container::getImagePullPolicy)
+        .containsOnly("IfNotPresent");
     assertThat(pod(FineTuneResources.cleanupJob(spec, 1, CONFIG)).getContainers())
-        .extracting(Container::getImagePullPolicy).containsOnly("IfNotPresent");
+        .extracting(Container::getImagePullPolicy)
+        .containsOnly("IfNotPresent");
   }
 
   @Test
@@ -216,16 +275,22 @@ class FineTuneResourcesTest {
     Job cleanup = FineTuneResources.cleanupJob(spec, 2, CONFIG);
 
     assertThat(cleanup.getMetadata().getName()).isEqualTo("support-lora-cleanup-2");
-    assertThat(cleanup.getMetadata().getLabels()).containsEntry("app.kubernetes.io/component", "fine-tune-cleanup")
+    assertThat(cleanup.getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/component", "fine-tune-cleanup")
         .doesNotContainKey("llmfleet.dev/run");
     Container container = pod(cleanup).getContainers().get(0);
     assertThat(container.getImage()).isEqualTo("llmfleet:test");
-    assertThat(container.getArgs()).containsExactly("cleanup", "--root", "/volume", "--path",
-        "adapters/support/.runs/2");
-    assertThat(volume(pod(cleanup), mount(container.getVolumeMounts(), "/volume")).getPersistentVolumeClaim()
-        .getClaimName()).isEqualTo("adapters");
+    assertThat(container.getArgs())
+        .containsExactly("cleanup", "--root", "/volume", "--path", "adapters/support/.runs/2");
+    assertThat(
+            volume(pod(cleanup), mount(container.getVolumeMounts(), "/volume"))
+                .getPersistentVolumeClaim()
+                .getClaimName())
+        .isEqualTo("adapters");
     assertThat(pod(cleanup).getSecurityContext().getRunAsNonRoot()).isTrue();
-    assertThat(pod(cleanup).getAutomountServiceAccountToken()).as("cleanup only removes files").isFalse();
+    assertThat(pod(cleanup).getAutomountServiceAccountToken())
+        .as("cleanup only removes files")
+        .isFalse();
   }
 
   @Test
@@ -235,8 +300,12 @@ class FineTuneResourcesTest {
     Path otherRun = Files.createDirectories(result.resolve(".runs/1"));
     Path run = result.resolve(".runs/2");
 
-    Process process = train("echo new > \"$run/adapter_model.safetensors\"; mkdir \"$run/checkpoint-5\";"
-        + " echo {} > \"$run/.meta\"", run, result);
+    Process process =
+        train(
+            "echo new > \"$run/adapter_model.safetensors\"; mkdir \"$run/checkpoint-5\";"
+                + " echo {} > \"$run/.meta\"",
+            run,
+            result);
 
     assertThat(process.exitValue()).as(output(process)).isZero();
     assertThat(Files.readString(result.resolve("adapter_model.safetensors"))).isEqualTo("new\n");
@@ -251,21 +320,33 @@ class FineTuneResourcesTest {
     Path result = Files.createDirectories(tmp.resolve("output/support-lora"));
     Path run = result.resolve(".runs/1");
 
-    Process process = train("echo partial > \"$run/adapter_model.safetensors\"; exit 3", run, result);
+    Process process =
+        train("echo partial > \"$run/adapter_model.safetensors\"; exit 3", run, result);
 
     assertThat(process.exitValue()).isEqualTo(3);
     assertThat(result.resolve("adapter_model.safetensors")).doesNotExist();
     assertThat(run.resolve("adapter_model.safetensors")).exists();
   }
 
-  /** Runs TRAIN_SCRIPT as the container would, with a stand-in axolotl that knows the run's folder as $run. */
+  /**
+   * Runs TRAIN_SCRIPT as the container would, with a stand-in axolotl that knows the run's folder
+   * as $run.
+   */
   private Process train(String fakeTraining, Path run, Path result) throws Exception {
     Path bin = Files.createDirectories(tmp.resolve("bin"));
     Path axolotl = bin.resolve("axolotl");
     Files.writeString(axolotl, "#!/bin/sh\nrun='" + run + "'\n" + fakeTraining + "\n");
     Files.setPosixFilePermissions(axolotl, PosixFilePermissions.fromString("rwxr-xr-x"));
-    List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", FineTuneResources.TRAIN_SCRIPT, "trainer",
-        tmp.resolve("config.yaml").toString(), run.toString(), result.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "/bin/sh",
+                "-c",
+                FineTuneResources.TRAIN_SCRIPT,
+                "trainer",
+                tmp.resolve("config.yaml").toString(),
+                run.toString(),
+                result.toString()));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
     Process process = builder.start();
@@ -286,6 +367,9 @@ class FineTuneResourcesTest {
   }
 
   private static Volume volume(PodSpec pod, VolumeMount mount) {
-    return pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+    return pod.getVolumes().stream()
+        .filter(v -> v.getName().equals(mount.getName()))
+        .findFirst()
+        .orElseThrow();
   }
 }

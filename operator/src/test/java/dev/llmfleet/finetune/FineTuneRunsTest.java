@@ -25,8 +25,13 @@ import org.junit.jupiter.api.Test;
 class FineTuneRunsTest {
 
   static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
-  static final FineTuneInputs WAITING = new FineTuneInputs(null, null,
-      List.of("Download qwen2-5-7b (base model) is Downloading", "Download support-tickets (data set) does not exist"));
+  static final FineTuneInputs WAITING =
+      new FineTuneInputs(
+          null,
+          null,
+          List.of(
+              "Download qwen2-5-7b (base model) is Downloading",
+              "Download support-tickets (data set) does not exist"));
 
   @Test
   void waitsForBothDownloadsNamingThem() {
@@ -38,8 +43,10 @@ class FineTuneRunsTest {
     Condition inputs = condition(plan, FineTuneJobStatuses.INPUTS_READY);
     assertThat(inputs.getStatus()).isEqualTo("False");
     assertThat(inputs.getReason()).isEqualTo("WaitingForDownload");
-    assertThat(inputs.getMessage()).contains("Download qwen2-5-7b (base model) is Downloading",
-        "Download support-tickets (data set) does not exist");
+    assertThat(inputs.getMessage())
+        .contains(
+            "Download qwen2-5-7b (base model) is Downloading",
+            "Download support-tickets (data set) does not exist");
     assertThat(condition(plan, Conditions.RECONCILING).getStatus()).isEqualTo("True");
     assertThat(plan.recheckAfter()).as("Download events wake it up").isEmpty();
   }
@@ -49,10 +56,13 @@ class FineTuneRunsTest {
     FineTunePlan plan = FineTuneRuns.plan(job(), INPUTS, true, Map.of(), List.of(), T0);
 
     assertThat(plan.attemptToStart()).contains(1);
-    assertThat(plan.status().getRuns()).singleElement().satisfies(run -> {
-      assertThat(run.getName()).isEqualTo("support-lora-train-1");
-      assertThat(run.getPhase()).isEqualTo(RunPhase.Running);
-    });
+    assertThat(plan.status().getRuns())
+        .singleElement()
+        .satisfies(
+            run -> {
+              assertThat(run.getName()).isEqualTo("support-lora-train-1");
+              assertThat(run.getPhase()).isEqualTo(RunPhase.Running);
+            });
     assertThat(plan.status().getPhase()).isEqualTo(FineTuneJobPhase.Pending);
     assertThat(plan.status().getStartedAt()).isEqualTo("2026-11-27T10:00:00Z");
     assertThat(condition(plan, FineTuneJobStatuses.INPUTS_READY).getStatus()).isEqualTo("True");
@@ -73,8 +83,14 @@ class FineTuneRunsTest {
   void runningPodMakesItRunning() {
     FineTuneJob job = withRuns(job(), running(1, T0));
 
-    FineTunePlan plan = FineTuneRuns.plan(job, INPUTS, true,
-        Map.of("support-lora-train-1", runJob(1, null, null)), List.of(pod(1, "Running", null, null)), T0.plusSeconds(5));
+    FineTunePlan plan =
+        FineTuneRuns.plan(
+            job,
+            INPUTS,
+            true,
+            Map.of("support-lora-train-1", runJob(1, null, null)),
+            List.of(pod(1, "Running", null, null)),
+            T0.plusSeconds(5));
 
     assertThat(plan.status().getPhase()).isEqualTo(FineTuneJobPhase.Running);
     assertThat(plan.attemptToStart()).isEmpty();
@@ -84,9 +100,14 @@ class FineTuneRunsTest {
   void completeJobSucceedsWithTheOutputLocation() {
     FineTuneJob job = withRuns(job(), running(1, T0));
 
-    FineTunePlan plan = FineTuneRuns.plan(job, INPUTS, true,
-        Map.of("support-lora-train-1", runJob(1, "Complete", null)), List.of(pod(1, "Succeeded", null, null)),
-        T0.plusSeconds(3600));
+    FineTunePlan plan =
+        FineTuneRuns.plan(
+            job,
+            INPUTS,
+            true,
+            Map.of("support-lora-train-1", runJob(1, "Complete", null)),
+            List.of(pod(1, "Succeeded", null, null)),
+            T0.plusSeconds(3600));
 
     FineTuneJobStatus status = plan.status();
     assertThat(status.getPhase()).isEqualTo(FineTuneJobPhase.Succeeded);
@@ -103,33 +124,48 @@ class FineTuneRunsTest {
   @Test
   void failedRunTakesThePodsReasonAndIsRetriedAfterTheBackoff() {
     FineTuneJob job = withRuns(job(), running(1, T0));
-    Map<String, Job> jobs = Map.of("support-lora-train-1", runJob(1, "Failed", "BackoffLimitExceeded"));
+    Map<String, Job> jobs =
+        Map.of("support-lora-train-1", runJob(1, "Failed", "BackoffLimitExceeded"));
     List<Pod> pods = List.of(pod(1, "Failed", "OOMKilled", null));
 
     FineTunePlan failed = FineTuneRuns.plan(job, INPUTS, true, jobs, pods, T0.plusSeconds(60));
 
-    assertThat(failed.status().getRuns().get(0)).satisfies(run -> {
-      assertThat(run.getPhase()).isEqualTo(RunPhase.Failed);
-      assertThat(run.getReason()).isEqualTo("OOMKilled");
-      assertThat(run.getFinishedAt()).isEqualTo("2026-11-27T10:01:00Z");
-    });
+    assertThat(failed.status().getRuns().get(0))
+        .satisfies(
+            run -> {
+              assertThat(run.getPhase()).isEqualTo(RunPhase.Failed);
+              assertThat(run.getReason()).isEqualTo("OOMKilled");
+              assertThat(run.getFinishedAt()).isEqualTo("2026-11-27T10:01:00Z");
+            });
     assertThat(failed.attemptToStart()).isEmpty();
     assertThat(failed.status().getPhase()).isEqualTo(FineTuneJobPhase.Pending);
-    assertThat(condition(failed, Conditions.RECONCILING).getReason()).isEqualTo("RetryingAfterFailure");
-    assertThat(condition(failed, Conditions.RECONCILING).getMessage()).contains("run 2 starts at 2026-11-27T10:01:10Z");
+    assertThat(condition(failed, Conditions.RECONCILING).getReason())
+        .isEqualTo("RetryingAfterFailure");
+    assertThat(condition(failed, Conditions.RECONCILING).getMessage())
+        .contains("run 2 starts at 2026-11-27T10:01:10Z");
     assertThat(failed.recheckAfter()).contains(Duration.ofSeconds(11));
 
     job.setStatus(failed.status());
-    assertThat(FineTuneRuns.plan(job, INPUTS, true, jobs, pods, T0.plusSeconds(69)).attemptToStart()).isEmpty();
-    assertThat(FineTuneRuns.plan(job, INPUTS, true, jobs, pods, T0.plusSeconds(70)).attemptToStart()).contains(2);
+    assertThat(
+            FineTuneRuns.plan(job, INPUTS, true, jobs, pods, T0.plusSeconds(69)).attemptToStart())
+        .isEmpty();
+    assertThat(
+            FineTuneRuns.plan(job, INPUTS, true, jobs, pods, T0.plusSeconds(70)).attemptToStart())
+        .contains(2);
   }
 
   @Test
   void deadlineExceededComesFromTheJob() {
     FineTuneJob job = withRuns(job(), running(1, T0));
 
-    FineTunePlan plan = FineTuneRuns.plan(job, INPUTS, true,
-        Map.of("support-lora-train-1", runJob(1, "Failed", "DeadlineExceeded")), List.of(), T0.plusSeconds(60));
+    FineTunePlan plan =
+        FineTuneRuns.plan(
+            job,
+            INPUTS,
+            true,
+            Map.of("support-lora-train-1", runJob(1, "Failed", "DeadlineExceeded")),
+            List.of(),
+            T0.plusSeconds(60));
 
     assertThat(plan.status().getRuns().get(0).getReason()).isEqualTo("DeadlineExceeded");
   }
@@ -138,9 +174,14 @@ class FineTuneRunsTest {
   void evictedPodSaysEvicted() {
     FineTuneJob job = withRuns(job(), running(1, T0));
 
-    FineTunePlan plan = FineTuneRuns.plan(job, INPUTS, true,
-        Map.of("support-lora-train-1", runJob(1, "Failed", "BackoffLimitExceeded")),
-        List.of(pod(1, "Failed", null, "Evicted")), T0.plusSeconds(60));
+    FineTunePlan plan =
+        FineTuneRuns.plan(
+            job,
+            INPUTS,
+            true,
+            Map.of("support-lora-train-1", runJob(1, "Failed", "BackoffLimitExceeded")),
+            List.of(pod(1, "Failed", null, "Evicted")),
+            T0.plusSeconds(60));
 
     assertThat(plan.status().getRuns().get(0).getReason()).isEqualTo("Evicted");
   }
@@ -148,7 +189,8 @@ class FineTuneRunsTest {
   @Test
   void podThatLagsBehindItsFailedJobIsWaitedForBriefly() {
     FineTuneJob job = withRuns(job(), running(1, T0));
-    Map<String, Job> jobs = Map.of("support-lora-train-1", runJob(1, "Failed", "BackoffLimitExceeded"));
+    Map<String, Job> jobs =
+        Map.of("support-lora-train-1", runJob(1, "Failed", "BackoffLimitExceeded"));
     List<Pod> stale = List.of(pod(1, "Running", null, null));
 
     FineTunePlan soon = FineTuneRuns.plan(job, INPUTS, true, jobs, stale, T0.plusSeconds(65));
@@ -163,19 +205,29 @@ class FineTuneRunsTest {
   void jobDeletedUnderARunningRunFailsIt() {
     FineTuneJob job = withRuns(job(), running(1, T0));
 
-    FineTunePlan plan = FineTuneRuns.plan(job, INPUTS, true, Map.of(), List.of(), T0.plusSeconds(60));
+    FineTunePlan plan =
+        FineTuneRuns.plan(job, INPUTS, true, Map.of(), List.of(), T0.plusSeconds(60));
 
     assertThat(plan.status().getRuns().get(0).getReason()).isEqualTo("JobDeleted");
   }
 
   @Test
   void moreFailuresThanTheBackoffLimitFailItAndStallIt() {
-    FineTuneJob job = withRuns(job(), failed(1, T0, "Error"), failed(2, T0.plusSeconds(30), "Error"),
-        running(3, T0.plusSeconds(60)));
+    FineTuneJob job =
+        withRuns(
+            job(),
+            failed(1, T0, "Error"),
+            failed(2, T0.plusSeconds(30), "Error"),
+            running(3, T0.plusSeconds(60)));
 
-    FineTunePlan plan = FineTuneRuns.plan(job, INPUTS, true,
-        Map.of("support-lora-train-3", runJob(3, "Failed", "BackoffLimitExceeded")),
-        List.of(pod(3, "Failed", "OOMKilled", null)), T0.plusSeconds(90));
+    FineTunePlan plan =
+        FineTuneRuns.plan(
+            job,
+            INPUTS,
+            true,
+            Map.of("support-lora-train-3", runJob(3, "Failed", "BackoffLimitExceeded")),
+            List.of(pod(3, "Failed", "OOMKilled", null)),
+            T0.plusSeconds(90));
 
     assertThat(plan.status().getPhase()).isEqualTo(FineTuneJobPhase.Failed);
     assertThat(plan.attemptToStart()).isEmpty();
@@ -183,7 +235,8 @@ class FineTuneRunsTest {
     Condition stalled = condition(plan, Conditions.STALLED);
     assertThat(stalled.getStatus()).isEqualTo("True");
     assertThat(stalled.getReason()).isEqualTo("BackoffLimitExceeded");
-    assertThat(stalled.getMessage()).isEqualTo("run 3 failed with OOMKilled; 3 failed runs exceed backoffLimit 2");
+    assertThat(stalled.getMessage())
+        .isEqualTo("run 3 failed with OOMKilled; 3 failed runs exceed backoffLimit 2");
     assertThat(condition(plan, FineTuneJobStatuses.FAILED).getStatus()).isEqualTo("True");
     assertThat(condition(plan, Conditions.READY).getStatus()).isEqualTo("False");
     assertThat(condition(plan, Conditions.RECONCILING).getStatus()).isEqualTo("False");
@@ -194,8 +247,12 @@ class FineTuneRunsTest {
     FineTuneJob job = job();
     job.getSpec().getGc().setTtlSecondsAfterFailure(0);
     job = withRuns(job, failed(1, T0, "Error"), failed(2, T0.plusSeconds(30), "Error"));
-    Map<String, Job> jobs = Map.of("support-lora-train-1", runJob(1, "Failed", "BackoffLimitExceeded"),
-        "support-lora-train-2", runJob(2, "Failed", "BackoffLimitExceeded"));
+    Map<String, Job> jobs =
+        Map.of(
+            "support-lora-train-1",
+            runJob(1, "Failed", "BackoffLimitExceeded"),
+            "support-lora-train-2",
+            runJob(2, "Failed", "BackoffLimitExceeded"));
 
     FineTunePlan plan = FineTuneRuns.plan(job, INPUTS, true, jobs, List.of(), T0.plusSeconds(31));
 
@@ -212,8 +269,14 @@ class FineTuneRunsTest {
     job.getSpec().getGc().setDeletePartialOutput(false);
     job = withRuns(job, failed(1, T0, "Error"));
 
-    FineTunePlan plan = FineTuneRuns.plan(job, INPUTS, true,
-        Map.of("support-lora-train-1", runJob(1, "Failed", "BackoffLimitExceeded")), List.of(), T0.plusSeconds(1));
+    FineTunePlan plan =
+        FineTuneRuns.plan(
+            job,
+            INPUTS,
+            true,
+            Map.of("support-lora-train-1", runJob(1, "Failed", "BackoffLimitExceeded")),
+            List.of(),
+            T0.plusSeconds(1));
 
     assertThat(plan.runsToDelete()).containsExactly("support-lora-train-1");
     assertThat(plan.partialOutputsToRemove()).isEmpty();
@@ -223,8 +286,14 @@ class FineTuneRunsTest {
   void retryWaitsForAnInputThatWentAway() {
     FineTuneJob job = withRuns(job(), failed(1, T0, "Error"));
 
-    FineTunePlan plan = FineTuneRuns.plan(job, WAITING, true,
-        Map.of("support-lora-train-1", runJob(1, "Failed", "BackoffLimitExceeded")), List.of(), T0.plusSeconds(60));
+    FineTunePlan plan =
+        FineTuneRuns.plan(
+            job,
+            WAITING,
+            true,
+            Map.of("support-lora-train-1", runJob(1, "Failed", "BackoffLimitExceeded")),
+            List.of(),
+            T0.plusSeconds(60));
 
     assertThat(plan.attemptToStart()).isEmpty();
     assertThat(plan.status().getPhase()).isEqualTo(FineTuneJobPhase.WaitingForInputs);
@@ -236,8 +305,14 @@ class FineTuneRunsTest {
     FineTunePlan first = FineTuneRuns.plan(job, INPUTS, true, Map.of(), List.of(), T0);
     job.setStatus(first.status());
 
-    FineTunePlan second = FineTuneRuns.plan(job, INPUTS, true,
-        Map.of("support-lora-train-1", runJob(1, null, null)), List.of(), T0.plusSeconds(30));
+    FineTunePlan second =
+        FineTuneRuns.plan(
+            job,
+            INPUTS,
+            true,
+            Map.of("support-lora-train-1", runJob(1, null, null)),
+            List.of(),
+            T0.plusSeconds(30));
 
     assertThat(second.status()).isEqualTo(first.status());
     assertThat(second.attemptToStart()).isEmpty();
@@ -253,32 +328,62 @@ class FineTuneRunsTest {
   }
 
   static Run running(int attempt, Instant startedAt) {
-    return Run.builder().name("support-lora-train-" + attempt).attempt(attempt).phase(RunPhase.Running)
-        .startedAt(startedAt.toString()).build();
+    return Run.builder()
+        .name("support-lora-train-" + attempt)
+        .attempt(attempt)
+        .phase(RunPhase.Running)
+        .startedAt(startedAt.toString())
+        .build();
   }
 
   static Run failed(int attempt, Instant finishedAt, String reason) {
-    return running(attempt, finishedAt.minusSeconds(5)).toBuilder().phase(RunPhase.Failed).reason(reason)
-        .finishedAt(finishedAt.toString()).build();
+    return running(attempt, finishedAt.minusSeconds(5)).toBuilder()
+        .phase(RunPhase.Failed)
+        .reason(reason)
+        .finishedAt(finishedAt.toString())
+        .build();
   }
 
   /** A run's Job, finished with the given condition at T0 + 1 minute, or still running. */
   static Job runJob(int attempt, String finished, String reason) {
-    JobBuilder job = new JobBuilder().withNewMetadata().withName("support-lora-train-" + attempt).endMetadata();
+    JobBuilder job =
+        new JobBuilder().withNewMetadata().withName("support-lora-train-" + attempt).endMetadata();
     if (finished != null) {
-      job.withNewStatus().addNewCondition().withType(finished).withStatus("True").withReason(reason)
-          .withLastTransitionTime(T0.plusSeconds(60).toString()).endCondition().endStatus();
+      job.withNewStatus()
+          .addNewCondition()
+          .withType(finished)
+          .withStatus("True")
+          .withReason(reason)
+          .withLastTransitionTime(T0.plusSeconds(60).toString())
+          .endCondition()
+          .endStatus();
     }
     return job.build();
   }
 
   static Pod pod(int attempt, String phase, String containerReason, String podReason) {
-    PodBuilder pod = new PodBuilder().withNewMetadata().withName("support-lora-train-" + attempt + "-x")
-        .addToLabels("llmfleet.dev/run", Integer.toString(attempt)).endMetadata()
-        .withNewStatus().withPhase(phase).withReason(podReason).endStatus();
+    PodBuilder pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("support-lora-train-" + attempt + "-x")
+            .addToLabels("llmfleet.dev/run", Integer.toString(attempt))
+            .endMetadata()
+            .withNewStatus()
+            .withPhase(phase)
+            .withReason(podReason)
+            .endStatus();
     if (containerReason != null) {
-      pod.editStatus().addNewContainerStatus().withName("trainer").withNewState().withNewTerminated()
-          .withReason(containerReason).withExitCode(137).endTerminated().endState().endContainerStatus().endStatus();
+      pod.editStatus()
+          .addNewContainerStatus()
+          .withName("trainer")
+          .withNewState()
+          .withNewTerminated()
+          .withReason(containerReason)
+          .withExitCode(137)
+          .endTerminated()
+          .endState()
+          .endContainerStatus()
+          .endStatus();
     }
     return pod.build();
   }

@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The trainer configuration of each method against a golden file in src/test/resources/golden/. After an intended
- * change, rerun with -Dgolden.update=true and review the diff.
+ * The trainer configuration of each method against a golden file in src/test/resources/golden/.
+ * After an intended change, rerun with -Dgolden.update=true and review the diff.
  */
 class TrainerConfigTest {
 
@@ -20,7 +20,8 @@ class TrainerConfigTest {
 
   @Test
   void loraOnAlpacaRecords() throws IOException {
-    assertGolden("finetune-lora.yaml", TrainerConfig.render(FineTuneJobs.job(FineTuneMethod.LORA), 1));
+    assertGolden(
+        "finetune-lora.yaml", TrainerConfig.render(FineTuneJobs.job(FineTuneMethod.LORA), 1));
   }
 
   @Test
@@ -47,7 +48,8 @@ class TrainerConfigTest {
   void sameRunRendersTheSameBytes() {
     FineTuneJob job = FineTuneJobs.job(FineTuneMethod.LORA);
 
-    assertThat(TrainerConfig.render(job, 1)).isEqualTo(TrainerConfig.render(FineTuneJobs.job(FineTuneMethod.LORA), 1))
+    assertThat(TrainerConfig.render(job, 1))
+        .isEqualTo(TrainerConfig.render(FineTuneJobs.job(FineTuneMethod.LORA), 1))
         .isNotEqualTo(TrainerConfig.render(job, 2));
   }
 
@@ -56,7 +58,8 @@ class TrainerConfigTest {
     if (Boolean.getBoolean("golden.update")) {
       Files.writeString(file, actual);
     }
-    assertThat(actual).as("golden file %s (rerun with -Dgolden.update=true after an intended change)", file)
+    assertThat(actual)
+        .as("golden file %s (rerun with -Dgolden.update=true after an intended change)", file)
         .isEqualTo(Files.readString(file));
   }
 }

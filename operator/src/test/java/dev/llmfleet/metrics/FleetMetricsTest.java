@@ -25,8 +25,10 @@ class FleetMetricsTest {
 
   private static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final FleetMetrics metrics = new FleetMetrics(registry, Clock.fixed(START, ZoneOffset.UTC));
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final FleetMetrics metrics =
+      new FleetMetrics(registry, Clock.fixed(START, ZoneOffset.UTC));
   private final List<Download> downloads = new ArrayList<>();
   private final List<ModelServer> servers = new ArrayList<>();
 
@@ -56,7 +58,9 @@ class FleetMetricsTest {
   @Test
   void reportsEachDownloadsProgressUntilItIsDeleted() {
     Download weights = download("weights", List.of());
-    weights.getStatus().setProgress(DownloadProgress.builder().bytesDone(512L).bytesTotal(2048L).build());
+    weights
+        .getStatus()
+        .setProgress(DownloadProgress.builder().bytesDone(512L).bytesTotal(2048L).build());
     downloads.add(weights);
     downloads.add(download("waiting", List.of()));
 
@@ -64,11 +68,15 @@ class FleetMetricsTest {
     assertThat(first)
         .contains("llmfleet_download_done_bytes{name=\"weights\",namespace=\"models\"} 512.0")
         .contains("llmfleet_download_size_bytes{name=\"weights\",namespace=\"models\"} 2048.0")
-        .as("no row before the downloader reports").doesNotContain("name=\"waiting\"");
+        .as("no row before the downloader reports")
+        .doesNotContain("name=\"waiting\"");
 
     // As the cache does: a new object for each version of the resource.
-    weights.getStatus().setProgress(DownloadProgress.builder().bytesDone(1024L).bytesTotal(2048L).build());
-    assertThat(scrape()).contains("llmfleet_download_done_bytes{name=\"weights\",namespace=\"models\"} 1024.0");
+    weights
+        .getStatus()
+        .setProgress(DownloadProgress.builder().bytesDone(1024L).bytesTotal(2048L).build());
+    assertThat(scrape())
+        .contains("llmfleet_download_done_bytes{name=\"weights\",namespace=\"models\"} 1024.0");
 
     downloads.remove(weights);
     assertThat(scrape()).doesNotContain("name=\"weights\"");
@@ -76,11 +84,17 @@ class FleetMetricsTest {
 
   @Test
   void countsEachFailedRunOnceWhenItAppears() {
-    Download download = download("flaky", new ArrayList<>(List.of(
-        run(1, RunPhase.Failed, "StallTimeout", START.minusSeconds(600)),
-        run(2, RunPhase.Running, null, null))));
+    Download download =
+        download(
+            "flaky",
+            new ArrayList<>(
+                List.of(
+                    run(1, RunPhase.Failed, "StallTimeout", START.minusSeconds(600)),
+                    run(2, RunPhase.Running, null, null))));
     downloads.add(download);
-    assertThat(scrape()).as("failed before this process started").doesNotContain("llmfleet_runs_failed_total{");
+    assertThat(scrape())
+        .as("failed before this process started")
+        .doesNotContain("llmfleet_runs_failed_total{");
 
     List<Run> runs = download.getStatus().getRuns();
     runs.set(1, run(2, RunPhase.Failed, "ChecksumMismatch", START.plusSeconds(60)));
@@ -95,23 +109,31 @@ class FleetMetricsTest {
 
   @Test
   void countsFailuresOfAResourceFirstSeenAfterTheStart() {
-    downloads.add(download("late", List.of(run(1, RunPhase.Failed, "BackoffLimitExceeded", START.plusSeconds(5)))));
+    downloads.add(
+        download(
+            "late",
+            List.of(run(1, RunPhase.Failed, "BackoffLimitExceeded", START.plusSeconds(5)))));
 
-    assertThat(scrape()).contains("llmfleet_runs_failed_total{kind=\"Download\",reason=\"BackoffLimitExceeded\"} 1.0");
+    assertThat(scrape())
+        .contains(
+            "llmfleet_runs_failed_total{kind=\"Download\",reason=\"BackoffLimitExceeded\"} 1.0");
   }
 
   @Test
   void aRecreatedResourceIsANewOne() {
-    downloads.add(download("again", List.of(run(1, RunPhase.Failed, "StallTimeout", START.plusSeconds(5)))));
+    downloads.add(
+        download("again", List.of(run(1, RunPhase.Failed, "StallTimeout", START.plusSeconds(5)))));
     scrape();
     downloads.clear();
     scrape();
 
-    Download recreated = download("again", List.of(run(1, RunPhase.Failed, "StallTimeout", START.plusSeconds(50))));
+    Download recreated =
+        download("again", List.of(run(1, RunPhase.Failed, "StallTimeout", START.plusSeconds(50))));
     recreated.getMetadata().setUid("uid-again-2");
     downloads.add(recreated);
 
-    assertThat(scrape()).contains("llmfleet_runs_failed_total{kind=\"Download\",reason=\"StallTimeout\"} 2.0");
+    assertThat(scrape())
+        .contains("llmfleet_runs_failed_total{kind=\"Download\",reason=\"StallTimeout\"} 2.0");
   }
 
   private String scrape() {
@@ -122,8 +144,12 @@ class FleetMetricsTest {
   private static Download download(String name, List<Run> runs) {
     Download download = new Download();
     download.setMetadata(metadata(name, 1L));
-    download.setStatus(DownloadStatus.builder().runs(runs).observedGeneration(1L)
-        .conditions(conditions("False", "True", "False")).build());
+    download.setStatus(
+        DownloadStatus.builder()
+            .runs(runs)
+            .observedGeneration(1L)
+            .conditions(conditions("False", "True", "False"))
+            .build());
     return download;
   }
 
@@ -131,18 +157,26 @@ class FleetMetricsTest {
     ModelServer server = new ModelServer();
     server.setMetadata(metadata(name, generation));
     if (conditions != null) {
-      server.setStatus(ModelServerStatus.builder().conditions(conditions).observedGeneration(1L).build());
+      server.setStatus(
+          ModelServerStatus.builder().conditions(conditions).observedGeneration(1L).build());
     }
     return server;
   }
 
   private static ObjectMeta metadata(String name, long generation) {
-    return new ObjectMetaBuilder().withNamespace("models").withName(name).withUid("uid-" + name)
-        .withGeneration(generation).build();
+    return new ObjectMetaBuilder()
+        .withNamespace("models")
+        .withName(name)
+        .withUid("uid-" + name)
+        .withGeneration(generation)
+        .build();
   }
 
   private static List<Condition> conditions(String ready, String reconciling, String stalled) {
-    return List.of(condition("Ready", ready), condition("Reconciling", reconciling), condition("Stalled", stalled));
+    return List.of(
+        condition("Ready", ready),
+        condition("Reconciling", reconciling),
+        condition("Stalled", stalled));
   }
 
   private static Condition condition(String type, String status) {
@@ -153,7 +187,12 @@ class FleetMetricsTest {
   }
 
   private static Run run(int attempt, RunPhase phase, String reason, Instant finishedAt) {
-    return Run.builder().name("run-" + attempt).attempt(attempt).phase(phase).reason(reason)
-        .finishedAt(finishedAt == null ? null : finishedAt.toString()).build();
+    return Run.builder()
+        .name("run-" + attempt)
+        .attempt(attempt)
+        .phase(phase)
+        .reason(reason)
+        .finishedAt(finishedAt == null ? null : finishedAt.toString())
+        .build();
   }
 }

@@ -15,12 +15,14 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fit estimate on published config.json values of real models (layers, KV heads, head size, context) and
- * their bf16 weights (parameters x 2 bytes), against serving setups known to work or not.
+ * The fit estimate on published config.json values of real models (layers, KV heads, head size,
+ * context) and their bf16 weights (parameters x 2 bytes), against serving setups known to work or
+ * not.
  */
 class GpuFitTest {
 
-  static final OperatorConfig CONFIG = OperatorConfig.fromEnvironment(Map.of("LLMFLEET_IMAGE", "llmfleet:test"));
+  static final OperatorConfig CONFIG =
+      OperatorConfig.fromEnvironment(Map.of("LLMFLEET_IMAGE", "llmfleet:test"));
   static final GpuFit.KnownMemory H100 = new GpuFit.KnownMemory(81559, "test");
   static final GpuFit.KnownMemory A10G = new GpuFit.KnownMemory(23028, "test");
   static final GpuFit.KnownMemory T4 = new GpuFit.KnownMemory(15360, "test");
@@ -37,10 +39,14 @@ class GpuFitTest {
 
     assertThat(one.outcome()).isEqualTo(GpuFit.Outcome.DOES_NOT_FIT);
     // 3 GPUs would hold the bytes, but 64 attention heads do not split over 3.
-    assertThat(one.message()).contains("needs 172.4 GiB (weights 131.4 GiB, KV cache 40.0 GiB for 131072 tokens",
-        "it fits in resources.gpus 4");
-    assertThat(one.memory().orElseThrow().getKvCacheBytes()).isEqualTo(2L * 80 * 8 * 128 * 2 * 131072);
-    assertThat(check(server(Runtime.VLLM, 4), LLAMA31_70B, H100).outcome()).isEqualTo(GpuFit.Outcome.FITS);
+    assertThat(one.message())
+        .contains(
+            "needs 172.4 GiB (weights 131.4 GiB, KV cache 40.0 GiB for 131072 tokens",
+            "it fits in resources.gpus 4");
+    assertThat(one.memory().orElseThrow().getKvCacheBytes())
+        .isEqualTo(2L * 80 * 8 * 128 * 2 * 131072);
+    assertThat(check(server(Runtime.VLLM, 4), LLAMA31_70B, H100).outcome())
+        .isEqualTo(GpuFit.Outcome.FITS);
   }
 
   @Test
@@ -48,21 +54,29 @@ class GpuFitTest {
     GpuFit full = check(server(Runtime.VLLM, 1), LLAMA31_8B, A10G);
 
     assertThat(full.outcome()).isEqualTo(GpuFit.Outcome.DOES_NOT_FIT);
-    assertThat(full.message()).contains("it fits in resources.gpus 2", "or with a context length of at most",
-        "(--max-model-len)");
+    assertThat(full.message())
+        .contains(
+            "it fits in resources.gpus 2",
+            "or with a context length of at most",
+            "(--max-model-len)");
     ModelServer shorter = server(Runtime.VLLM, 1);
     shorter.getSpec().setArgs(List.of("--max-model-len", "8192"));
     assertThat(check(shorter, LLAMA31_8B, A10G).outcome()).isEqualTo(GpuFit.Outcome.FITS);
     shorter.getSpec().setArgs(List.of("--max-model-len=8192"));
-    assertThat(check(shorter, LLAMA31_8B, A10G).memory().orElseThrow().getContextLength()).isEqualTo(8192);
+    assertThat(check(shorter, LLAMA31_8B, A10G).memory().orElseThrow().getContextLength())
+        .isEqualTo(8192);
   }
 
   @Test
   void qwen25ModelsFitTheirUsualGpus() {
-    assertThat(check(server(Runtime.VLLM, 1), QWEN25_7B, H100).outcome()).isEqualTo(GpuFit.Outcome.FITS);
-    assertThat(check(server(Runtime.VLLM, 1), QWEN25_7B, A10G).outcome()).isEqualTo(GpuFit.Outcome.FITS);
-    assertThat(check(server(Runtime.SGLANG, 1), QWEN25_05B, T4).outcome()).isEqualTo(GpuFit.Outcome.FITS);
-    assertThat(check(server(Runtime.VLLM, 1), QWEN25_7B, T4).outcome()).isEqualTo(GpuFit.Outcome.DOES_NOT_FIT);
+    assertThat(check(server(Runtime.VLLM, 1), QWEN25_7B, H100).outcome())
+        .isEqualTo(GpuFit.Outcome.FITS);
+    assertThat(check(server(Runtime.VLLM, 1), QWEN25_7B, A10G).outcome())
+        .isEqualTo(GpuFit.Outcome.FITS);
+    assertThat(check(server(Runtime.SGLANG, 1), QWEN25_05B, T4).outcome())
+        .isEqualTo(GpuFit.Outcome.FITS);
+    assertThat(check(server(Runtime.VLLM, 1), QWEN25_7B, T4).outcome())
+        .isEqualTo(GpuFit.Outcome.DOES_NOT_FIT);
   }
 
   @Test
@@ -71,7 +85,8 @@ class GpuFitTest {
 
     assertThat(one.outcome()).isEqualTo(GpuFit.Outcome.DOES_NOT_FIT);
     assertThat(one.message()).contains("it fits in resources.gpus 2");
-    assertThat(check(server(Runtime.TGI, 2), MIXTRAL_8X7B, H100).outcome()).isEqualTo(GpuFit.Outcome.FITS);
+    assertThat(check(server(Runtime.TGI, 2), MIXTRAL_8X7B, H100).outcome())
+        .isEqualTo(GpuFit.Outcome.FITS);
   }
 
   @Test
@@ -81,7 +96,9 @@ class GpuFitTest {
     assertThat(contextOf(Runtime.LLAMA_CPP, List.of("--ctx-size=1024"))).isEqualTo(1024);
     assertThat(contextOf(Runtime.LLAMA_CPP, List.of("-c", "0"))).isEqualTo(131072);
     assertThat(contextOf(Runtime.TGI, List.of("--max-total-tokens", "16000"))).isEqualTo(16000);
-    assertThat(contextOf(Runtime.VLLM, List.of("--max-model-len", "8192", "--max-model-len", "4096"))).isEqualTo(4096);
+    assertThat(
+            contextOf(Runtime.VLLM, List.of("--max-model-len", "8192", "--max-model-len", "4096")))
+        .isEqualTo(4096);
     assertThat(contextOf(Runtime.OLLAMA, List.of())).isEqualTo(4096);
     ModelServer ollama = server(Runtime.OLLAMA, 1);
     ollama.getSpec().setEnv(List.of(new EnvVar("OLLAMA_CONTEXT_LENGTH", "32768")));
@@ -101,7 +118,8 @@ class GpuFitTest {
   void unknownModelMemoryOrAnOptOutNeverBlock() {
     assertThat(GpuFit.check(server(Runtime.VLLM, 1), Optional.empty(), Optional.of(H100)).outcome())
         .isEqualTo(GpuFit.Outcome.NOT_CHECKED);
-    GpuFit noMemory = GpuFit.check(server(Runtime.VLLM, 1), Optional.of(LLAMA31_70B), Optional.empty());
+    GpuFit noMemory =
+        GpuFit.check(server(Runtime.VLLM, 1), Optional.of(LLAMA31_70B), Optional.empty());
     assertThat(noMemory.outcome()).isEqualTo(GpuFit.Outcome.NOT_CHECKED);
     assertThat(noMemory.message()).contains("is unknown");
     assertThat(noMemory.memory().orElseThrow().getAvailableBytes()).isNull();
@@ -116,24 +134,35 @@ class GpuFitTest {
   void memoryComesFromTheLargestMatchingNodeLabelElseTheTable() {
     ModelServer server = server(Runtime.VLLM, 1);
     server.getSpec().getResources().setGpuType("NVIDIA-A10G");
-    List<Node> nodes = List.of(node("NVIDIA-A10G", "23028"), node("NVIDIA-H100-80GB-HBM3", "81559"));
+    List<Node> nodes =
+        List.of(node("NVIDIA-A10G", "23028"), node("NVIDIA-H100-80GB-HBM3", "81559"));
 
-    assertThat(GpuFit.gpuMemory(server, nodes, CONFIG)).contains(
-        new GpuFit.KnownMemory(23028, "node label nvidia.com/gpu.memory"));
-    assertThat(GpuFit.gpuMemory(server, List.of(), CONFIG)).contains(
-        new GpuFit.KnownMemory(23028, "NVIDIA-A10G in LLMFLEET_GPU_MEMORY_MIB"));
+    assertThat(GpuFit.gpuMemory(server, nodes, CONFIG))
+        .contains(new GpuFit.KnownMemory(23028, "node label nvidia.com/gpu.memory"));
+    assertThat(GpuFit.gpuMemory(server, List.of(), CONFIG))
+        .contains(new GpuFit.KnownMemory(23028, "NVIDIA-A10G in LLMFLEET_GPU_MEMORY_MIB"));
     server.getSpec().getResources().setGpuType(null);
     assertThat(GpuFit.gpuMemory(server, nodes, CONFIG).orElseThrow().mibPerGpu()).isEqualTo(81559);
     server.getSpec().getResources().setGpuType("NVIDIA-B200");
     assertThat(GpuFit.gpuMemory(server, nodes, CONFIG)).isEmpty();
-    OperatorConfig withB200 = OperatorConfig.fromEnvironment(Map.of("LLMFLEET_IMAGE", "llmfleet:test",
-        "LLMFLEET_GPU_MEMORY_MIB", "NVIDIA-B200=183359"));
-    assertThat(GpuFit.gpuMemory(server, nodes, withB200).orElseThrow().mibPerGpu()).isEqualTo(183359);
+    OperatorConfig withB200 =
+        OperatorConfig.fromEnvironment(
+            Map.of(
+                "LLMFLEET_IMAGE",
+                "llmfleet:test",
+                "LLMFLEET_GPU_MEMORY_MIB",
+                "NVIDIA-B200=183359"));
+    assertThat(GpuFit.gpuMemory(server, nodes, withB200).orElseThrow().mibPerGpu())
+        .isEqualTo(183359);
   }
 
   private static Node node(String product, String mib) {
-    return new NodeBuilder().withNewMetadata().withName(product).withLabels(Map.of(
-        "nvidia.com/gpu.product", product, "nvidia.com/gpu.memory", mib)).endMetadata().build();
+    return new NodeBuilder()
+        .withNewMetadata()
+        .withName(product)
+        .withLabels(Map.of("nvidia.com/gpu.product", product, "nvidia.com/gpu.memory", mib))
+        .endMetadata()
+        .build();
   }
 
   private static long contextOf(Runtime runtime, List<String> args) {
@@ -152,10 +181,18 @@ class GpuFitTest {
     return server;
   }
 
-  static DownloadModel bf16(long parameters, int layers, int heads, int kvHeads, int headDim, int hidden,
-      long context) {
-    return DownloadModel.builder().parameters(parameters).dtype("bfloat16").layers(layers).attentionHeads(heads)
-        .keyValueHeads(kvHeads).headDim(headDim).hiddenSize(hidden).contextLength(context)
-        .weightsBytes(parameters * 2).build();
+  static DownloadModel bf16(
+      long parameters, int layers, int heads, int kvHeads, int headDim, int hidden, long context) {
+    return DownloadModel.builder()
+        .parameters(parameters)
+        .dtype("bfloat16")
+        .layers(layers)
+        .attentionHeads(heads)
+        .keyValueHeads(kvHeads)
+        .headDim(headDim)
+        .hiddenSize(hidden)
+        .contextLength(context)
+        .weightsBytes(parameters * 2)
+        .build();
   }
 }

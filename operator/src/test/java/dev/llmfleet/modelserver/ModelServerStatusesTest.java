@@ -30,27 +30,42 @@ class ModelServerStatusesTest {
   static final Path PODS = Path.of("src", "test", "resources", "pods");
   static final KubernetesSerialization YAML = new KubernetesSerialization();
   static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
-  static final ModelInputs READY_INPUTS = new ModelInputs(Optional.of(ModelLocation.ofUri("hf://org/model")),
-      List.of(), null, null);
-  static final GpuFit UNCHECKED = new GpuFit(GpuFit.Outcome.NOT_CHECKED, Optional.empty(), "GPU memory not checked");
+  static final ModelInputs READY_INPUTS =
+      new ModelInputs(Optional.of(ModelLocation.ofUri("hf://org/model")), List.of(), null, null);
+  static final GpuFit UNCHECKED =
+      new GpuFit(GpuFit.Outcome.NOT_CHECKED, Optional.empty(), "GPU memory not checked");
 
   @Test
   void waitingForTheDownloadSaysWhichOne() {
-    ModelInputs waiting = new ModelInputs(Optional.empty(), List.of(), ModelInputs.WAITING_FOR_DOWNLOAD,
-        "Download qwen is Downloading; the server starts once it is Succeeded");
+    ModelInputs waiting =
+        new ModelInputs(
+            Optional.empty(),
+            List.of(),
+            ModelInputs.WAITING_FOR_DOWNLOAD,
+            "Download qwen is Downloading; the server starts once it is Succeeded");
 
-    ModelServerStatus status = ModelServerStatuses.compute(server(1), waiting, UNCHECKED, Optional.empty(), List.of(), NOW);
+    ModelServerStatus status =
+        ModelServerStatuses.compute(
+            server(1), waiting, UNCHECKED, Optional.empty(), List.of(), NOW);
 
     assertThat(status.getPhase()).isEqualTo(ModelServerPhase.WaitingForModel);
-    assertThat(condition(status, ModelServerStatuses.MODEL_AVAILABLE).getReason()).isEqualTo("WaitingForDownload");
-    assertThat(condition(status, ModelServerStatuses.MODEL_AVAILABLE).getMessage()).contains("Download qwen");
+    assertThat(condition(status, ModelServerStatuses.MODEL_AVAILABLE).getReason())
+        .isEqualTo("WaitingForDownload");
+    assertThat(condition(status, ModelServerStatuses.MODEL_AVAILABLE).getMessage())
+        .contains("Download qwen");
     assertThat(status.getEndpoint()).isNull();
   }
 
   @Test
   void rolledOutAndReadyIsReady() {
-    ModelServerStatus status = ModelServerStatuses.compute(server(2), READY_INPUTS, UNCHECKED,
-        Optional.of(deployment(2, 2, 2, 2)), List.of(), NOW);
+    ModelServerStatus status =
+        ModelServerStatuses.compute(
+            server(2),
+            READY_INPUTS,
+            UNCHECKED,
+            Optional.of(deployment(2, 2, 2, 2)),
+            List.of(),
+            NOW);
 
     assertThat(status.getPhase()).isEqualTo(ModelServerPhase.Ready);
     assertThat(status.getReadiness()).isEqualTo("2/2");
@@ -61,8 +76,14 @@ class ModelServerStatusesTest {
 
   @Test
   void rollOutInProgressIsReconciling() {
-    ModelServerStatus status = ModelServerStatuses.compute(server(2), READY_INPUTS, UNCHECKED,
-        Optional.of(deployment(3, 1, 2, 2)), List.of(), NOW);
+    ModelServerStatus status =
+        ModelServerStatuses.compute(
+            server(2),
+            READY_INPUTS,
+            UNCHECKED,
+            Optional.of(deployment(3, 1, 2, 2)),
+            List.of(),
+            NOW);
 
     assertThat(status.getPhase()).isEqualTo(ModelServerPhase.Starting);
     assertThat(condition(status, Conditions.RECONCILING).getStatus()).isEqualTo("True");
@@ -71,12 +92,27 @@ class ModelServerStatusesTest {
 
   @Test
   void unschedulablePodGivesTheSchedulersMessage() {
-    Pod pending = new PodBuilder().withNewStatus().withPhase("Pending").addNewCondition().withType("PodScheduled")
-        .withStatus("False").withReason("Unschedulable")
-        .withMessage("0/3 nodes are available: 1 Insufficient nvidia.com/gpu.").endCondition().endStatus().build();
+    Pod pending =
+        new PodBuilder()
+            .withNewStatus()
+            .withPhase("Pending")
+            .addNewCondition()
+            .withType("PodScheduled")
+            .withStatus("False")
+            .withReason("Unschedulable")
+            .withMessage("0/3 nodes are available: 1 Insufficient nvidia.com/gpu.")
+            .endCondition()
+            .endStatus()
+            .build();
 
-    ModelServerStatus status = ModelServerStatuses.compute(server(1), READY_INPUTS, UNCHECKED,
-        Optional.of(deployment(1, 0, 1, 0)), List.of(pending), NOW);
+    ModelServerStatus status =
+        ModelServerStatuses.compute(
+            server(1),
+            READY_INPUTS,
+            UNCHECKED,
+            Optional.of(deployment(1, 0, 1, 0)),
+            List.of(pending),
+            NOW);
 
     assertThat(status.getPhase()).isEqualTo(ModelServerPhase.Pending);
     assertThat(condition(status, ModelServerStatuses.SCHEDULED).getStatus()).isEqualTo("False");
@@ -86,8 +122,14 @@ class ModelServerStatusesTest {
 
   @Test
   void crashLoopIsDegradedWithTheReason() {
-    ModelServerStatus status = ModelServerStatuses.compute(server(1), READY_INPUTS, UNCHECKED,
-        Optional.of(deployment(1, 0, 1, 0)), List.of(waitingPod("CrashLoopBackOff")), NOW);
+    ModelServerStatus status =
+        ModelServerStatuses.compute(
+            server(1),
+            READY_INPUTS,
+            UNCHECKED,
+            Optional.of(deployment(1, 0, 1, 0)),
+            List.of(waitingPod("CrashLoopBackOff")),
+            NOW);
 
     assertThat(status.getPhase()).isEqualTo(ModelServerPhase.Degraded);
     assertThat(condition(status, Conditions.READY).getReason()).isEqualTo("CrashLoopBackOff");
@@ -97,49 +139,85 @@ class ModelServerStatusesTest {
   void crashLoopSaysHowTheContainerLastEndedAndItsLastLogLines() throws IOException {
     Pod pod = YAML.unmarshal(Files.readString(PODS.resolve("llamacpp-crashloop.yaml")), Pod.class);
 
-    ModelServerStatus status = ModelServerStatuses.compute(server(1), READY_INPUTS, UNCHECKED,
-        Optional.of(deployment(1, 0, 1, 0)), List.of(pod), NOW);
+    ModelServerStatus status =
+        ModelServerStatuses.compute(
+            server(1),
+            READY_INPUTS,
+            UNCHECKED,
+            Optional.of(deployment(1, 0, 1, 0)),
+            List.of(pod),
+            NOW);
 
     assertThat(status.getPhase()).isEqualTo(ModelServerPhase.Degraded);
     Condition ready = condition(status, Conditions.READY);
     assertThat(ready.getStatus()).isEqualTo("False");
     assertThat(ready.getReason()).isEqualTo("CrashLoopBackOff");
     assertThat(ready.getMessage())
-        .startsWith("container server is in CrashLoopBackOff: it exited with code 1 (Error): main: HTTP server is")
+        .startsWith(
+            "container server is in CrashLoopBackOff: it exited with code 1 (Error): main: HTTP server is")
         .contains("failed to open GGUF file '/models/model-q4_k_m.gguf'")
         .endsWith("main: exiting due to model loading error; 0/1 replicas ready");
-    assertThat(condition(status, Conditions.RECONCILING).getMessage()).isEqualTo(ready.getMessage());
+    assertThat(condition(status, Conditions.RECONCILING).getMessage())
+        .isEqualTo(ready.getMessage());
   }
 
   @Test
   void aLongLastMessageKeepsItsEnd() {
     String log = "x".repeat(5000) + "\nfatal: out of memory";
-    ContainerStatus container = new ContainerStatusBuilder().withName("server")
-        .withNewState().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState()
-        .withNewLastState().withNewTerminated().withExitCode(137).withReason("OOMKilled").withMessage(log)
-        .endTerminated().endLastState().build();
+    ContainerStatus container =
+        new ContainerStatusBuilder()
+            .withName("server")
+            .withNewState()
+            .withNewWaiting()
+            .withReason("CrashLoopBackOff")
+            .endWaiting()
+            .endState()
+            .withNewLastState()
+            .withNewTerminated()
+            .withExitCode(137)
+            .withReason("OOMKilled")
+            .withMessage(log)
+            .endTerminated()
+            .endLastState()
+            .build();
 
     String message = ModelServerStatuses.broken(container).message();
 
-    assertThat(message).startsWith("container server is in CrashLoopBackOff: it exited with code 137 (OOMKilled): ...")
+    assertThat(message)
+        .startsWith(
+            "container server is in CrashLoopBackOff: it exited with code 137 (OOMKilled): ...")
         .endsWith("fatal: out of memory");
     assertThat(message.length()).isLessThan(ModelServerStatuses.MAX_DETAIL + 100);
   }
 
   @Test
   void withoutALastTerminationTheWaitingMessageIsShown() {
-    ContainerStatus container = new ContainerStatusBuilder().withName("server")
-        .withNewState().withNewWaiting().withReason("ImagePullBackOff")
-        .withMessage("Back-off pulling image \"llmfleet/llama-server:local\"").endWaiting().endState().build();
+    ContainerStatus container =
+        new ContainerStatusBuilder()
+            .withName("server")
+            .withNewState()
+            .withNewWaiting()
+            .withReason("ImagePullBackOff")
+            .withMessage("Back-off pulling image \"llmfleet/llama-server:local\"")
+            .endWaiting()
+            .endState()
+            .build();
 
-    assertThat(ModelServerStatuses.broken(container).message()).isEqualTo(
-        "container server is in ImagePullBackOff: Back-off pulling image \"llmfleet/llama-server:local\"");
+    assertThat(ModelServerStatuses.broken(container).message())
+        .isEqualTo(
+            "container server is in ImagePullBackOff: Back-off pulling image \"llmfleet/llama-server:local\"");
   }
 
   @Test
   void imagePullFailureIsDegradedWithTheReason() {
-    ModelServerStatus status = ModelServerStatuses.compute(server(1), READY_INPUTS, UNCHECKED,
-        Optional.of(deployment(1, 0, 1, 0)), List.of(waitingPod("ImagePullBackOff")), NOW);
+    ModelServerStatus status =
+        ModelServerStatuses.compute(
+            server(1),
+            READY_INPUTS,
+            UNCHECKED,
+            Optional.of(deployment(1, 0, 1, 0)),
+            List.of(waitingPod("ImagePullBackOff")),
+            NOW);
 
     assertThat(status.getPhase()).isEqualTo(ModelServerPhase.Degraded);
     assertThat(condition(status, Conditions.READY).getReason()).isEqualTo("ImagePullBackOff");
@@ -147,8 +225,14 @@ class ModelServerStatusesTest {
 
   @Test
   void zeroReplicasParksTheServerWithoutReconciling() {
-    ModelServerStatus status = ModelServerStatuses.compute(server(0), READY_INPUTS, UNCHECKED,
-        Optional.of(deployment(0, 0, 0, 0)), List.of(), NOW);
+    ModelServerStatus status =
+        ModelServerStatuses.compute(
+            server(0),
+            READY_INPUTS,
+            UNCHECKED,
+            Optional.of(deployment(0, 0, 0, 0)),
+            List.of(),
+            NOW);
 
     assertThat(status.getPhase()).isEqualTo(ModelServerPhase.Pending);
     assertThat(condition(status, Conditions.READY).getReason()).isEqualTo("Parked");
@@ -158,14 +242,19 @@ class ModelServerStatusesTest {
   @Test
   void refusedObjectsSayWhyAndKeepWhatWasKnown() {
     ModelServer server = server(1);
-    server.setStatus(ModelServerStatuses.compute(server, READY_INPUTS, UNCHECKED, Optional.of(deployment(1, 1, 1, 1)),
-        List.of(), NOW));
+    server.setStatus(
+        ModelServerStatuses.compute(
+            server, READY_INPUTS, UNCHECKED, Optional.of(deployment(1, 1, 1, 1)), List.of(), NOW));
 
-    ModelServerStatus status = ModelServerStatuses.applyFailed(server,
-        "Internal error occurred: failed to allocate a serviceIP: range is full", NOW.plusSeconds(60));
+    ModelServerStatus status =
+        ModelServerStatuses.applyFailed(
+            server,
+            "Internal error occurred: failed to allocate a serviceIP: range is full",
+            NOW.plusSeconds(60));
 
     assertThat(condition(status, Conditions.READY).getStatus()).isEqualTo("False");
-    assertThat(condition(status, Conditions.READY).getReason()).isEqualTo(ModelServerStatuses.APPLY_FAILED);
+    assertThat(condition(status, Conditions.READY).getReason())
+        .isEqualTo(ModelServerStatuses.APPLY_FAILED);
     assertThat(condition(status, Conditions.RECONCILING).getStatus()).isEqualTo("True");
     assertThat(condition(status, Conditions.RECONCILING).getMessage()).contains("range is full");
     assertThat(status.getReadyReplicas()).isEqualTo(1);
@@ -178,35 +267,61 @@ class ModelServerStatusesTest {
 
     assertThat(status.getPhase()).isEqualTo(ModelServerPhase.Pending);
     assertThat(status.getSelector()).contains("app.kubernetes.io/instance=chat");
-    assertThat(condition(status, Conditions.READY).getReason()).isEqualTo(ModelServerStatuses.APPLY_FAILED);
+    assertThat(condition(status, Conditions.READY).getReason())
+        .isEqualTo(ModelServerStatuses.APPLY_FAILED);
   }
 
   @Test
   void recomputingASettledStatusChangesNothing() {
     ModelServer server = server(1);
-    ModelServerStatus first = ModelServerStatuses.compute(server, READY_INPUTS, UNCHECKED, Optional.of(deployment(1, 1, 1, 1)),
-        List.of(), NOW);
+    ModelServerStatus first =
+        ModelServerStatuses.compute(
+            server, READY_INPUTS, UNCHECKED, Optional.of(deployment(1, 1, 1, 1)), List.of(), NOW);
     server.setStatus(first);
 
-    ModelServerStatus second = ModelServerStatuses.compute(server, READY_INPUTS, UNCHECKED,
-        Optional.of(deployment(1, 1, 1, 1)), List.of(), NOW.plusSeconds(600));
+    ModelServerStatus second =
+        ModelServerStatuses.compute(
+            server,
+            READY_INPUTS,
+            UNCHECKED,
+            Optional.of(deployment(1, 1, 1, 1)),
+            List.of(),
+            NOW.plusSeconds(600));
 
     assertThat(second).isEqualTo(first);
   }
 
   @Test
   void withAutoscalingTheAutoscalersCountIsTheDesiredOneNotSpecReplicas() {
-    AutoscalingStatus scaling = AutoscalingStatus.builder().desiredReplicas(3).observed(2.5)
-        .message("recommended 3; spec.replicas (1) is ignored").build();
+    AutoscalingStatus scaling =
+        AutoscalingStatus.builder()
+            .desiredReplicas(3)
+            .observed(2.5)
+            .message("recommended 3; spec.replicas (1) is ignored")
+            .build();
 
-    ModelServerStatus scalingUp = ModelServerStatuses.compute(server(1), READY_INPUTS, UNCHECKED,
-        Optional.of(deployment(3, 1, 3, 1)), List.of(), Optional.of(scaling), NOW);
+    ModelServerStatus scalingUp =
+        ModelServerStatuses.compute(
+            server(1),
+            READY_INPUTS,
+            UNCHECKED,
+            Optional.of(deployment(3, 1, 3, 1)),
+            List.of(),
+            Optional.of(scaling),
+            NOW);
     assertThat(scalingUp.getPhase()).isEqualTo(ModelServerPhase.Starting);
     assertThat(scalingUp.getReadiness()).isEqualTo("1/3");
     assertThat(scalingUp.getAutoscaling()).isEqualTo(scaling);
 
-    ModelServerStatus scaled = ModelServerStatuses.compute(server(1), READY_INPUTS, UNCHECKED,
-        Optional.of(deployment(3, 3, 3, 3)), List.of(), Optional.of(scaling), NOW);
+    ModelServerStatus scaled =
+        ModelServerStatuses.compute(
+            server(1),
+            READY_INPUTS,
+            UNCHECKED,
+            Optional.of(deployment(3, 3, 3, 3)),
+            List.of(),
+            Optional.of(scaling),
+            NOW);
     assertThat(scaled.getPhase()).isEqualTo(ModelServerPhase.Ready);
     assertThat(scaled.getReadiness()).isEqualTo("3/3");
   }
@@ -220,15 +335,34 @@ class ModelServerStatusesTest {
 
   /** A Deployment at generation 1, observed, with the given counts. */
   static Deployment deployment(int replicas, int ready, int updated, int available) {
-    return new DeploymentBuilder().withNewMetadata().withGeneration(1L).endMetadata()
-        .withNewStatus().withObservedGeneration(1L).withReplicas(replicas).withReadyReplicas(ready)
-        .withUpdatedReplicas(updated).withAvailableReplicas(available).endStatus().build();
+    return new DeploymentBuilder()
+        .withNewMetadata()
+        .withGeneration(1L)
+        .endMetadata()
+        .withNewStatus()
+        .withObservedGeneration(1L)
+        .withReplicas(replicas)
+        .withReadyReplicas(ready)
+        .withUpdatedReplicas(updated)
+        .withAvailableReplicas(available)
+        .endStatus()
+        .build();
   }
 
   static Pod waitingPod(String reason) {
-    return new PodBuilder().withNewStatus().withPhase("Running").addNewContainerStatus().withName("server")
-        .withNewState().withNewWaiting().withReason(reason).endWaiting().endState().endContainerStatus()
-        .endStatus().build();
+    return new PodBuilder()
+        .withNewStatus()
+        .withPhase("Running")
+        .addNewContainerStatus()
+        .withName("server")
+        .withNewState()
+        .withNewWaiting()
+        .withReason(reason)
+        .endWaiting()
+        .endState()
+        .endContainerStatus()
+        .endStatus()
+        .build();
   }
 
   static Condition condition(ModelServerStatus status, String type) {

@@ -11,8 +11,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.LoggerFactory;
 
 /**
- * Attached to the root logger at TRACE for the duration of a test: every log line of every logger, with its
- * exception chain, is checked for canary values. {@link #close} restores the level and fails the test on a hit.
+ * Attached to the root logger at TRACE for the duration of a test: every log line of every logger,
+ * with its exception chain, is checked for canary values. {@link #close} restores the level and
+ * fails the test on a hit.
  */
 final class CanaryLogAppender extends AppenderBase<ILoggingEvent> implements AutoCloseable {
 
@@ -48,7 +49,13 @@ final class CanaryLogAppender extends AppenderBase<ILoggingEvent> implements Aut
     }
     for (String canary : canaries) {
       if (text.indexOf(canary) >= 0) {
-        leaks.add(event.getLevel() + " " + event.getLoggerName() + ": line of " + text.length() + " chars holds a canary");
+        leaks.add(
+            event.getLevel()
+                + " "
+                + event.getLoggerName()
+                + ": line of "
+                + text.length()
+                + " chars holds a canary");
       }
     }
   }

@@ -13,11 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** The few Vault endpoints VaultClient calls, with answers set per path; records each request. */
 final class FakeVault implements AutoCloseable {
 
-  record Answer(int status, String body) {
-  }
+  record Answer(int status, String body) {}
 
-  record Request(String method, String path, String token, String body) {
-  }
+  record Request(String method, String path, String token, String body) {}
 
   private final HttpServer server;
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
@@ -41,7 +39,9 @@ final class FakeVault implements AutoCloseable {
 
   FakeVault kv(String mountAndPath, String json) {
     int slash = mountAndPath.indexOf('/');
-    return answer(mountAndPath.substring(0, slash) + "/data" + mountAndPath.substring(slash), 200,
+    return answer(
+        mountAndPath.substring(0, slash) + "/data" + mountAndPath.substring(slash),
+        200,
         "{\"data\":{\"data\":" + json + ",\"metadata\":{\"version\":1}}}");
   }
 
@@ -52,8 +52,12 @@ final class FakeVault implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
     String path = exchange.getRequestURI().getPath();
-    requests.add(new Request(exchange.getRequestMethod(), path,
-        exchange.getRequestHeaders().getFirst("X-Vault-Token"), body));
+    requests.add(
+        new Request(
+            exchange.getRequestMethod(),
+            path,
+            exchange.getRequestHeaders().getFirst("X-Vault-Token"),
+            body));
     Answer answer = answers.getOrDefault(path, new Answer(404, "{\"errors\":[]}"));
     byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().add("Content-Type", "application/json");

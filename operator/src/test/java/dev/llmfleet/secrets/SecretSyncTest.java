@@ -19,10 +19,16 @@ class SecretSyncTest {
 
   private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
   private static final Duration REFRESH = Duration.ofSeconds(300);
-  private static final List<SecretEnv> SPEC = List.of(
-      SecretEnv.builder().name("HF_TOKEN").vault(VaultSecretRef.builder().mount("secret").path("llm/hf").key("token")
-          .build()).build(),
-      SecretEnv.builder().name("WANDB").secretKeyRef(new SecretKeyRef("wandb", "apiKey")).build());
+  private static final List<SecretEnv> SPEC =
+      List.of(
+          SecretEnv.builder()
+              .name("HF_TOKEN")
+              .vault(VaultSecretRef.builder().mount("secret").path("llm/hf").key("token").build())
+              .build(),
+          SecretEnv.builder()
+              .name("WANDB")
+              .secretKeyRef(new SecretKeyRef("wandb", "apiKey"))
+              .build());
 
   @Test
   void hashChangesOnlyWhenTheDataChanges() {
@@ -36,7 +42,9 @@ class SecretSyncTest {
     assertThat(SecretSync.hash("salt", sameOtherOrder)).isEqualTo(hash);
     assertThat(SecretSync.hash("salt", Map.of("A", "YQ==", "B", "Yw=="))).isNotEqualTo(hash);
     assertThat(SecretSync.hash("salt", Map.of("A", "YQ=="))).isNotEqualTo(hash);
-    assertThat(SecretSync.hash("other-salt", data)).as("keyed by the Secret's salt").isNotEqualTo(hash);
+    assertThat(SecretSync.hash("other-salt", data))
+        .as("keyed by the Secret's salt")
+        .isNotEqualTo(hash);
     assertThat(hash).hasSize(32).matches("[0-9a-f]+");
   }
 
@@ -49,23 +57,30 @@ class SecretSyncTest {
     assertThat(SecretSync.fresh(null, spec, T0, REFRESH)).as("never read").isFalse();
     assertThat(SecretSync.fresh(read, spec, T0.plusSeconds(1), REFRESH)).isTrue();
     assertThat(SecretSync.fresh(read, spec, T0.plusSeconds(299), REFRESH))
-        .as("rotations within one interval wait for its end: one roll").isTrue();
+        .as("rotations within one interval wait for its end: one roll")
+        .isTrue();
     assertThat(SecretSync.fresh(read, spec, T0.plusSeconds(300), REFRESH)).isFalse();
-    assertThat(SecretSync.fresh(read, otherSpec, T0.plusSeconds(1), REFRESH)).as("a spec change is read at once")
+    assertThat(SecretSync.fresh(read, otherSpec, T0.plusSeconds(1), REFRESH))
+        .as("a spec change is read at once")
         .isFalse();
   }
 
   @Test
   void afterAFailureNoReadBeforeTheRetryTimeUnlessTheListChanges() {
     String spec = SecretSync.specHash(SPEC);
-    var failed = new SecretSync.ReadState(spec, T0, new SecretsFailure.VaultUnavailable("down"), T0.plusSeconds(5));
+    var failed =
+        new SecretSync.ReadState(
+            spec, T0, new SecretsFailure.VaultUnavailable("down"), T0.plusSeconds(5));
 
     assertThat(SecretSync.fresh(failed, spec, T0.plusSeconds(1), REFRESH)).isFalse();
     assertThat(SecretSync.retryPending(failed, spec, T0.plusSeconds(1))).isTrue();
     assertThat(SecretSync.retryPending(failed, spec, T0.plusSeconds(5))).isFalse();
-    assertThat(SecretSync.retryPending(failed, SecretSync.specHash(SPEC.subList(0, 1)), T0.plusSeconds(1)))
+    assertThat(
+            SecretSync.retryPending(
+                failed, SecretSync.specHash(SPEC.subList(0, 1)), T0.plusSeconds(1)))
         .isFalse();
-    assertThat(SecretSync.retryPending(new SecretSync.ReadState(spec, T0, null, null), spec, T0)).isFalse();
+    assertThat(SecretSync.retryPending(new SecretSync.ReadState(spec, T0, null, null), spec, T0))
+        .isFalse();
   }
 
   @Test
@@ -73,12 +88,22 @@ class SecretSyncTest {
     Duration refresh = Duration.ofMinutes(5);
     Instant now = T0.plus(Duration.ofMinutes(30));
     var reads = new HashMap<String, SecretSync.ReadState>();
-    reads.put("deleted", new SecretSync.ReadState("s", now.minus(refresh.multipliedBy(2)).minusSeconds(1), null, null));
+    reads.put(
+        "deleted",
+        new SecretSync.ReadState(
+            "s", now.minus(refresh.multipliedBy(2)).minusSeconds(1), null, null));
     reads.put("live", new SecretSync.ReadState("s", now.minus(refresh), null, null));
-    reads.put("failing", new SecretSync.ReadState("s", null, new SecretsFailure.VaultUnavailable("down"),
-        now.plusSeconds(30)));
-    reads.put("failed-then-deleted", new SecretSync.ReadState("s", null,
-        new SecretsFailure.VaultUnavailable("down"), now.minus(Duration.ofMinutes(11))));
+    reads.put(
+        "failing",
+        new SecretSync.ReadState(
+            "s", null, new SecretsFailure.VaultUnavailable("down"), now.plusSeconds(30)));
+    reads.put(
+        "failed-then-deleted",
+        new SecretSync.ReadState(
+            "s",
+            null,
+            new SecretsFailure.VaultUnavailable("down"),
+            now.minus(Duration.ofMinutes(11))));
 
     SecretSync.dropStale(reads, now, refresh);
 
@@ -87,16 +112,23 @@ class SecretSyncTest {
 
   @Test
   void specHashDependsOnTheReferencesOnly() {
-    List<SecretEnv> otherKey = List.of(
-        SecretEnv.builder().name("HF_TOKEN").vault(VaultSecretRef.builder().mount("secret").path("llm/hf")
-            .key("other").build()).build(),
-        SPEC.get(1));
-    List<SecretEnv> defaultMount = List.of(
-        SecretEnv.builder().name("HF_TOKEN").vault(VaultSecretRef.builder().path("llm/hf").key("token").build())
-            .build(),
-        SPEC.get(1));
+    List<SecretEnv> otherKey =
+        List.of(
+            SecretEnv.builder()
+                .name("HF_TOKEN")
+                .vault(VaultSecretRef.builder().mount("secret").path("llm/hf").key("other").build())
+                .build(),
+            SPEC.get(1));
+    List<SecretEnv> defaultMount =
+        List.of(
+            SecretEnv.builder()
+                .name("HF_TOKEN")
+                .vault(VaultSecretRef.builder().path("llm/hf").key("token").build())
+                .build(),
+            SPEC.get(1));
 
-    assertThat(SecretSync.specHash(SPEC)).isEqualTo(SecretSync.specHash(List.copyOf(SPEC)))
+    assertThat(SecretSync.specHash(SPEC))
+        .isEqualTo(SecretSync.specHash(List.copyOf(SPEC)))
         .isNotEqualTo(SecretSync.specHash(otherKey))
         .isEqualTo(SecretSync.specHash(defaultMount));
   }
@@ -104,66 +136,104 @@ class SecretSyncTest {
   @Test
   void retriesBackOffWhileTheFailureLasts() {
     assertThat(SecretSync.retryDelay(null, T0, REFRESH)).isEqualTo(Duration.ofSeconds(5));
-    List<Condition> failing = Conditions.set(null, SecretSync.CONDITION, false, "VaultUnavailable", "down", 1, T0);
+    List<Condition> failing =
+        Conditions.set(null, SecretSync.CONDITION, false, "VaultUnavailable", "down", 1, T0);
 
-    assertThat(SecretSync.retryDelay(failing, T0.plusSeconds(2), REFRESH)).isEqualTo(Duration.ofSeconds(5));
-    assertThat(SecretSync.retryDelay(failing, T0.plusSeconds(20), REFRESH)).isEqualTo(Duration.ofSeconds(20));
+    assertThat(SecretSync.retryDelay(failing, T0.plusSeconds(2), REFRESH))
+        .isEqualTo(Duration.ofSeconds(5));
+    assertThat(SecretSync.retryDelay(failing, T0.plusSeconds(20), REFRESH))
+        .isEqualTo(Duration.ofSeconds(20));
     assertThat(SecretSync.retryDelay(failing, T0.plusSeconds(3600), REFRESH)).isEqualTo(REFRESH);
     assertThat(SecretSync.retryDelay(failing, T0.plusSeconds(3600), Duration.ofHours(1)))
         .isEqualTo(Duration.ofMinutes(5));
-    List<Condition> healthy = Conditions.set(null, SecretSync.CONDITION, true, "SecretsSynced", "", 1, T0);
-    assertThat(SecretSync.retryDelay(healthy, T0.plusSeconds(3600), REFRESH)).isEqualTo(Duration.ofSeconds(5));
+    List<Condition> healthy =
+        Conditions.set(null, SecretSync.CONDITION, true, "SecretsSynced", "", 1, T0);
+    assertThat(SecretSync.retryDelay(healthy, T0.plusSeconds(3600), REFRESH))
+        .isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test
   void blockedResourcesSayWhyInEveryKstatusCondition() {
-    SyncResult failed = new SyncResult(false, java.util.Optional.empty(), "VaultPermissionDenied",
-        "reading Vault secret secret/x at http://vault was refused", java.util.Optional.of(Duration.ofSeconds(5)));
+    SyncResult failed =
+        new SyncResult(
+            false,
+            java.util.Optional.empty(),
+            "VaultPermissionDenied",
+            "reading Vault secret secret/x at http://vault was refused",
+            java.util.Optional.of(Duration.ofSeconds(5)));
 
     List<Condition> conditions = failed.blocked(null, 3, T0);
 
-    assertThat(conditions).extracting(Condition::getType, Condition::getStatus, Condition::getReason)
+    assertThat(conditions)
+        .extracting(Condition::getType, Condition::getStatus, Condition::getReason)
         .containsExactlyInAnyOrder(
-            org.assertj.core.groups.Tuple.tuple(SecretSync.CONDITION, "False", "VaultPermissionDenied"),
+            org.assertj.core.groups.Tuple.tuple(
+                SecretSync.CONDITION, "False", "VaultPermissionDenied"),
             org.assertj.core.groups.Tuple.tuple("Ready", "False", "VaultPermissionDenied"),
             org.assertj.core.groups.Tuple.tuple("Reconciling", "True", "VaultPermissionDenied"),
             org.assertj.core.groups.Tuple.tuple("Stalled", "False", "VaultPermissionDenied"));
   }
 
   private static SecretEnv vault(String name, String mount, String path) {
-    return SecretEnv.builder().name(name).vault(VaultSecretRef.builder().mount(mount).path(path).key("token")
-        .build()).build();
+    return SecretEnv.builder()
+        .name(name)
+        .vault(VaultSecretRef.builder().mount(mount).path(path).key("token").build())
+        .build();
   }
 
   @Test
   void aVaultPathOutsideTheNamespacesTemplateIsRefusedNamingThePathAndTheRule() {
-    var template = java.util.Optional.of(new dev.llmfleet.config.VaultPathTemplate("llm/{namespace}/"));
+    var template =
+        java.util.Optional.of(new dev.llmfleet.config.VaultPathTemplate("llm/{namespace}/"));
     List<SecretEnv> own = List.of(vault("HF_TOKEN", "secret", "llm/team-a/hf"), SPEC.get(1));
-    List<SecretEnv> neighbours = List.of(vault("OWN", "secret", "llm/team-a/hf"),
-        vault("HF_TOKEN", "secret", "llm/team-b/hf"));
+    List<SecretEnv> neighbours =
+        List.of(
+            vault("OWN", "secret", "llm/team-a/hf"), vault("HF_TOKEN", "secret", "llm/team-b/hf"));
 
     assertThat(SecretSync.refusal("team-a", own, template)).isEmpty();
-    assertThat(SecretSync.refusal("team-a", neighbours, template)).hasValueSatisfying(failure -> {
-      assertThat(failure.reason()).isEqualTo("VaultPathNotAllowed");
-      assertThat(failure.getMessage()).isEqualTo("secrets entry HF_TOKEN reads Vault secret secret/llm/team-b/hf,"
-          + " outside what namespace team-a may read: LLMFLEET_VAULT_PATH_TEMPLATE llm/{namespace}/ allows paths"
-          + " under llm/team-a/ only; refused before any Vault call");
-    });
-    assertThat(SecretSync.refusal("team-b", neighbours, template)).as("team-b may not read team-a's").isPresent();
+    assertThat(SecretSync.refusal("team-a", neighbours, template))
+        .hasValueSatisfying(
+            failure -> {
+              assertThat(failure.reason()).isEqualTo("VaultPathNotAllowed");
+              assertThat(failure.getMessage())
+                  .isEqualTo(
+                      "secrets entry HF_TOKEN reads Vault secret secret/llm/team-b/hf,"
+                          + " outside what namespace team-a may read: LLMFLEET_VAULT_PATH_TEMPLATE llm/{namespace}/ allows paths"
+                          + " under llm/team-a/ only; refused before any Vault call");
+            });
+    assertThat(SecretSync.refusal("team-b", neighbours, template))
+        .as("team-b may not read team-a's")
+        .isPresent();
   }
 
   @Test
   void dotSegmentsAndMountsThatReachIntoAnotherMountsDataAreRefused() {
-    var template = java.util.Optional.of(new dev.llmfleet.config.VaultPathTemplate("llm/{namespace}/"));
+    var template =
+        java.util.Optional.of(new dev.llmfleet.config.VaultPathTemplate("llm/{namespace}/"));
 
-    assertThat(SecretSync.refusal("team-a", List.of(vault("A", "secret", "llm/team-a/../team-b/hf")), template))
+    assertThat(
+            SecretSync.refusal(
+                "team-a", List.of(vault("A", "secret", "llm/team-a/../team-b/hf")), template))
         .isPresent();
-    assertThat(SecretSync.refusal("team-a", List.of(vault("A", "secret", "llm/team-a/../team-b/hf")),
-        java.util.Optional.empty())).as("also without a template: Vault would read another path").isPresent();
-    assertThat(SecretSync.refusal("team-a", List.of(vault("A", "secret/..", "secret/data/x")),
-        java.util.Optional.empty())).isPresent();
-    assertThat(SecretSync.refusal("team-a", List.of(vault("A", "secret/data/llm/team-b", "llm/team-a/hf")),
-        template)).hasValueSatisfying(f -> assertThat(f.getMessage()).contains("segment 'data'"));
-    assertThat(SecretSync.refusal("team-a", List.of(vault("A", "team/kv", "llm/team-a/hf")), template)).isEmpty();
+    assertThat(
+            SecretSync.refusal(
+                "team-a",
+                List.of(vault("A", "secret", "llm/team-a/../team-b/hf")),
+                java.util.Optional.empty()))
+        .as("also without a template: Vault would read another path")
+        .isPresent();
+    assertThat(
+            SecretSync.refusal(
+                "team-a",
+                List.of(vault("A", "secret/..", "secret/data/x")),
+                java.util.Optional.empty()))
+        .isPresent();
+    assertThat(
+            SecretSync.refusal(
+                "team-a", List.of(vault("A", "secret/data/llm/team-b", "llm/team-a/hf")), template))
+        .hasValueSatisfying(f -> assertThat(f.getMessage()).contains("segment 'data'"));
+    assertThat(
+            SecretSync.refusal("team-a", List.of(vault("A", "team/kv", "llm/team-a/hf")), template))
+        .isEmpty();
   }
 }

@@ -31,28 +31,29 @@ class VaultClientTest {
 
   private static final String LOGIN = "auth/kubernetes/login";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private FakeVault vault;
   private Path jwt;
-  private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-27T10:00:00Z"));
-  private final Clock clock = new Clock() {
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
+  private final AtomicReference<Instant> now =
+      new AtomicReference<>(Instant.parse("2026-11-27T10:00:00Z"));
+  private final Clock clock =
+      new Clock() {
+        @Override
+        public java.time.ZoneId getZone() {
+          return ZoneOffset.UTC;
+        }
 
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+          return this;
+        }
 
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-  };
+        @Override
+        public Instant instant() {
+          return now.get();
+        }
+      };
 
   @BeforeEach
   void start() throws Exception {
@@ -79,28 +80,68 @@ class VaultClientTest {
     }
   }
 
-  private static final ServiceAccountTokens NO_TOKENS = (namespace, serviceAccount, audience) -> {
-    throw new AssertionError("the operator identity requests no ServiceAccount token");
-  };
+  private static final ServiceAccountTokens NO_TOKENS =
+      (namespace, serviceAccount, audience) -> {
+        throw new AssertionError("the operator identity requests no ServiceAccount token");
+      };
 
-  private static final Optional<VaultPathTemplate> TEMPLATE = Optional.of(new VaultPathTemplate("llm/{namespace}/"));
+  private static final Optional<VaultPathTemplate> TEMPLATE =
+      Optional.of(new VaultPathTemplate("llm/{namespace}/"));
 
   private OperatorReads kubernetesAuth(String address) {
-    return new OperatorReads(new VaultClient(new OperatorConfig.Vault(address, VaultAuth.KUBERNETES,
-        VaultIdentity.OPERATOR, "llmfleet", "kubernetes", "llmfleet-vault", "vault", TEMPLATE, Optional.empty(),
-        Duration.ofSeconds(300), Optional.empty(), jwt), clock));
+    return new OperatorReads(
+        new VaultClient(
+            new OperatorConfig.Vault(
+                address,
+                VaultAuth.KUBERNETES,
+                VaultIdentity.OPERATOR,
+                "llmfleet",
+                "kubernetes",
+                "llmfleet-vault",
+                "vault",
+                TEMPLATE,
+                Optional.empty(),
+                Duration.ofSeconds(300),
+                Optional.empty(),
+                jwt),
+            clock));
   }
 
   private OperatorReads tokenAuth(String token) {
-    return new OperatorReads(new VaultClient(new OperatorConfig.Vault(vault.address(), VaultAuth.TOKEN,
-        VaultIdentity.OPERATOR, "llmfleet", "kubernetes", "llmfleet-vault", "vault", TEMPLATE,
-        Optional.of(new OperatorConfig.Secret(token)), Duration.ofSeconds(300), Optional.empty(), jwt), clock));
+    return new OperatorReads(
+        new VaultClient(
+            new OperatorConfig.Vault(
+                vault.address(),
+                VaultAuth.TOKEN,
+                VaultIdentity.OPERATOR,
+                "llmfleet",
+                "kubernetes",
+                "llmfleet-vault",
+                "vault",
+                TEMPLATE,
+                Optional.of(new OperatorConfig.Secret(token)),
+                Duration.ofSeconds(300),
+                Optional.empty(),
+                jwt),
+            clock));
   }
 
   private VaultClient perNamespace(String role) {
-    return new VaultClient(new OperatorConfig.Vault(vault.address(), VaultAuth.KUBERNETES, VaultIdentity.NAMESPACE,
-        role, "kubernetes", "llmfleet-vault", "vault", Optional.empty(), Optional.empty(), Duration.ofSeconds(300),
-        Optional.empty(), jwt), clock);
+    return new VaultClient(
+        new OperatorConfig.Vault(
+            vault.address(),
+            VaultAuth.KUBERNETES,
+            VaultIdentity.NAMESPACE,
+            role,
+            "kubernetes",
+            "llmfleet-vault",
+            "vault",
+            Optional.empty(),
+            Optional.empty(),
+            Duration.ofSeconds(300),
+            Optional.empty(),
+            jwt),
+        clock);
   }
 
   private void loginAnswers(String token, int leaseSeconds) {
@@ -110,9 +151,13 @@ class VaultClientTest {
   /** Shaped like Vault's answer to a login or a renewal. */
   private static String auth(String token, int leaseSeconds) {
     return "{\"request_id\":\"r\",\"lease_id\":\"\",\"renewable\":false,\"lease_duration\":0,\"data\":null,"
-        + "\"wrap_info\":null,\"warnings\":null,\"auth\":{\"client_token\":\"" + token + "\",\"accessor\":\"a\","
+        + "\"wrap_info\":null,\"warnings\":null,\"auth\":{\"client_token\":\""
+        + token
+        + "\",\"accessor\":\"a\","
         + "\"policies\":[\"default\",\"llmfleet\"],\"token_policies\":[\"default\",\"llmfleet\"],\"metadata\":{},"
-        + "\"lease_duration\":" + leaseSeconds + ",\"renewable\":true,\"entity_id\":\"e\",\"token_type\":\"service\","
+        + "\"lease_duration\":"
+        + leaseSeconds
+        + ",\"renewable\":true,\"entity_id\":\"e\",\"token_type\":\"service\","
         + "\"orphan\":true,\"num_uses\":0}}";
   }
 
@@ -125,20 +170,28 @@ class VaultClientTest {
 
     assertThat(values).containsEntry("token", "hf_abc").containsEntry("n", "3");
     var login = vault.requestsTo(LOGIN);
-    assertThat(login).singleElement().satisfies(r -> {
-      assertThat(r.method()).isEqualTo("POST");
-      assertThat(r.body()).contains("\"role\":\"llmfleet\"").contains("\"jwt\":\"service-account-jwt\"");
-    });
-    assertThat(vault.requestsTo("secret/data/llm/hf")).singleElement()
+    assertThat(login)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.method()).isEqualTo("POST");
+              assertThat(r.body())
+                  .contains("\"role\":\"llmfleet\"")
+                  .contains("\"jwt\":\"service-account-jwt\"");
+            });
+    assertThat(vault.requestsTo("secret/data/llm/hf"))
+        .singleElement()
         .satisfies(r -> assertThat(r.token()).isEqualTo("t-1"));
   }
 
   @Test
   void mountsWithSeveralSegmentsAreKept() throws Exception {
     loginAnswers("t-1", 3600);
-    vault.answer("team/kv/data/llm/hf", 200, "{\"data\":{\"data\":{\"token\":\"x\"},\"metadata\":{}}}");
+    vault.answer(
+        "team/kv/data/llm/hf", 200, "{\"data\":{\"data\":{\"token\":\"x\"},\"metadata\":{}}}");
 
-    assertThat(kubernetesAuth(vault.address()).read("team/kv", "llm/hf")).containsEntry("token", "x");
+    assertThat(kubernetesAuth(vault.address()).read("team/kv", "llm/hf"))
+        .containsEntry("token", "x");
   }
 
   @Test
@@ -156,7 +209,8 @@ class VaultClientTest {
     vault.answer("auth/token/renew-self", 200, auth("t-1", 300));
     now.set(now.get().plusSeconds(150)); // past two thirds of the lease
     client.read("secret", "a");
-    assertThat(vault.requestsTo("auth/token/renew-self")).singleElement()
+    assertThat(vault.requestsTo("auth/token/renew-self"))
+        .singleElement()
         .satisfies(r -> assertThat(r.token()).isEqualTo("t-1"));
     assertThat(vault.requestsTo(LOGIN)).hasSize(1);
 
@@ -176,8 +230,10 @@ class VaultClientTest {
 
     assertThatThrownBy(() -> client.read("secret", "forbidden"))
         .isInstanceOf(VaultPermissionDenied.class)
-        .hasMessage("reading Vault secret secret/forbidden at " + vault.address()
-            + " was refused: permission denied (HTTP 403)");
+        .hasMessage(
+            "reading Vault secret secret/forbidden at "
+                + vault.address()
+                + " was refused: permission denied (HTTP 403)");
     assertThat(vault.requestsTo(LOGIN)).hasSize(2);
     assertThat(vault.requestsTo("secret/data/forbidden")).hasSize(2);
   }
@@ -189,13 +245,17 @@ class VaultClientTest {
     assertThatThrownBy(() -> kubernetesAuth(vault.address()).read("secret", "nope"))
         .isInstanceOf(VaultSecretNotFound.class)
         .hasMessageContaining("secret/nope")
-        .extracting(e -> ((SecretsFailure) e).reason()).isEqualTo("VaultSecretNotFound");
+        .extracting(e -> ((SecretsFailure) e).reason())
+        .isEqualTo("VaultSecretNotFound");
   }
 
   @Test
   void aDeletedLatestVersionIsNotFound() {
     loginAnswers("t-1", 3600);
-    vault.answer("secret/data/gone", 200, "{\"data\":{\"data\":null,\"metadata\":{\"deletion_time\":\"x\"}}}");
+    vault.answer(
+        "secret/data/gone",
+        200,
+        "{\"data\":{\"data\":null,\"metadata\":{\"deletion_time\":\"x\"}}}");
 
     assertThatThrownBy(() -> kubernetesAuth(vault.address()).read("secret", "gone"))
         .isInstanceOf(VaultSecretNotFound.class)
@@ -208,7 +268,8 @@ class VaultClientTest {
 
     assertThatThrownBy(() -> kubernetesAuth(vault.address()).read("secret", "a"))
         .isInstanceOf(VaultPermissionDenied.class)
-        .hasMessageStartingWith("login at " + vault.address() + "/v1/auth/kubernetes/login with role llmfleet");
+        .hasMessageStartingWith(
+            "login at " + vault.address() + "/v1/auth/kubernetes/login with role llmfleet");
     assertThat(vault.requestsTo(LOGIN)).as("a refused login is not repeated at once").hasSize(1);
   }
 
@@ -235,9 +296,11 @@ class VaultClientTest {
     vault.answer("secret/data/b", 503, "{\"errors\":[\"Vault is sealed\"]}");
     OperatorReads client = kubernetesAuth(vault.address());
 
-    assertThatThrownBy(() -> client.read("secret", "a")).isInstanceOf(VaultUnavailable.class)
+    assertThatThrownBy(() -> client.read("secret", "a"))
+        .isInstanceOf(VaultUnavailable.class)
         .hasMessageContaining("HTTP 500");
-    assertThatThrownBy(() -> client.read("secret", "b")).isInstanceOf(VaultUnavailable.class)
+    assertThatThrownBy(() -> client.read("secret", "b"))
+        .isInstanceOf(VaultUnavailable.class)
         .hasMessageContaining("sealed");
   }
 
@@ -255,7 +318,10 @@ class VaultClientTest {
 
   @Test
   void tokenAuthLooksTheTokenUpOnceAndNeverLogsIn() throws Exception {
-    vault.answer("auth/token/lookup-self", 200, "{\"data\":{\"ttl\":0,\"renewable\":false,\"policies\":[\"root\"]}}");
+    vault.answer(
+        "auth/token/lookup-self",
+        200,
+        "{\"data\":{\"ttl\":0,\"renewable\":false,\"policies\":[\"root\"]}}");
     vault.kv("secret/a", "{\"k\":\"v\"}");
     OperatorReads client = tokenAuth("dev-root");
 
@@ -265,7 +331,8 @@ class VaultClientTest {
 
     assertThat(vault.requestsTo("auth/token/lookup-self")).hasSize(1);
     assertThat(vault.requestsTo(LOGIN)).isEmpty();
-    assertThat(vault.requestsTo("secret/data/a")).allSatisfy(r -> assertThat(r.token()).isEqualTo("dev-root"));
+    assertThat(vault.requestsTo("secret/data/a"))
+        .allSatisfy(r -> assertThat(r.token()).isEqualTo("dev-root"));
   }
 
   @Test
@@ -279,13 +346,16 @@ class VaultClientTest {
 
   /** Records each TokenRequest and answers with a JWT that names its namespace. */
   private final List<String> tokenRequests = new CopyOnWriteArrayList<>();
-  private final ServiceAccountTokens tokens = (namespace, serviceAccount, audience) -> {
-    tokenRequests.add(namespace + "/" + serviceAccount + "@" + audience);
-    return "jwt-of-" + namespace;
-  };
+
+  private final ServiceAccountTokens tokens =
+      (namespace, serviceAccount, audience) -> {
+        tokenRequests.add(namespace + "/" + serviceAccount + "@" + audience);
+        return "jwt-of-" + namespace;
+      };
 
   @Test
-  void eachNamespaceLogsInAsItsOwnServiceAccountWithItsOwnRoleAndKeepsItsOwnToken() throws Exception {
+  void eachNamespaceLogsInAsItsOwnServiceAccountWithItsOwnRoleAndKeepsItsOwnToken()
+      throws Exception {
     vault.answer(LOGIN, 200, auth("t-shared-answer", 3600));
     vault.kv("secret/llm/a", "{\"k\":\"v\"}");
     VaultClient client = perNamespace("llmfleet-{namespace}");
@@ -294,10 +364,19 @@ class VaultClientTest {
     client.read("team-b", tokens, "secret", "llm/a");
     client.read("team-a", tokens, "secret", "llm/a");
 
-    assertThat(tokenRequests).containsExactly("team-a/llmfleet-vault@vault", "team-b/llmfleet-vault@vault");
-    assertThat(vault.requestsTo(LOGIN)).extracting(FakeVault.Request::body).satisfiesExactly(
-        a -> assertThat(a).contains("\"role\":\"llmfleet-team-a\"").contains("\"jwt\":\"jwt-of-team-a\""),
-        b -> assertThat(b).contains("\"role\":\"llmfleet-team-b\"").contains("\"jwt\":\"jwt-of-team-b\""));
+    assertThat(tokenRequests)
+        .containsExactly("team-a/llmfleet-vault@vault", "team-b/llmfleet-vault@vault");
+    assertThat(vault.requestsTo(LOGIN))
+        .extracting(FakeVault.Request::body)
+        .satisfiesExactly(
+            a ->
+                assertThat(a)
+                    .contains("\"role\":\"llmfleet-team-a\"")
+                    .contains("\"jwt\":\"jwt-of-team-a\""),
+            b ->
+                assertThat(b)
+                    .contains("\"role\":\"llmfleet-team-b\"")
+                    .contains("\"jwt\":\"jwt-of-team-b\""));
   }
 
   @Test
@@ -324,10 +403,15 @@ class VaultClientTest {
   @Test
   void aNamespaceWithoutItsServiceAccountIsRefusedWithoutALogin() {
     VaultClient client = perNamespace("llmfleet");
-    ServiceAccountTokens missing = (namespace, serviceAccount, audience) -> {
-      throw new VaultPermissionDenied("cannot get a token of ServiceAccount " + serviceAccount + " in namespace "
-          + namespace + ": it does not exist");
-    };
+    ServiceAccountTokens missing =
+        (namespace, serviceAccount, audience) -> {
+          throw new VaultPermissionDenied(
+              "cannot get a token of ServiceAccount "
+                  + serviceAccount
+                  + " in namespace "
+                  + namespace
+                  + ": it does not exist");
+        };
 
     assertThatThrownBy(() -> client.read("team-a", missing, "secret", "llm/a"))
         .isInstanceOf(VaultPermissionDenied.class)
@@ -340,9 +424,15 @@ class VaultClientTest {
     vault.answer(LOGIN, 200, auth("t-1", 3600));
     vault.answer("secret/data/llm/team-b/hf", 403, "{\"errors\":[\"permission denied\"]}");
 
-    assertThatThrownBy(() -> perNamespace("llmfleet-{namespace}").read("team-a", tokens, "secret", "llm/team-b/hf"))
+    assertThatThrownBy(
+            () ->
+                perNamespace("llmfleet-{namespace}")
+                    .read("team-a", tokens, "secret", "llm/team-b/hf"))
         .isInstanceOf(VaultPermissionDenied.class)
-        .hasMessage("reading Vault secret secret/llm/team-b/hf at " + vault.address() + " as ServiceAccount"
-            + " team-a/llmfleet-vault was refused: permission denied (HTTP 403)");
+        .hasMessage(
+            "reading Vault secret secret/llm/team-b/hf at "
+                + vault.address()
+                + " as ServiceAccount"
+                + " team-a/llmfleet-vault was refused: permission denied (HTTP 403)");
   }
 }

@@ -16,7 +16,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** What the CRDs promise beyond validation: immutability, the scale subresource, printer columns, defaults. */
+/**
+ * What the CRDs promise beyond validation: immutability, the scale subresource, printer columns,
+ * defaults.
+ */
 @ExtendWith(LlmFleetExtension.class)
 class ApiBehaviourIT {
 
@@ -30,12 +33,17 @@ class ApiBehaviourIT {
   void downloadSourceCannotChangeAfterCreation() {
     namespace.client().resource(load("download-http.yaml", Download.class)).create();
 
-    Cluster.Result patched = namespace.kubectl("patch", "download/llama-3-2-1b-gguf", "--type=merge",
-        "-p", "{\"spec\":{\"source\":{\"http\":{\"url\":\"https://example.org/other.gguf\"}}}}");
+    Cluster.Result patched =
+        namespace.kubectl(
+            "patch",
+            "download/llama-3-2-1b-gguf",
+            "--type=merge",
+            "-p",
+            "{\"spec\":{\"source\":{\"http\":{\"url\":\"https://example.org/other.gguf\"}}}}");
 
     assertThat(patched.exitCode()).isNotZero();
-    assertThat(patched.output()).contains("spec.source: Invalid value",
-        "spec.source is immutable: create a new Download");
+    assertThat(patched.output())
+        .contains("spec.source: Invalid value", "spec.source is immutable: create a new Download");
   }
 
   @Test
@@ -44,8 +52,13 @@ class ApiBehaviourIT {
     download.getMetadata().setName("storage-immutable");
     namespace.client().resource(download).create();
 
-    Cluster.Result patched = namespace.kubectl("patch", "download/storage-immutable", "--type=merge",
-        "-p", "{\"spec\":{\"storage\":{\"size\":\"80Gi\"}}}");
+    Cluster.Result patched =
+        namespace.kubectl(
+            "patch",
+            "download/storage-immutable",
+            "--type=merge",
+            "-p",
+            "{\"spec\":{\"storage\":{\"size\":\"80Gi\"}}}");
 
     assertThat(patched.exitCode()).isNotZero();
     assertThat(patched.output()).contains("spec.storage is immutable: create a new Download");
@@ -57,26 +70,41 @@ class ApiBehaviourIT {
     download.getMetadata().setName("editable");
     namespace.client().resource(download).create();
 
-    Cluster.Result patched = namespace.kubectl("patch", "download/editable", "--type=merge",
-        "-p", "{\"spec\":{\"backoffLimit\":10}}");
+    Cluster.Result patched =
+        namespace.kubectl(
+            "patch", "download/editable", "--type=merge", "-p", "{\"spec\":{\"backoffLimit\":10}}");
 
     assertThat(patched.exitCode()).as(patched.output()).isZero();
   }
 
   @Test
   void schemaDefaultsAreAppliedByTheApiServer() {
-    ObjectNode minimal = (ObjectNode) namespace.client().getKubernetesSerialization().unmarshal("""
+    ObjectNode minimal =
+        (ObjectNode)
+            namespace
+                .client()
+                .getKubernetesSerialization()
+                .unmarshal(
+                    """
         apiVersion: llmfleet.dev/v1alpha1
         kind: Download
         metadata: {name: defaults}
         spec:
           source: {huggingFace: {repo: Qwen/Qwen2.5-0.5B}}
           storage: {size: 1Gi}
-        """, JsonNode.class);
+        """,
+                    JsonNode.class);
     minimal.with("metadata").put("namespace", namespace.name());
 
-    Download stored = namespace.client().resource(
-        namespace.client().getKubernetesSerialization().convertValue(minimal, Download.class)).create();
+    Download stored =
+        namespace
+            .client()
+            .resource(
+                namespace
+                    .client()
+                    .getKubernetesSerialization()
+                    .convertValue(minimal, Download.class))
+            .create();
 
     assertThat(stored.getSpec().getSource().getHuggingFace().getRevision()).isEqualTo("main");
     assertThat(stored.getSpec().getBackoffLimit()).isEqualTo(6);
@@ -93,14 +121,22 @@ class ApiBehaviourIT {
     String name = job.getMetadata().getName();
     String change = "{\"spec\":{\"hyperparameters\":{\"epochs\":5}}}";
 
-    Cluster.Result beforeRuns = namespace.kubectl("patch", "finetunejob/" + name, "--type=merge", "-p", change);
+    Cluster.Result beforeRuns =
+        namespace.kubectl("patch", "finetunejob/" + name, "--type=merge", "-p", change);
     assertThat(beforeRuns.exitCode()).as(beforeRuns.output()).isZero();
 
-    Cluster.Result runStarted = namespace.kubectl("patch", "finetunejob/" + name, "--subresource=status",
-        "--type=merge", "-p", "{\"status\":{\"runs\":[{\"name\":\"" + name + "-run-1\",\"attempt\":1}]}}");
+    Cluster.Result runStarted =
+        namespace.kubectl(
+            "patch",
+            "finetunejob/" + name,
+            "--subresource=status",
+            "--type=merge",
+            "-p",
+            "{\"status\":{\"runs\":[{\"name\":\"" + name + "-run-1\",\"attempt\":1}]}}");
     assertThat(runStarted.exitCode()).as(runStarted.output()).isZero();
-    Cluster.Result afterRun = namespace.kubectl("patch", "finetunejob/" + name, "--type=merge", "-p",
-        change.replace("5", "7"));
+    Cluster.Result afterRun =
+        namespace.kubectl(
+            "patch", "finetunejob/" + name, "--type=merge", "-p", change.replace("5", "7"));
 
     assertThat(afterRun.exitCode()).isNotZero();
     assertThat(afterRun.output()).contains("spec is immutable once a run has started");
@@ -108,7 +144,8 @@ class ApiBehaviourIT {
 
   @Test
   void kubectlExplainDescribesFields() {
-    Cluster.Result explained = namespace.cluster().kubectl("explain", "download.spec.source.huggingFace.include");
+    Cluster.Result explained =
+        namespace.cluster().kubectl("explain", "download.spec.source.huggingFace.include");
 
     assertThat(explained.exitCode()).as(explained.output()).isZero();
     assertThat(explained.output()).contains("Glob patterns of repository paths to fetch");
@@ -123,14 +160,32 @@ class ApiBehaviourIT {
     Cluster.Result scaled = namespace.kubectl("scale", "modelserver/scaled", "--replicas=3");
 
     assertThat(scaled.exitCode()).as(scaled.output()).isZero();
-    assertThat(namespace.client().resources(ModelServer.class).inNamespace(namespace.name()).withName("scaled").get()
-        .getSpec().getReplicas())
+    assertThat(
+            namespace
+                .client()
+                .resources(ModelServer.class)
+                .inNamespace(namespace.name())
+                .withName("scaled")
+                .get()
+                .getSpec()
+                .getReplicas())
         .isEqualTo(3);
     // The scale subresource reads status.selector, which the operator sets.
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-        namespace.kubectl("get", "--raw", "/apis/llmfleet.dev/v1alpha1/namespaces/" + namespace.name()
-            + "/modelservers/scaled/scale").output())
-        .contains("\"replicas\":3").contains("app.kubernetes.io/instance=scaled"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        namespace
+                            .kubectl(
+                                "get",
+                                "--raw",
+                                "/apis/llmfleet.dev/v1alpha1/namespaces/"
+                                    + namespace.name()
+                                    + "/modelservers/scaled/scale")
+                            .output())
+                    .contains("\"replicas\":3")
+                    .contains("app.kubernetes.io/instance=scaled"));
   }
 
   @Test
@@ -141,22 +196,35 @@ class ApiBehaviourIT {
     ModelServer server = load("modelserver-llamacpp.yaml", ModelServer.class);
     namespace.client().resource(server).create();
 
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      String downloads = namespace.kubectl("get", "dl").output();
-      assertThat(downloads.lines().findFirst().orElseThrow().split("\\s+"))
-          .containsExactly("NAME", "SOURCE", "PHASE", "PROGRESS", "SIZE", "PARAMS", "AGE");
-      // SOURCE and PHASE come from the operator's status: it runs and reconciles.
-      assertThat(downloads).contains("columns", "https://example.org/model.gguf", "Pending");
-    });
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      String servers = namespace.kubectl("get", "ms").output();
-      assertThat(servers.lines().findFirst().orElseThrow().split("\\s+"))
-          .containsExactly("NAME", "RUNTIME", "MODEL", "GPUS", "READY", "PHASE", "ENDPOINT", "AGE");
-      assertThat(servers).contains("llama-gguf", "llamacpp", "llama-3-2-1b-gguf/model-q4_k_m.gguf", "0/1",
-          "WaitingForModel");
-    });
-    assertThat(namespace.kubectl("get", "llmfleet").output()).contains("download.llmfleet.dev/columns",
-        "modelserver.llmfleet.dev/llama-gguf");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              String downloads = namespace.kubectl("get", "dl").output();
+              assertThat(downloads.lines().findFirst().orElseThrow().split("\\s+"))
+                  .containsExactly("NAME", "SOURCE", "PHASE", "PROGRESS", "SIZE", "PARAMS", "AGE");
+              // SOURCE and PHASE come from the operator's status: it runs and reconciles.
+              assertThat(downloads)
+                  .contains("columns", "https://example.org/model.gguf", "Pending");
+            });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              String servers = namespace.kubectl("get", "ms").output();
+              assertThat(servers.lines().findFirst().orElseThrow().split("\\s+"))
+                  .containsExactly(
+                      "NAME", "RUNTIME", "MODEL", "GPUS", "READY", "PHASE", "ENDPOINT", "AGE");
+              assertThat(servers)
+                  .contains(
+                      "llama-gguf",
+                      "llamacpp",
+                      "llama-3-2-1b-gguf/model-q4_k_m.gguf",
+                      "0/1",
+                      "WaitingForModel");
+            });
+    assertThat(namespace.kubectl("get", "llmfleet").output())
+        .contains("download.llmfleet.dev/columns", "modelserver.llmfleet.dev/llama-gguf");
   }
 
   private <T extends CustomResource<?, ?>> T load(String example, Class<T> type) {

@@ -44,12 +44,14 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
- * The scale and fault benchmark of e2e/bench/scale-bench.sh (not a test): against the local control plane whose
- * kubeconfig is in KUBECONFIG, with the operator jar run as processes. Appends "key value" lines to the file
- * BENCH_RESULTS for the script to tabulate (per fleet size as "key@N"); progress goes to stderr.
+ * The scale and fault benchmark of e2e/bench/scale-bench.sh (not a test): against the local control
+ * plane whose kubeconfig is in KUBECONFIG, with the operator jar run as processes. Appends "key
+ * value" lines to the file BENCH_RESULTS for the script to tabulate (per fleet size as "key@N");
+ * progress goes to stderr.
  *
- * <p>Arguments: the fleet sizes N, default 100. Each size gets a fresh operator and fresh namespaces; the faults
- * (failover, kube-apiserver crash) are measured on the last fleet, then the restart scenario runs on its own.
+ * <p>Arguments: the fleet sizes N, default 100. Each size gets a fresh operator and fresh
+ * namespaces; the faults (failover, kube-apiserver crash) are measured on the last fleet, then the
+ * restart scenario runs on its own.
  */
 public final class ScaleBench {
 
@@ -70,7 +72,8 @@ public final class ScaleBench {
   private final List<String> nodes = new ArrayList<>();
 
   public static void main(String[] args) throws Exception {
-    List<Integer> sizes = args.length == 0 ? List.of(100) : Stream.of(args).map(Integer::valueOf).toList();
+    List<Integer> sizes =
+        args.length == 0 ? List.of(100) : Stream.of(args).map(Integer::valueOf).toList();
     ScaleBench bench = new ScaleBench();
     try {
       bench.run(sizes);
@@ -82,8 +85,13 @@ public final class ScaleBench {
 
   private void run(List<Integer> sizes) throws Exception {
     // Informers, not watches: they come back after the kube-apiserver crash.
-    closeLast.add(inform(client.apps().deployments().inAnyNamespace(), d -> deploymentSeen
-        .putIfAbsent(d.getMetadata().getNamespace() + "/" + d.getMetadata().getName(), Instant.now())));
+    closeLast.add(
+        inform(
+            client.apps().deployments().inAnyNamespace(),
+            d ->
+                deploymentSeen.putIfAbsent(
+                    d.getMetadata().getNamespace() + "/" + d.getMetadata().getName(),
+                    Instant.now())));
     String ns = null;
     OperatorProcess leader = null;
     for (int n : sizes) {
@@ -97,7 +105,10 @@ public final class ScaleBench {
     restart();
   }
 
-  /** Convergence, latency, steady state and footprint of N ModelServers; returns the operator, still leading. */
+  /**
+   * Convergence, latency, steady state and footprint of N ModelServers; returns the operator, still
+   * leading.
+   */
   private OperatorProcess fleet(int n, String ns) throws Exception {
     String direct = "bench-direct-" + n + "-" + suffix;
     namespace(ns);
@@ -122,16 +133,29 @@ public final class ScaleBench {
     log("N=" + n + ": convergence");
     Map<String, Instant> created = new ConcurrentHashMap<>();
     start = System.nanoTime();
-    IntStream.range(0, n).parallel().forEach(i -> {
-      String name = "fleet-" + i;
-      created.put(name, Instant.now());
-      client.resource(server(ns, name, ns)).create();
-    });
+    IntStream.range(0, n)
+        .parallel()
+        .forEach(
+            i -> {
+              String name = "fleet-" + i;
+              created.put(name, Instant.now());
+              client.resource(server(ns, name, ns)).create();
+            });
     await(n + " ModelServers Ready", LONG, () -> readyServers(ns) >= n + 20);
     long operatorNanos = System.nanoTime() - start;
     put("converge_operator_s", n, seconds(operatorNanos));
-    List<Double> load = created.entrySet().stream().map(e -> (double) Duration.between(e.getValue(),
-        deploymentSeen.getOrDefault(ns + "/" + e.getKey(), Instant.now())).toMillis() / 1000).toList();
+    List<Double> load =
+        created.entrySet().stream()
+            .map(
+                e ->
+                    (double)
+                            Duration.between(
+                                    e.getValue(),
+                                    deploymentSeen.getOrDefault(
+                                        ns + "/" + e.getKey(), Instant.now()))
+                                .toMillis()
+                        / 1000)
+            .toList();
     put("latency_load_p50_ms", n, ms(percentile(load, 50)));
     put("latency_load_p99_ms", n, ms(percentile(load, 99)));
 
@@ -144,7 +168,8 @@ public final class ScaleBench {
     long eventsBefore = operatorEvents(ns);
     TimeUnit.SECONDS.sleep(60);
     Map<String, String> after = resourceVersions(ns);
-    long changed = before.entrySet().stream().filter(e -> !e.getValue().equals(after.get(e.getKey()))).count();
+    long changed =
+        before.entrySet().stream().filter(e -> !e.getValue().equals(after.get(e.getKey()))).count();
     put("steady_objects_checked", n, Integer.toString(before.size()));
     put("steady_writes_per_min", n, Long.toString(changed + operatorEvents(ns) - eventsBefore));
 
@@ -152,25 +177,37 @@ public final class ScaleBench {
     Deployment template = client.apps().deployments().inNamespace(ns).withName("fleet-0").get();
     Service serviceTemplate = client.services().inNamespace(ns).withName("fleet-0").get();
     start = System.nanoTime();
-    IntStream.range(0, n).parallel().forEach(i -> {
-      String name = "fleet-" + i;
-      Deployment d = client.getKubernetesSerialization().clone(template);
-      d.setMetadata(copyMeta(template.getMetadata(), name, direct));
-      d.setStatus(null);
-      d.getSpec().getSelector().getMatchLabels().put("bench/direct", name);
-      d.getSpec().getTemplate().getMetadata().getLabels().put("bench/direct", name);
-      client.resource(d).create();
-      Service s = client.getKubernetesSerialization().clone(serviceTemplate);
-      s.setMetadata(copyMeta(serviceTemplate.getMetadata(), name, direct));
-      s.getSpec().setClusterIP(null);
-      s.getSpec().setClusterIPs(null);
-      s.getSpec().setSelector(Map.of("bench/direct", name));
-      s.setStatus(null);
-      client.resource(s).create();
-    });
-    await(n + " Deployments available", LONG, () -> client.apps().deployments().inNamespace(direct).list()
-        .getItems().stream().filter(d -> d.getStatus() != null && d.getStatus().getAvailableReplicas() != null
-            && d.getStatus().getAvailableReplicas() >= 1).count() >= n);
+    IntStream.range(0, n)
+        .parallel()
+        .forEach(
+            i -> {
+              String name = "fleet-" + i;
+              Deployment d = client.getKubernetesSerialization().clone(template);
+              d.setMetadata(copyMeta(template.getMetadata(), name, direct));
+              d.setStatus(null);
+              d.getSpec().getSelector().getMatchLabels().put("bench/direct", name);
+              d.getSpec().getTemplate().getMetadata().getLabels().put("bench/direct", name);
+              client.resource(d).create();
+              Service s = client.getKubernetesSerialization().clone(serviceTemplate);
+              s.setMetadata(copyMeta(serviceTemplate.getMetadata(), name, direct));
+              s.getSpec().setClusterIP(null);
+              s.getSpec().setClusterIPs(null);
+              s.getSpec().setSelector(Map.of("bench/direct", name));
+              s.setStatus(null);
+              client.resource(s).create();
+            });
+    await(
+        n + " Deployments available",
+        LONG,
+        () ->
+            client.apps().deployments().inNamespace(direct).list().getItems().stream()
+                    .filter(
+                        d ->
+                            d.getStatus() != null
+                                && d.getStatus().getAvailableReplicas() != null
+                                && d.getStatus().getAvailableReplicas() >= 1)
+                    .count()
+                >= n);
     long directNanos = System.nanoTime() - start;
     put("converge_direct_s", n, seconds(directNanos));
     put("converge_ratio", n, String.format("%.2f", (double) operatorNanos / directNanos));
@@ -178,7 +215,9 @@ public final class ScaleBench {
     return a;
   }
 
-  /** Failover to a second replica, then a kube-apiserver crash, on the settled fleet of {@code ns}. */
+  /**
+   * Failover to a second replica, then a kube-apiserver crash, on the settled fleet of {@code ns}.
+   */
   private void faults(String ns) throws Exception {
     log("failover: a second operator, kill -9 the leader");
     OperatorProcess b = startOperator("bench-b", ns);
@@ -186,7 +225,10 @@ public final class ScaleBench {
     operators.stream().filter(o -> o != b && o.isAlive()).forEach(OperatorProcess::kill);
     long start = System.nanoTime();
     client.resource(server(ns, "after-failover", ns)).create();
-    await("Deployment after failover", Duration.ofMinutes(3), () -> deploymentSeen.containsKey(ns + "/after-failover"));
+    await(
+        "Deployment after failover",
+        Duration.ofMinutes(3),
+        () -> deploymentSeen.containsKey(ns + "/after-failover"));
     put("failover_s", seconds(System.nanoTime() - start));
 
     log("kube-apiserver crash: kill -9 and start again");
@@ -195,16 +237,20 @@ public final class ScaleBench {
     put("apiserver_back_s", seconds(System.nanoTime() - start));
     long changeAt = System.nanoTime();
     client.resource(server(ns, "after-apiserver", ns)).create();
-    await("Deployment after API server restart", Duration.ofMinutes(3),
-        () -> client.apps().deployments().inNamespace(ns).withName("after-apiserver").get() != null);
+    await(
+        "Deployment after API server restart",
+        Duration.ofMinutes(3),
+        () ->
+            client.apps().deployments().inNamespace(ns).withName("after-apiserver").get() != null);
     put("apiserver_change_reconciled_s", seconds(System.nanoTime() - changeAt));
     put("operator_alive_after_apiserver", Boolean.toString(b.isAlive()));
   }
 
   /**
-   * kill -9 of the operator while 20 Downloads are in flight (real downloader processes fetching real bytes from
-   * a throttled origin, standing in for the pods KWOK does not run) and 200 ModelServers converge; a new process
-   * must finish all of them with one Job per run, one Deployment per ModelServer, and no download starting over.
+   * kill -9 of the operator while 20 Downloads are in flight (real downloader processes fetching
+   * real bytes from a throttled origin, standing in for the pods KWOK does not run) and 200
+   * ModelServers converge; a new process must finish all of them with one Job per run, one
+   * Deployment per ModelServer, and no download starting over.
    */
   private void restart() throws Exception {
     String ns = "bench-restart-" + suffix;
@@ -217,74 +263,119 @@ public final class ScaleBench {
     Map<String, Set<String>> jobsByDownload = new ConcurrentHashMap<>();
     Map<String, Long> progressSeen = new ConcurrentHashMap<>();
     Set<String> regressions = ConcurrentHashMap.newKeySet();
-    closeLast.add(inform(client.batch().v1().jobs().inNamespace(ns), job -> jobsByDownload
-        .computeIfAbsent(job.getMetadata().getLabels().get("app.kubernetes.io/instance"),
-            k -> ConcurrentHashMap.newKeySet())
-        .add(job.getMetadata().getName())));
-    closeLast.add(inform(client.resources(Download.class).inNamespace(ns), d -> {
-      Long done = d.getStatus() == null || d.getStatus().getProgress() == null ? null
-          : d.getStatus().getProgress().getBytesDone();
-      if (done != null && progressSeen.getOrDefault(d.getMetadata().getName(), 0L) > done) {
-        regressions.add(d.getMetadata().getName());
-      }
-      if (done != null) {
-        progressSeen.merge(d.getMetadata().getName(), done, Math::max);
-      }
-    }));
+    closeLast.add(
+        inform(
+            client.batch().v1().jobs().inNamespace(ns),
+            job ->
+                jobsByDownload
+                    .computeIfAbsent(
+                        job.getMetadata().getLabels().get("app.kubernetes.io/instance"),
+                        k -> ConcurrentHashMap.newKeySet())
+                    .add(job.getMetadata().getName())));
+    closeLast.add(
+        inform(
+            client.resources(Download.class).inNamespace(ns),
+            d -> {
+              Long done =
+                  d.getStatus() == null || d.getStatus().getProgress() == null
+                      ? null
+                      : d.getStatus().getProgress().getBytesDone();
+              if (done != null && progressSeen.getOrDefault(d.getMetadata().getName(), 0L) > done) {
+                regressions.add(d.getMetadata().getName());
+              }
+              if (done != null) {
+                progressSeen.merge(d.getMetadata().getName(), done, Math::max);
+              }
+            }));
 
     log("restart: operator 1, " + RESTART_DOWNLOADS + " Downloads with their downloaders");
     OperatorProcess first = startOperator("restart-1", ns);
     await("operator 1 ready", Duration.ofMinutes(3), first::ready);
-    List<String> downloads = IntStream.range(0, RESTART_DOWNLOADS).mapToObj(i -> "weights-" + i).toList();
+    List<String> downloads =
+        IntStream.range(0, RESTART_DOWNLOADS).mapToObj(i -> "weights-" + i).toList();
     for (String name : downloads) {
       String url = origin.addFile(name + ".gguf", RESTART_FILE_BYTES);
       client.resource(download(ns, name, url, origin.sha256(name + ".gguf"))).create();
     }
     List<DownloaderProcess> downloaders = new ArrayList<>();
-    // One at a time, each until it reports: 20 JVMs starting at once on 2 cores would measure the machine.
+    // One at a time, each until it reports: 20 JVMs starting at once on 2 cores would measure the
+    // machine.
     for (String name : downloads) {
       await("Job of " + name, Duration.ofMinutes(2), () -> jobsByDownload.containsKey(name));
       DownloaderProcess downloader = DownloaderProcess.start(kubeconfig, ns, name, root, Map.of());
       downloaders.add(downloader);
       closeLast.add(downloader);
-      await(name + " in flight", Duration.ofMinutes(1), () -> progressSeen.getOrDefault(name, 0L) > 0);
+      await(
+          name + " in flight",
+          Duration.ofMinutes(1),
+          () -> progressSeen.getOrDefault(name, 0L) > 0);
     }
 
     log("restart: " + RESTART_SERVERS + " ModelServers, kill -9 of operator 1 while they converge");
-    IntStream.range(0, RESTART_SERVERS).parallel()
+    IntStream.range(0, RESTART_SERVERS)
+        .parallel()
         .forEach(i -> client.resource(server(ns, "server-" + i, ns)).create());
-    await("a quarter of the Deployments", Duration.ofMinutes(3), () -> deploymentSeen.keySet().stream()
-        .filter(k -> k.startsWith(ns + "/")).count() >= RESTART_SERVERS / 4);
+    await(
+        "a quarter of the Deployments",
+        Duration.ofMinutes(3),
+        () ->
+            deploymentSeen.keySet().stream().filter(k -> k.startsWith(ns + "/")).count()
+                >= RESTART_SERVERS / 4);
     first.kill();
     long killedAt = System.nanoTime();
-    long inFlight = downloads.stream().filter(d -> progressSeen.getOrDefault(d, 0L) < RESTART_FILE_BYTES).count();
+    long inFlight =
+        downloads.stream()
+            .filter(d -> progressSeen.getOrDefault(d, 0L) < RESTART_FILE_BYTES)
+            .count();
     put("restart_downloads_in_flight_at_kill", Long.toString(inFlight));
-    put("restart_deployments_at_kill", Long.toString(client.apps().deployments().inNamespace(ns).list()
-        .getItems().size()));
+    put(
+        "restart_deployments_at_kill",
+        Long.toString(client.apps().deployments().inNamespace(ns).list().getItems().size()));
     OperatorProcess second = startOperator("restart-2", ns);
 
     await("every ModelServer Ready", LONG, () -> readyServers(ns) == RESTART_SERVERS);
     put("restart_servers_ready_s", seconds(System.nanoTime() - killedAt));
-    await("every Download Succeeded", LONG, () -> client.resources(Download.class).inNamespace(ns).list().getItems()
-        .stream().filter(d -> d.getStatus() != null && d.getStatus().getPhase() == DownloadPhase.Succeeded)
-        .count() == RESTART_DOWNLOADS);
+    await(
+        "every Download Succeeded",
+        LONG,
+        () ->
+            client.resources(Download.class).inNamespace(ns).list().getItems().stream()
+                    .filter(
+                        d ->
+                            d.getStatus() != null
+                                && d.getStatus().getPhase() == DownloadPhase.Succeeded)
+                    .count()
+                == RESTART_DOWNLOADS);
     put("restart_downloads_done_s", seconds(System.nanoTime() - killedAt));
     downloaders.forEach(d -> d.waitFor(Duration.ofMinutes(1)));
 
     List<Download> finished = client.resources(Download.class).inNamespace(ns).list().getItems();
-    put("restart_downloads_succeeded", finished.stream()
-        .filter(d -> d.getStatus().getPhase() == DownloadPhase.Succeeded).count() + "/" + RESTART_DOWNLOADS);
-    put("restart_runs_per_download_max", Integer.toString(finished.stream()
-        .mapToInt(d -> d.getStatus().getRuns().size()).max().orElse(0)));
-    put("restart_jobs_per_download_max", Integer.toString(jobsByDownload.values().stream()
-        .mapToInt(Set::size).max().orElse(0)));
+    put(
+        "restart_downloads_succeeded",
+        finished.stream().filter(d -> d.getStatus().getPhase() == DownloadPhase.Succeeded).count()
+            + "/"
+            + RESTART_DOWNLOADS);
+    put(
+        "restart_runs_per_download_max",
+        Integer.toString(
+            finished.stream().mapToInt(d -> d.getStatus().getRuns().size()).max().orElse(0)));
+    put(
+        "restart_jobs_per_download_max",
+        Integer.toString(jobsByDownload.values().stream().mapToInt(Set::size).max().orElse(0)));
     put("restart_progress_regressions", Integer.toString(regressions.size()));
     long fetched = downloads.stream().mapToLong(d -> origin.bytesSent(d + ".gguf")).sum();
-    put("restart_bytes_fetched_twice_mib",
+    put(
+        "restart_bytes_fetched_twice_mib",
         Long.toString((fetched - RESTART_DOWNLOADS * RESTART_FILE_BYTES) >> 20));
     List<Deployment> deployed = client.apps().deployments().inNamespace(ns).list().getItems();
-    long owners = deployed.stream().map(d -> d.getMetadata().getOwnerReferences().get(0).getUid()).distinct().count();
-    put("restart_deployments", deployed.size() + "/" + RESTART_SERVERS + " (" + owners + " owners)");
+    long owners =
+        deployed.stream()
+            .map(d -> d.getMetadata().getOwnerReferences().get(0).getUid())
+            .distinct()
+            .count();
+    put(
+        "restart_deployments",
+        deployed.size() + "/" + RESTART_SERVERS + " (" + owners + " owners)");
     put("restart_operator_alive", Boolean.toString(second.isAlive()));
   }
 
@@ -295,7 +386,8 @@ public final class ScaleBench {
   /** Written at once, so that the figures measured so far survive a later failure. */
   private static void put(String key, String value) {
     try {
-      Files.writeString(RESULTS, key + " " + value + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          RESULTS, key + " " + value + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -303,22 +395,23 @@ public final class ScaleBench {
   }
 
   /** Calls {@code seen} with every added and updated object. */
-  private static <T extends HasMetadata> SharedIndexInformer<T> inform(Informable<T> objects, Consumer<T> seen) {
-    return objects.inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(T object) {
-        seen.accept(object);
-      }
+  private static <T extends HasMetadata> SharedIndexInformer<T> inform(
+      Informable<T> objects, Consumer<T> seen) {
+    return objects.inform(
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(T object) {
+            seen.accept(object);
+          }
 
-      @Override
-      public void onUpdate(T before, T object) {
-        seen.accept(object);
-      }
+          @Override
+          public void onUpdate(T before, T object) {
+            seen.accept(object);
+          }
 
-      @Override
-      public void onDelete(T object, boolean finalStateUnknown) {
-      }
-    });
+          @Override
+          public void onDelete(T object, boolean finalStateUnknown) {}
+        });
   }
 
   private double createAndTime(String ns, String name) {
@@ -331,15 +424,19 @@ public final class ScaleBench {
 
   /** An operator watching {@code ns}, its Lease there too. */
   private OperatorProcess startOperator(String podName, String ns) {
-    List<String> jvmOptions = List.of(System.getenv().getOrDefault("BENCH_JVM_OPTIONS", "").trim().split("\\s+"))
-        .stream().filter(o -> !o.isEmpty()).toList();
+    List<String> jvmOptions =
+        List.of(System.getenv().getOrDefault("BENCH_JVM_OPTIONS", "").trim().split("\\s+")).stream()
+            .filter(o -> !o.isEmpty())
+            .toList();
     OperatorProcess process = OperatorProcess.start(kubeconfig, podName, ns, ns, jvmOptions);
     operators.add(process);
     return process;
   }
 
   private void namespace(String name) {
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
         .create();
     namespaces.add(name);
   }
@@ -349,14 +446,20 @@ public final class ScaleBench {
     namespaces.remove(name);
   }
 
-  /** A KWOK node for the ModelServers of {@code ns} only (they select it by label), with room for their pods. */
+  /**
+   * A KWOK node for the ModelServers of {@code ns} only (they select it by label), with room for
+   * their pods.
+   */
   private void node(String ns, int pods) {
     String name = "bench-node-" + ns;
     FakeNode.add(client, name, NODE_LABEL, ns, pods);
     nodes.add(name);
   }
 
-  /** Stops the fleet's operators and waits until its namespace is gone, so the next size starts from quiet. */
+  /**
+   * Stops the fleet's operators and waits until its namespace is gone, so the next size starts from
+   * quiet.
+   */
   private void removeFleet(String ns, OperatorProcess leader) {
     log("removing " + ns);
     leader.close();
@@ -364,11 +467,17 @@ public final class ScaleBench {
     await(ns + " deleted", LONG, () -> client.namespaces().withName(ns).get() == null);
   }
 
-  /** cluster.sh's crash-apiserver: kill -9 of kube-apiserver, started again with the same command line. */
+  /**
+   * cluster.sh's crash-apiserver: kill -9 of kube-apiserver, started again with the same command
+   * line.
+   */
   private static void crashApiServer() throws Exception {
-    Process process = new ProcessBuilder("bash", "e2e/cluster/cluster.sh", "crash-apiserver")
-        .directory(Path.of("..").toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process process =
+        new ProcessBuilder("bash", "e2e/cluster/cluster.sh", "crash-apiserver")
+            .directory(Path.of("..").toFile())
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     if (process.waitFor() != 0) {
       throw new IllegalStateException("cluster.sh crash-apiserver failed");
     }
@@ -381,26 +490,39 @@ public final class ScaleBench {
 
   private long readyServers(String ns) {
     return client.resources(ModelServer.class).inNamespace(ns).list().getItems().stream()
-        .filter(s -> s.getStatus() != null && s.getStatus().getPhase() == ModelServerPhase.Ready).count();
+        .filter(s -> s.getStatus() != null && s.getStatus().getPhase() == ModelServerPhase.Ready)
+        .count();
   }
 
   private Map<String, String> resourceVersions(String ns) {
-    Stream<HasMetadata> objects = Stream.concat(
-        client.resources(ModelServer.class).inNamespace(ns).list().getItems().stream(), Stream.concat(
-            client.apps().deployments().inNamespace(ns).list().getItems().stream(),
-            client.services().inNamespace(ns).list().getItems().stream()));
-    return objects.collect(Collectors.toMap(o -> o.getKind() + "/" + o.getMetadata().getName(),
-        o -> o.getMetadata().getResourceVersion(), (x, y) -> x, TreeMap::new));
+    Stream<HasMetadata> objects =
+        Stream.concat(
+            client.resources(ModelServer.class).inNamespace(ns).list().getItems().stream(),
+            Stream.concat(
+                client.apps().deployments().inNamespace(ns).list().getItems().stream(),
+                client.services().inNamespace(ns).list().getItems().stream()));
+    return objects.collect(
+        Collectors.toMap(
+            o -> o.getKind() + "/" + o.getMetadata().getName(),
+            o -> o.getMetadata().getResourceVersion(),
+            (x, y) -> x,
+            TreeMap::new));
   }
 
   private long operatorEvents(String ns) {
     return client.v1().events().inNamespace(ns).list().getItems().stream()
-        .filter(e -> e.getSource() != null && "llmfleet-operator".equals(e.getSource().getComponent())).count();
+        .filter(
+            e -> e.getSource() != null && "llmfleet-operator".equals(e.getSource().getComponent()))
+        .count();
   }
 
   private static ObjectMeta copyMeta(ObjectMeta from, String name, String namespace) {
-    return new ObjectMetaBuilder().withName(name).withNamespace(namespace).withLabels(from.getLabels())
-        .withAnnotations(from.getAnnotations()).build();
+    return new ObjectMetaBuilder()
+        .withName(name)
+        .withNamespace(namespace)
+        .withLabels(from.getLabels())
+        .withAnnotations(from.getAnnotations())
+        .build();
   }
 
   /** A small ModelServer on the bench node labelled {@code node}. */
@@ -408,28 +530,41 @@ public final class ScaleBench {
     return SmallServer.onNodes(ns, name, NODE_LABEL, node);
   }
 
-
   private static Download download(String ns, String name, String url, String sha256) {
     Download download = new Download();
     download.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
-    download.setSpec(DownloadSpec.builder()
-        .source(DownloadSource.builder().http(HttpSource.builder().url(url).sha256(sha256).build()).build())
-        .storage(Storage.builder().size(new Quantity("1Gi")).build())
-        .build());
+    download.setSpec(
+        DownloadSpec.builder()
+            .source(
+                DownloadSource.builder()
+                    .http(HttpSource.builder().url(url).sha256(sha256).build())
+                    .build())
+            .storage(Storage.builder().size(new Quantity("1Gi")).build())
+            .build());
     return download;
   }
 
   private static long rssKib(long pid) throws Exception {
-    return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith("VmRSS:"))
-        .map(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(-1L);
+    return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+        .filter(l -> l.startsWith("VmRSS:"))
+        .map(l -> Long.parseLong(l.replaceAll("\\D", "")))
+        .findFirst()
+        .orElse(-1L);
   }
 
   /** Sum of jvm_memory_used_bytes{area="heap"} from /metrics. */
   private static long heapUsedBytes(OperatorProcess operator) {
-    return operator.metrics().map(text -> text.lines()
-        .filter(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum())
-        .map(Double::longValue).orElse(-1L);
+    return operator
+        .metrics()
+        .map(
+            text ->
+                text.lines()
+                    .filter(
+                        l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                    .sum())
+        .map(Double::longValue)
+        .orElse(-1L);
   }
 
   private static double percentile(List<Double> values, int p) {

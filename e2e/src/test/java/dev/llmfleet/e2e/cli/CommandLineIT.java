@@ -13,7 +13,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The shaded jar as a person runs it: usage, and one readable line (no stack trace) for every mistake. */
+/**
+ * The shaded jar as a person runs it: usage, and one readable line (no stack trace) for every
+ * mistake.
+ */
 class CommandLineIT {
 
   private static final Path JAR = Cluster.operatorJar();
@@ -36,7 +39,10 @@ class CommandLineIT {
 
   @Test
   void runWithoutAClusterFailsWithOneLine(@TempDir Path home) throws Exception {
-    Outcome run = java(Map.of("KUBECONFIG", home.resolve("missing").toString(), "HOME", home.toString()), "run");
+    Outcome run =
+        java(
+            Map.of("KUBECONFIG", home.resolve("missing").toString(), "HOME", home.toString()),
+            "run");
 
     assertThat(run.exitCode()).isNotZero();
     assertOneLine(run.stderr());
@@ -54,7 +60,8 @@ class CommandLineIT {
 
   @Test
   void unknownFlagIsOneLine() throws Exception {
-    Outcome run = java(Map.of(), "download", "--namespace", "a", "--name", "b", "--root", "/tmp", "--bogus");
+    Outcome run =
+        java(Map.of(), "download", "--namespace", "a", "--name", "b", "--root", "/tmp", "--bogus");
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertOneLine(run.stderr());
@@ -66,17 +73,23 @@ class CommandLineIT {
     assertThat(stderr).doesNotContain("Exception", "\tat ");
   }
 
-  private record Outcome(int exitCode, String stdout, String stderr) {
-  }
+  private record Outcome(int exitCode, String stdout, String stderr) {}
 
-  private static Outcome java(Map<String, String> env, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(
-        ProcessHandle.current().info().command().orElse("java"), "-jar", JAR.toString()));
+  private static Outcome java(Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                ProcessHandle.current().info().command().orElse("java"), "-jar", JAR.toString()));
     command.addAll(List.of(args));
     Path out = Files.createTempFile("cli", ".out");
     Path err = Files.createTempFile("cli", ".err");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-    builder.environment().keySet().removeIf(k -> k.startsWith("LLMFLEET_") || k.equals("KUBERNETES_SERVICE_HOST"));
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder
+        .environment()
+        .keySet()
+        .removeIf(k -> k.startsWith("LLMFLEET_") || k.equals("KUBERNETES_SERVICE_HOST"));
     builder.environment().putAll(env);
     Process process = builder.start();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("finished within a minute").isTrue();

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The kubectl plugin against a real API server and the in-process operator: watch without a terminal, why across a
- * ModelServer and its failed Download, and bad input. Watching in a real terminal, chat and logs run against real
- * pods in RealNodeE2E.
+ * The kubectl plugin against a real API server and the in-process operator: watch without a
+ * terminal, why across a ModelServer and its failed Download, and bad input. Watching in a real
+ * terminal, chat and logs run against real pods in RealNodeE2E.
  */
 @ExtendWith(LlmFleetExtension.class)
 class PluginE2E {
@@ -40,14 +40,21 @@ class PluginE2E {
   void watchWithoutATerminalPrintsLinesAndExitsNonZeroOnFailure() throws Exception {
     create(SmallDownload.of(namespace.name(), "broken", "model.gguf"));
     awaitJob("broken-run-1");
-    DownloaderReports.report(namespace, "broken", DownloadProgress.builder().run("broken-run-1").bytesDone(0L)
-        .bytesTotal(4096L).failure(new DownloadFailure("ChecksumMismatch", "model.gguf: expected 5f2b, got 00aa"))
-        .build());
+    DownloaderReports.report(
+        namespace,
+        "broken",
+        DownloadProgress.builder()
+            .run("broken-run-1")
+            .bytesDone(0L)
+            .bytesTotal(4096L)
+            .failure(new DownloadFailure("ChecksumMismatch", "model.gguf: expected 5f2b, got 00aa"))
+            .build());
 
     Plugin.Outcome watch = Plugin.run(env(), 90, "-n", namespace.name(), "watch", "dl/broken");
 
     assertThat(watch.exitCode()).isEqualTo(1);
-    assertThat(watch.stdout()).contains("broken  Failed")
+    assertThat(watch.stdout())
+        .contains("broken  Failed")
         .contains("Download broken Failed: ChecksumMismatch: run 1 failed with ChecksumMismatch");
   }
 
@@ -58,29 +65,48 @@ class PluginE2E {
     server.getSpec().setModel(ModelSource.builder().downloadRef(new LocalRef("failing")).build());
     namespace.client().resource(server).create();
     awaitJob("failing-run-1");
-    DownloaderReports.report(namespace, "failing", DownloadProgress.builder().run("failing-run-1").bytesDone(0L)
-        .bytesTotal(4096L).failure(new DownloadFailure("ChecksumMismatch", "model.gguf: expected 5f2b, got 00aa"))
-        .build());
+    DownloaderReports.report(
+        namespace,
+        "failing",
+        DownloadProgress.builder()
+            .run("failing-run-1")
+            .bytesDone(0L)
+            .bytesTotal(4096L)
+            .failure(new DownloadFailure("ChecksumMismatch", "model.gguf: expected 5f2b, got 00aa"))
+            .build());
 
-    Plugin.Outcome why = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2))
-        .until(() -> Plugin.run(env(), 60, "-n", namespace.name(), "why", "ms/waiting"),
-            outcome -> outcome.stdout().contains("Stalled=True"));
+    Plugin.Outcome why =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofSeconds(2))
+            .until(
+                () -> Plugin.run(env(), 60, "-n", namespace.name(), "why", "ms/waiting"),
+                outcome -> outcome.stdout().contains("Stalled=True"));
 
-    System.out.printf("SCREEN of kubectl llmfleet why ms/waiting:%n%s%n", why.stdout().stripTrailing());
+    System.out.printf(
+        "SCREEN of kubectl llmfleet why ms/waiting:%n%s%n", why.stdout().stripTrailing());
     assertThat(why.exitCode()).as(why.stderr()).isEqualTo(1);
-    assertThat(why.stdout().lines().toList()).first().asString()
+    assertThat(why.stdout().lines().toList())
+        .first()
+        .asString()
         .isEqualTo("ModelServer/waiting  Ready=False  WaitingForDownload");
-    assertThat(why.stdout()).contains("└─ Download/failing  Stalled=True  ChecksumMismatch",
-        "model.gguf: expected 5f2b, got 00aa", "Job/failing-run-1  run 1 Failed  ChecksumMismatch",
-        "ModelServer/waiting is blocked");
+    assertThat(why.stdout())
+        .contains(
+            "└─ Download/failing  Stalled=True  ChecksumMismatch",
+            "model.gguf: expected 5f2b, got 00aa",
+            "Job/failing-run-1  run 1 Failed  ChecksumMismatch",
+            "ModelServer/waiting is blocked");
 
-    Plugin.Outcome json = Plugin.run(env(), 60, "-n", namespace.name(), "why", "ms/waiting", "-o", "json");
+    Plugin.Outcome json =
+        Plugin.run(env(), 60, "-n", namespace.name(), "why", "ms/waiting", "-o", "json");
     assertThat(json.stdout()).contains("\"blocked\" : true", "\"object\" : \"Download/failing\"");
 
-    Plugin.Outcome chat = Plugin.run(env(), 60, "-n", namespace.name(), "chat", "ms/waiting", "hello");
+    Plugin.Outcome chat =
+        Plugin.run(env(), 60, "-n", namespace.name(), "chat", "ms/waiting", "hello");
     assertThat(chat.exitCode()).isEqualTo(1);
     assertOneLine(chat.stderr());
-    assertThat(chat.stderr()).contains("ModelServer/waiting is not Ready", "Download/failing Stalled=True");
+    assertThat(chat.stderr())
+        .contains("ModelServer/waiting is not Ready", "Download/failing Stalled=True");
   }
 
   @Test
@@ -90,13 +116,18 @@ class PluginE2E {
     assertOneLine(unknownKind.stderr());
     assertThat(unknownKind.stderr()).contains("unknown kind 'pod'");
 
-    Plugin.Outcome unknownResource = Plugin.run(env(), 60, "-n", namespace.name(), "why", "ms/nope");
+    Plugin.Outcome unknownResource =
+        Plugin.run(env(), 60, "-n", namespace.name(), "why", "ms/nope");
     assertThat(unknownResource.exitCode()).isEqualTo(3);
     assertOneLine(unknownResource.stderr());
-    assertThat(unknownResource.stderr()).contains("ModelServer/nope not found in namespace " + namespace.name());
+    assertThat(unknownResource.stderr())
+        .contains("ModelServer/nope not found in namespace " + namespace.name());
 
-    Plugin.Outcome noCluster = Plugin.run(Map.of("KUBECONFIG", home.resolve("missing").toString(),
-        "HOME", home.toString()), 60, "status");
+    Plugin.Outcome noCluster =
+        Plugin.run(
+            Map.of("KUBECONFIG", home.resolve("missing").toString(), "HOME", home.toString()),
+            60,
+            "status");
     assertThat(noCluster.exitCode()).isEqualTo(4);
     assertOneLine(noCluster.stderr());
     assertThat(noCluster.stderr()).contains("cannot reach the Kubernetes API");
@@ -120,7 +151,18 @@ class PluginE2E {
   }
 
   private void awaitJob(String name) {
-    await().atMost(Duration.ofSeconds(30)).until(() -> namespace.client().batch().v1().jobs()
-        .inNamespace(namespace.name()).withName(name).get(), (Job job) -> job != null);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                namespace
+                    .client()
+                    .batch()
+                    .v1()
+                    .jobs()
+                    .inNamespace(namespace.name())
+                    .withName(name)
+                    .get(),
+            (Job job) -> job != null);
   }
 }

@@ -15,7 +15,9 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The control plane schedules and binds for real: GPU capacity, taints and PV binding are enforced. */
+/**
+ * The control plane schedules and binds for real: GPU capacity, taints and PV binding are enforced.
+ */
 @ExtendWith(LlmFleetExtension.class)
 class SchedulingIT {
 
@@ -29,63 +31,137 @@ class SchedulingIT {
   void podWithTwoGpusLandsOnTheH100NodeAndRuns() {
     namespace.client().resource(gpuPod("two-gpus", 2)).create();
 
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      Pod pod = namespace.client().pods().inNamespace(namespace.name()).withName("two-gpus").get();
-      assertThat(pod.getSpec().getNodeName()).isEqualTo("gpu-h100-0");
-      assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              Pod pod =
+                  namespace
+                      .client()
+                      .pods()
+                      .inNamespace(namespace.name())
+                      .withName("two-gpus")
+                      .get();
+              assertThat(pod.getSpec().getNodeName()).isEqualTo("gpu-h100-0");
+              assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
+            });
   }
 
   @Test
   void podWithSixteenGpusStaysPendingForLackOfGpus() {
     namespace.client().resource(gpuPod("sixteen-gpus", 16)).create();
 
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      Pod pod = namespace.client().pods().inNamespace(namespace.name()).withName("sixteen-gpus").get();
-      assertThat(pod.getStatus().getPhase()).isEqualTo("Pending");
-      assertThat(pod.getStatus().getConditions()).anySatisfy(c -> {
-        assertThat(c.getType()).isEqualTo("PodScheduled");
-        assertThat(c.getStatus()).isEqualTo("False");
-        assertThat(c.getMessage()).contains("Insufficient nvidia.com/gpu");
-      });
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              Pod pod =
+                  namespace
+                      .client()
+                      .pods()
+                      .inNamespace(namespace.name())
+                      .withName("sixteen-gpus")
+                      .get();
+              assertThat(pod.getStatus().getPhase()).isEqualTo("Pending");
+              assertThat(pod.getStatus().getConditions())
+                  .anySatisfy(
+                      c -> {
+                        assertThat(c.getType()).isEqualTo("PodScheduled");
+                        assertThat(c.getStatus()).isEqualTo("False");
+                        assertThat(c.getMessage()).contains("Insufficient nvidia.com/gpu");
+                      });
+            });
     assertThat(namespace.client().v1().events().inNamespace(namespace.name()).list().getItems())
-        .map(Event::getMessage).anySatisfy(m -> assertThat(m).contains("Insufficient nvidia.com/gpu"));
+        .map(Event::getMessage)
+        .anySatisfy(m -> assertThat(m).contains("Insufficient nvidia.com/gpu"));
   }
 
   @Test
   void podWithoutGpuTolerationNeverLandsOnAGpuNode() {
-    Pod plain = new PodBuilder().withNewMetadata().withName("plain").withNamespace(namespace.name()).endMetadata()
-        .withNewSpec().addNewContainer().withName("main").withImage("busybox").endContainer().endSpec().build();
+    Pod plain =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("plain")
+            .withNamespace(namespace.name())
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("main")
+            .withImage("busybox")
+            .endContainer()
+            .endSpec()
+            .build();
     namespace.client().resource(plain).create();
 
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
-        namespace.client().pods().inNamespace(namespace.name()).withName("plain").get().getSpec().getNodeName())
-        .isEqualTo("cpu-0"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        namespace
+                            .client()
+                            .pods()
+                            .inNamespace(namespace.name())
+                            .withName("plain")
+                            .get()
+                            .getSpec()
+                            .getNodeName())
+                    .isEqualTo("cpu-0"));
   }
 
   @Test
   void claimBindsToAPreCreatedVolume() {
-    PersistentVolumeClaim claim = new PersistentVolumeClaimBuilder()
-        .withNewMetadata().withName("models").withNamespace(namespace.name()).endMetadata()
-        .withNewSpec().withAccessModes("ReadWriteOnce")
-        .withNewResources().addToRequests("storage", new Quantity("40Gi")).endResources()
-        .endSpec().build();
+    PersistentVolumeClaim claim =
+        new PersistentVolumeClaimBuilder()
+            .withNewMetadata()
+            .withName("models")
+            .withNamespace(namespace.name())
+            .endMetadata()
+            .withNewSpec()
+            .withAccessModes("ReadWriteOnce")
+            .withNewResources()
+            .addToRequests("storage", new Quantity("40Gi"))
+            .endResources()
+            .endSpec()
+            .build();
     namespace.client().resource(claim).create();
 
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
-        namespace.client().persistentVolumeClaims().inNamespace(namespace.name()).withName("models").get()
-            .getStatus().getPhase()).isEqualTo("Bound"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        namespace
+                            .client()
+                            .persistentVolumeClaims()
+                            .inNamespace(namespace.name())
+                            .withName("models")
+                            .get()
+                            .getStatus()
+                            .getPhase())
+                    .isEqualTo("Bound"));
   }
 
   private Pod gpuPod(String name, int gpus) {
     return new PodBuilder()
-        .withNewMetadata().withName(name).withNamespace(namespace.name()).endMetadata()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace.name())
+        .endMetadata()
         .withNewSpec()
-        .addNewContainer().withName("main").withImage("vllm/vllm-openai")
-        .withNewResources().addToLimits("nvidia.com/gpu", new Quantity(Integer.toString(gpus))).endResources()
+        .addNewContainer()
+        .withName("main")
+        .withImage("vllm/vllm-openai")
+        .withNewResources()
+        .addToLimits("nvidia.com/gpu", new Quantity(Integer.toString(gpus)))
+        .endResources()
         .endContainer()
-        .addNewToleration().withKey("nvidia.com/gpu").withOperator("Exists").withEffect("NoSchedule").endToleration()
-        .endSpec().build();
+        .addNewToleration()
+        .withKey("nvidia.com/gpu")
+        .withOperator("Exists")
+        .withEffect("NoSchedule")
+        .endToleration()
+        .endSpec()
+        .build();
   }
 }

@@ -29,9 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The operator's side of Downloads against the real control plane: claim, identity and Job per run, and how runs
- * end. Reports are written the way the downloader writes them ({@link DownloaderReports}); the downloader process
- * itself is exercised by the downloader scenarios.
+ * The operator's side of Downloads against the real control plane: claim, identity and Job per run,
+ * and how runs end. Reports are written the way the downloader writes them ({@link
+ * DownloaderReports}); the downloader process itself is exercised by the downloader scenarios.
  */
 @ExtendWith(LlmFleetExtension.class)
 class DownloadRunsE2E {
@@ -45,43 +45,100 @@ class DownloadRunsE2E {
   @Test
   void createsClaimIdentityAndAJobForTheFirstRun() {
     // A run starts only once its secrets can be read: the referenced Secret exists first.
-    namespace.client().secrets().inNamespace(namespace.name()).resource(new SecretBuilder().withNewMetadata()
-        .withName("mirror").endMetadata().addToStringData("token", "t0ken").build()).create();
+    namespace
+        .client()
+        .secrets()
+        .inNamespace(namespace.name())
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("mirror")
+                .endMetadata()
+                .addToStringData("token", "t0ken")
+                .build())
+        .create();
     Download download = download("first");
-    download.getSpec().setSecrets(List.of(SecretEnv.builder().name("MIRROR_TOKEN")
-        .secretKeyRef(new SecretKeyRef("mirror", "token")).build()));
-    download.getSpec().setPodMetadata(PodMetadata.builder().labels(Map.of("team", "research")).build());
+    download
+        .getSpec()
+        .setSecrets(
+            List.of(
+                SecretEnv.builder()
+                    .name("MIRROR_TOKEN")
+                    .secretKeyRef(new SecretKeyRef("mirror", "token"))
+                    .build()));
+    download
+        .getSpec()
+        .setPodMetadata(PodMetadata.builder().labels(Map.of("team", "research")).build());
     create(download);
 
-    Job job = await().atMost(Duration.ofSeconds(30)).until(() -> job("first-run-1"), j -> j != null);
+    Job job =
+        await().atMost(Duration.ofSeconds(30)).until(() -> job("first-run-1"), j -> j != null);
 
     assertThat(job.getSpec().getBackoffLimit()).isZero();
-    assertThat(job.getMetadata().getLabels()).containsEntry("app.kubernetes.io/component", "download")
+    assertThat(job.getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/component", "download")
         .containsEntry("app.kubernetes.io/instance", "first");
     var pod = job.getSpec().getTemplate().getSpec();
-    assertThat(job.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("team", "research");
+    assertThat(job.getSpec().getTemplate().getMetadata().getLabels())
+        .containsEntry("team", "research");
     assertThat(pod.getContainers().get(0).getArgs())
-        .containsExactly("download", "--namespace", namespace.name(), "--name", "first", "--root", "/data");
-    assertThat(pod.getContainers().get(0).getEnv()).anySatisfy(env -> {
-      assertThat(env.getName()).isEqualTo("MIRROR_TOKEN");
-      assertThat(env.getValue()).isNull();
-      // Copied into the Download's own Secret, which the pod reads.
-      assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("first-download-env");
-      assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("MIRROR_TOKEN");
-    });
+        .containsExactly(
+            "download", "--namespace", namespace.name(), "--name", "first", "--root", "/data");
+    assertThat(pod.getContainers().get(0).getEnv())
+        .anySatisfy(
+            env -> {
+              assertThat(env.getName()).isEqualTo("MIRROR_TOKEN");
+              assertThat(env.getValue()).isNull();
+              // Copied into the Download's own Secret, which the pod reads.
+              assertThat(env.getValueFrom().getSecretKeyRef().getName())
+                  .isEqualTo("first-download-env");
+              assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("MIRROR_TOKEN");
+            });
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
-    assertThat(pod.getVolumes()).filteredOn(v -> v.getPersistentVolumeClaim() != null)
-        .map(v -> v.getPersistentVolumeClaim().getClaimName()).containsExactly("first-data");
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getPersistentVolumeClaim() != null)
+        .map(v -> v.getPersistentVolumeClaim().getClaimName())
+        .containsExactly("first-data");
     assertThat(pod.getServiceAccountName()).isEqualTo("first-downloader");
-    Role role = namespace.client().rbac().roles().inNamespace(namespace.name()).withName("first-downloader").get();
-    assertThat(role.getRules()).allSatisfy(rule -> assertThat(rule.getResourceNames()).containsExactly("first"));
+    Role role =
+        namespace
+            .client()
+            .rbac()
+            .roles()
+            .inNamespace(namespace.name())
+            .withName("first-downloader")
+            .get();
+    assertThat(role.getRules())
+        .allSatisfy(rule -> assertThat(rule.getResourceNames()).containsExactly("first"));
 
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(namespace.client()
-        .persistentVolumeClaims().inNamespace(namespace.name()).withName("first-data").get().getStatus().getPhase())
-        .isEqualTo("Bound"));
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(namespace.client().pods()
-        .inNamespace(namespace.name()).withLabel("job-name", "first-run-1").list().getItems())
-        .singleElement().satisfies(p -> assertThat(p.getStatus().getPhase()).isEqualTo("Running")));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        namespace
+                            .client()
+                            .persistentVolumeClaims()
+                            .inNamespace(namespace.name())
+                            .withName("first-data")
+                            .get()
+                            .getStatus()
+                            .getPhase())
+                    .isEqualTo("Bound"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        namespace
+                            .client()
+                            .pods()
+                            .inNamespace(namespace.name())
+                            .withLabel("job-name", "first-run-1")
+                            .list()
+                            .getItems())
+                    .singleElement()
+                    .satisfies(p -> assertThat(p.getStatus().getPhase()).isEqualTo("Running")));
   }
 
   @Test
@@ -89,14 +146,24 @@ class DownloadRunsE2E {
     create(download("verified"));
     await().atMost(Duration.ofSeconds(30)).until(() -> job("verified-run-1"), j -> j != null);
 
-    report("verified", DownloadProgress.builder().run("verified-run-1").bytesDone(4096L).bytesTotal(4096L)
-        .percent(100).filesDone(1).filesTotal(1).verified(true).build());
+    report(
+        "verified",
+        DownloadProgress.builder()
+            .run("verified-run-1")
+            .bytesDone(4096L)
+            .bytesTotal(4096L)
+            .percent(100)
+            .filesDone(1)
+            .filesTotal(1)
+            .verified(true)
+            .build());
 
     Download done = awaitPhase("verified", DownloadPhase.Succeeded);
     assertThat(condition(done, "Ready").getStatus()).isEqualTo("True");
     assertThat(condition(done, "Reconciling").getStatus()).isEqualTo("False");
     assertThat(done.getStatus().getCompletedAt()).isNotNull();
-    assertThat(done.getStatus().getProgress().getBytesDone()).as("the operator leaves progress alone")
+    assertThat(done.getStatus().getProgress().getBytesDone())
+        .as("the operator leaves progress alone")
         .isEqualTo(4096L);
     await().atMost(Duration.ofSeconds(30)).until(() -> job("verified-run-1") == null);
     assertThat(events("verified")).contains("RunStarted", "Succeeded");
@@ -107,8 +174,14 @@ class DownloadRunsE2E {
     create(download("mismatch"));
     await().atMost(Duration.ofSeconds(30)).until(() -> job("mismatch-run-1"), j -> j != null);
 
-    report("mismatch", DownloadProgress.builder().run("mismatch-run-1").bytesDone(0L).bytesTotal(4096L)
-        .failure(new DownloadFailure("ChecksumMismatch", "model.gguf: expected 5f2b, got 00aa")).build());
+    report(
+        "mismatch",
+        DownloadProgress.builder()
+            .run("mismatch-run-1")
+            .bytesDone(0L)
+            .bytesTotal(4096L)
+            .failure(new DownloadFailure("ChecksumMismatch", "model.gguf: expected 5f2b, got 00aa"))
+            .build());
 
     Download failed = awaitPhase("mismatch", DownloadPhase.Failed);
     Condition stalled = condition(failed, "Stalled");
@@ -123,26 +196,42 @@ class DownloadRunsE2E {
     Download download = download("flaky");
     download.getSpec().setBackoffLimit(1);
     // KWOK's chaos stage fails pods that carry this label, as a crashing downloader would.
-    download.getSpec().setPodMetadata(PodMetadata.builder()
-        .labels(Map.of("pod-container-running-failed.stage.kwok.x-k8s.io", "true")).build());
+    download
+        .getSpec()
+        .setPodMetadata(
+            PodMetadata.builder()
+                .labels(Map.of("pod-container-running-failed.stage.kwok.x-k8s.io", "true"))
+                .build());
     create(download);
 
-    Download failed = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
-        .until(() -> get("flaky"), d -> d.getStatus() != null && d.getStatus().getPhase() == DownloadPhase.Failed);
+    Download failed =
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofSeconds(1))
+            .until(
+                () -> get("flaky"),
+                d -> d.getStatus() != null && d.getStatus().getPhase() == DownloadPhase.Failed);
 
-    assertThat(failed.getStatus().getRuns()).hasSize(2).allSatisfy(run -> {
-      assertThat(run.getPhase()).isEqualTo(RunPhase.Failed);
-      assertThat(run.getReason()).isEqualTo("NoResultReported");
-    });
+    assertThat(failed.getStatus().getRuns())
+        .hasSize(2)
+        .allSatisfy(
+            run -> {
+              assertThat(run.getPhase()).isEqualTo(RunPhase.Failed);
+              assertThat(run.getReason()).isEqualTo("NoResultReported");
+            });
     Instant firstFailed = Instant.parse(failed.getStatus().getRuns().get(0).getFinishedAt());
     Instant secondStarted = Instant.parse(failed.getStatus().getRuns().get(1).getStartedAt());
-    assertThat(Duration.between(firstFailed, secondStarted)).as("backoff").isGreaterThanOrEqualTo(Duration.ofSeconds(10));
+    assertThat(Duration.between(firstFailed, secondStarted))
+        .as("backoff")
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(10));
     Condition stalled = condition(failed, "Stalled");
     assertThat(stalled.getStatus()).isEqualTo("True");
     assertThat(stalled.getReason()).isEqualTo("NoResultReported");
     assertThat(events("flaky")).contains("NoResultReported", "Failed");
     Job cleanup = job("flaky-cleanup");
-    assertThat(cleanup).as("gc.deletePartialData (default true) removes the partial files").isNotNull();
+    assertThat(cleanup)
+        .as("gc.deletePartialData (default true) removes the partial files")
+        .isNotNull();
     assertThat(cleanup.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
         .containsExactly("cleanup", "--root", "/volume", "--path", "flaky");
   }
@@ -154,15 +243,22 @@ class DownloadRunsE2E {
     download.getSpec().setGc(DownloadGc.builder().ttlSecondsAfterFailure(0).build());
     create(download);
     await().atMost(Duration.ofSeconds(30)).until(() -> job("stalled-run-1"), j -> j != null);
-    report("stalled", DownloadProgress.builder().run("stalled-run-1").bytesDone(100L).bytesTotal(4096L).build());
+    report(
+        "stalled",
+        DownloadProgress.builder().run("stalled-run-1").bytesDone(100L).bytesTotal(4096L).build());
 
-    Download retried = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
-        .until(() -> get("stalled"), d -> d.getStatus().getRuns().size() == 2);
+    Download retried =
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofSeconds(1))
+            .until(() -> get("stalled"), d -> d.getStatus().getRuns().size() == 2);
 
-    assertThat(retried.getStatus().getRuns().get(0)).satisfies(run -> {
-      assertThat(run.getReason()).isEqualTo("StallTimeout");
-      assertThat(run.getCollected()).isTrue();
-    });
+    assertThat(retried.getStatus().getRuns().get(0))
+        .satisfies(
+            run -> {
+              assertThat(run.getReason()).isEqualTo("StallTimeout");
+              assertThat(run.getCollected()).isTrue();
+            });
     assertThat(retried.getStatus().getRuns().get(1).getPhase()).isEqualTo(RunPhase.Running);
     await().atMost(Duration.ofSeconds(30)).until(() -> job("stalled-run-1") == null);
     assertThat(job("stalled-run-2")).isNotNull();
@@ -172,7 +268,10 @@ class DownloadRunsE2E {
     return SmallDownload.of(namespace.name(), name, name + ".gguf");
   }
 
-  /** Created through the API server, so that schema defaults (backoffLimit, gc, ...) apply to what is unset. */
+  /**
+   * Created through the API server, so that schema defaults (backoffLimit, gc, ...) apply to what
+   * is unset.
+   */
   private void create(Download download) {
     namespace.client().resource(download).create();
   }
@@ -182,25 +281,49 @@ class DownloadRunsE2E {
   }
 
   private Download awaitPhase(String name, DownloadPhase phase) {
-    return await().atMost(Duration.ofSeconds(30))
+    return await()
+        .atMost(Duration.ofSeconds(30))
         .until(() -> get(name), d -> d.getStatus() != null && d.getStatus().getPhase() == phase);
   }
 
   private Download get(String name) {
-    return namespace.client().resources(Download.class).inNamespace(namespace.name()).withName(name).get();
+    return namespace
+        .client()
+        .resources(Download.class)
+        .inNamespace(namespace.name())
+        .withName(name)
+        .get();
   }
 
   private Job job(String name) {
-    return namespace.client().batch().v1().jobs().inNamespace(namespace.name()).withName(name).get();
+    return namespace
+        .client()
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(namespace.name())
+        .withName(name)
+        .get();
   }
 
   private List<String> events(String name) {
-    return namespace.client().v1().events().inNamespace(namespace.name())
-        .withField("involvedObject.name", name).list().getItems().stream().map(Event::getReason).toList();
+    return namespace
+        .client()
+        .v1()
+        .events()
+        .inNamespace(namespace.name())
+        .withField("involvedObject.name", name)
+        .list()
+        .getItems()
+        .stream()
+        .map(Event::getReason)
+        .toList();
   }
 
   private static Condition condition(Download download, String type) {
-    return download.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst()
+    return download.getStatus().getConditions().stream()
+        .filter(c -> c.getType().equals(type))
+        .findFirst()
         .orElseThrow();
   }
 }

@@ -13,8 +13,8 @@ import dev.llmfleet.api.v1alpha1.HuggingFaceSource;
 import dev.llmfleet.api.v1alpha1.common.Storage;
 import dev.llmfleet.e2e.origin.TestOrigin;
 import dev.llmfleet.e2e.support.Cluster;
-import dev.llmfleet.e2e.support.FileDigests;
 import dev.llmfleet.e2e.support.DownloaderProcess;
+import dev.llmfleet.e2e.support.FileDigests;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
 import dev.llmfleet.e2e.support.TestNamespace;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -45,11 +45,13 @@ class DownloaderE2E {
   private static final long MIB = 1024 * KIB;
   private static final String TOKEN = "hf_e2eGatedTokenValue4711";
   private static final Duration RUN_TIMEOUT = Duration.ofSeconds(90);
+
   /** The downloader's read buffer (FileFetcher.BUFFER_BYTES): what it holds before writing. */
   private static final long CHUNK = 256 * KIB;
+
   /**
-   * What may sit in the two socket buffers when the process dies, sent by the origin but never read:
-   * at 16 MiB/s, 48 ms of a downloader that lags on a busy machine.
+   * What may sit in the two socket buffers when the process dies, sent by the origin but never
+   * read: at 16 MiB/s, 48 ms of a downloader that lags on a busy machine.
    */
   private static final long IN_FLIGHT = 768 * KIB;
 
@@ -80,9 +82,14 @@ class DownloaderE2E {
     files.put("original/consolidated.safetensors", 2 * MIB);
     files.put("README.md", KIB);
     origin.addRepo("acme/tiny-llm", Optional.of(TOKEN), MIB, files);
-    HuggingFaceSource source = HuggingFaceSource.builder().repo("acme/tiny-llm").revision("main")
-        .endpoint(origin.url()).include(List.of("*.safetensors", "*.json"))
-        .exclude(List.of("original/*", "tokenizer*")).build();
+    HuggingFaceSource source =
+        HuggingFaceSource.builder()
+            .repo("acme/tiny-llm")
+            .revision("main")
+            .endpoint(origin.url())
+            .include(List.of("*.safetensors", "*.json"))
+            .exclude(List.of("original/*", "tokenizer*"))
+            .build();
 
     create("gated-no-token", DownloadSource.builder().huggingFace(source).build());
     DownloaderProcess withoutToken = start("gated-no-token", Map.of());
@@ -95,14 +102,21 @@ class DownloaderE2E {
     assertThat(downloader.waitFor(RUN_TIMEOUT)).as(downloader.output()).isZero();
 
     Path folder = root.resolve("gated");
-    List<String> selected = List.of("config.json", "model-00001-of-00002.safetensors",
-        "model-00002-of-00002.safetensors", "model.safetensors.index.json");
+    List<String> selected =
+        List.of(
+            "config.json",
+            "model-00001-of-00002.safetensors",
+            "model-00002-of-00002.safetensors",
+            "model.safetensors.index.json");
     List<String> onDisk = new ArrayList<>(selected);
     onDisk.add(0, ".llmfleet-manifest.jsonl");
-    assertThat(relativeFiles(folder)).as("the selected files and the downloader's manifest")
+    assertThat(relativeFiles(folder))
+        .as("the selected files and the downloader's manifest")
         .containsExactlyElementsOf(onDisk);
     for (String path : selected) {
-      assertThat(FileDigests.sha256(folder.resolve(path))).as(path).isEqualTo(origin.sha256("acme/tiny-llm/" + path));
+      assertThat(FileDigests.sha256(folder.resolve(path)))
+          .as(path)
+          .isEqualTo(origin.sha256("acme/tiny-llm/" + path));
     }
     DownloadProgress progress = progress("gated");
     long total = 700 + 2 * KIB + 3 * MIB + 2 * MIB + 123;
@@ -117,7 +131,8 @@ class DownloaderE2E {
     assertThat(downloader.stdout() + downloader.stderr()).doesNotContain(TOKEN);
     Cluster.Result events = namespace.kubectl("get", "events", "-o", "yaml");
     assertThat(events.output()).doesNotContain(TOKEN);
-    Cluster.Result yaml = namespace.kubectl("get", "download", "gated", "-o", "yaml", "--show-managed-fields");
+    Cluster.Result yaml =
+        namespace.kubectl("get", "download", "gated", "-o", "yaml", "--show-managed-fields");
     assertThat(yaml.exitCode()).isZero();
     assertThat(yaml.output()).contains("verified: true").doesNotContain(TOKEN);
   }
@@ -129,7 +144,8 @@ class DownloaderE2E {
     create("http-ok", http(url, origin.sha256("model.gguf")));
     DownloaderProcess ok = start("http-ok", Map.of());
     assertThat(ok.waitFor(RUN_TIMEOUT)).as(ok.output()).isZero();
-    assertThat(FileDigests.sha256(root.resolve("http-ok/model.gguf"))).isEqualTo(origin.sha256("model.gguf"));
+    assertThat(FileDigests.sha256(root.resolve("http-ok/model.gguf")))
+        .isEqualTo(origin.sha256("model.gguf"));
     assertThat(progress("http-ok").getVerified()).isTrue();
     assertThat(ok.stdout()).contains("verified model.gguf (4.0 MiB, sha256 ok)");
 
@@ -156,7 +172,9 @@ class DownloaderE2E {
     Path part = root.resolve("resume/big.gguf.part");
 
     DownloaderProcess first = start("resume", Map.of());
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(20))
         .until(() -> Files.exists(part) && Files.size(part) >= size * 40 / 100);
     first.kill();
     long kept = Files.size(part);
@@ -168,10 +186,12 @@ class DownloaderE2E {
 
     assertThat(origin.requests()).contains("GET /files/big.gguf bytes=" + kept + "-");
     long fetchedTwice = origin.bytesSent("big.gguf") - size;
-    System.out.printf("killed at %d of %d bytes; the origin had sent %d; fetched twice: %d%n",
+    System.out.printf(
+        "killed at %d of %d bytes; the origin had sent %d; fetched twice: %d%n",
         kept, size, sentBefore, fetchedTwice);
     assertThat(fetchedTwice).as("bytes fetched twice").isBetween(0L, CHUNK + IN_FLIGHT);
-    assertThat(FileDigests.sha256(root.resolve("resume/big.gguf"))).isEqualTo(origin.sha256("big.gguf"));
+    assertThat(FileDigests.sha256(root.resolve("resume/big.gguf")))
+        .isEqualTo(origin.sha256("big.gguf"));
     assertThat(progress("resume").getVerified()).isTrue();
   }
 
@@ -179,13 +199,15 @@ class DownloaderE2E {
   void refusesToStartWhenTheVolumeIsTooSmall() throws Exception {
     Path small = root.resolve("tmpfs");
     Files.createDirectories(small);
-    assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", small.toString()) == 0,
+    assumeTrue(
+        run("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", small.toString()) == 0,
         "needs root to mount a small tmpfs");
     try {
       String url = origin.addFile("large.gguf", 32 * MIB);
       create("too-large", http(url, origin.sha256("large.gguf")));
 
-      DownloaderProcess downloader = DownloaderProcess.start(namespace, "too-large", small, Map.of());
+      DownloaderProcess downloader =
+          DownloaderProcess.start(namespace, "too-large", small, Map.of());
       processes.add(downloader);
       assertThat(downloader.waitFor(RUN_TIMEOUT)).isNotZero();
 
@@ -207,8 +229,16 @@ class DownloaderE2E {
     files.put("a.safetensors", 2 * MIB);
     files.put("b.safetensors", 2 * MIB);
     origin.addRepo("acme/flaky", Optional.empty(), MIB, files);
-    create("flaky", DownloadSource.builder().huggingFace(HuggingFaceSource.builder()
-        .repo("acme/flaky").revision("main").endpoint(origin.url()).build()).build());
+    create(
+        "flaky",
+        DownloadSource.builder()
+            .huggingFace(
+                HuggingFaceSource.builder()
+                    .repo("acme/flaky")
+                    .revision("main")
+                    .endpoint(origin.url())
+                    .build())
+            .build());
     origin.failNext(2);
     origin.cutNext(3, 300 * KIB);
 
@@ -218,7 +248,8 @@ class DownloaderE2E {
     assertThat(downloader.stdout()).contains("answered 503", "the connection ended at byte");
     assertThat(origin.requests()).anyMatch(r -> r.matches("cdn:GET /acme/flaky/.* bytes=\\d+-"));
     for (String path : files.keySet()) {
-      assertThat(FileDigests.sha256(root.resolve("flaky/" + path))).isEqualTo(origin.sha256("acme/flaky/" + path));
+      assertThat(FileDigests.sha256(root.resolve("flaky/" + path)))
+          .isEqualTo(origin.sha256("acme/flaky/" + path));
     }
     assertThat(progress("flaky").getVerified()).isTrue();
   }
@@ -234,40 +265,62 @@ class DownloaderE2E {
     List<String> updatedAt = new ArrayList<>();
     List<String> progressColumn = new ArrayList<>();
     while (downloader.isAlive()) {
-      Download download = namespace.client().resources(Download.class).inNamespace(namespace.name()).withName("slow").get();
-      DownloadProgress progress = download.getStatus() == null ? null : download.getStatus().getProgress();
-      if (progress != null && progress.getBytesDone() != null && !Boolean.TRUE.equals(progress.getVerified())) {
-        if (bytesDone.isEmpty() || !bytesDone.get(bytesDone.size() - 1).equals(progress.getBytesDone())) {
+      Download download =
+          namespace
+              .client()
+              .resources(Download.class)
+              .inNamespace(namespace.name())
+              .withName("slow")
+              .get();
+      DownloadProgress progress =
+          download.getStatus() == null ? null : download.getStatus().getProgress();
+      if (progress != null
+          && progress.getBytesDone() != null
+          && !Boolean.TRUE.equals(progress.getVerified())) {
+        if (bytesDone.isEmpty()
+            || !bytesDone.get(bytesDone.size() - 1).equals(progress.getBytesDone())) {
           bytesDone.add(progress.getBytesDone());
         }
         if (!updatedAt.contains(progress.getUpdatedAt())) {
           updatedAt.add(progress.getUpdatedAt());
         }
-        progressColumn.add(column(namespace.kubectl("get", "download", "slow").output(), "PROGRESS"));
+        progressColumn.add(
+            column(namespace.kubectl("get", "download", "slow").output(), "PROGRESS"));
       }
       Thread.sleep(500);
     }
 
     assertThat(downloader.waitFor(RUN_TIMEOUT)).as(downloader.output()).isZero();
-    assertThat(bytesDone).as("bytesDone observed while downloading").hasSizeGreaterThanOrEqualTo(3)
-        .isSorted().doesNotHaveDuplicates();
+    assertThat(bytesDone)
+        .as("bytesDone observed while downloading")
+        .hasSizeGreaterThanOrEqualTo(3)
+        .isSorted()
+        .doesNotHaveDuplicates();
     assertThat(updatedAt).as("updatedAt observed while downloading").hasSizeGreaterThanOrEqualTo(2);
-    assertThat(progressColumn).as("kubectl get download, PROGRESS column")
+    assertThat(progressColumn)
+        .as("kubectl get download, PROGRESS column")
         .anyMatch(p -> p.matches("[1-9][0-9]?"));
-    assertThat(downloader.stdout()).containsPattern("\\d+% [0-9.]+ \\w*B/6\\.0 MiB 0/1 files [0-9.]+ \\w*B/s eta ");
+    assertThat(downloader.stdout())
+        .containsPattern("\\d+% [0-9.]+ \\w*B/6\\.0 MiB 0/1 files [0-9.]+ \\w*B/s eta ");
     assertThat(progress("slow").getVerified()).isTrue();
   }
 
   private void create(String name, DownloadSource source) {
     Download download = new Download();
-    download.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace.name()).build());
-    download.setSpec(DownloadSpec.builder().source(source)
-        .storage(Storage.builder().existingClaim("models").build()).build());
+    download.setMetadata(
+        new ObjectMetaBuilder().withName(name).withNamespace(namespace.name()).build());
+    download.setSpec(
+        DownloadSpec.builder()
+            .source(source)
+            .storage(Storage.builder().existingClaim("models").build())
+            .build());
     namespace.client().resource(download).create();
   }
 
   private static DownloadSource http(String url, String sha256) {
-    return DownloadSource.builder().http(HttpSource.builder().url(url).sha256(sha256).build()).build();
+    return DownloadSource.builder()
+        .http(HttpSource.builder().url(url).sha256(sha256).build())
+        .build();
   }
 
   private DownloaderProcess start(String name, Map<String, String> env) {
@@ -277,7 +330,14 @@ class DownloaderE2E {
   }
 
   private DownloadProgress progress(String name) {
-    return namespace.client().resources(Download.class).inNamespace(namespace.name()).withName(name).get().getStatus().getProgress();
+    return namespace
+        .client()
+        .resources(Download.class)
+        .inNamespace(namespace.name())
+        .withName(name)
+        .get()
+        .getStatus()
+        .getProgress();
   }
 
   /** The value of a column in the one-row output of {@code kubectl get}. */
@@ -293,7 +353,10 @@ class DownloaderE2E {
 
   private static List<String> relativeFiles(Path folder) throws IOException {
     try (Stream<Path> walk = Files.walk(folder)) {
-      return walk.filter(Files::isRegularFile).map(p -> folder.relativize(p).toString()).sorted().toList();
+      return walk.filter(Files::isRegularFile)
+          .map(p -> folder.relativize(p).toString())
+          .sorted()
+          .toList();
     }
   }
 

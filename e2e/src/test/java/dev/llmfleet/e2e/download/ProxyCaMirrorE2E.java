@@ -76,13 +76,14 @@ class ProxyCaMirrorE2E {
     assertThat(untrusted.waitFor(RUN_TIMEOUT)).isNotZero();
     DownloadProgress failed = progress("no-bundle");
     assertThat(failed.getFailure().getReason()).isEqualTo("TlsUntrusted");
-    assertThat(failed.getFailure().getMessage()).contains("127.0.0.1:" + mirror.port(), "not signed by a trusted CA",
-        "spec.caBundle");
+    assertThat(failed.getFailure().getMessage())
+        .contains("127.0.0.1:" + mirror.port(), "not signed by a trusted CA", "spec.caBundle");
     assertThat(untrusted.stderr()).contains("TlsUntrusted");
     assertThat(untrusted.stdout()).doesNotContain("retry");
 
     create("with-bundle", source);
-    DownloaderProcess trusted = start("with-bundle", Map.of("LLMFLEET_CA_BUNDLE", mirror.caCertificate().toString()));
+    DownloaderProcess trusted =
+        start("with-bundle", Map.of("LLMFLEET_CA_BUNDLE", mirror.caCertificate().toString()));
     assertThat(trusted.waitFor(RUN_TIMEOUT)).as(trusted.output()).isZero();
     assertVerified("with-bundle", "acme/mirrored");
     assertThat(origin.requests()).contains("GET /api/models/acme/mirrored/revision/main");
@@ -101,19 +102,35 @@ class ProxyCaMirrorE2E {
 
     create("proxied", hub("acme/gated", hub.url()));
     String proxy = "http://127.0.0.1:" + recorder.port();
-    DownloaderProcess downloader = start("proxied", Map.of("HF_TOKEN", TOKEN, "https_proxy", proxy,
-        "HTTP_PROXY", proxy, "LLMFLEET_CA_BUNDLE", hub.caCertificate().toString()));
+    DownloaderProcess downloader =
+        start(
+            "proxied",
+            Map.of(
+                "HF_TOKEN",
+                TOKEN,
+                "https_proxy",
+                proxy,
+                "HTTP_PROXY",
+                proxy,
+                "LLMFLEET_CA_BUNDLE",
+                hub.caCertificate().toString()));
     assertThat(downloader.waitFor(RUN_TIMEOUT)).as(downloader.output()).isZero();
 
     assertVerified("proxied", "acme/gated");
     String log = tinyproxy.log();
     System.out.println("tinyproxy log:\n" + log);
     assertThat(log).as("the Hub over https, tunnelled").contains("CONNECT 127.0.0.1:" + hub.port());
-    assertThat(log).as("the CDN over plain http, proxied").containsPattern("GET http://127\\.0\\.0\\.1:\\d+/acme/gated/");
+    assertThat(log)
+        .as("the CDN over plain http, proxied")
+        .containsPattern("GET http://127\\.0\\.0\\.1:\\d+/acme/gated/");
     assertThat(log).doesNotContain(TOKEN);
-    assertThat(recorder.received()).as("bytes the proxy received").contains("CONNECT 127.0.0.1:" + hub.port())
-        .doesNotContain(TOKEN).doesNotContain("Bearer");
-    assertThat(hub.authorizations()).as("the token reached the Hub, inside the tunnel")
+    assertThat(recorder.received())
+        .as("bytes the proxy received")
+        .contains("CONNECT 127.0.0.1:" + hub.port())
+        .doesNotContain(TOKEN)
+        .doesNotContain("Bearer");
+    assertThat(hub.authorizations())
+        .as("the token reached the Hub, inside the tunnel")
         .anyMatch(a -> a.endsWith("Bearer " + TOKEN));
     assertThat(origin.cdnAuthorizations()).isEmpty();
     assertThat(downloader.stdout()).contains("proxy for https: 127.0.0.1:" + recorder.port());
@@ -129,21 +146,29 @@ class ProxyCaMirrorE2E {
 
   private void assertVerified(String name, String repo) throws IOException {
     for (String path : files().keySet()) {
-      assertThat(FileDigests.sha256(root.resolve(name + "/" + path))).as(path).isEqualTo(origin.sha256(repo + "/" + path));
+      assertThat(FileDigests.sha256(root.resolve(name + "/" + path)))
+          .as(path)
+          .isEqualTo(origin.sha256(repo + "/" + path));
     }
     assertThat(progress(name).getVerified()).isTrue();
   }
 
   private static DownloadSource hub(String repo, String endpoint) {
-    return DownloadSource.builder().huggingFace(HuggingFaceSource.builder().repo(repo).revision("main")
-        .endpoint(endpoint).build()).build();
+    return DownloadSource.builder()
+        .huggingFace(
+            HuggingFaceSource.builder().repo(repo).revision("main").endpoint(endpoint).build())
+        .build();
   }
 
   private void create(String name, DownloadSource source) {
     Download download = new Download();
-    download.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace.name()).build());
-    download.setSpec(DownloadSpec.builder().source(source)
-        .storage(Storage.builder().existingClaim("models").build()).build());
+    download.setMetadata(
+        new ObjectMetaBuilder().withName(name).withNamespace(namespace.name()).build());
+    download.setSpec(
+        DownloadSpec.builder()
+            .source(source)
+            .storage(Storage.builder().existingClaim("models").build())
+            .build());
     namespace.client().resource(download).create();
   }
 
@@ -154,11 +179,20 @@ class ProxyCaMirrorE2E {
   }
 
   private DownloadProgress progress(String name) {
-    return namespace.client().resources(Download.class).inNamespace(namespace.name()).withName(name).get()
-        .getStatus().getProgress();
+    return namespace
+        .client()
+        .resources(Download.class)
+        .inNamespace(namespace.name())
+        .withName(name)
+        .get()
+        .getStatus()
+        .getProgress();
   }
 
-  /** tinyproxy on loopback with its own config and log in a temporary folder, not the system service. */
+  /**
+   * tinyproxy on loopback with its own config and log in a temporary folder, not the system
+   * service.
+   */
   static final class Tinyproxy implements AutoCloseable {
     private final Process process;
     private final Path logFile;
@@ -172,7 +206,11 @@ class ProxyCaMirrorE2E {
 
     static Tinyproxy start(Path dir) throws Exception {
       if (!Files.isExecutable(Path.of("/usr/bin/tinyproxy"))) {
-        int installed = new ProcessBuilder("apt-get", "install", "-y", "-qq", "tinyproxy").inheritIO().start().waitFor();
+        int installed =
+            new ProcessBuilder("apt-get", "install", "-y", "-qq", "tinyproxy")
+                .inheritIO()
+                .start()
+                .waitFor();
         assertThat(installed).as("apt-get install -y tinyproxy").isZero();
       }
       int port;
@@ -180,18 +218,28 @@ class ProxyCaMirrorE2E {
         port = free.getLocalPort();
       }
       Path log = dir.resolve("tinyproxy.log");
-      Files.writeString(dir.resolve("tinyproxy.conf"), "Port " + port + "\nListen 127.0.0.1\nTimeout 60\n"
-          + "LogLevel Info\nMaxClients 50\nAllow 127.0.0.1\n");
-      Process process = new ProcessBuilder("tinyproxy", "-d", "-c", dir.resolve("tinyproxy.conf").toString())
-          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      Files.writeString(
+          dir.resolve("tinyproxy.conf"),
+          "Port "
+              + port
+              + "\nListen 127.0.0.1\nTimeout 60\n"
+              + "LogLevel Info\nMaxClients 50\nAllow 127.0.0.1\n");
+      Process process =
+          new ProcessBuilder("tinyproxy", "-d", "-c", dir.resolve("tinyproxy.conf").toString())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
       int listening = port;
-      await().atMost(Duration.ofSeconds(10)).until(() -> {
-        try (Socket s = new Socket("127.0.0.1", listening)) {
-          return true;
-        } catch (IOException e) {
-          return false;
-        }
-      });
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                try (Socket s = new Socket("127.0.0.1", listening)) {
+                  return true;
+                } catch (IOException e) {
+                  return false;
+                }
+              });
       return new Tinyproxy(process, log, port);
     }
 
@@ -209,31 +257,37 @@ class ProxyCaMirrorE2E {
     }
   }
 
-  /** A TCP relay in front of the proxy that keeps every byte the client sent: what the proxy saw. */
+  /**
+   * A TCP relay in front of the proxy that keeps every byte the client sent: what the proxy saw.
+   */
   static final class Recorder implements AutoCloseable {
     private final ServerSocket server;
     private final StringBuffer received = new StringBuffer();
 
     private Recorder(ServerSocket server, int target) {
       this.server = server;
-      Thread accept = new Thread(() -> {
-        while (!server.isClosed()) {
-          try {
-            Socket client = server.accept();
-            Socket upstream = new Socket("127.0.0.1", target);
-            pump(client, upstream, true);
-            pump(upstream, client, false);
-          } catch (IOException e) {
-            return;
-          }
-        }
-      }, "recorder");
+      Thread accept =
+          new Thread(
+              () -> {
+                while (!server.isClosed()) {
+                  try {
+                    Socket client = server.accept();
+                    Socket upstream = new Socket("127.0.0.1", target);
+                    pump(client, upstream, true);
+                    pump(upstream, client, false);
+                  } catch (IOException e) {
+                    return;
+                  }
+                }
+              },
+              "recorder");
       accept.setDaemon(true);
       accept.start();
     }
 
     static Recorder start(int target) throws IOException {
-      return new Recorder(new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress()), target);
+      return new Recorder(
+          new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress()), target);
     }
 
     int port() {
@@ -245,19 +299,24 @@ class ProxyCaMirrorE2E {
     }
 
     private void pump(Socket from, Socket to, boolean record) {
-      Thread thread = new Thread(() -> {
-        byte[] buffer = new byte[64 * 1024];
-        try (from; to) {
-          for (int n; (n = from.getInputStream().read(buffer)) >= 0; ) {
-            if (record) {
-              received.append(new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1));
-            }
-            to.getOutputStream().write(buffer, 0, n);
-          }
-        } catch (IOException e) {
-          // One side closed: the other goes with it.
-        }
-      }, "recorder-pump");
+      Thread thread =
+          new Thread(
+              () -> {
+                byte[] buffer = new byte[64 * 1024];
+                try (from;
+                    to) {
+                  for (int n; (n = from.getInputStream().read(buffer)) >= 0; ) {
+                    if (record) {
+                      received.append(
+                          new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1));
+                    }
+                    to.getOutputStream().write(buffer, 0, n);
+                  }
+                } catch (IOException e) {
+                  // One side closed: the other goes with it.
+                }
+              },
+              "recorder-pump");
       thread.setDaemon(true);
       thread.start();
     }

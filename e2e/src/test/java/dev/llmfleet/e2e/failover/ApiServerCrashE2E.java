@@ -23,8 +23,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * kube-apiserver is killed with SIGKILL and started again while the fleet is settled: the operator process (the jar)
- * keeps running, its watches come back, and a change and a new resource made afterwards are reconciled.
+ * kube-apiserver is killed with SIGKILL and started again while the fleet is settled: the operator
+ * process (the jar) keeps running, its watches come back, and a change and a new resource made
+ * afterwards are reconciled.
  */
 @ExtendWith(LlmFleetExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -38,15 +39,23 @@ class ApiServerCrashE2E {
   ApiServerCrashE2E(Cluster cluster, TestNamespace testNamespace) {
     this.cluster = cluster;
     this.client = cluster.client();
-    // The in-process operator of the test JVM watches testNamespace; the process under test watches this one.
+    // The in-process operator of the test JVM watches testNamespace; the process under test watches
+    // this one.
     this.namespace = testNamespace.sibling("procs", Map.of());
   }
 
   @BeforeAll
   void startOperator() {
-    operator = OperatorProcess.start(cluster, "operator-0", namespace.name(), namespace.name(), List.of("-Xmx256m"));
-    await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
-        assertThat(operator.ready()).as("operator ready; log:\n%s", operator.log()).isTrue());
+    operator =
+        OperatorProcess.start(
+            cluster, "operator-0", namespace.name(), namespace.name(), List.of("-Xmx256m"));
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () ->
+                assertThat(operator.ready())
+                    .as("operator ready; log:\n%s", operator.log())
+                    .isTrue());
   }
 
   @AfterAll
@@ -62,30 +71,41 @@ class ApiServerCrashE2E {
 
     cluster.crashApiServer();
 
-    client.resources(ModelServer.class).inNamespace(namespace.name()).withName("before")
-        .edit(s -> {
-          s.getSpec().setReplicas(2);
-          return s;
-        });
+    client
+        .resources(ModelServer.class)
+        .inNamespace(namespace.name())
+        .withName("before")
+        .edit(
+            s -> {
+              s.getSpec().setReplicas(2);
+              return s;
+            });
     client.resource(server("after")).create();
-    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-      assertThat(deployment("before")).isNotNull()
-          .satisfies(d -> assertThat(d.getSpec().getReplicas()).isEqualTo(2));
-      assertThat(deployment("after")).isNotNull();
-    });
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () -> {
+              assertThat(deployment("before"))
+                  .isNotNull()
+                  .satisfies(d -> assertThat(d.getSpec().getReplicas()).isEqualTo(2));
+              assertThat(deployment("after")).isNotNull();
+            });
     await().atMost(Duration.ofSeconds(60)).until(() -> phase("after") == ModelServerPhase.Ready);
     assertThat(operator.isAlive()).as("operator process alive; log:\n%s", operator.log()).isTrue();
-    assertThat(operator.ready()).as("operator ready after the crash; log:\n%s", operator.log()).isTrue();
-    assertThat(client.apps().deployments().inNamespace(namespace.name()).list().getItems()).hasSize(2);
+    assertThat(operator.ready())
+        .as("operator ready after the crash; log:\n%s", operator.log())
+        .isTrue();
+    assertThat(client.apps().deployments().inNamespace(namespace.name()).list().getItems())
+        .hasSize(2);
   }
 
   private ModelServer server(String name) {
     return SmallServer.named(namespace.name(), name);
   }
 
-
   private ModelServerPhase phase(String name) {
-    ModelServer server = client.resources(ModelServer.class).inNamespace(namespace.name()).withName(name).get();
+    ModelServer server =
+        client.resources(ModelServer.class).inNamespace(namespace.name()).withName(name).get();
     return server == null || server.getStatus() == null ? null : server.getStatus().getPhase();
   }
 

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Two operator processes (the jar, as two replicas of the Deployment) with leader election, watching a namespace of
- * their own that the test JVM's operator does not watch: killing the leader with SIGKILL hands the Lease to the
- * other, which then reconciles what is created afterwards.
+ * Two operator processes (the jar, as two replicas of the Deployment) with leader election,
+ * watching a namespace of their own that the test JVM's operator does not watch: killing the leader
+ * with SIGKILL hands the Lease to the other, which then reconciles what is created afterwards.
  */
 @ExtendWith(LlmFleetExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -49,7 +49,8 @@ class FailoverE2E {
   @BeforeAll
   void startReplicas() {
     first = OperatorProcess.start(cluster, "operator-a", namespace, namespace, List.of("-Xmx256m"));
-    second = OperatorProcess.start(cluster, "operator-b", namespace, namespace, List.of("-Xmx256m"));
+    second =
+        OperatorProcess.start(cluster, "operator-b", namespace, namespace, List.of("-Xmx256m"));
   }
 
   @AfterAll
@@ -61,12 +62,17 @@ class FailoverE2E {
 
   @Test
   void theSurvivorReconcilesAfterTheLeaderIsKilled() {
-    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-      assertThat(first.ready()).as("operator-a ready; log:\n%s", first.log()).isTrue();
-      assertThat(second.ready()).as("operator-b ready; log:\n%s", second.log()).isTrue();
-    });
-    String leader = await().atMost(Duration.ofSeconds(60)).until(this::holder,
-        h -> "operator-a".equals(h) || "operator-b".equals(h));
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () -> {
+              assertThat(first.ready()).as("operator-a ready; log:\n%s", first.log()).isTrue();
+              assertThat(second.ready()).as("operator-b ready; log:\n%s", second.log()).isTrue();
+            });
+    String leader =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(this::holder, h -> "operator-a".equals(h) || "operator-b".equals(h));
     client.resource(server("before")).create();
     await().atMost(Duration.ofSeconds(60)).until(() -> deploymentExists("before"));
 
@@ -76,10 +82,16 @@ class FailoverE2E {
     client.resource(server("after")).create();
 
     // The Lease of the dead leader expires (15 s by default) before the survivor may take it.
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
-        .untilAsserted(() -> assertThat(deploymentExists("after"))
-            .as("Deployment of the ModelServer created after the kill; survivor log:\n%s", survivor.log())
-            .isTrue());
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () ->
+                assertThat(deploymentExists("after"))
+                    .as(
+                        "Deployment of the ModelServer created after the kill; survivor log:\n%s",
+                        survivor.log())
+                    .isTrue());
     assertThat(holder()).isEqualTo(survivor.name());
     assertThat(survivor.isAlive()).isTrue();
     assertThat(client.apps().deployments().inNamespace(namespace).list().getItems()).hasSize(2);
@@ -97,5 +109,4 @@ class FailoverE2E {
   private ModelServer server(String name) {
     return SmallServer.onNodes(namespace, name, "llmfleet.dev/e2e-failover", namespace);
   }
-
 }

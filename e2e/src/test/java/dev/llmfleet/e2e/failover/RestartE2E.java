@@ -31,10 +31,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The operator process (the jar) is killed with SIGKILL while Downloads are half done and ModelServers are
- * converging, and a new process takes over: every Download finishes in its first run (one Job, its progress kept),
- * every ModelServer gets exactly one Deployment and becomes Ready. The downloaders' reports are written the way the
- * downloader writes them (server-side apply under its field manager), so that they go on while no operator runs.
+ * The operator process (the jar) is killed with SIGKILL while Downloads are half done and
+ * ModelServers are converging, and a new process takes over: every Download finishes in its first
+ * run (one Job, its progress kept), every ModelServer gets exactly one Deployment and becomes
+ * Ready. The downloaders' reports are written the way the downloader writes them (server-side apply
+ * under its field manager), so that they go on while no operator runs.
  */
 @ExtendWith(LlmFleetExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -60,7 +61,10 @@ class RestartE2E {
     this.nodeName = "restart-" + namespace;
   }
 
-  /** The process under test watches a namespace the test JVM's operator does not; its pods get a node of their own. */
+  /**
+   * The process under test watches a namespace the test JVM's operator does not; its pods get a
+   * node of their own.
+   */
   @BeforeAll
   void node() {
     FakeNode.add(client, nodeName, NODE_LABEL, namespace, 110);
@@ -86,7 +90,8 @@ class RestartE2E {
 
     operator.kill();
     // The downloaders go on while no operator runs.
-    IntStream.range(0, DOWNLOADS).forEach(i -> report("weights-" + i, progress("weights-" + i, TOTAL / 2)));
+    IntStream.range(0, DOWNLOADS)
+        .forEach(i -> report("weights-" + i, progress("weights-" + i, TOTAL / 2)));
     operator = start("operator-2");
 
     // A ModelServer created after the restart is reconciled: the new process is at work.
@@ -105,43 +110,81 @@ class RestartE2E {
 
     for (int i = 0; i < DOWNLOADS; i++) {
       String name = "weights-" + i;
-      Download download = await().atMost(Duration.ofSeconds(90)).until(() -> get(name),
-          d -> d.getStatus() != null && d.getStatus().getPhase() == DownloadPhase.Succeeded);
-      assertThat(download.getStatus().getRuns()).as("runs of %s", name).singleElement()
+      Download download =
+          await()
+              .atMost(Duration.ofSeconds(90))
+              .until(
+                  () -> get(name),
+                  d ->
+                      d.getStatus() != null && d.getStatus().getPhase() == DownloadPhase.Succeeded);
+      assertThat(download.getStatus().getRuns())
+          .as("runs of %s", name)
+          .singleElement()
           .satisfies(run -> assertThat(run.getName()).isEqualTo(name + "-run-1"));
       assertThat(download.getStatus().getProgress().getRun()).isEqualTo(name + "-run-1");
       assertThat(download.getStatus().getProgress().getBytesDone()).isEqualTo(TOTAL);
     }
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
-        assertThat(client.resources(ModelServer.class).inNamespace(namespace).list().getItems())
-            .hasSize(SERVERS + 1)
-            .allSatisfy(s -> assertThat(s.getStatus()).isNotNull()
-                .satisfies(st -> assertThat(st.getPhase()).as(s.getMetadata().getName())
-                    .isEqualTo(ModelServerPhase.Ready))));
-    List<Deployment> deployments = client.apps().deployments().inNamespace(namespace).list().getItems();
-    assertThat(deployments).hasSize(SERVERS + 1).allSatisfy(d ->
-        assertThat(d.getMetadata().getOwnerReferences()).singleElement()
-            .satisfies(o -> assertThat(o.getName()).isEqualTo(d.getMetadata().getName())));
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofSeconds(2))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .resources(ModelServer.class)
+                            .inNamespace(namespace)
+                            .list()
+                            .getItems())
+                    .hasSize(SERVERS + 1)
+                    .allSatisfy(
+                        s ->
+                            assertThat(s.getStatus())
+                                .isNotNull()
+                                .satisfies(
+                                    st ->
+                                        assertThat(st.getPhase())
+                                            .as(s.getMetadata().getName())
+                                            .isEqualTo(ModelServerPhase.Ready))));
+    List<Deployment> deployments =
+        client.apps().deployments().inNamespace(namespace).list().getItems();
+    assertThat(deployments)
+        .hasSize(SERVERS + 1)
+        .allSatisfy(
+            d ->
+                assertThat(d.getMetadata().getOwnerReferences())
+                    .singleElement()
+                    .satisfies(o -> assertThat(o.getName()).isEqualTo(d.getMetadata().getName())));
     assertThat(operator.isAlive()).isTrue();
   }
 
   private OperatorProcess start(String podName) {
-    OperatorProcess process = OperatorProcess.start(cluster, podName, namespace, namespace, List.of("-Xmx256m"));
-    await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
-        assertThat(process.ready()).as("%s ready; log:\n%s", podName, process.log()).isTrue());
+    OperatorProcess process =
+        OperatorProcess.start(cluster, podName, namespace, namespace, List.of("-Xmx256m"));
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () ->
+                assertThat(process.ready())
+                    .as("%s ready; log:\n%s", podName, process.log())
+                    .isTrue());
     return process;
   }
 
   private static DownloadProgress progress(String name, long bytesDone) {
-    return DownloadProgress.builder().run(name + "-run-1").bytesDone(bytesDone).bytesTotal(TOTAL)
-        .percent((int) (bytesDone * 100 / TOTAL)).filesDone(0).filesTotal(1).build();
+    return DownloadProgress.builder()
+        .run(name + "-run-1")
+        .bytesDone(bytesDone)
+        .bytesTotal(TOTAL)
+        .percent((int) (bytesDone * 100 / TOTAL))
+        .filesDone(0)
+        .filesTotal(1)
+        .build();
   }
 
   /** What the downloader writes, so that reports go on while no operator runs. */
   private void report(String download, DownloadProgress progress) {
     DownloaderReports.report(processNamespace, download, progress);
   }
-
 
   private Download download(String name) {
     return SmallDownload.of(namespace, name, name + ".gguf");
@@ -150,7 +193,6 @@ class RestartE2E {
   private ModelServer server(String name) {
     return SmallServer.onNodes(namespace, name, NODE_LABEL, namespace);
   }
-
 
   private Download get(String name) {
     return client.resources(Download.class).inNamespace(namespace).withName(name).get();
@@ -161,9 +203,17 @@ class RestartE2E {
   }
 
   private List<String> jobsOf(String download) {
-    return client.batch().v1().jobs().inNamespace(namespace)
-        .withLabel("app.kubernetes.io/instance", download).list().getItems().stream()
-        .map(j -> j.getMetadata().getName()).toList();
+    return client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(namespace)
+        .withLabel("app.kubernetes.io/instance", download)
+        .list()
+        .getItems()
+        .stream()
+        .map(j -> j.getMetadata().getName())
+        .toList();
   }
 
   private Deployment deployment(String name) {

@@ -49,17 +49,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * FineTuneJobs against the real control plane: waiting for the Downloads, the run's ConfigMap and Job, placement
- * on the GPU node, retries with backoff, garbage collection of failed runs, an operator restart during a backoff,
- * and the hand-off to a ModelServer. KWOK completes Job pods at once, and fails those labelled with {@link #FAIL};
- * no trainer runs, so what a run would do is checked in its Job's spec.
+ * FineTuneJobs against the real control plane: waiting for the Downloads, the run's ConfigMap and
+ * Job, placement on the GPU node, retries with backoff, garbage collection of failed runs, an
+ * operator restart during a backoff, and the hand-off to a ModelServer. KWOK completes Job pods at
+ * once, and fails those labelled with {@link #FAIL}; no trainer runs, so what a run would do is
+ * checked in its Job's spec.
  */
 @ExtendWith(LlmFleetExtension.class)
 class FineTuneJobE2E {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
-  /** KWOK's chaos stage fails a running pod with this label; the annotation sets its container's reason. */
+
+  /**
+   * KWOK's chaos stage fails a running pod with this label; the annotation sets its container's
+   * reason.
+   */
   private static final String FAIL = "pod-container-running-failed.stage.kwok.x-k8s.io";
+
   private static final String H100 = "NVIDIA-H100-80GB-HBM3";
 
   private final TestNamespace namespace;
@@ -78,12 +84,18 @@ class FineTuneJobE2E {
     Condition inputs = condition(waiting, "InputsReady");
     assertThat(inputs.getStatus()).isEqualTo("False");
     assertThat(inputs.getReason()).isEqualTo("WaitingForDownload");
-    assertThat(inputs.getMessage()).contains("Download base (base model)", "Download tickets (data set)");
+    assertThat(inputs.getMessage())
+        .contains("Download base (base model)", "Download tickets (data set)");
     assertThat(job("tuned-train-1")).isNull();
 
     verify("base");
-    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(condition(get("tuned"), "InputsReady").getMessage())
-        .contains("Download tickets").doesNotContain("Download base"));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(condition(get("tuned"), "InputsReady").getMessage())
+                    .contains("Download tickets")
+                    .doesNotContain("Download base"));
     assertThat(job("tuned-train-1")).as("one input is not enough").isNull();
     verify("tickets");
 
@@ -91,7 +103,8 @@ class FineTuneJobE2E {
     assertThat(done.getStatus().getOutput().getClaimName()).isEqualTo("tuned-output");
     assertThat(done.getStatus().getOutput().getPath()).isEqualTo("tuned");
     assertThat(done.getStatus().getAttempts()).isEqualTo(1);
-    assertThat(done.getStatus().getRuns()).singleElement()
+    assertThat(done.getStatus().getRuns())
+        .singleElement()
         .satisfies(run -> assertThat(run.getPhase()).isEqualTo(RunPhase.Succeeded));
     assertThat(done.getStatus().getCompletedAt()).isNotNull();
     for (String type : List.of("Ready", "Complete", "InputsReady")) {
@@ -100,10 +113,15 @@ class FineTuneJobE2E {
     assertThat(condition(done, "Reconciling").getStatus()).isEqualTo("False");
 
     @SuppressWarnings("unchecked")
-    Map<String, Object> config = namespace.client().getKubernetesSerialization()
-        .unmarshal(configMap("tuned-train-1").getData().get("config.yaml"), Map.class);
-    assertThat(config).containsEntry("base_model", "/inputs/model")
-        .containsEntry("datasets", List.of(Map.of("path", "/inputs/data/train.jsonl", "type", "alpaca")))
+    Map<String, Object> config =
+        namespace
+            .client()
+            .getKubernetesSerialization()
+            .unmarshal(configMap("tuned-train-1").getData().get("config.yaml"), Map.class);
+    assertThat(config)
+        .containsEntry("base_model", "/inputs/model")
+        .containsEntry(
+            "datasets", List.of(Map.of("path", "/inputs/data/train.jsonl", "type", "alpaca")))
         .containsEntry("adapter", "lora")
         .containsEntry("lora_r", 16)
         .containsEntry("lora_alpha", 32)
@@ -117,9 +135,11 @@ class FineTuneJobE2E {
     assertThat(run.getSpec().getBackoffLimit()).isZero();
     PodSpec pod = run.getSpec().getTemplate().getSpec();
     var trainer = pod.getContainers().get(0);
-    assertThat(trainer.getCommand()).startsWith("/bin/sh", "-c")
+    assertThat(trainer.getCommand())
+        .startsWith("/bin/sh", "-c")
         .endsWith("trainer", "/config/config.yaml", "/output/tuned/.runs/1", "/output/tuned");
-    assertThat(trainer.getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("2"));
+    assertThat(trainer.getResources().getLimits())
+        .containsEntry("nvidia.com/gpu", new Quantity("2"));
     assertThat(claimAt(pod, "/inputs/model")).isEqualTo("base-data");
     assertThat(mount(pod, "/inputs/model").getSubPath()).isEqualTo("base");
     assertThat(mount(pod, "/inputs/model").getReadOnly()).isTrue();
@@ -127,14 +147,24 @@ class FineTuneJobE2E {
     assertThat(mount(pod, "/inputs/data").getSubPath()).isEqualTo("tickets");
     assertThat(mount(pod, "/inputs/data").getReadOnly()).isTrue();
     assertThat(claimAt(pod, "/output")).isEqualTo("tuned-output");
-    assertThat(volume(pod, mount(pod, "/config")).getConfigMap().getName()).isEqualTo("tuned-train-1");
-    assertThat(pods("tuned-train-1")).singleElement()
+    assertThat(volume(pod, mount(pod, "/config")).getConfigMap().getName())
+        .isEqualTo("tuned-train-1");
+    assertThat(pods("tuned-train-1"))
+        .singleElement()
         .satisfies(p -> assertThat(p.getSpec().getNodeName()).isEqualTo("gpu-h100-0"));
 
-    PersistentVolumeClaim claim = namespace.client().persistentVolumeClaims().inNamespace(namespace.name())
-        .withName("tuned-output").get();
-    assertThat(claim.getMetadata().getOwnerReferences()).as("the result outlives the FineTuneJob").isEmpty();
-    assertThat(events("tuned")).contains("WaitingForInputs", "RunStarted", "RunSucceeded", "Succeeded");
+    PersistentVolumeClaim claim =
+        namespace
+            .client()
+            .persistentVolumeClaims()
+            .inNamespace(namespace.name())
+            .withName("tuned-output")
+            .get();
+    assertThat(claim.getMetadata().getOwnerReferences())
+        .as("the result outlives the FineTuneJob")
+        .isEmpty();
+    assertThat(events("tuned"))
+        .contains("WaitingForInputs", "RunStarted", "RunSucceeded", "Succeeded");
     String table = namespace.kubectl("get", "ftj", "tuned").output();
     assertThat(table.lines().findFirst().orElseThrow().split("\\s+"))
         .containsExactly("NAME", "BASE", "METHOD", "PHASE", "ATTEMPTS", "AGE");
@@ -149,15 +179,24 @@ class FineTuneJobE2E {
     job.getSpec().setGc(FineTuneGc.builder().ttlSecondsAfterFailure(0).keepFailedRuns(1).build());
     create(job);
 
-    FineTuneJob failed = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
-        .until(() -> get("flaky"), j -> j.getStatus() != null && j.getStatus().getPhase() == FineTuneJobPhase.Failed);
+    FineTuneJob failed =
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofSeconds(1))
+            .until(
+                () -> get("flaky"),
+                j -> j.getStatus() != null && j.getStatus().getPhase() == FineTuneJobPhase.Failed);
 
     List<Run> runs = failed.getStatus().getRuns();
-    assertThat(runs).extracting(Run::getName).containsExactly("flaky-train-1", "flaky-train-2", "flaky-train-3");
-    assertThat(runs).allSatisfy(run -> {
-      assertThat(run.getPhase()).isEqualTo(RunPhase.Failed);
-      assertThat(run.getReason()).as("the pod's reason").isEqualTo("OOMKilled");
-    });
+    assertThat(runs)
+        .extracting(Run::getName)
+        .containsExactly("flaky-train-1", "flaky-train-2", "flaky-train-3");
+    assertThat(runs)
+        .allSatisfy(
+            run -> {
+              assertThat(run.getPhase()).isEqualTo(RunPhase.Failed);
+              assertThat(run.getReason()).as("the pod's reason").isEqualTo("OOMKilled");
+            });
     assertThat(gap(runs.get(0), runs.get(1))).isGreaterThanOrEqualTo(Duration.ofSeconds(10));
     assertThat(gap(runs.get(1), runs.get(2))).isGreaterThanOrEqualTo(Duration.ofSeconds(20));
     Condition stalled = condition(failed, "Stalled");
@@ -167,21 +206,30 @@ class FineTuneJobE2E {
     assertThat(condition(failed, "Failed").getStatus()).isEqualTo("True");
     assertThat(condition(failed, "Ready").getStatus()).isEqualTo("False");
 
-    await().atMost(TIMEOUT).untilAsserted(() -> {
-      assertThat(get("flaky").getStatus().getRuns()).extracting(Run::getCollected).containsExactly(true, true, null);
-      assertThat(runJobs("flaky")).extracting(j -> j.getMetadata().getName()).containsExactly("flaky-train-3");
-      assertThat(configMap("flaky-train-1")).isNull();
-      assertThat(configMap("flaky-train-2")).isNull();
-    });
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(get("flaky").getStatus().getRuns())
+                  .extracting(Run::getCollected)
+                  .containsExactly(true, true, null);
+              assertThat(runJobs("flaky"))
+                  .extracting(j -> j.getMetadata().getName())
+                  .containsExactly("flaky-train-3");
+              assertThat(configMap("flaky-train-1")).isNull();
+              assertThat(configMap("flaky-train-2")).isNull();
+            });
     assertThat(configMap("flaky-train-3")).isNotNull();
     for (int attempt : List.of(1, 2)) {
       Job cleanup = job("flaky-cleanup-" + attempt);
       assertThat(cleanup.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
           .containsExactly("cleanup", "--root", "/volume", "--path", "flaky/.runs/" + attempt);
-      assertThat(claimAt(cleanup.getSpec().getTemplate().getSpec(), "/volume")).isEqualTo("flaky-output");
+      assertThat(claimAt(cleanup.getSpec().getTemplate().getSpec(), "/volume"))
+          .isEqualTo("flaky-output");
     }
     assertThat(job("flaky-cleanup-3")).isNull();
-    assertThat(events("flaky")).contains("RunStarted", "OOMKilled", "RunCollected", "CleanupStarted", "Failed");
+    assertThat(events("flaky"))
+        .contains("RunStarted", "OOMKilled", "RunCollected", "CleanupStarted", "Failed");
   }
 
   @Test
@@ -192,50 +240,76 @@ class FineTuneJobE2E {
     job.getSpec().setGc(FineTuneGc.builder().ttlSecondsAfterFailure(60).keepFailedRuns(0).build());
     create(job);
 
-    FineTuneJob failed = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
-        .until(() -> get("ttl"), j -> j.getStatus() != null && j.getStatus().getPhase() == FineTuneJobPhase.Failed);
+    FineTuneJob failed =
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofSeconds(1))
+            .until(
+                () -> get("ttl"),
+                j -> j.getStatus() != null && j.getStatus().getPhase() == FineTuneJobPhase.Failed);
     assertThat(failed.getStatus().getRuns()).extracting(Run::getCollected).containsOnlyNulls();
     assertThat(runJobs("ttl")).hasSize(2);
 
     Instant firstFailed = Instant.parse(failed.getStatus().getRuns().get(0).getFinishedAt());
     Instant secondFailed = Instant.parse(failed.getStatus().getRuns().get(1).getFinishedAt());
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofSeconds(1))
         .until(() -> job("ttl-train-1") == null);
     Instant collected = Instant.now();
     assertThat(collected).as("not before its TTL").isAfterOrEqualTo(firstFailed.plusSeconds(60));
     if (collected.isBefore(secondFailed.plusSeconds(59))) {
       assertThat(job("ttl-train-2")).as("run 2's TTL has not passed yet").isNotNull();
     }
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      assertThat(get("ttl").getStatus().getRuns()).extracting(Run::getCollected).containsExactly(true, true);
-      assertThat(runJobs("ttl")).isEmpty();
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(get("ttl").getStatus().getRuns())
+                  .extracting(Run::getCollected)
+                  .containsExactly(true, true);
+              assertThat(runJobs("ttl")).isEmpty();
+            });
   }
 
   @Test
-  void operatorRestartDuringABackoffNeitherRepeatsNorSkipsARun(InProcessOperator operator) throws Exception {
+  void operatorRestartDuringABackoffNeitherRepeatsNorSkipsARun(InProcessOperator operator)
+      throws Exception {
     inputs("restart-base", "restart-data");
     FineTuneJob job = failing(fineTuneJob("restart", "restart-base", "restart-data"));
     job.getSpec().setBackoffLimit(1);
-    job.getSpec().setGc(FineTuneGc.builder().ttlSecondsAfterFailure(3600).keepFailedRuns(2).build());
+    job.getSpec()
+        .setGc(FineTuneGc.builder().ttlSecondsAfterFailure(3600).keepFailedRuns(2).build());
     create(job);
-    await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> get("restart"),
-        j -> j.getStatus() != null && j.getStatus().getRuns() != null
-            && j.getStatus().getRuns().get(0).getPhase() == RunPhase.Failed);
+    await()
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> get("restart"),
+            j ->
+                j.getStatus() != null
+                    && j.getStatus().getRuns() != null
+                    && j.getStatus().getRuns().get(0).getPhase() == RunPhase.Failed);
 
-    // Down for half of the 10 s backoff: the new operator must neither start run 2 at once nor forget it.
+    // Down for half of the 10 s backoff: the new operator must neither start run 2 at once nor
+    // forget it.
     operator.stop();
     Thread.sleep(5_000);
     assertThat(job("restart-train-2")).as("nothing runs while the operator is down").isNull();
     operator.start();
 
-    FineTuneJob failed = await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1))
-        .until(() -> get("restart"), j -> j.getStatus().getPhase() == FineTuneJobPhase.Failed);
+    FineTuneJob failed =
+        await()
+            .atMost(TIMEOUT)
+            .pollInterval(Duration.ofSeconds(1))
+            .until(() -> get("restart"), j -> j.getStatus().getPhase() == FineTuneJobPhase.Failed);
     List<Run> runs = failed.getStatus().getRuns();
     assertThat(runs).extracting(Run::getName).containsExactly("restart-train-1", "restart-train-2");
-    assertThat(gap(runs.get(0), runs.get(1))).as("the backoff holds across the restart")
+    assertThat(gap(runs.get(0), runs.get(1)))
+        .as("the backoff holds across the restart")
         .isBetween(Duration.ofSeconds(10), Duration.ofSeconds(15));
-    assertThat(runJobs("restart")).extracting(j -> j.getMetadata().getName())
+    assertThat(runJobs("restart"))
+        .extracting(j -> j.getMetadata().getName())
         .containsExactlyInAnyOrder("restart-train-1", "restart-train-2");
     assertThat(events("restart")).filteredOn("RunStarted"::equals).hasSize(2);
   }
@@ -247,17 +321,30 @@ class FineTuneJobE2E {
     awaitPhase("support", FineTuneJobPhase.Succeeded);
 
     ModelServer server = new ModelServer();
-    server.setMetadata(new ObjectMetaBuilder().withName("chat").withNamespace(namespace.name()).build());
-    server.setSpec(ModelServerSpec.builder()
-        .runtime(Runtime.VLLM)
-        .model(ModelSource.builder().downloadRef(new LocalRef("served-base")).build())
-        .adapters(List.of(new Adapter("support-bot", new LocalRef("support"))))
-        .resources(Resources.builder().gpus(1).gpuType(H100).build())
-        .build());
+    server.setMetadata(
+        new ObjectMetaBuilder().withName("chat").withNamespace(namespace.name()).build());
+    server.setSpec(
+        ModelServerSpec.builder()
+            .runtime(Runtime.VLLM)
+            .model(ModelSource.builder().downloadRef(new LocalRef("served-base")).build())
+            .adapters(List.of(new Adapter("support-bot", new LocalRef("support"))))
+            .resources(Resources.builder().gpus(1).gpuType(H100).build())
+            .build());
     namespace.client().resource(server).create();
 
-    Deployment deployment = await().atMost(TIMEOUT).until(() -> namespace.client().apps().deployments()
-        .inNamespace(namespace.name()).withName("chat").get(), d -> d != null);
+    Deployment deployment =
+        await()
+            .atMost(TIMEOUT)
+            .until(
+                () ->
+                    namespace
+                        .client()
+                        .apps()
+                        .deployments()
+                        .inNamespace(namespace.name())
+                        .withName("chat")
+                        .get(),
+                d -> d != null);
     PodSpec pod = deployment.getSpec().getTemplate().getSpec();
     assertThat(pod.getContainers().get(0).getArgs())
         .containsSubsequence("--lora-modules", "support-bot=/adapters/support-bot");
@@ -273,35 +360,55 @@ class FineTuneJobE2E {
     awaitPhase("gone", FineTuneJobPhase.Succeeded);
     assertThat(job("gone-train-1")).isNotNull();
 
-    namespace.client().resources(FineTuneJob.class).inNamespace(namespace.name()).withName("gone").delete();
+    namespace
+        .client()
+        .resources(FineTuneJob.class)
+        .inNamespace(namespace.name())
+        .withName("gone")
+        .delete();
 
-    await().atMost(TIMEOUT).untilAsserted(() -> {
-      assertThat(get("gone")).isNull();
-      assertThat(job("gone-train-1")).isNull();
-      assertThat(configMap("gone-train-1")).isNull();
-    });
-    assertThat(namespace.client().persistentVolumeClaims().inNamespace(namespace.name()).withName("gone-output")
-        .get()).as("the trained result stays").isNotNull();
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(get("gone")).isNull();
+              assertThat(job("gone-train-1")).isNull();
+              assertThat(configMap("gone-train-1")).isNull();
+            });
+    assertThat(
+            namespace
+                .client()
+                .persistentVolumeClaims()
+                .inNamespace(namespace.name())
+                .withName("gone-output")
+                .get())
+        .as("the trained result stays")
+        .isNotNull();
   }
 
   private FineTuneJob fineTuneJob(String name, String base, String data) {
     FineTuneJob job = new FineTuneJob();
     job.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace.name()).build());
-    job.setSpec(FineTuneJobSpec.builder()
-        .baseModel(new BaseModel(new LocalRef(base)))
-        .dataset(Dataset.builder().downloadRef(new LocalRef(data)).file("train.jsonl").build())
-        .resources(Resources.builder().gpus(2).gpuType(H100).build())
-        .hyperparameters(Hyperparameters.builder()
-            .targetModules(List.of("q_proj", "v_proj")).build())
-        .output(new FineTuneOutput(Storage.builder().size(new Quantity("1Gi")).build()))
-        .build());
+    job.setSpec(
+        FineTuneJobSpec.builder()
+            .baseModel(new BaseModel(new LocalRef(base)))
+            .dataset(Dataset.builder().downloadRef(new LocalRef(data)).file("train.jsonl").build())
+            .resources(Resources.builder().gpus(2).gpuType(H100).build())
+            .hyperparameters(
+                Hyperparameters.builder().targetModules(List.of("q_proj", "v_proj")).build())
+            .output(new FineTuneOutput(Storage.builder().size(new Quantity("1Gi")).build()))
+            .build());
     return job;
   }
 
   /** Its runs' pods fail the way an out-of-memory trainer does. */
   private static FineTuneJob failing(FineTuneJob job) {
-    job.getSpec().setPodMetadata(PodMetadata.builder().labels(Map.of(FAIL, "true"))
-        .annotations(Map.of(FAIL + "/reason", "OOMKilled", FAIL + "/exit-code", "137")).build());
+    job.getSpec()
+        .setPodMetadata(
+            PodMetadata.builder()
+                .labels(Map.of(FAIL, "true"))
+                .annotations(Map.of(FAIL + "/reason", "OOMKilled", FAIL + "/exit-code", "137"))
+                .build());
     return job;
   }
 
@@ -320,33 +427,67 @@ class FineTuneJobE2E {
   private void verify(String download) {
     await().atMost(TIMEOUT).until(() -> job(download + "-run-1"), j -> j != null);
     DownloaderReports.verified(namespace, download, download + "-run-1");
-    await().atMost(TIMEOUT).until(() -> namespace.client().resources(Download.class).inNamespace(namespace.name())
-        .withName(download).get(), d -> d.getStatus() != null && d.getStatus().getPhase() == DownloadPhase.Succeeded);
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                namespace
+                    .client()
+                    .resources(Download.class)
+                    .inNamespace(namespace.name())
+                    .withName(download)
+                    .get(),
+            d -> d.getStatus() != null && d.getStatus().getPhase() == DownloadPhase.Succeeded);
   }
 
-  /** Created through the API server, so that schema defaults (method, hyperparameters, gc, ...) apply. */
+  /**
+   * Created through the API server, so that schema defaults (method, hyperparameters, gc, ...)
+   * apply.
+   */
   private void create(FineTuneJob job) {
     namespace.client().resource(job).create();
   }
 
   private FineTuneJob awaitPhase(String name, FineTuneJobPhase phase) {
-    return await().atMost(TIMEOUT).until(() -> get(name),
-        j -> j != null && j.getStatus() != null && j.getStatus().getPhase() == phase);
+    return await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> get(name),
+            j -> j != null && j.getStatus() != null && j.getStatus().getPhase() == phase);
   }
 
   private FineTuneJob get(String name) {
-    return namespace.client().resources(FineTuneJob.class).inNamespace(namespace.name()).withName(name).get();
+    return namespace
+        .client()
+        .resources(FineTuneJob.class)
+        .inNamespace(namespace.name())
+        .withName(name)
+        .get();
   }
 
   private Job job(String name) {
-    return namespace.client().batch().v1().jobs().inNamespace(namespace.name()).withName(name).get();
+    return namespace
+        .client()
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(namespace.name())
+        .withName(name)
+        .get();
   }
 
   /** The run Jobs of a FineTuneJob that exist. */
   private List<Job> runJobs(String name) {
-    return namespace.client().batch().v1().jobs().inNamespace(namespace.name())
-        .withLabel("app.kubernetes.io/instance", name).withLabel("app.kubernetes.io/component", "fine-tune")
-        .list().getItems();
+    return namespace
+        .client()
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(namespace.name())
+        .withLabel("app.kubernetes.io/instance", name)
+        .withLabel("app.kubernetes.io/component", "fine-tune")
+        .list()
+        .getItems();
   }
 
   private ConfigMap configMap(String name) {
@@ -354,26 +495,47 @@ class FineTuneJobE2E {
   }
 
   private List<Pod> pods(String job) {
-    return namespace.client().pods().inNamespace(namespace.name()).withLabel("job-name", job).list().getItems();
+    return namespace
+        .client()
+        .pods()
+        .inNamespace(namespace.name())
+        .withLabel("job-name", job)
+        .list()
+        .getItems();
   }
 
   private List<String> events(String name) {
-    return namespace.client().v1().events().inNamespace(namespace.name())
-        .withField("involvedObject.name", name).list().getItems().stream().map(Event::getReason).toList();
+    return namespace
+        .client()
+        .v1()
+        .events()
+        .inNamespace(namespace.name())
+        .withField("involvedObject.name", name)
+        .list()
+        .getItems()
+        .stream()
+        .map(Event::getReason)
+        .toList();
   }
 
   /** From the end of one run to the start of the next. */
   private static Duration gap(Run failed, Run next) {
-    return Duration.between(Instant.parse(failed.getFinishedAt()), Instant.parse(next.getStartedAt()));
+    return Duration.between(
+        Instant.parse(failed.getFinishedAt()), Instant.parse(next.getStartedAt()));
   }
 
   private static VolumeMount mount(PodSpec pod, String path) {
-    return pod.getContainers().get(0).getVolumeMounts().stream().filter(m -> m.getMountPath().equals(path))
-        .findFirst().orElseThrow();
+    return pod.getContainers().get(0).getVolumeMounts().stream()
+        .filter(m -> m.getMountPath().equals(path))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static Volume volume(PodSpec pod, VolumeMount mount) {
-    return pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+    return pod.getVolumes().stream()
+        .filter(v -> v.getName().equals(mount.getName()))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static String claimAt(PodSpec pod, String path) {
@@ -381,7 +543,9 @@ class FineTuneJobE2E {
   }
 
   private static Condition condition(FineTuneJob job, String type) {
-    return job.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst()
+    return job.getStatus().getConditions().stream()
+        .filter(c -> c.getType().equals(type))
+        .findFirst()
         .orElseThrow();
   }
 }

@@ -60,12 +60,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The chart as a platform team installs it, and the operator running with the chart's ServiceAccount (not the
- * admin) against a namespace that enforces the restricted Pod Security level: Download, ModelServer and
- * FineTuneJob pods are all admitted there. Then two operator processes with that ServiceAccount, as two replicas of
- * the chart's Deployment, share the Lease in the release namespace. Last, the API server's audit log of all this
- * shows that the chart grants exactly the verbs the operator used, on a cluster that also enforces owner-reference
- * permissions (OwnerReferencesPermissionEnforcement, as OpenShift does).
+ * The chart as a platform team installs it, and the operator running with the chart's
+ * ServiceAccount (not the admin) against a namespace that enforces the restricted Pod Security
+ * level: Download, ModelServer and FineTuneJob pods are all admitted there. Then two operator
+ * processes with that ServiceAccount, as two replicas of the chart's Deployment, share the Lease in
+ * the release namespace. Last, the API server's audit log of all this shows that the chart grants
+ * exactly the verbs the operator used, on a cluster that also enforces owner-reference permissions
+ * (OwnerReferencesPermissionEnforcement, as OpenShift does).
  */
 @ExtendWith(LlmFleetExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -73,7 +74,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class HelmChartIT {
 
   private static final String CHART = Cluster.repoFile("helm/llmfleet-operator").toString();
-  private static final String DOWNLOAD = """
+  private static final String DOWNLOAD =
+      """
       apiVersion: llmfleet.dev/v1alpha1
       kind: Download
       metadata: {name: weights}
@@ -81,11 +83,13 @@ class HelmChartIT {
         source: {huggingFace: {repo: Qwen/Qwen2.5-0.5B-Instruct, include: ["*.safetensors", "*.json"]}}
         storage: {size: 10Gi}
       """;
+
   /**
-   * Never reports progress (no downloader runs on KWOK's nodes): stopped after its stall timeout, failed for good,
-   * its run collected at once and its folder removed.
+   * Never reports progress (no downloader runs on KWOK's nodes): stopped after its stall timeout,
+   * failed for good, its run collected at once and its folder removed.
    */
-  private static final String STALLED_DOWNLOAD = """
+  private static final String STALLED_DOWNLOAD =
+      """
       apiVersion: llmfleet.dev/v1alpha1
       kind: Download
       metadata: {name: stalled}
@@ -96,13 +100,27 @@ class HelmChartIT {
         backoffLimit: 0
         gc: {ttlSecondsAfterFailure: 0, deletePartialData: true}
       """;
+
   /** Llama-3.1-70B in bf16 (as ModelServerFitE2E describes it): it cannot fit in one H100. */
-  private static final DownloadModel LLAMA_70B = DownloadModel.builder()
-      .format(ModelFormat.SAFETENSORS).architecture("LlamaForCausalLM").parameters(70_553_706_496L)
-      .parametersRounded("70.6B").dtype("bfloat16").contextLength(131072L).layers(80).attentionHeads(64)
-      .keyValueHeads(8).headDim(128).hiddenSize(8192).weightsBytes(141_107_412_992L).build();
+  private static final DownloadModel LLAMA_70B =
+      DownloadModel.builder()
+          .format(ModelFormat.SAFETENSORS)
+          .architecture("LlamaForCausalLM")
+          .parameters(70_553_706_496L)
+          .parametersRounded("70.6B")
+          .dtype("bfloat16")
+          .contextLength(131072L)
+          .layers(80)
+          .attentionHeads(64)
+          .keyValueHeads(8)
+          .headDim(128)
+          .hiddenSize(8192)
+          .weightsBytes(141_107_412_992L)
+          .build();
+
   /** KWOK's chaos stage fails a running pod with this label. */
   private static final String FAIL = "pod-container-running-failed.stage.kwok.x-k8s.io";
+
   private static final String LEASE = "llmfleet-operator-lock";
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
@@ -117,13 +135,20 @@ class HelmChartIT {
     this.namespace = namespace;
     this.cluster = namespace.cluster();
     // Contains the chart name, so the chart names its objects after the release alone.
-    this.release = "llmfleet-operator-" + namespace.name().substring(namespace.name().lastIndexOf('-') + 1);
+    this.release =
+        "llmfleet-operator-" + namespace.name().substring(namespace.name().lastIndexOf('-') + 1);
   }
 
   @BeforeAll
   void restrictedNamespace() {
-    restricted = namespace.sibling("restricted", Map.of("pod-security.kubernetes.io/enforce", "restricted",
-        "pod-security.kubernetes.io/enforce-version", "latest"));
+    restricted =
+        namespace.sibling(
+            "restricted",
+            Map.of(
+                "pod-security.kubernetes.io/enforce",
+                "restricted",
+                "pod-security.kubernetes.io/enforce-version",
+                "latest"));
   }
 
   @AfterAll
@@ -152,7 +177,8 @@ class HelmChartIT {
     Path manifests = Files.createTempFile("chart", ".yaml");
     Files.writeString(manifests, rendered.output());
 
-    Cluster.Result dryRun = namespace.kubectl("apply", "--dry-run=server", "-f", manifests.toString());
+    Cluster.Result dryRun =
+        namespace.kubectl("apply", "--dry-run=server", "-f", manifests.toString());
 
     assertThat(dryRun.exitCode()).as(dryRun.output()).isZero();
   }
@@ -160,7 +186,8 @@ class HelmChartIT {
   @Test
   @Order(3)
   void rejectsAWrongValueType() {
-    Cluster.Result wrong = cluster.helm("template", release, CHART, "--set", "operator.httpPort=eighty");
+    Cluster.Result wrong =
+        cluster.helm("template", release, CHART, "--set", "operator.httpPort=eighty");
 
     assertThat(wrong.exitCode()).isNotZero();
     assertThat(wrong.output()).contains("operator/httpPort");
@@ -169,47 +196,85 @@ class HelmChartIT {
   @Test
   @Order(4)
   void rendersTwoReplicasWithLeaderElectionOnALeaseInTheReleaseNamespace() {
-    Cluster.Result rendered = cluster.helm("template", release, CHART, "-n", namespace.name(),
-        "--set", "replicaCount=2");
+    Cluster.Result rendered =
+        cluster.helm("template", release, CHART, "-n", namespace.name(), "--set", "replicaCount=2");
     assertThat(rendered.exitCode()).as(rendered.output()).isZero();
 
-    List<HasMetadata> objects = namespace.client()
-        .load(new ByteArrayInputStream(rendered.output().getBytes(StandardCharsets.UTF_8))).items();
-    Deployment deployment = objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
-        .findFirst().orElseThrow();
+    List<HasMetadata> objects =
+        namespace
+            .client()
+            .load(new ByteArrayInputStream(rendered.output().getBytes(StandardCharsets.UTF_8)))
+            .items();
+    Deployment deployment =
+        objects.stream()
+            .filter(Deployment.class::isInstance)
+            .map(Deployment.class::cast)
+            .findFirst()
+            .orElseThrow();
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
     assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
-        .anySatisfy(env -> {
-          assertThat(env.getName()).isEqualTo("LLMFLEET_LEADER_ELECTION");
-          assertThat(env.getValue()).isEqualTo("true");
-        });
-    assertThat(objects).filteredOn(Role.class::isInstance).map(Role.class::cast).anySatisfy(role -> {
-      assertThat(role.getMetadata().getNamespace()).isEqualTo(namespace.name());
-      assertThat(role.getRules()).anySatisfy(rule -> assertThat(rule.getResources()).contains("leases"));
-    });
+        .anySatisfy(
+            env -> {
+              assertThat(env.getName()).isEqualTo("LLMFLEET_LEADER_ELECTION");
+              assertThat(env.getValue()).isEqualTo("true");
+            });
+    assertThat(objects)
+        .filteredOn(Role.class::isInstance)
+        .map(Role.class::cast)
+        .anySatisfy(
+            role -> {
+              assertThat(role.getMetadata().getNamespace()).isEqualTo(namespace.name());
+              assertThat(role.getRules())
+                  .anySatisfy(rule -> assertThat(rule.getResources()).contains("leases"));
+            });
   }
 
   @Test
   @Order(4)
   void rendersVaultWithThePerNamespaceIdentityAndMayRequestServiceAccountTokens() {
-    Cluster.Result rendered = cluster.helm("template", release, CHART, "-n", namespace.name(),
-        "--set", "vault.address=https://vault.vault:8200", "--set", "vault.role=llmfleet-{namespace}");
+    Cluster.Result rendered =
+        cluster.helm(
+            "template",
+            release,
+            CHART,
+            "-n",
+            namespace.name(),
+            "--set",
+            "vault.address=https://vault.vault:8200",
+            "--set",
+            "vault.role=llmfleet-{namespace}");
     assertThat(rendered.exitCode()).as(rendered.output()).isZero();
 
-    List<HasMetadata> objects = namespace.client()
-        .load(new ByteArrayInputStream(rendered.output().getBytes(StandardCharsets.UTF_8))).items();
-    Deployment deployment = objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
-        .findFirst().orElseThrow();
+    List<HasMetadata> objects =
+        namespace
+            .client()
+            .load(new ByteArrayInputStream(rendered.output().getBytes(StandardCharsets.UTF_8)))
+            .items();
+    Deployment deployment =
+        objects.stream()
+            .filter(Deployment.class::isInstance)
+            .map(Deployment.class::cast)
+            .findFirst()
+            .orElseThrow();
     assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
         .extracting(EnvVar::getName, EnvVar::getValue)
-        .contains(tuple("LLMFLEET_VAULT_IDENTITY", "namespace"), tuple("LLMFLEET_VAULT_ROLE", "llmfleet-{namespace}"),
-            tuple("LLMFLEET_VAULT_SERVICE_ACCOUNT", "llmfleet-vault"), tuple("LLMFLEET_VAULT_AUDIENCE", "vault"),
+        .contains(
+            tuple("LLMFLEET_VAULT_IDENTITY", "namespace"),
+            tuple("LLMFLEET_VAULT_ROLE", "llmfleet-{namespace}"),
+            tuple("LLMFLEET_VAULT_SERVICE_ACCOUNT", "llmfleet-vault"),
+            tuple("LLMFLEET_VAULT_AUDIENCE", "vault"),
             tuple("LLMFLEET_VAULT_PATH_TEMPLATE", ""));
-    assertThat(objects).filteredOn(ClusterRole.class::isInstance).map(ClusterRole.class::cast)
-        .anySatisfy(role -> assertThat(role.getRules()).anySatisfy(rule -> {
-          assertThat(rule.getResources()).containsExactly("serviceaccounts/token");
-          assertThat(rule.getVerbs()).containsExactly("create");
-        }));
+    assertThat(objects)
+        .filteredOn(ClusterRole.class::isInstance)
+        .map(ClusterRole.class::cast)
+        .anySatisfy(
+            role ->
+                assertThat(role.getRules())
+                    .anySatisfy(
+                        rule -> {
+                          assertThat(rule.getResources()).containsExactly("serviceaccounts/token");
+                          assertThat(rule.getVerbs()).containsExactly("create");
+                        }));
 
     Cluster.Result wrong = cluster.helm("template", release, CHART, "--set", "vault.identity=pod");
     assertThat(wrong.exitCode()).isNotZero();
@@ -219,34 +284,67 @@ class HelmChartIT {
   @Test
   @Order(5)
   void installsAndTheOperatorDeploymentBecomesAvailable() {
-    Cluster.Result install = cluster.helm("install", release, CHART, "-n", namespace.name(), "--skip-crds",
-        "--wait", "--timeout", "2m");
+    Cluster.Result install =
+        cluster.helm(
+            "install",
+            release,
+            CHART,
+            "-n",
+            namespace.name(),
+            "--skip-crds",
+            "--wait",
+            "--timeout",
+            "2m");
 
     assertThat(install.exitCode()).as(install.output()).isZero();
-    var deployment = namespace.client().apps().deployments().inNamespace(namespace.name())
-        .withName(release).get();
+    var deployment =
+        namespace
+            .client()
+            .apps()
+            .deployments()
+            .inNamespace(namespace.name())
+            .withName(release)
+            .get();
     assertThat(deployment.getStatus().getAvailableReplicas()).isEqualTo(1);
   }
 
   @Test
   @Order(6)
-  void operatorWithTheChartsServiceAccountRunsDownloadsAndServersInARestrictedNamespace() throws IOException {
-    OperatorConfig config = OperatorConfig.fromEnvironment(Map.of("LLMFLEET_NAMESPACES", restricted.name(),
-        "LLMFLEET_LEADER_ELECTION", "false", "LLMFLEET_IMAGE", "llmfleet/llmfleet-operator:e2e"));
-    operator = LlmFleetOperator.create(clientFor(serviceAccountToken()), config, new SimpleMeterRegistry(), o -> { });
+  void operatorWithTheChartsServiceAccountRunsDownloadsAndServersInARestrictedNamespace()
+      throws IOException {
+    OperatorConfig config =
+        OperatorConfig.fromEnvironment(
+            Map.of(
+                "LLMFLEET_NAMESPACES",
+                restricted.name(),
+                "LLMFLEET_LEADER_ELECTION",
+                "false",
+                "LLMFLEET_IMAGE",
+                "llmfleet/llmfleet-operator:e2e"));
+    operator =
+        LlmFleetOperator.create(
+            clientFor(serviceAccountToken()), config, new SimpleMeterRegistry(), o -> {});
     operator.start();
 
     apply(DOWNLOAD);
     apply(STALLED_DOWNLOAD);
     apply(server("chat"));
 
-    await().atMost(TIMEOUT).untilAsserted(() -> {
-      assertThat(pods("weights-run-1")).as("the download pod was admitted").hasSize(1);
-      ModelServer server = restricted.client().resources(ModelServer.class).inNamespace(restricted.name())
-          .withName("chat").get();
-      assertThat(server.getStatus()).as("status of ModelServer chat").isNotNull();
-      assertThat(server.getStatus().getPhase()).isEqualTo(ModelServerPhase.Ready);
-    });
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(pods("weights-run-1")).as("the download pod was admitted").hasSize(1);
+              ModelServer server =
+                  restricted
+                      .client()
+                      .resources(ModelServer.class)
+                      .inNamespace(restricted.name())
+                      .withName("chat")
+                      .get();
+              assertThat(server.getStatus()).as("status of ModelServer chat").isNotNull();
+              assertThat(server.getStatus().getPhase()).isEqualTo(ModelServerPhase.Ready);
+            });
     assertNothingForbidden();
   }
 
@@ -260,56 +358,97 @@ class HelmChartIT {
       DownloaderReports.verified(restricted, download, download + "-run-1");
     }
     apply(fineTuneJob("tuned", ""));
-    // KWOK fails its pod at once; with no retries and nothing kept, the failed run is collected by a cleanup Job.
-    apply(fineTuneJob("failing", """
+    // KWOK fails its pod at once; with no retries and nothing kept, the failed run is collected by
+    // a cleanup Job.
+    apply(
+        fineTuneJob(
+            "failing",
+            """
           backoffLimit: 0
           gc: {ttlSecondsAfterFailure: 0, keepFailedRuns: 0}
           podMetadata:
             labels: {%s: "true"}
             annotations: {%s/reason: OOMKilled}
-        """.formatted(FAIL, FAIL)));
+        """
+                .formatted(FAIL, FAIL)));
 
-    await().atMost(TIMEOUT.multipliedBy(2)).untilAsserted(() -> {
-      FineTuneJob tuned = restricted.client().resources(FineTuneJob.class).inNamespace(restricted.name())
-          .withName("tuned").get();
-      assertThat(tuned.getStatus()).as("status of FineTuneJob tuned").isNotNull();
-      assertThat(tuned.getStatus().getPhase()).isEqualTo(FineTuneJobPhase.Succeeded);
-      assertThat(podsCreatedBy("tuned-train-1")).as("the trainer pod was admitted").isOne();
-      assertThat(podsCreatedBy("failing-cleanup-1")).as("the cleanup pod was admitted").isOne();
-    });
-    assertThat(pods("tuned-train-1")).singleElement().satisfies(pod -> {
-      assertThat(pod.getSpec().getNodeName()).isEqualTo("gpu-h100-0");
-      assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
-    });
+    await()
+        .atMost(TIMEOUT.multipliedBy(2))
+        .untilAsserted(
+            () -> {
+              FineTuneJob tuned =
+                  restricted
+                      .client()
+                      .resources(FineTuneJob.class)
+                      .inNamespace(restricted.name())
+                      .withName("tuned")
+                      .get();
+              assertThat(tuned.getStatus()).as("status of FineTuneJob tuned").isNotNull();
+              assertThat(tuned.getStatus().getPhase()).isEqualTo(FineTuneJobPhase.Succeeded);
+              assertThat(podsCreatedBy("tuned-train-1")).as("the trainer pod was admitted").isOne();
+              assertThat(podsCreatedBy("failing-cleanup-1"))
+                  .as("the cleanup pod was admitted")
+                  .isOne();
+            });
+    assertThat(pods("tuned-train-1"))
+        .singleElement()
+        .satisfies(
+            pod -> {
+              assertThat(pod.getSpec().getNodeName()).isEqualTo("gpu-h100-0");
+              assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+            });
     assertNothingForbidden();
   }
 
-  /** The stalled run is stopped (get and patch of its Job), collected (delete) and cleaned up by a tokenless pod. */
+  /**
+   * The stalled run is stopped (get and patch of its Job), collected (delete) and cleaned up by a
+   * tokenless pod.
+   */
   @Test
   @Order(8)
   void aStalledDownloadIsStoppedCollectedAndCleanedUpByAPodWithoutToken() throws IOException {
-    await().atMost(TIMEOUT.multipliedBy(2)).untilAsserted(() -> {
-      Download stalled = restricted.get("stalled", Download.class);
-      assertThat(stalled.getStatus()).as("status of Download stalled").isNotNull();
-      assertThat(stalled.getStatus().getPhase()).isEqualTo(DownloadPhase.Failed);
-      assertThat(job("stalled-run-1")).as("the collected run's Job").isNull();
-      assertThat(podsCreatedBy("stalled-cleanup")).as("the cleanup pod was admitted").isOne();
-    });
+    await()
+        .atMost(TIMEOUT.multipliedBy(2))
+        .untilAsserted(
+            () -> {
+              Download stalled = restricted.get("stalled", Download.class);
+              assertThat(stalled.getStatus()).as("status of Download stalled").isNotNull();
+              assertThat(stalled.getStatus().getPhase()).isEqualTo(DownloadPhase.Failed);
+              assertThat(job("stalled-run-1")).as("the collected run's Job").isNull();
+              assertThat(podsCreatedBy("stalled-cleanup"))
+                  .as("the cleanup pod was admitted")
+                  .isOne();
+            });
     Job cleanup = job("stalled-cleanup");
     if (cleanup != null) {
-      assertThat(cleanup.getSpec().getTemplate().getSpec().getAutomountServiceAccountToken()).isFalse();
+      assertThat(cleanup.getSpec().getTemplate().getSpec().getAutomountServiceAccountToken())
+          .isFalse();
     }
     assertNothingForbidden();
   }
 
-  /** A server's secrets: the named Secret read, the server's own applied, and deleted once spec.secrets is empty. */
+  /**
+   * A server's secrets: the named Secret read, the server's own applied, and deleted once
+   * spec.secrets is empty.
+   */
   @Test
   @Order(9)
   void aServersSecretIsSyncedAndRemovedWhenItsSecretsAreEmptied() throws IOException {
-    restricted.client().secrets().inNamespace(restricted.name()).resource(new SecretBuilder()
-        .withNewMetadata().withName("api-key").endMetadata()
-        .addToStringData("token", "not-a-real-token").build()).create();
-    apply(server("keyed") + """
+    restricted
+        .client()
+        .secrets()
+        .inNamespace(restricted.name())
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("api-key")
+                .endMetadata()
+                .addToStringData("token", "not-a-real-token")
+                .build())
+        .create();
+    apply(
+        server("keyed")
+            + """
           secrets: [{name: API_KEY, secretKeyRef: {name: api-key, key: token}}]
         """);
     await().atMost(TIMEOUT).untilAsserted(() -> assertThat(secretsOwnedBy("keyed")).hasSize(1));
@@ -326,7 +465,8 @@ class HelmChartIT {
   void aServerWhoseModelStopsFittingLosesItsDeployment() throws IOException {
     apply(httpDownload("llama"));
     await().atMost(TIMEOUT).until(() -> job("llama-run-1") != null);
-    DownloaderReports.verified(restricted, "llama", "llama-run-1", LLAMA_70B.getWeightsBytes(), LLAMA_70B);
+    DownloaderReports.verified(
+        restricted, "llama", "llama-run-1", LLAMA_70B.getWeightsBytes(), LLAMA_70B);
     apply(vllmServer("too-big", false));
     await().atMost(TIMEOUT).until(() -> deploymentExists("too-big"));
 
@@ -340,84 +480,157 @@ class HelmChartIT {
   @Order(11)
   void reapplyingUnchangedManifestsChangesNothing() {
     await().atMost(Duration.ofSeconds(30)).until(() -> settled("chat"));
-    ModelServer before = restricted.client().resources(ModelServer.class).inNamespace(restricted.name())
-        .withName("chat").get();
-    Download downloadBefore = restricted.client().resources(Download.class).inNamespace(restricted.name())
-        .withName("weights").get();
+    ModelServer before =
+        restricted
+            .client()
+            .resources(ModelServer.class)
+            .inNamespace(restricted.name())
+            .withName("chat")
+            .get();
+    Download downloadBefore =
+        restricted
+            .client()
+            .resources(Download.class)
+            .inNamespace(restricted.name())
+            .withName("weights")
+            .get();
 
     apply(server("chat"));
     apply(DOWNLOAD);
 
-    ModelServer after = restricted.client().resources(ModelServer.class).inNamespace(restricted.name())
-        .withName("chat").get();
-    Download downloadAfter = restricted.client().resources(Download.class).inNamespace(restricted.name())
-        .withName("weights").get();
+    ModelServer after =
+        restricted
+            .client()
+            .resources(ModelServer.class)
+            .inNamespace(restricted.name())
+            .withName("chat")
+            .get();
+    Download downloadAfter =
+        restricted
+            .client()
+            .resources(Download.class)
+            .inNamespace(restricted.name())
+            .withName("weights")
+            .get();
     assertThat(after.getMetadata().getGeneration()).isEqualTo(before.getMetadata().getGeneration());
-    assertThat(after.getMetadata().getResourceVersion()).isEqualTo(before.getMetadata().getResourceVersion());
-    assertThat(downloadAfter.getMetadata().getGeneration()).isEqualTo(downloadBefore.getMetadata().getGeneration());
+    assertThat(after.getMetadata().getResourceVersion())
+        .isEqualTo(before.getMetadata().getResourceVersion());
+    assertThat(downloadAfter.getMetadata().getGeneration())
+        .isEqualTo(downloadBefore.getMetadata().getGeneration());
   }
 
   @Test
   @Order(12)
   void upgradeWithChangedValuesRollsTheOperator() {
-    long generation = namespace.client().apps().deployments().inNamespace(namespace.name()).withName(release).get()
-        .getMetadata().getGeneration();
+    long generation =
+        namespace
+            .client()
+            .apps()
+            .deployments()
+            .inNamespace(namespace.name())
+            .withName(release)
+            .get()
+            .getMetadata()
+            .getGeneration();
 
-    Cluster.Result upgrade = cluster.helm("upgrade", release, CHART, "-n", namespace.name(), "--skip-crds",
-        "--set", "operator.logFormat=json");
+    Cluster.Result upgrade =
+        cluster.helm(
+            "upgrade",
+            release,
+            CHART,
+            "-n",
+            namespace.name(),
+            "--skip-crds",
+            "--set",
+            "operator.logFormat=json");
 
     assertThat(upgrade.exitCode()).as(upgrade.output()).isZero();
-    assertThat(namespace.client().apps().deployments().inNamespace(namespace.name()).withName(release).get()
-        .getMetadata().getGeneration()).isGreaterThan(generation);
+    assertThat(
+            namespace
+                .client()
+                .apps()
+                .deployments()
+                .inNamespace(namespace.name())
+                .withName(release)
+                .get()
+                .getMetadata()
+                .getGeneration())
+        .isGreaterThan(generation);
   }
 
   /**
-   * Two replicas as the chart runs them: the jar out of cluster with the chart's ServiceAccount token and
-   * POD_NAMESPACE the release namespace, where the chart's Role lets them hold the Lease.
+   * Two replicas as the chart runs them: the jar out of cluster with the chart's ServiceAccount
+   * token and POD_NAMESPACE the release namespace, where the chart's Role lets them hold the Lease.
    */
   @Test
   @Order(13)
   void twoReplicasWithTheChartsRbacShareOneLeaseAndTheSurvivorTakesOver() throws IOException {
-    // Only the two replicas reconcile from here on: the in-process operator of the scenarios above would be a third.
+    // Only the two replicas reconcile from here on: the in-process operator of the scenarios above
+    // would be a third.
     operator.stop();
     operator = null;
     Path kubeconfig = kubeconfigFor(serviceAccountToken());
     for (String name : List.of("operator-a", "operator-b")) {
-      replicas.add(OperatorProcess.start(kubeconfig, name, namespace.name(), restricted.name(),
-          List.of("-Xmx256m")));
+      replicas.add(
+          OperatorProcess.start(
+              kubeconfig, name, namespace.name(), restricted.name(), List.of("-Xmx256m")));
     }
-    await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(replicas)
-        .allSatisfy(replica -> assertThat(replica.ready()).as("%s ready; log:%n%s", replica.name(), replica.log())
-            .isTrue()));
-    String leader = await().atMost(Duration.ofSeconds(90)).until(this::leaseHolder,
-        holder -> "operator-a".equals(holder) || "operator-b".equals(holder));
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .untilAsserted(
+            () ->
+                assertThat(replicas)
+                    .allSatisfy(
+                        replica ->
+                            assertThat(replica.ready())
+                                .as("%s ready; log:%n%s", replica.name(), replica.log())
+                                .isTrue()));
+    String leader =
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .until(
+                this::leaseHolder,
+                holder -> "operator-a".equals(holder) || "operator-b".equals(holder));
     apply(server("before"));
     await().atMost(TIMEOUT).until(() -> deploymentExists("before"));
 
-    OperatorProcess killed = replicas.stream().filter(r -> r.name().equals(leader)).findFirst().orElseThrow();
+    OperatorProcess killed =
+        replicas.stream().filter(r -> r.name().equals(leader)).findFirst().orElseThrow();
     OperatorProcess survivor = replicas.stream().filter(r -> r != killed).findFirst().orElseThrow();
     assertThat(survivor.log()).as("only %s leads", leader).doesNotContain("is the leader now");
     killed.kill();
     apply(server("after"));
 
     // The dead leader's Lease has to expire before the survivor may take it.
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
-        .untilAsserted(() -> assertThat(deploymentExists("after"))
-            .as("Deployment of the ModelServer created after the kill; survivor log:%n%s", survivor.log()).isTrue());
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () ->
+                assertThat(deploymentExists("after"))
+                    .as(
+                        "Deployment of the ModelServer created after the kill; survivor log:%n%s",
+                        survivor.log())
+                    .isTrue());
     assertThat(leaseHolder()).isEqualTo(survivor.name());
     assertThat(survivor.isAlive()).isTrue();
-    assertThat(replicas).allSatisfy(replica -> assertThat(replica.log()).as("log of %s", replica.name())
-        .doesNotContainIgnoringCase("forbidden"));
+    assertThat(replicas)
+        .allSatisfy(
+            replica ->
+                assertThat(replica.log())
+                    .as("log of %s", replica.name())
+                    .doesNotContainIgnoringCase("forbidden"));
   }
 
   /**
-   * The chart's rules against the API server's audit log of everything above: no request of the chart's
-   * ServiceAccount was refused, and each verb that a rule grants was used, except those the operator must hold only to
-   * grant them to download pods (RBAC lets no one grant what it does not hold), and those the
-   * OwnerReferencesPermissionEnforcement admission plugin of the test cluster checks, not the requests (update on
-   * the owners' finalizers for every owned object the operator made, delete on a claim whose owners change), and
-   * update on leases, which JOSDK's leader election asks to hold before it starts, and the Vault identity's
-   * TokenRequests, with Vault off here.
+   * The chart's rules against the API server's audit log of everything above: no request of the
+   * chart's ServiceAccount was refused, and each verb that a rule grants was used, except those the
+   * operator must hold only to grant them to download pods (RBAC lets no one grant what it does not
+   * hold), and those the OwnerReferencesPermissionEnforcement admission plugin of the test cluster
+   * checks, not the requests (update on the owners' finalizers for every owned object the operator
+   * made, delete on a claim whose owners change), and update on leases, which JOSDK's leader
+   * election asks to hold before it starts, and the Vault identity's TokenRequests, with Vault off
+   * here.
    */
   @Test
   @Order(14)
@@ -432,35 +645,57 @@ class HelmChartIT {
 
     List<HasMetadata> rendered = renderedChart();
     List<PolicyRule> granted = new ArrayList<>();
-    rendered.stream().filter(ClusterRole.class::isInstance).map(ClusterRole.class::cast)
+    rendered.stream()
+        .filter(ClusterRole.class::isInstance)
+        .map(ClusterRole.class::cast)
         .forEach(role -> granted.addAll(role.getRules()));
-    rendered.stream().filter(Role.class::isInstance).map(Role.class::cast)
+    rendered.stream()
+        .filter(Role.class::isInstance)
+        .map(Role.class::cast)
         .forEach(role -> granted.addAll(role.getRules()));
-    List<String> grantedOnlyToGrant = AuditLog.unused(DownloadResources.role(
-        restricted.get("weights", Download.class)).getRules(), List.of());
-    List<String> finalizers = granted.stream()
-        .flatMap(rule -> rule.getResources().stream().filter(r -> r.endsWith("/finalizers"))
-            .map(r -> "update " + rule.getApiGroups().get(0) + "/" + r))
-        .toList();
-    assertThat(finalizers).as("update on the owners' finalizers").containsExactlyInAnyOrder(
-        "update llmfleet.dev/downloads/finalizers", "update llmfleet.dev/modelservers/finalizers",
-        "update llmfleet.dev/finetunejobs/finalizers");
+    List<String> grantedOnlyToGrant =
+        AuditLog.unused(
+            DownloadResources.role(restricted.get("weights", Download.class)).getRules(),
+            List.of());
+    List<String> finalizers =
+        granted.stream()
+            .flatMap(
+                rule ->
+                    rule.getResources().stream()
+                        .filter(r -> r.endsWith("/finalizers"))
+                        .map(r -> "update " + rule.getApiGroups().get(0) + "/" + r))
+            .toList();
+    assertThat(finalizers)
+        .as("update on the owners' finalizers")
+        .containsExactlyInAnyOrder(
+            "update llmfleet.dev/downloads/finalizers",
+            "update llmfleet.dev/modelservers/finalizers",
+            "update llmfleet.dev/finetunejobs/finalizers");
 
-    // OwnerReferencesPermissionEnforcement asks for it when the owners of a claim change (a ModelServer co-owns
+    // OwnerReferencesPermissionEnforcement asks for it when the owners of a claim change (a
+    // ModelServer co-owns
     // the claim of its Download): no request of its own.
     List<String> checkedByAdmission = concat(finalizers, List.of("delete persistentvolumeclaims"));
 
-    // JOSDK's leader election refuses to start unless a SelfSubjectRulesReview shows get, create and update on
+    // JOSDK's leader election refuses to start unless a SelfSubjectRulesReview shows get, create
+    // and update on
     // leases, though the client renews the Lease with a patch.
     List<String> demandedAtStartup = List.of("update coordination.k8s.io/leases");
-    // Only with Vault (LLMFLEET_VAULT_ADDR), which this scenario leaves off: the Vault tests use it.
+    // Only with Vault (LLMFLEET_VAULT_ADDR), which this scenario leaves off: the Vault tests use
+    // it.
     List<String> vaultOnly = List.of("create serviceaccounts/token");
     assertThat(requests).anyMatch(r -> r.resource().equals("selfsubjectrulesreviews"));
 
     assertThat(AuditLog.unused(granted, requests))
-        .as("granted but never used; the requests were:%n%s", String.join("\n", requests.stream()
-            .map(AuditLog.Request::toString).distinct().sorted().toList()))
-        .isSubsetOf(concat(concat(grantedOnlyToGrant, checkedByAdmission), concat(demandedAtStartup, vaultOnly)));
+        .as(
+            "granted but never used; the requests were:%n%s",
+            String.join(
+                "\n",
+                requests.stream().map(AuditLog.Request::toString).distinct().sorted().toList()))
+        .isSubsetOf(
+            concat(
+                concat(grantedOnlyToGrant, checkedByAdmission),
+                concat(demandedAtStartup, vaultOnly)));
   }
 
   private static List<String> concat(List<String> a, List<String> b) {
@@ -472,21 +707,30 @@ class HelmChartIT {
   private List<HasMetadata> renderedChart() {
     Cluster.Result rendered = cluster.helm("template", release, CHART, "-n", namespace.name());
     assertThat(rendered.exitCode()).as(rendered.output()).isZero();
-    return namespace.client().load(new ByteArrayInputStream(rendered.output().getBytes(StandardCharsets.UTF_8)))
+    return namespace
+        .client()
+        .load(new ByteArrayInputStream(rendered.output().getBytes(StandardCharsets.UTF_8)))
         .items();
   }
 
   private List<Secret> secretsOwnedBy(String owner) {
     return restricted.client().secrets().inNamespace(restricted.name()).list().getItems().stream()
-        .filter(secret -> secret.getMetadata().getOwnerReferences().stream()
-            .anyMatch(ref -> ref.getName().equals(owner) && ref.getKind().equals("ModelServer")))
+        .filter(
+            secret ->
+                secret.getMetadata().getOwnerReferences().stream()
+                    .anyMatch(
+                        ref -> ref.getName().equals(owner) && ref.getKind().equals("ModelServer")))
         .toList();
   }
 
-  /** No pod refused by admission, no API call refused by RBAC, in events or in the operator's log. */
+  /**
+   * No pod refused by admission, no API call refused by RBAC, in events or in the operator's log.
+   */
   private void assertNothingForbidden() throws IOException {
-    List<Event> events = restricted.client().v1().events().inNamespace(restricted.name()).list().getItems();
-    assertThat(events).noneSatisfy(e -> assertThat(e.getReason()).isIn("FailedCreate", "Forbidden"));
+    List<Event> events =
+        restricted.client().v1().events().inNamespace(restricted.name()).list().getItems();
+    assertThat(events)
+        .noneSatisfy(e -> assertThat(e.getReason()).isIn("FailedCreate", "Forbidden"));
     assertThat(events).noneSatisfy(e -> assertThat(e.getMessage()).contains("forbidden"));
     assertThat(operatorLogLinesAbout(restricted.name()))
         .noneSatisfy(line -> assertThat(line).containsIgnoringCase("forbidden"));
@@ -499,30 +743,66 @@ class HelmChartIT {
   }
 
   private boolean settled(String server) {
-    ModelServer current = restricted.client().resources(ModelServer.class).inNamespace(restricted.name())
-        .withName(server).get();
+    ModelServer current =
+        restricted
+            .client()
+            .resources(ModelServer.class)
+            .inNamespace(restricted.name())
+            .withName(server)
+            .get();
     return current.getStatus() != null
         && current.getMetadata().getGeneration().equals(current.getStatus().getObservedGeneration())
         && current.getStatus().getPhase() == ModelServerPhase.Ready;
   }
 
   private Job job(String name) {
-    return restricted.client().batch().v1().jobs().inNamespace(restricted.name()).withName(name).get();
+    return restricted
+        .client()
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(restricted.name())
+        .withName(name)
+        .get();
   }
 
   private List<Pod> pods(String job) {
-    return restricted.client().pods().inNamespace(restricted.name()).withLabel("job-name", job).list().getItems();
+    return restricted
+        .client()
+        .pods()
+        .inNamespace(restricted.name())
+        .withLabel("job-name", job)
+        .list()
+        .getItems();
   }
 
-  /** Pods the Job controller created for a Job, by its events: a finished Job's pods may be gone already. */
+  /**
+   * Pods the Job controller created for a Job, by its events: a finished Job's pods may be gone
+   * already.
+   */
   private long podsCreatedBy(String job) {
-    return restricted.client().v1().events().inNamespace(restricted.name())
-        .withField("involvedObject.name", job).list().getItems().stream()
-        .filter(e -> "SuccessfulCreate".equals(e.getReason())).count();
+    return restricted
+        .client()
+        .v1()
+        .events()
+        .inNamespace(restricted.name())
+        .withField("involvedObject.name", job)
+        .list()
+        .getItems()
+        .stream()
+        .filter(e -> "SuccessfulCreate".equals(e.getReason()))
+        .count();
   }
 
   private boolean deploymentExists(String name) {
-    return restricted.client().apps().deployments().inNamespace(restricted.name()).withName(name).get() != null;
+    return restricted
+            .client()
+            .apps()
+            .deployments()
+            .inNamespace(restricted.name())
+            .withName(name)
+            .get()
+        != null;
   }
 
   private String leaseHolder() {
@@ -551,7 +831,8 @@ class HelmChartIT {
           runtime: ollama
           model: {uri: "ollama://llama3.2:1b"}
           resources: {gpus: 0, cpu: "1", memory: 2Gi}
-        """.formatted(name);
+        """
+        .formatted(name);
   }
 
   private static String vllmServer(String name, boolean fitCheck) {
@@ -564,10 +845,14 @@ class HelmChartIT {
           model: {downloadRef: {name: llama}}
           resources: {gpus: 1, gpuType: NVIDIA-H100-80GB-HBM3}
           fitCheck: %s
-        """.formatted(name, fitCheck);
+        """
+        .formatted(name, fitCheck);
   }
 
-  /** A Download from an address nobody serves: the test reports it verified, as its downloader would. */
+  /**
+   * A Download from an address nobody serves: the test reports it verified, as its downloader
+   * would.
+   */
   private static String httpDownload(String name) {
     return """
         apiVersion: llmfleet.dev/v1alpha1
@@ -576,7 +861,8 @@ class HelmChartIT {
         spec:
           source: {http: {url: "http://127.0.0.1:9/%s"}}
           storage: {size: 1Gi}
-        """.formatted(name, name);
+        """
+        .formatted(name, name);
   }
 
   private static String fineTuneJob(String name, String moreSpec) {
@@ -589,7 +875,9 @@ class HelmChartIT {
           dataset: {downloadRef: {name: tickets}, file: train.jsonl}
           resources: {gpus: 1, gpuType: NVIDIA-H100-80GB-HBM3}
           output: {storage: {size: 1Gi}}
-        """.formatted(name) + moreSpec;
+        """
+            .formatted(name)
+        + moreSpec;
   }
 
   private String serviceAccountToken() {
@@ -598,32 +886,42 @@ class HelmChartIT {
     return token.output().strip();
   }
 
-  /** The admin kubeconfig's server and CA, but the ServiceAccount's token instead of the admin certificate. */
+  /**
+   * The admin kubeconfig's server and CA, but the ServiceAccount's token instead of the admin
+   * certificate.
+   */
   private KubernetesClient clientFor(String token) {
     Config admin = namespace.client().getConfiguration();
-    Config config = new ConfigBuilder()
-        .withMasterUrl(admin.getMasterUrl())
-        .withCaCertData(admin.getCaCertData())
-        .withCaCertFile(admin.getCaCertFile())
-        .withOauthToken(token)
-        .build();
+    Config config =
+        new ConfigBuilder()
+            .withMasterUrl(admin.getMasterUrl())
+            .withCaCertData(admin.getCaCertData())
+            .withCaCertFile(admin.getCaCertFile())
+            .withOauthToken(token)
+            .build();
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
   /** As {@link #clientFor}, written as a kubeconfig file for operator processes. */
   private Path kubeconfigFor(String token) throws IOException {
     Config admin = namespace.client().getConfiguration();
-    String caData = admin.getCaCertData() != null ? admin.getCaCertData()
-        : Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of(admin.getCaCertFile())));
+    String caData =
+        admin.getCaCertData() != null
+            ? admin.getCaCertData()
+            : Base64.getEncoder()
+                .encodeToString(Files.readAllBytes(Path.of(admin.getCaCertFile())));
     Path kubeconfig = Files.createTempFile("chart-service-account", ".kubeconfig");
-    Files.writeString(kubeconfig, """
+    Files.writeString(
+        kubeconfig,
+        """
         apiVersion: v1
         kind: Config
         clusters: [{name: cluster, cluster: {server: "%s", certificate-authority-data: "%s"}}]
         users: [{name: chart, user: {token: "%s"}}]
         contexts: [{name: chart, context: {cluster: cluster, user: chart}}]
         current-context: chart
-        """.formatted(admin.getMasterUrl(), caData, token));
+        """
+            .formatted(admin.getMasterUrl(), caData, token));
     return kubeconfig;
   }
 }

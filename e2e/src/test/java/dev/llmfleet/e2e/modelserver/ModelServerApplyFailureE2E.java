@@ -13,27 +13,50 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** When the API server refuses the server's objects, the ModelServer says so instead of keeping quiet. */
+/**
+ * When the API server refuses the server's objects, the ModelServer says so instead of keeping
+ * quiet.
+ */
 @ExtendWith(LlmFleetExtension.class)
 class ModelServerApplyFailureE2E {
 
   @Test
   void refusedServiceShowsInTheConditions(TestNamespace namespace) {
-    namespace.client().resource(new ResourceQuotaBuilder()
-        .withNewMetadata().withName("no-services").withNamespace(namespace.name()).endMetadata()
-        .withNewSpec().addToHard("services", new Quantity("0")).endSpec().build()).create();
+    namespace
+        .client()
+        .resource(
+            new ResourceQuotaBuilder()
+                .withNewMetadata()
+                .withName("no-services")
+                .withNamespace(namespace.name())
+                .endMetadata()
+                .withNewSpec()
+                .addToHard("services", new Quantity("0"))
+                .endSpec()
+                .build())
+        .create();
     namespace.client().resource(SmallServer.named(namespace.name(), "refused")).create();
 
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      ModelServer current = namespace.client().resources(ModelServer.class).inNamespace(namespace.name())
-          .withName("refused").get();
-      assertThat(current.getStatus()).as("status").isNotNull();
-      assertThat(current.getStatus().getConditions()).anySatisfy(c -> {
-        assertThat(c.getType()).isEqualTo("Ready");
-        assertThat(c.getStatus()).isEqualTo("False");
-        assertThat(c.getReason()).isEqualTo("ApplyFailed");
-        assertThat(c.getMessage()).contains("exceeded quota");
-      });
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              ModelServer current =
+                  namespace
+                      .client()
+                      .resources(ModelServer.class)
+                      .inNamespace(namespace.name())
+                      .withName("refused")
+                      .get();
+              assertThat(current.getStatus()).as("status").isNotNull();
+              assertThat(current.getStatus().getConditions())
+                  .anySatisfy(
+                      c -> {
+                        assertThat(c.getType()).isEqualTo("Ready");
+                        assertThat(c.getStatus()).isEqualTo("False");
+                        assertThat(c.getReason()).isEqualTo("ApplyFailed");
+                        assertThat(c.getMessage()).contains("exceeded quota");
+                      });
+            });
   }
 }

@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The GPU-memory fit check on the real control plane: a Download's status.model (written as the downloader writes
- * it), the memory label of the KWOK H100 node (nvidia.com/gpu.memory: 81559 MiB, e2e/cluster/nodes/gpu-h100-0.yaml),
- * and what the operator makes or refuses to make from them.
+ * The GPU-memory fit check on the real control plane: a Download's status.model (written as the
+ * downloader writes it), the memory label of the KWOK H100 node (nvidia.com/gpu.memory: 81559 MiB,
+ * e2e/cluster/nodes/gpu-h100-0.yaml), and what the operator makes or refuses to make from them.
  */
 @ExtendWith(LlmFleetExtension.class)
 class ModelServerFitE2E {
@@ -37,17 +37,31 @@ class ModelServerFitE2E {
   private static final String H100 = "NVIDIA-H100-80GB-HBM3";
   private static final long GIB = 1L << 30;
   private static final long MIB = 1L << 20;
+
   /** The nvidia.com/gpu.memory label of node gpu-h100-0. */
   private static final long H100_MIB = 81559;
 
   /**
-   * Llama-3.1-70B in bf16, from its public config.json (80 layers, 64 heads, 8 KV heads, head size 128, hidden
-   * 8192, max_position_embeddings 131072) and its safetensors shards (70,553,706,496 parameters, 2 bytes each).
+   * Llama-3.1-70B in bf16, from its public config.json (80 layers, 64 heads, 8 KV heads, head size
+   * 128, hidden 8192, max_position_embeddings 131072) and its safetensors shards (70,553,706,496
+   * parameters, 2 bytes each).
    */
-  private static final DownloadModel LLAMA_31_70B = DownloadModel.builder()
-      .format(ModelFormat.SAFETENSORS).architecture("LlamaForCausalLM").parameters(70_553_706_496L)
-      .parametersRounded("70.6B").dtype("bfloat16").contextLength(131072L).layers(80).attentionHeads(64)
-      .keyValueHeads(8).headDim(128).hiddenSize(8192).weightsBytes(141_107_412_992L).build();
+  private static final DownloadModel LLAMA_31_70B =
+      DownloadModel.builder()
+          .format(ModelFormat.SAFETENSORS)
+          .architecture("LlamaForCausalLM")
+          .parameters(70_553_706_496L)
+          .parametersRounded("70.6B")
+          .dtype("bfloat16")
+          .contextLength(131072L)
+          .layers(80)
+          .attentionHeads(64)
+          .keyValueHeads(8)
+          .headDim(128)
+          .hiddenSize(8192)
+          .weightsBytes(141_107_412_992L)
+          .build();
+
   /** 2 (K and V) x 80 layers x 8 KV heads x 128 x 2 bytes x 131072 tokens: 40 GiB. */
   private static final long KV_FULL_CONTEXT = 2L * 80 * 8 * 128 * 2 * 131072;
 
@@ -67,15 +81,18 @@ class ModelServerFitE2E {
     ModelServer refused = awaitReason("one-h100", "InsufficientGPUMemory");
 
     Condition scheduled = condition(refused, "Scheduled");
-    System.out.printf("FIT REFUSAL Scheduled=%s %s: %s%n", scheduled.getStatus(), scheduled.getReason(),
-        scheduled.getMessage());
+    System.out.printf(
+        "FIT REFUSAL Scheduled=%s %s: %s%n",
+        scheduled.getStatus(), scheduled.getReason(), scheduled.getMessage());
     assertThat(scheduled.getStatus()).isEqualTo("False");
-    // 131.4 + 40.0 + 1.0 GiB against 0.9 x 81559 MiB; 2 GPUs are too few and 3 do not divide 64 attention heads.
-    assertThat(scheduled.getMessage()).contains(
-        "needs 172.4 GiB (weights 131.4 GiB, KV cache 40.0 GiB for 131072 tokens, overhead 1.0 GiB)",
-        "1 x 81559 MiB (node label nvidia.com/gpu.memory) give vllm 71.7 GiB",
-        "it fits in resources.gpus 4",
-        "no pods are made (spec.fitCheck: false skips the check)");
+    // 131.4 + 40.0 + 1.0 GiB against 0.9 x 81559 MiB; 2 GPUs are too few and 3 do not divide 64
+    // attention heads.
+    assertThat(scheduled.getMessage())
+        .contains(
+            "needs 172.4 GiB (weights 131.4 GiB, KV cache 40.0 GiB for 131072 tokens, overhead 1.0 GiB)",
+            "1 x 81559 MiB (node label nvidia.com/gpu.memory) give vllm 71.7 GiB",
+            "it fits in resources.gpus 4",
+            "no pods are made (spec.fitCheck: false skips the check)");
     // Not even the weights fit in one GPU: no shorter context would do.
     assertThat(scheduled.getMessage()).doesNotContain("context length of at most");
     assertThat(refused.getStatus().getPhase()).isEqualTo(ModelServerPhase.Pending);
@@ -86,14 +103,22 @@ class ModelServerFitE2E {
     assertThat(condition(refused, "ModelAvailable").getStatus()).isEqualTo("True");
     assertThat(refused.getStatus().getGpuMemory()).isEqualTo(expectedMemory(1));
 
-    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(events("one-h100"))
-        .anySatisfy(event -> {
-          assertThat(event.getType()).isEqualTo("Warning");
-          assertThat(event.getReason()).isEqualTo("InsufficientGPUMemory");
-          assertThat(event.getMessage()).contains("needs 172.4 GiB", "it fits in resources.gpus 4");
-        }));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(events("one-h100"))
+                    .anySatisfy(
+                        event -> {
+                          assertThat(event.getType()).isEqualTo("Warning");
+                          assertThat(event.getReason()).isEqualTo("InsufficientGPUMemory");
+                          assertThat(event.getMessage())
+                              .contains("needs 172.4 GiB", "it fits in resources.gpus 4");
+                        }));
     // No pods, then or later.
-    await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10))
+    await()
+        .during(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(10))
         .until(() -> servers.deployment("one-h100") == null && servers.pods("one-h100").isEmpty());
   }
 
@@ -108,16 +133,22 @@ class ModelServerFitE2E {
     Condition scheduled = condition(ready, "Scheduled");
     assertThat(scheduled.getStatus()).isEqualTo("True");
     assertThat(scheduled.getReason()).isEqualTo("Scheduled");
-    assertThat(scheduled.getMessage()).contains("the model fits: it needs 175.4 GiB",
-        "4 x 81559 MiB (node label nvidia.com/gpu.memory) give vllm 286.7 GiB");
+    assertThat(scheduled.getMessage())
+        .contains(
+            "the model fits: it needs 175.4 GiB",
+            "4 x 81559 MiB (node label nvidia.com/gpu.memory) give vllm 286.7 GiB");
     assertThat(condition(ready, "Stalled").getStatus()).isEqualTo("False");
     assertThat(ready.getStatus().getGpuMemory()).isEqualTo(expectedMemory(4));
-    var container = servers.deployment("four-h100").getSpec().getTemplate().getSpec().getContainers().get(0);
+    var container =
+        servers.deployment("four-h100").getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(container.getArgs()).containsSubsequence("--tensor-parallel-size", "4");
-    assertThat(container.getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("4"));
-    assertThat(servers.pods("four-h100")).singleElement()
+    assertThat(container.getResources().getLimits())
+        .containsEntry("nvidia.com/gpu", new Quantity("4"));
+    assertThat(servers.pods("four-h100"))
+        .singleElement()
         .satisfies(pod -> assertThat(pod.getSpec().getNodeName()).isEqualTo("gpu-h100-0"));
-    assertThat(events("four-h100")).noneMatch(event -> "InsufficientGPUMemory".equals(event.getReason()));
+    assertThat(events("four-h100"))
+        .noneMatch(event -> "InsufficientGPUMemory".equals(event.getReason()));
     servers.removeAll();
   }
 
@@ -128,22 +159,38 @@ class ModelServerFitE2E {
     awaitReason("opt-out", "InsufficientGPUMemory");
     assertThat(servers.deployment("opt-out")).isNull();
 
-    namespace.client().resources(ModelServer.class).inNamespace(namespace.name()).withName("opt-out")
-        .edit(server -> {
-          server.getSpec().setFitCheck(false);
-          return server;
-        });
+    namespace
+        .client()
+        .resources(ModelServer.class)
+        .inNamespace(namespace.name())
+        .withName("opt-out")
+        .edit(
+            server -> {
+              server.getSpec().setFitCheck(false);
+              return server;
+            });
 
     ModelServer ready = servers.awaitPhase("opt-out", ModelServerPhase.Ready);
-    assertThat(ready.getStatus().getObservedGeneration()).isEqualTo(ready.getMetadata().getGeneration());
+    assertThat(ready.getStatus().getObservedGeneration())
+        .isEqualTo(ready.getMetadata().getGeneration());
     assertThat(condition(ready, "Scheduled").getStatus()).isEqualTo("True");
     assertThat(condition(ready, "Scheduled").getMessage())
         .isEqualTo("GPU memory not checked: spec.fitCheck is false");
     assertThat(condition(ready, "Stalled").getStatus()).isEqualTo("False");
     assertThat(ready.getStatus().getGpuMemory()).isNull();
-    assertThat(servers.deployment("opt-out").getSpec().getTemplate().getSpec().getContainers().get(0).getResources()
-        .getLimits()).containsEntry("nvidia.com/gpu", new Quantity("1"));
-    assertThat(servers.pods("opt-out")).singleElement()
+    assertThat(
+            servers
+                .deployment("opt-out")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getResources()
+                .getLimits())
+        .containsEntry("nvidia.com/gpu", new Quantity("1"));
+    assertThat(servers.pods("opt-out"))
+        .singleElement()
         .satisfies(pod -> assertThat(pod.getSpec().getNodeName()).isEqualTo("gpu-h100-0"));
     servers.removeAll();
   }
@@ -154,24 +201,36 @@ class ModelServerFitE2E {
     servers.create(servers.fromDownload("shrunk", Runtime.VLLM, "llama-70b-shrunk", 4, H100));
     servers.awaitPhase("shrunk", ModelServerPhase.Ready);
 
-    namespace.client().resources(ModelServer.class).inNamespace(namespace.name()).withName("shrunk")
-        .edit(server -> {
-          server.getSpec().getResources().setGpus(1);
-          return server;
-        });
+    namespace
+        .client()
+        .resources(ModelServer.class)
+        .inNamespace(namespace.name())
+        .withName("shrunk")
+        .edit(
+            server -> {
+              server.getSpec().getResources().setGpus(1);
+              return server;
+            });
 
     ModelServer refused = awaitReason("shrunk", "InsufficientGPUMemory");
-    assertThat(condition(refused, "Scheduled").getMessage()).contains("it fits in resources.gpus 4");
-    await().atMost(TIMEOUT).untilAsserted(() -> {
-      assertThat(servers.deployment("shrunk")).isNull();
-      assertThat(servers.pods("shrunk")).isEmpty();
-    });
+    assertThat(condition(refused, "Scheduled").getMessage())
+        .contains("it fits in resources.gpus 4");
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(servers.deployment("shrunk")).isNull();
+              assertThat(servers.pods("shrunk")).isEmpty();
+            });
   }
 
   @Test
   void aDownloadWithoutAModelDescriptionIsNoBlockAndTheConditionSaysWhy() {
     // A data set: the downloader finds no config.json or GGUF header, and reports no status.model.
-    namespace.client().resource(SmallDownload.of(namespace.name(), "tickets", "train.jsonl")).create();
+    namespace
+        .client()
+        .resource(SmallDownload.of(namespace.name(), "tickets", "train.jsonl"))
+        .create();
     awaitRun("tickets");
     DownloaderReports.verified(namespace, "tickets", "tickets-run-1");
     servers.create(servers.fromDownload("no-model", Runtime.VLLM, "tickets", 1, H100));
@@ -181,14 +240,19 @@ class ModelServerFitE2E {
     assertThat(namespace.get("tickets", Download.class).getStatus().getModel()).isNull();
     Condition scheduled = condition(ready, "Scheduled");
     assertThat(scheduled.getStatus()).isEqualTo("True");
-    assertThat(scheduled.getMessage()).startsWith("GPU memory not checked: the model's size and shape are unknown");
+    assertThat(scheduled.getMessage())
+        .startsWith("GPU memory not checked: the model's size and shape are unknown");
     assertThat(ready.getStatus().getGpuMemory()).isNull();
     assertThat(servers.deployment("no-model")).isNotNull();
-    assertThat(events("no-model")).noneMatch(event -> "InsufficientGPUMemory".equals(event.getReason()));
+    assertThat(events("no-model"))
+        .noneMatch(event -> "InsufficientGPUMemory".equals(event.getReason()));
     servers.removeAll();
   }
 
-  /** What the operator should write for Llama-3.1-70B at its full context on {@code gpus} H100s under vLLM. */
+  /**
+   * What the operator should write for Llama-3.1-70B at its full context on {@code gpus} H100s
+   * under vLLM.
+   */
   private static GpuMemory expectedMemory(int gpus) {
     long overhead = GIB * gpus;
     return GpuMemory.builder()
@@ -201,33 +265,65 @@ class ModelServerFitE2E {
         .build();
   }
 
-  /** A Download of Llama-3.1-70B that the downloader has fetched, verified and described (status.model). */
+  /**
+   * A Download of Llama-3.1-70B that the downloader has fetched, verified and described
+   * (status.model).
+   */
   private void downloadOfLlama70b(String name) {
-    namespace.client().resource(SmallDownload.of(namespace.name(), name, "model.safetensors")).create();
+    namespace
+        .client()
+        .resource(SmallDownload.of(namespace.name(), name, "model.safetensors"))
+        .create();
     awaitRun(name);
-    DownloaderReports.verified(namespace, name, name + "-run-1", LLAMA_31_70B.getWeightsBytes(), LLAMA_31_70B);
-    Download done = await().atMost(TIMEOUT).until(() -> namespace.get(name, Download.class),
-        d -> d.getStatus() != null && d.getStatus().getPhase() == DownloadPhase.Succeeded);
+    DownloaderReports.verified(
+        namespace, name, name + "-run-1", LLAMA_31_70B.getWeightsBytes(), LLAMA_31_70B);
+    Download done =
+        await()
+            .atMost(TIMEOUT)
+            .until(
+                () -> namespace.get(name, Download.class),
+                d -> d.getStatus() != null && d.getStatus().getPhase() == DownloadPhase.Succeeded);
     assertThat(done.getStatus().getModel()).isEqualTo(LLAMA_31_70B);
   }
 
   /** The downloader reports only from a run's pod: wait until the operator has started run 1. */
   private void awaitRun(String download) {
-    await().atMost(TIMEOUT).until(() -> namespace.get(download, Download.class),
-        d -> d.getStatus() != null && d.getStatus().getRuns() != null && !d.getStatus().getRuns().isEmpty());
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> namespace.get(download, Download.class),
+            d ->
+                d.getStatus() != null
+                    && d.getStatus().getRuns() != null
+                    && !d.getStatus().getRuns().isEmpty());
   }
 
   private ModelServer awaitReason(String name, String reason) {
-    return await().atMost(TIMEOUT).until(() -> namespace.get(name, ModelServer.class),
-        s -> s != null && s.getStatus() != null && s.getStatus().getConditions() != null
-            && s.getMetadata().getGeneration().equals(s.getStatus().getObservedGeneration())
-            && s.getStatus().getConditions().stream()
-                .anyMatch(c -> c.getType().equals("Scheduled") && reason.equals(c.getReason())));
+    return await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> namespace.get(name, ModelServer.class),
+            s ->
+                s != null
+                    && s.getStatus() != null
+                    && s.getStatus().getConditions() != null
+                    && s.getMetadata().getGeneration().equals(s.getStatus().getObservedGeneration())
+                    && s.getStatus().getConditions().stream()
+                        .anyMatch(
+                            c -> c.getType().equals("Scheduled") && reason.equals(c.getReason())));
   }
 
   private List<Event> events(String name) {
-    return namespace.client().v1().events().inNamespace(namespace.name())
-        .withField("involvedObject.name", name).list().getItems().stream()
-        .filter(e -> "ModelServer".equals(e.getInvolvedObject().getKind())).toList();
+    return namespace
+        .client()
+        .v1()
+        .events()
+        .inNamespace(namespace.name())
+        .withField("involvedObject.name", name)
+        .list()
+        .getItems()
+        .stream()
+        .filter(e -> "ModelServer".equals(e.getInvolvedObject().getKind()))
+        .toList();
   }
 }

@@ -24,7 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** A settled fleet costs the API server nothing: with 100 Ready ModelServers, a quiet minute brings no writes. */
+/**
+ * A settled fleet costs the API server nothing: with 100 Ready ModelServers, a quiet minute brings
+ * no writes.
+ */
 @ExtendWith(LlmFleetExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ModelServerSteadyStateE2E {
@@ -53,10 +56,19 @@ class ModelServerSteadyStateE2E {
 
   @Test
   void settledFleetIsNotRewrittenForAMinute() throws InterruptedException {
-    IntStream.range(0, SERVERS).forEach(i -> namespace.client().resource(server("fleet-" + i)).create());
-    await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
-        assertThat(servers()).filteredOn(s -> s.getStatus() != null
-            && s.getStatus().getPhase() == ModelServerPhase.Ready).hasSize(SERVERS));
+    IntStream.range(0, SERVERS)
+        .forEach(i -> namespace.client().resource(server("fleet-" + i)).create());
+    await()
+        .atMost(Duration.ofMinutes(5))
+        .pollInterval(Duration.ofSeconds(2))
+        .untilAsserted(
+            () ->
+                assertThat(servers())
+                    .filteredOn(
+                        s ->
+                            s.getStatus() != null
+                                && s.getStatus().getPhase() == ModelServerPhase.Ready)
+                    .hasSize(SERVERS));
 
     Map<String, String> before = resourceVersions();
     long eventsBefore = operatorEvents();
@@ -69,50 +81,112 @@ class ModelServerSteadyStateE2E {
   @Test
   void horizontalPodAutoscalerCanReadAndSetTheScale() {
     namespace.client().resource(server("autoscaled")).create();
-    namespace.client().resource(new HorizontalPodAutoscalerBuilder()
-        .withNewMetadata().withName("autoscaled").withNamespace(namespace.name()).endMetadata()
-        .withNewSpec()
-        .withNewScaleTargetRef().withApiVersion("llmfleet.dev/v1alpha1").withKind("ModelServer")
-        .withName("autoscaled").endScaleTargetRef()
-        .withMinReplicas(2).withMaxReplicas(4)
-        .addNewMetric().withType("Resource").withNewResource().withName("cpu").withNewTarget()
-        .withType("Utilization").withAverageUtilization(80).endTarget().endResource().endMetric()
-        .endSpec().build()).create();
+    namespace
+        .client()
+        .resource(
+            new HorizontalPodAutoscalerBuilder()
+                .withNewMetadata()
+                .withName("autoscaled")
+                .withNamespace(namespace.name())
+                .endMetadata()
+                .withNewSpec()
+                .withNewScaleTargetRef()
+                .withApiVersion("llmfleet.dev/v1alpha1")
+                .withKind("ModelServer")
+                .withName("autoscaled")
+                .endScaleTargetRef()
+                .withMinReplicas(2)
+                .withMaxReplicas(4)
+                .addNewMetric()
+                .withType("Resource")
+                .withNewResource()
+                .withName("cpu")
+                .withNewTarget()
+                .withType("Utilization")
+                .withAverageUtilization(80)
+                .endTarget()
+                .endResource()
+                .endMetric()
+                .endSpec()
+                .build())
+        .create();
 
-    // The HPA controller reads the scale subresource (AbleToScale) and raises replicas to minReplicas.
-    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-      var hpa = namespace.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace.name())
-          .withName("autoscaled").get();
-      assertThat(hpa.getStatus()).isNotNull();
-      assertThat(hpa.getStatus().getConditions()).anySatisfy(c -> {
-        assertThat(c.getType()).isEqualTo("AbleToScale");
-        assertThat(c.getStatus()).isEqualTo("True");
-      });
-    });
+    // The HPA controller reads the scale subresource (AbleToScale) and raises replicas to
+    // minReplicas.
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () -> {
+              var hpa =
+                  namespace
+                      .client()
+                      .autoscaling()
+                      .v2()
+                      .horizontalPodAutoscalers()
+                      .inNamespace(namespace.name())
+                      .withName("autoscaled")
+                      .get();
+              assertThat(hpa.getStatus()).isNotNull();
+              assertThat(hpa.getStatus().getConditions())
+                  .anySatisfy(
+                      c -> {
+                        assertThat(c.getType()).isEqualTo("AbleToScale");
+                        assertThat(c.getStatus()).isEqualTo("True");
+                      });
+            });
   }
 
   private ModelServer server(String name) {
     return SmallServer.onNodes(namespace.name(), name, NODE_LABEL, namespace.name());
   }
 
-
   private List<ModelServer> servers() {
-    return namespace.client().resources(ModelServer.class).inNamespace(namespace.name()).list().getItems().stream()
-        .filter(s -> s.getMetadata().getName().startsWith("fleet-")).toList();
+    return namespace
+        .client()
+        .resources(ModelServer.class)
+        .inNamespace(namespace.name())
+        .list()
+        .getItems()
+        .stream()
+        .filter(s -> s.getMetadata().getName().startsWith("fleet-"))
+        .toList();
   }
 
   /** kind/name → resourceVersion of every ModelServer, Deployment and Service of the fleet. */
   private Map<String, String> resourceVersions() {
-    Stream<HasMetadata> objects = Stream.concat(servers().stream(), Stream.concat(
-        namespace.client().apps().deployments().inNamespace(namespace.name()).list().getItems().stream(),
-        namespace.client().services().inNamespace(namespace.name()).list().getItems().stream()));
-    return objects.filter(o -> o.getMetadata().getName().startsWith("fleet-"))
-        .collect(Collectors.toMap(o -> o.getKind() + "/" + o.getMetadata().getName(),
-            o -> o.getMetadata().getResourceVersion(), (a, b) -> a, TreeMap::new));
+    Stream<HasMetadata> objects =
+        Stream.concat(
+            servers().stream(),
+            Stream.concat(
+                namespace
+                    .client()
+                    .apps()
+                    .deployments()
+                    .inNamespace(namespace.name())
+                    .list()
+                    .getItems()
+                    .stream(),
+                namespace
+                    .client()
+                    .services()
+                    .inNamespace(namespace.name())
+                    .list()
+                    .getItems()
+                    .stream()));
+    return objects
+        .filter(o -> o.getMetadata().getName().startsWith("fleet-"))
+        .collect(
+            Collectors.toMap(
+                o -> o.getKind() + "/" + o.getMetadata().getName(),
+                o -> o.getMetadata().getResourceVersion(),
+                (a, b) -> a,
+                TreeMap::new));
   }
 
   private long operatorEvents() {
     return namespace.client().v1().events().inNamespace(namespace.name()).list().getItems().stream()
-        .filter(e -> e.getSource() != null && "llmfleet-operator".equals(e.getSource().getComponent())).count();
+        .filter(
+            e -> e.getSource() != null && "llmfleet-operator".equals(e.getSource().getComponent()))
+        .count();
   }
 }

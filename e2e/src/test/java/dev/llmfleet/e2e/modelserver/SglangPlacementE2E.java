@@ -29,9 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * SGLang servers on the real control plane, as ModelServerE2E places vLLM's: tensor parallelism from the GPU count,
- * the GPU node's product selector and taint toleration, its own port 30000, and SGLang's context flag in the fit
- * check (on the KWOK A10G node, nvidia.com/gpu.memory: 23028 MiB).
+ * SGLang servers on the real control plane, as ModelServerE2E places vLLM's: tensor parallelism
+ * from the GPU count, the GPU node's product selector and taint toleration, its own port 30000, and
+ * SGLang's context flag in the fit check (on the KWOK A10G node, nvidia.com/gpu.memory: 23028 MiB).
  */
 @ExtendWith(LlmFleetExtension.class)
 class SglangPlacementE2E {
@@ -39,13 +39,24 @@ class SglangPlacementE2E {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   /**
-   * Llama-3.1-8B in bf16, from its public config.json (32 layers, 32 heads, 8 KV heads, head size 128, hidden 4096,
-   * max_position_embeddings 131072) and 8,030,261,248 parameters of 2 bytes.
+   * Llama-3.1-8B in bf16, from its public config.json (32 layers, 32 heads, 8 KV heads, head size
+   * 128, hidden 4096, max_position_embeddings 131072) and 8,030,261,248 parameters of 2 bytes.
    */
-  private static final DownloadModel LLAMA_31_8B = DownloadModel.builder()
-      .format(ModelFormat.SAFETENSORS).architecture("LlamaForCausalLM").parameters(8_030_261_248L)
-      .parametersRounded("8.0B").dtype("bfloat16").contextLength(131072L).layers(32).attentionHeads(32)
-      .keyValueHeads(8).headDim(128).hiddenSize(4096).weightsBytes(16_060_522_496L).build();
+  private static final DownloadModel LLAMA_31_8B =
+      DownloadModel.builder()
+          .format(ModelFormat.SAFETENSORS)
+          .architecture("LlamaForCausalLM")
+          .parameters(8_030_261_248L)
+          .parametersRounded("8.0B")
+          .dtype("bfloat16")
+          .contextLength(131072L)
+          .layers(32)
+          .attentionHeads(32)
+          .keyValueHeads(8)
+          .headDim(128)
+          .hiddenSize(4096)
+          .weightsBytes(16_060_522_496L)
+          .build();
 
   private final TestNamespace namespace;
   private final ModelServers servers;
@@ -57,8 +68,13 @@ class SglangPlacementE2E {
 
   @Test
   void sglangWithTwoH100sLandsOnTheH100NodeAndBecomesReady() {
-    servers.create(servers.fromUri("sglang-h100",
-        Runtime.SGLANG, "hf://Qwen/Qwen2.5-7B-Instruct", 2, "NVIDIA-H100-80GB-HBM3"));
+    servers.create(
+        servers.fromUri(
+            "sglang-h100",
+            Runtime.SGLANG,
+            "hf://Qwen/Qwen2.5-7B-Instruct",
+            2,
+            "NVIDIA-H100-80GB-HBM3"));
 
     ModelServer ready = servers.awaitPhase("sglang-h100", ModelServerPhase.Ready);
 
@@ -66,7 +82,8 @@ class SglangPlacementE2E {
         .isEqualTo("http://sglang-h100." + namespace.name() + ".svc.cluster.local:30000/v1");
     assertThat(ready.getStatus().getReadyReplicas()).isEqualTo(1);
     assertThat(condition(ready, "Scheduled").getStatus()).isEqualTo("True");
-    assertThat(servers.pods("sglang-h100")).singleElement()
+    assertThat(servers.pods("sglang-h100"))
+        .singleElement()
         .satisfies(pod -> assertThat(pod.getSpec().getNodeName()).isEqualTo("gpu-h100-0"));
 
     PodSpec pod = servers.deployment("sglang-h100").getSpec().getTemplate().getSpec();
@@ -80,62 +97,106 @@ class SglangPlacementE2E {
         .containsSubsequence("--tp", "2")
         .contains("--enable-metrics")
         .doesNotContain("--tensor-parallel-size");
-    assertThat(container.getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("2"));
-    assertThat(container.getPorts()).singleElement()
+    assertThat(container.getResources().getLimits())
+        .containsEntry("nvidia.com/gpu", new Quantity("2"));
+    assertThat(container.getPorts())
+        .singleElement()
         .satisfies(port -> assertThat(port.getContainerPort()).isEqualTo(30000));
     assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health");
-    assertThat(pod.getNodeSelector()).containsEntry("nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3");
-    assertThat(pod.getTolerations()).anySatisfy(toleration -> {
-      assertThat(toleration.getKey()).isEqualTo("nvidia.com/gpu");
-      assertThat(toleration.getOperator()).isEqualTo("Exists");
-      assertThat(toleration.getEffect()).isEqualTo("NoSchedule");
-    });
+    assertThat(pod.getNodeSelector())
+        .containsEntry("nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3");
+    assertThat(pod.getTolerations())
+        .anySatisfy(
+            toleration -> {
+              assertThat(toleration.getKey()).isEqualTo("nvidia.com/gpu");
+              assertThat(toleration.getOperator()).isEqualTo("Exists");
+              assertThat(toleration.getEffect()).isEqualTo("NoSchedule");
+            });
 
-    Service service = namespace.client().services().inNamespace(namespace.name()).withName("sglang-h100").get();
-    assertThat(service.getSpec().getPorts()).singleElement().satisfies(port -> {
-      assertThat(port.getPort()).isEqualTo(30000);
-      assertThat(port.getTargetPort()).isEqualTo(new IntOrString("http"));
-    });
+    Service service =
+        namespace.client().services().inNamespace(namespace.name()).withName("sglang-h100").get();
+    assertThat(service.getSpec().getPorts())
+        .singleElement()
+        .satisfies(
+            port -> {
+              assertThat(port.getPort()).isEqualTo(30000);
+              assertThat(port.getTargetPort()).isEqualTo(new IntOrString("http"));
+            });
     servers.removeAll();
   }
 
   @Test
   void sglangOnOneA10gRefusesLlama8bAtItsFullContextAndRunsWithContextLength8192() {
-    namespace.client().resource(SmallDownload.of(namespace.name(), "llama-8b", "model.safetensors")).create();
-    await().atMost(TIMEOUT).until(() -> namespace.get("llama-8b", Download.class),
-        d -> d.getStatus() != null && d.getStatus().getRuns() != null && !d.getStatus().getRuns().isEmpty());
-    DownloaderReports.verified(namespace, "llama-8b", "llama-8b-run-1", LLAMA_31_8B.getWeightsBytes(), LLAMA_31_8B);
-    await().atMost(TIMEOUT).until(() -> namespace.get("llama-8b", Download.class),
-        d -> d.getStatus().getPhase() == DownloadPhase.Succeeded);
+    namespace
+        .client()
+        .resource(SmallDownload.of(namespace.name(), "llama-8b", "model.safetensors"))
+        .create();
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> namespace.get("llama-8b", Download.class),
+            d ->
+                d.getStatus() != null
+                    && d.getStatus().getRuns() != null
+                    && !d.getStatus().getRuns().isEmpty());
+    DownloaderReports.verified(
+        namespace, "llama-8b", "llama-8b-run-1", LLAMA_31_8B.getWeightsBytes(), LLAMA_31_8B);
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> namespace.get("llama-8b", Download.class),
+            d -> d.getStatus().getPhase() == DownloadPhase.Succeeded);
     ModelServer server = servers.fromUri("sglang-a10", Runtime.SGLANG, null, 1, "NVIDIA-A10G");
     server.getSpec().setModel(ModelSource.builder().downloadRef(new LocalRef("llama-8b")).build());
     servers.create(server);
 
-    // 15.0 GiB of weights + 16.0 GiB of KV cache for 131072 tokens + 1 GiB against 0.88 x 23028 MiB.
-    ModelServer refused = await().atMost(TIMEOUT).until(() -> namespace.get("sglang-a10", ModelServer.class),
-        s -> s.getStatus() != null && s.getStatus().getConditions() != null
-            && s.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Scheduled")
-                && "InsufficientGPUMemory".equals(c.getReason())));
-    assertThat(condition(refused, "Scheduled").getMessage()).contains(
-        "needs 32.0 GiB (weights 15.0 GiB, KV cache 16.0 GiB for 131072 tokens, overhead 1.0 GiB)",
-        "1 x 23028 MiB (node label nvidia.com/gpu.memory) give sglang 19.8 GiB",
-        "it fits in resources.gpus 2, or with a context length of at most 31393 tokens (--context-length)");
+    // 15.0 GiB of weights + 16.0 GiB of KV cache for 131072 tokens + 1 GiB against 0.88 x 23028
+    // MiB.
+    ModelServer refused =
+        await()
+            .atMost(TIMEOUT)
+            .until(
+                () -> namespace.get("sglang-a10", ModelServer.class),
+                s ->
+                    s.getStatus() != null
+                        && s.getStatus().getConditions() != null
+                        && s.getStatus().getConditions().stream()
+                            .anyMatch(
+                                c ->
+                                    c.getType().equals("Scheduled")
+                                        && "InsufficientGPUMemory".equals(c.getReason())));
+    assertThat(condition(refused, "Scheduled").getMessage())
+        .contains(
+            "needs 32.0 GiB (weights 15.0 GiB, KV cache 16.0 GiB for 131072 tokens, overhead 1.0 GiB)",
+            "1 x 23028 MiB (node label nvidia.com/gpu.memory) give sglang 19.8 GiB",
+            "it fits in resources.gpus 2, or with a context length of at most 31393 tokens (--context-length)");
     assertThat(servers.deployment("sglang-a10")).isNull();
 
-    namespace.client().resources(ModelServer.class).inNamespace(namespace.name()).withName("sglang-a10")
-        .edit(s -> {
-          s.getSpec().setArgs(List.of("--context-length", "8192"));
-          return s;
-        });
+    namespace
+        .client()
+        .resources(ModelServer.class)
+        .inNamespace(namespace.name())
+        .withName("sglang-a10")
+        .edit(
+            s -> {
+              s.getSpec().setArgs(List.of("--context-length", "8192"));
+              return s;
+            });
 
     ModelServer ready = servers.awaitPhase("sglang-a10", ModelServerPhase.Ready);
-    assertThat(condition(ready, "Scheduled").getMessage()).startsWith("the model fits: it needs 17.0 GiB");
+    assertThat(condition(ready, "Scheduled").getMessage())
+        .startsWith("the model fits: it needs 17.0 GiB");
     assertThat(ready.getStatus().getGpuMemory().getContextLength()).isEqualTo(8192L);
-    assertThat(ready.getStatus().getGpuMemory().getKvCacheBytes()).isEqualTo(2L * 32 * 8 * 128 * 2 * 8192);
-    Container container = servers.deployment("sglang-a10").getSpec().getTemplate().getSpec().getContainers().get(0);
-    assertThat(container.getArgs()).containsSubsequence("--model-path", "/models")
-        .containsSubsequence("--context-length", "8192").doesNotContain("--tp");
-    assertThat(servers.pods("sglang-a10")).singleElement()
+    assertThat(ready.getStatus().getGpuMemory().getKvCacheBytes())
+        .isEqualTo(2L * 32 * 8 * 128 * 2 * 8192);
+    Container container =
+        servers.deployment("sglang-a10").getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getArgs())
+        .containsSubsequence("--model-path", "/models")
+        .containsSubsequence("--context-length", "8192")
+        .doesNotContain("--tp");
+    assertThat(servers.pods("sglang-a10"))
+        .singleElement()
         .satisfies(pod -> assertThat(pod.getSpec().getNodeName()).isEqualTo("gpu-a10-0"));
     servers.removeAll();
   }

@@ -39,8 +39,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Every name the API accepts gives working objects, the objects of different kinds never share a name, and a
- * Download or FineTuneJob whose objects the API server refuses says so in its status.
+ * Every name the API accepts gives working objects, the objects of different kinds never share a
+ * name, and a Download or FineTuneJob whose objects the API server refuses says so in its status.
  */
 @ExtendWith(LlmFleetExtension.class)
 class OwnedNamesE2E {
@@ -55,10 +55,23 @@ class OwnedNamesE2E {
 
   @Test
   void aDownloadAndAFineTuneJobOfOneNameEachGetTheirOwnJobAndSecret() {
-    namespace.client().resource(new SecretBuilder().withNewMetadata().withName("hf").withNamespace(namespace.name())
-        .endMetadata().addToStringData("token", "not-a-real-token").build()).create();
-    List<SecretEnv> secrets = List.of(SecretEnv.builder().name("HF_TOKEN").secretKeyRef(new SecretKeyRef("hf", "token"))
-        .build());
+    namespace
+        .client()
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("hf")
+                .withNamespace(namespace.name())
+                .endMetadata()
+                .addToStringData("token", "not-a-real-token")
+                .build())
+        .create();
+    List<SecretEnv> secrets =
+        List.of(
+            SecretEnv.builder()
+                .name("HF_TOKEN")
+                .secretKeyRef(new SecretKeyRef("hf", "token"))
+                .build());
     verifiedDownload("base");
     verifiedDownload("tickets");
     Download download = SmallDownload.of(namespace.name(), "support", "support");
@@ -73,13 +86,27 @@ class OwnedNamesE2E {
 
     assertThat(controller(downloadRun).getKind()).isEqualTo("Download");
     assertThat(controller(trainRun).getKind()).isEqualTo("FineTuneJob");
-    assertThat(controller(await().atMost(TIMEOUT).until(secret("support-download-env"), s -> s != null)).getKind())
+    assertThat(
+            controller(
+                    await().atMost(TIMEOUT).until(secret("support-download-env"), s -> s != null))
+                .getKind())
         .isEqualTo("Download");
-    assertThat(controller(await().atMost(TIMEOUT).until(secret("support-fine-tune-env"), s -> s != null)).getKind())
+    assertThat(
+            controller(
+                    await().atMost(TIMEOUT).until(secret("support-fine-tune-env"), s -> s != null))
+                .getKind())
         .isEqualTo("FineTuneJob");
-    assertThat(namespace.client().secrets().inNamespace(namespace.name()).withName("support-secrets").get())
-        .as("the name a ModelServer support would use").isNull();
-    assertThat(get(FineTuneJob.class, "support").getStatus().getRuns()).singleElement()
+    assertThat(
+            namespace
+                .client()
+                .secrets()
+                .inNamespace(namespace.name())
+                .withName("support-secrets")
+                .get())
+        .as("the name a ModelServer support would use")
+        .isNull();
+    assertThat(get(FineTuneJob.class, "support").getStatus().getRuns())
+        .singleElement()
         .satisfies(run -> assertThat(run.getName()).isEqualTo("support-train-1"));
   }
 
@@ -87,16 +114,38 @@ class OwnedNamesE2E {
   void aModelServerWithADotInItsNameIsServedByAValidServiceThatItsEndpointNames() {
     namespace.client().resource(SmallServer.named(namespace.name(), "llama3.1-8b")).create();
 
-    ModelServer server = await().atMost(TIMEOUT).until(() -> get(ModelServer.class, "llama3.1-8b"),
-        s -> s.getStatus() != null && s.getStatus().getEndpoint() != null);
-    List<Service> services = namespace.client().services().inNamespace(namespace.name()).list().getItems();
+    ModelServer server =
+        await()
+            .atMost(TIMEOUT)
+            .until(
+                () -> get(ModelServer.class, "llama3.1-8b"),
+                s -> s.getStatus() != null && s.getStatus().getEndpoint() != null);
+    List<Service> services =
+        namespace.client().services().inNamespace(namespace.name()).list().getItems();
 
-    assertThat(services).singleElement().satisfies(service -> {
-      assertThat(service.getMetadata().getName()).matches("[a-z]([-a-z0-9]*[a-z0-9])?").startsWith("llama3-1-8b-");
-      assertThat(server.getStatus().getEndpoint())
-          .startsWith("http://" + service.getMetadata().getName() + "." + namespace.name() + ".svc.cluster.local:");
-    });
-    assertThat(namespace.client().apps().deployments().inNamespace(namespace.name()).withName("llama3.1-8b").get())
+    assertThat(services)
+        .singleElement()
+        .satisfies(
+            service -> {
+              assertThat(service.getMetadata().getName())
+                  .matches("[a-z]([-a-z0-9]*[a-z0-9])?")
+                  .startsWith("llama3-1-8b-");
+              assertThat(server.getStatus().getEndpoint())
+                  .startsWith(
+                      "http://"
+                          + service.getMetadata().getName()
+                          + "."
+                          + namespace.name()
+                          + ".svc.cluster.local:");
+            });
+    assertThat(
+            namespace
+                .client()
+                .apps()
+                .deployments()
+                .inNamespace(namespace.name())
+                .withName("llama3.1-8b")
+                .get())
         .isNotNull();
   }
 
@@ -105,26 +154,46 @@ class OwnedNamesE2E {
     String name = ("org.model-" + "x".repeat(60)).substring(0, 70);
     namespace.client().resource(SmallDownload.of(namespace.name(), name, "model.gguf")).create();
 
-    Download download = await().atMost(TIMEOUT).until(() -> get(Download.class, name),
-        d -> d.getStatus() != null && d.getStatus().getRuns() != null && !d.getStatus().getRuns().isEmpty());
+    Download download =
+        await()
+            .atMost(TIMEOUT)
+            .until(
+                () -> get(Download.class, name),
+                d ->
+                    d.getStatus() != null
+                        && d.getStatus().getRuns() != null
+                        && !d.getStatus().getRuns().isEmpty());
     String run = download.getStatus().getRuns().get(0).getName();
 
     assertThat(run).hasSizeLessThanOrEqualTo(63).endsWith("-run-1");
     Job job = await().atMost(TIMEOUT).until(() -> job(run), j -> j != null);
-    assertThat(job.getMetadata().getLabels().get("app.kubernetes.io/instance")).hasSizeLessThanOrEqualTo(63);
+    assertThat(job.getMetadata().getLabels().get("app.kubernetes.io/instance"))
+        .hasSizeLessThanOrEqualTo(63);
     DownloaderReports.verified(namespace, name, run);
-    await().atMost(TIMEOUT).until(() -> get(Download.class, name),
-        d -> d.getStatus().getPhase() == DownloadPhase.Succeeded);
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> get(Download.class, name),
+            d -> d.getStatus().getPhase() == DownloadPhase.Succeeded);
   }
 
   @Test
   void aDownloadWhoseJobIsRefusedSaysWhyInItsStatus() throws Exception {
     // The class's tests share the namespace: the quota goes when this test ends.
     try (AutoCloseable quota = quota("no-jobs", "count/jobs.batch")) {
-      namespace.client().resource(SmallDownload.of(namespace.name(), "refused", "model.gguf")).create();
+      namespace
+          .client()
+          .resource(SmallDownload.of(namespace.name(), "refused", "model.gguf"))
+          .create();
 
-      await().atMost(TIMEOUT).untilAsserted(() -> assertApplyFailed(get(Download.class, "refused").getStatus() == null
-          ? null : get(Download.class, "refused").getStatus().getConditions()));
+      await()
+          .atMost(TIMEOUT)
+          .untilAsserted(
+              () ->
+                  assertApplyFailed(
+                      get(Download.class, "refused").getStatus() == null
+                          ? null
+                          : get(Download.class, "refused").getStatus().getConditions()));
     }
   }
 
@@ -132,28 +201,53 @@ class OwnedNamesE2E {
   void aFineTuneJobWhoseRunIsRefusedSaysWhyInItsStatus() throws Exception {
     verifiedDownload("refused-base");
     verifiedDownload("refused-tickets");
-    // Every namespace holds kube-root-ca.crt already: no ConfigMap more, so the run's trainer configuration is refused.
+    // Every namespace holds kube-root-ca.crt already: no ConfigMap more, so the run's trainer
+    // configuration is refused.
     try (AutoCloseable quota = quota("no-config-maps", "configmaps")) {
-      namespace.client().resource(fineTuneJob("refused", "refused-base", "refused-tickets")).create();
+      namespace
+          .client()
+          .resource(fineTuneJob("refused", "refused-base", "refused-tickets"))
+          .create();
 
-      await().atMost(TIMEOUT).untilAsserted(() -> assertApplyFailed(get(FineTuneJob.class, "refused").getStatus()
-          == null ? null : get(FineTuneJob.class, "refused").getStatus().getConditions()));
+      await()
+          .atMost(TIMEOUT)
+          .untilAsserted(
+              () ->
+                  assertApplyFailed(
+                      get(FineTuneJob.class, "refused").getStatus() == null
+                          ? null
+                          : get(FineTuneJob.class, "refused").getStatus().getConditions()));
     }
   }
 
   private static void assertApplyFailed(List<Condition> conditions) {
-    assertThat(conditions).as("conditions").isNotNull().anySatisfy(c -> {
-      assertThat(c.getType()).isEqualTo("Ready");
-      assertThat(c.getStatus()).isEqualTo("False");
-      assertThat(c.getReason()).isEqualTo("ApplyFailed");
-      assertThat(c.getMessage()).contains("exceeded quota");
-    });
+    assertThat(conditions)
+        .as("conditions")
+        .isNotNull()
+        .anySatisfy(
+            c -> {
+              assertThat(c.getType()).isEqualTo("Ready");
+              assertThat(c.getStatus()).isEqualTo("False");
+              assertThat(c.getReason()).isEqualTo("ApplyFailed");
+              assertThat(c.getMessage()).contains("exceeded quota");
+            });
   }
 
   private AutoCloseable quota(String name, String resource) {
-    var quota = namespace.client().resource(new ResourceQuotaBuilder()
-        .withNewMetadata().withName(name).withNamespace(namespace.name()).endMetadata()
-        .withNewSpec().addToHard(resource, new Quantity("0")).endSpec().build()).create();
+    var quota =
+        namespace
+            .client()
+            .resource(
+                new ResourceQuotaBuilder()
+                    .withNewMetadata()
+                    .withName(name)
+                    .withNamespace(namespace.name())
+                    .endMetadata()
+                    .withNewSpec()
+                    .addToHard(resource, new Quantity("0"))
+                    .endSpec()
+                    .build())
+            .create();
     return () -> namespace.client().resource(quota).delete();
   }
 
@@ -161,26 +255,33 @@ class OwnedNamesE2E {
     namespace.client().resource(SmallDownload.of(namespace.name(), name, name)).create();
     await().atMost(TIMEOUT).until(() -> job(name + "-run-1"), j -> j != null);
     DownloaderReports.verified(namespace, name, name + "-run-1");
-    await().atMost(TIMEOUT).until(() -> get(Download.class, name),
-        d -> d.getStatus() != null && d.getStatus().getPhase() == DownloadPhase.Succeeded);
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> get(Download.class, name),
+            d -> d.getStatus() != null && d.getStatus().getPhase() == DownloadPhase.Succeeded);
   }
 
   private FineTuneJob fineTuneJob(String name, String base, String data) {
     FineTuneJob job = new FineTuneJob();
     job.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace.name()).build());
-    job.setSpec(FineTuneJobSpec.builder()
-        .baseModel(new BaseModel(new LocalRef(base)))
-        .dataset(Dataset.builder().downloadRef(new LocalRef(data)).file("train.jsonl").build())
-        .resources(Resources.builder().gpus(1).build())
-        .hyperparameters(Hyperparameters.builder().targetModules(List.of("q_proj", "v_proj")).build())
-        .output(new FineTuneOutput(Storage.builder().size(new Quantity("1Gi")).build()))
-        .build());
+    job.setSpec(
+        FineTuneJobSpec.builder()
+            .baseModel(new BaseModel(new LocalRef(base)))
+            .dataset(Dataset.builder().downloadRef(new LocalRef(data)).file("train.jsonl").build())
+            .resources(Resources.builder().gpus(1).build())
+            .hyperparameters(
+                Hyperparameters.builder().targetModules(List.of("q_proj", "v_proj")).build())
+            .output(new FineTuneOutput(Storage.builder().size(new Quantity("1Gi")).build()))
+            .build());
     return job;
   }
 
   private static OwnerReference controller(HasMetadata object) {
-    return object.getMetadata().getOwnerReferences().stream().filter(ref -> Boolean.TRUE.equals(ref.getController()))
-        .findFirst().orElseThrow();
+    return object.getMetadata().getOwnerReferences().stream()
+        .filter(ref -> Boolean.TRUE.equals(ref.getController()))
+        .findFirst()
+        .orElseThrow();
   }
 
   private <T extends HasMetadata> T get(Class<T> type, String name) {
@@ -188,7 +289,14 @@ class OwnedNamesE2E {
   }
 
   private Job job(String name) {
-    return namespace.client().batch().v1().jobs().inNamespace(namespace.name()).withName(name).get();
+    return namespace
+        .client()
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(namespace.name())
+        .withName(name)
+        .get();
   }
 
   private Callable<Secret> secret(String name) {

@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 abstract class Content implements AutoCloseable {
 
   private final Supplier<String> sha256 = memoize(() -> digest("SHA-256", ""));
-  private final Supplier<String> gitBlobId = memoize(() -> digest("SHA-1", "blob " + size() + "\0"));
+  private final Supplier<String> gitBlobId =
+      memoize(() -> digest("SHA-1", "blob " + size() + "\0"));
 
   public abstract long size();
 

@@ -9,8 +9,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * The bytes of a real file on disk (a model file, say), read by position from one open channel:
- * positional reads do not move a shared position, so concurrent responses can share it. The size
- * is taken when the file is added; the file must not change while it is served.
+ * positional reads do not move a shared position, so concurrent responses can share it. The size is
+ * taken when the file is added; the file must not change while it is served.
  */
 final class FileContent extends Content {
 
@@ -34,8 +34,13 @@ final class FileContent extends Content {
     ByteBuffer target = ByteBuffer.wrap(buffer, 0, length);
     while (target.hasRemaining()) {
       if (channel.read(target, offset + target.position()) < 0) {
-        throw new EOFException(path + " ended at byte " + (offset + target.position())
-            + ", it had " + size + " when added");
+        throw new EOFException(
+            path
+                + " ended at byte "
+                + (offset + target.position())
+                + ", it had "
+                + size
+                + " when added");
       }
     }
   }

@@ -33,42 +33,48 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>Files are {@link GeneratedContent}, deterministic bytes made on the fly, any size; or
  *       {@link FileContent}, a real file on disk (a model, say), read by range as it is served.
- *       Both are served, counted and throttled alike.</li>
- *   <li>Plain files at {@code /files/<name>}; Hub repositories with the Hub's listing at
- *       {@code /api/models/<org>/<name>/revision/<rev>} and files at
- *       {@code /<org>/<name>/resolve/<rev>/<path>}. Small files are answered there; LFS files
- *       redirect (302) to a second server on another port, the "CDN", a different origin that must
- *       never see the token. A gated repository answers 401 without the right bearer token.</li>
- *   <li>GET with {@code Range: bytes=N-} or {@code bytes=N-M} (206 + Content-Range), HEAD.</li>
- *   <li>Hub listings as {@code huggingface_hub} reads them too: {@code /tree/<rev>} beside
- *       {@code /revision/<rev>}, and resolve answers with {@code X-Repo-Commit}, {@code ETag} and,
- *       for LFS redirects, {@code X-Linked-Etag} and {@code X-Linked-Size}.</li>
+ *       Both are served, counted and throttled alike.
+ *   <li>Plain files at {@code /files/<name>}; Hub repositories with the Hub's listing at {@code
+ *       /api/models/<org>/<name>/revision/<rev>} and files at {@code
+ *       /<org>/<name>/resolve/<rev>/<path>}. Small files are answered there; LFS files redirect
+ *       (302) to a second server on another port, the "CDN", a different origin that must never see
+ *       the token. A gated repository answers 401 without the right bearer token.
+ *   <li>GET with {@code Range: bytes=N-} or {@code bytes=N-M} (206 + Content-Range), HEAD.
+ *   <li>Hub listings as {@code huggingface_hub} reads them too: {@code /tree/<rev>} beside {@code
+ *       /revision/<rev>}, and resolve answers with {@code X-Repo-Commit}, {@code ETag} and, for LFS
+ *       redirects, {@code X-Linked-Etag} and {@code X-Linked-Size}.
  *   <li>Knobs: a rate limit per response, a delay before each response's first byte, the next N
  *       requests answered 503, the next N file responses cut after K body bytes (the connection is
- *       dropped halfway), a listener told of every request.</li>
- *   <li>Counters: body bytes sent per file, requests seen, Authorization headers seen by the CDN.</li>
+ *       dropped halfway), a listener told of every request.
+ *   <li>Counters: body bytes sent per file, requests seen, Authorization headers seen by the CDN.
  * </ul>
  */
 public final class TestOrigin implements AutoCloseable {
 
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
-  private static final Pattern LISTING = Pattern.compile("/api/models/([^/]+/[^/]+)/(revision|tree)/([^/]+)");
+  private static final Pattern LISTING =
+      Pattern.compile("/api/models/([^/]+/[^/]+)/(revision|tree)/([^/]+)");
   private static final Pattern RESOLVE = Pattern.compile("/([^/]+/[^/]+)/resolve/([^/]+)/(.+)");
   private static final int SLICE = 64 * 1024;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The bind address as URLs name it. */
   private final String host;
+
   private final HttpServer hub;
   private final HttpServer cdn;
-  private final ExecutorService handlers = Executors.newCachedThreadPool(r -> {
-    Thread thread = new Thread(r, "test-origin");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService handlers =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread thread = new Thread(r, "test-origin");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final Map<String, Content> files = new ConcurrentHashMap<>();
+
   /** Every file content added, to close with the origin, also those since replaced. */
   private final List<Content> opened = new CopyOnWriteArrayList<>();
+
   private final Map<String, Repo> repos = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> bytesSent = new ConcurrentHashMap<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
@@ -78,7 +84,7 @@ public final class TestOrigin implements AutoCloseable {
   private volatile long cutAfterBytes;
   private volatile long bytesPerSecond;
   private volatile long firstByteDelayMillis;
-  private volatile Consumer<String> requestListener = request -> { };
+  private volatile Consumer<String> requestListener = request -> {};
 
   /** A Hub repository: its files in listing order, which of them are LFS, its commit and token. */
   private record Repo(String commit, Optional<String> token, Map<String, Boolean> lfsByPath) {}
@@ -111,7 +117,8 @@ public final class TestOrigin implements AutoCloseable {
   }
 
   private TestOrigin(InetAddress bind) throws IOException {
-    // A wildcard bind serves every interface; URLs then name loopback, the one address sure to work.
+    // A wildcard bind serves every interface; URLs then name loopback, the one address sure to
+    // work.
     host = literal(bind.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : bind);
     InetSocketAddress address = new InetSocketAddress(bind, 0);
     hub = HttpServer.create(address, 64);
@@ -137,7 +144,8 @@ public final class TestOrigin implements AutoCloseable {
     try {
       return new TestOrigin(bind);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot start the test origin on " + bind.getHostAddress(), e);
+      throw new IllegalStateException(
+          "cannot start the test origin on " + bind.getHostAddress(), e);
     }
   }
 
@@ -162,9 +170,9 @@ public final class TestOrigin implements AutoCloseable {
   }
 
   /**
-   * A Hub repository {@code org/name} at revision main. Files whose size is at least
-   * {@code lfsFrom} bytes are LFS files (listed with lfs.sha256, served through the CDN); the
-   * others are listed with their blobId. Each file is counted as {@code org/name/path}.
+   * A Hub repository {@code org/name} at revision main. Files whose size is at least {@code
+   * lfsFrom} bytes are LFS files (listed with lfs.sha256, served through the CDN); the others are
+   * listed with their blobId. Each file is counted as {@code org/name/path}.
    *
    * @param token the bearer token a gated repository requires, or empty for a public one
    */
@@ -181,14 +189,16 @@ public final class TestOrigin implements AutoCloseable {
    */
   public void addRepo(String repo, Optional<String> token, long lfsFrom, RepoFiles repoFiles) {
     Map<String, Boolean> lfs = new LinkedHashMap<>();
-    repoFiles.sources.forEach((path, source) -> {
-      String key = repo + "/" + path;
-      Content content = source instanceof Path file
-          ? open(file)
-          : new GeneratedContent(key.hashCode(), (Long) source);
-      put(key, content);
-      lfs.put(path, content.size() >= lfsFrom);
-    });
+    repoFiles.sources.forEach(
+        (path, source) -> {
+          String key = repo + "/" + path;
+          Content content =
+              source instanceof Path file
+                  ? open(file)
+                  : new GeneratedContent(key.hashCode(), (Long) source);
+          put(key, content);
+          lfs.put(path, content.size() >= lfsFrom);
+        });
     String commit = String.format("%040x", Math.abs((long) repo.hashCode()));
     repos.put(repo, new Repo(commit, token, lfs));
   }
@@ -223,7 +233,9 @@ public final class TestOrigin implements AutoCloseable {
     failNext.set(requests);
   }
 
-  /** The next {@code responses} file bodies stop after {@code afterBytes} and the connection drops. */
+  /**
+   * The next {@code responses} file bodies stop after {@code afterBytes} and the connection drops.
+   */
   public void cutNext(int responses, long afterBytes) {
     cutAfterBytes = afterBytes;
     cutNext.set(responses);
@@ -248,8 +260,12 @@ public final class TestOrigin implements AutoCloseable {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       String range = exchange.getRequestHeaders().getFirst("Range");
-      String request = (isCdn ? "cdn:" : "") + exchange.getRequestMethod() + " " + path
-          + (range == null ? "" : " " + range);
+      String request =
+          (isCdn ? "cdn:" : "")
+              + exchange.getRequestMethod()
+              + " "
+              + path
+              + (range == null ? "" : " " + range);
       requests.add(request);
       requestListener.accept(request);
       if (isCdn && exchange.getRequestHeaders().containsKey("Authorization")) {
@@ -271,16 +287,22 @@ public final class TestOrigin implements AutoCloseable {
   private void hub(HttpExchange exchange, String path) throws IOException {
     Matcher listing = LISTING.matcher(path);
     Matcher resolve = RESOLVE.matcher(path);
-    String repoName = listing.matches() ? listing.group(1) : resolve.matches() ? resolve.group(1) : "";
+    String repoName =
+        listing.matches() ? listing.group(1) : resolve.matches() ? resolve.group(1) : "";
     Repo repo = repos.get(repoName);
-    String revision = listing.matches() ? listing.group(3) : resolve.matches() ? resolve.group(2) : "";
+    String revision =
+        listing.matches() ? listing.group(3) : resolve.matches() ? resolve.group(2) : "";
     if (repo == null || !(revision.equals("main") || revision.equals(repo.commit()))) {
       exchange.sendResponseHeaders(404, -1);
-    } else if (repo.token().isPresent() && !repo.token().map(t -> "Bearer " + t)
-        .equals(Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")))) {
+    } else if (repo.token().isPresent()
+        && !repo.token()
+            .map(t -> "Bearer " + t)
+            .equals(Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")))) {
       exchange.sendResponseHeaders(401, -1);
     } else if (listing.matches()) {
-      sendJson(exchange, listing.group(2).equals("tree") ? tree(repoName, repo) : listing(repoName, repo));
+      sendJson(
+          exchange,
+          listing.group(2).equals("tree") ? tree(repoName, repo) : listing(repoName, repo));
     } else if (!repo.lfsByPath().containsKey(resolve.group(3))) {
       exchange.sendResponseHeaders(404, -1);
     } else {
@@ -289,8 +311,18 @@ public final class TestOrigin implements AutoCloseable {
       if (repo.lfsByPath().get(resolve.group(3))) {
         exchange.getResponseHeaders().set("X-Linked-Etag", "\"" + content.sha256() + "\"");
         exchange.getResponseHeaders().set("X-Linked-Size", String.valueOf(content.size()));
-        exchange.getResponseHeaders().set("Location", "http://" + host + ":" + cdn.getAddress().getPort()
-            + "/" + repoName + "/" + resolve.group(3));
+        exchange
+            .getResponseHeaders()
+            .set(
+                "Location",
+                "http://"
+                    + host
+                    + ":"
+                    + cdn.getAddress().getPort()
+                    + "/"
+                    + repoName
+                    + "/"
+                    + resolve.group(3));
         exchange.sendResponseHeaders(302, -1);
       } else {
         exchange.getResponseHeaders().set("ETag", "\"" + content.gitBlobId() + "\"");
@@ -301,39 +333,48 @@ public final class TestOrigin implements AutoCloseable {
 
   private Map<String, Object> listing(String name, Repo repo) {
     List<Map<String, Object>> siblings = new ArrayList<>();
-    repo.lfsByPath().forEach((path, lfs) -> {
-      Content content = files.get(name + "/" + path);
-      Map<String, Object> sibling = new LinkedHashMap<>();
-      sibling.put("rfilename", path);
-      if (lfs) {
-        // The blobId of an LFS file is that of its pointer file, and its size the pointer's.
-        sibling.put("blobId", "0".repeat(40));
-        sibling.put("size", 134);
-        sibling.put("lfs", Map.of("sha256", content.sha256(), "size", content.size(), "pointerSize", 134));
-      } else {
-        sibling.put("blobId", content.gitBlobId());
-        sibling.put("size", content.size());
-      }
-      siblings.add(sibling);
-    });
+    repo.lfsByPath()
+        .forEach(
+            (path, lfs) -> {
+              Content content = files.get(name + "/" + path);
+              Map<String, Object> sibling = new LinkedHashMap<>();
+              sibling.put("rfilename", path);
+              if (lfs) {
+                // The blobId of an LFS file is that of its pointer file, and its size the
+                // pointer's.
+                sibling.put("blobId", "0".repeat(40));
+                sibling.put("size", 134);
+                sibling.put(
+                    "lfs",
+                    Map.of("sha256", content.sha256(), "size", content.size(), "pointerSize", 134));
+              } else {
+                sibling.put("blobId", content.gitBlobId());
+                sibling.put("size", content.size());
+              }
+              siblings.add(sibling);
+            });
     return Map.of("id", name, "sha", repo.commit(), "siblings", siblings);
   }
 
   /** The Hub's {@code tree/<rev>?recursive=true} page: every file, none of them a folder. */
   private List<Map<String, Object>> tree(String name, Repo repo) {
     List<Map<String, Object>> entries = new ArrayList<>();
-    repo.lfsByPath().forEach((path, lfs) -> {
-      Content content = files.get(name + "/" + path);
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("type", "file");
-      entry.put("oid", lfs ? "0".repeat(40) : content.gitBlobId());
-      entry.put("size", content.size());
-      entry.put("path", path);
-      if (lfs) {
-        entry.put("lfs", Map.of("oid", content.sha256(), "size", content.size(), "pointerSize", 134));
-      }
-      entries.add(entry);
-    });
+    repo.lfsByPath()
+        .forEach(
+            (path, lfs) -> {
+              Content content = files.get(name + "/" + path);
+              Map<String, Object> entry = new LinkedHashMap<>();
+              entry.put("type", "file");
+              entry.put("oid", lfs ? "0".repeat(40) : content.gitBlobId());
+              entry.put("size", content.size());
+              entry.put("path", path);
+              if (lfs) {
+                entry.put(
+                    "lfs",
+                    Map.of("oid", content.sha256(), "size", content.size(), "pointerSize", 134));
+              }
+              entries.add(entry);
+            });
     return entries;
   }
 
@@ -358,9 +399,10 @@ public final class TestOrigin implements AutoCloseable {
     String rangeHeader = exchange.getRequestHeaders().getFirst("Range");
     Matcher range = RANGE.matcher(rangeHeader == null ? "" : rangeHeader);
     long from = range.matches() ? Long.parseLong(range.group(1)) : 0;
-    long to = range.matches() && !range.group(2).isEmpty()
-        ? Math.min(size - 1, Long.parseLong(range.group(2)))
-        : size - 1;
+    long to =
+        range.matches() && !range.group(2).isEmpty()
+            ? Math.min(size - 1, Long.parseLong(range.group(2)))
+            : size - 1;
     exchange.getResponseHeaders().set("Accept-Ranges", "bytes");
     if (range.matches() && from >= size) {
       exchange.getResponseHeaders().set("Content-Range", "bytes */" + size);
@@ -380,7 +422,12 @@ public final class TestOrigin implements AutoCloseable {
     // Length 0 would mean a chunked body to the server; -1 sends Content-Length: 0 and no body.
     exchange.sendResponseHeaders(status, length == 0 ? -1 : length);
     long end = take(cutNext) ? Math.min(to + 1, from + cutAfterBytes) : to + 1;
-    send(exchange.getResponseBody(), content, from, end, bytesSent.computeIfAbsent(key, k -> new AtomicLong()));
+    send(
+        exchange.getResponseBody(),
+        content,
+        from,
+        end,
+        bytesSent.computeIfAbsent(key, k -> new AtomicLong()));
     if (end <= to) {
       // Leaving the exchange short of its Content-Length makes the server drop the connection.
       throw new IOException("cut on purpose after " + (end - from) + " bytes");

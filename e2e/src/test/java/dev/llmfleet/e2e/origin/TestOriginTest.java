@@ -32,8 +32,8 @@ class TestOriginTest {
 
   private static final int SIZE = 300_000;
 
-  private final HttpClient http = HttpClient.newBuilder()
-      .followRedirects(HttpClient.Redirect.NEVER).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
   private TestOrigin origin;
   private Path file;
   private byte[] bytes;
@@ -80,13 +80,20 @@ class TestOriginTest {
     assertThat(beyond.statusCode()).isEqualTo(416);
     assertThat(beyond.headers().firstValue("Content-Range")).hasValue("bytes */" + SIZE);
 
-    HttpResponse<Void> head = http.send(HttpRequest.newBuilder(URI.create(url))
-        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+    HttpResponse<Void> head =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.discarding());
     assertThat(head.statusCode()).isEqualTo(200);
     assertThat(head.headers().firstValue("Content-Length")).hasValue(String.valueOf(SIZE));
     assertSent("model.gguf", SIZE + 75001 + 10);
-    assertThat(origin.requests()).contains("GET /files/model.gguf", "GET /files/model.gguf bytes=65000-140000",
-        "HEAD /files/model.gguf");
+    assertThat(origin.requests())
+        .contains(
+            "GET /files/model.gguf",
+            "GET /files/model.gguf bytes=65000-140000",
+            "HEAD /files/model.gguf");
   }
 
   @Test
@@ -102,12 +109,16 @@ class TestOriginTest {
 
   @Test
   void listsAndServesAHubRepositoryHoldingARealFile() throws Exception {
-    origin.addRepo("acme/tiny-gguf", Optional.empty(), 100_000, TestOrigin.RepoFiles.of()
-        .generated("config.json", 700).file("model.gguf", file));
+    origin.addRepo(
+        "acme/tiny-gguf",
+        Optional.empty(),
+        100_000,
+        TestOrigin.RepoFiles.of().generated("config.json", 700).file("model.gguf", file));
     String sha256 = sha256(bytes);
     assertThat(origin.sha256("acme/tiny-gguf/model.gguf")).isEqualTo(sha256);
 
-    HttpResponse<byte[]> listing = get(origin.url() + "/api/models/acme/tiny-gguf/revision/main", null);
+    HttpResponse<byte[]> listing =
+        get(origin.url() + "/api/models/acme/tiny-gguf/revision/main", null);
     assertThat(listing.statusCode()).isEqualTo(200);
     JsonNode siblings = new ObjectMapper().readTree(listing.body()).get("siblings");
     assertThat(siblings).hasSize(2);
@@ -119,10 +130,13 @@ class TestOriginTest {
     assertThat(model.get("lfs").get("sha256").asText()).isEqualTo(sha256);
     assertThat(model.get("lfs").get("size").asLong()).isEqualTo(SIZE);
 
-    HttpResponse<byte[]> redirect = get(origin.url() + "/acme/tiny-gguf/resolve/main/model.gguf", null);
+    HttpResponse<byte[]> redirect =
+        get(origin.url() + "/acme/tiny-gguf/resolve/main/model.gguf", null);
     assertThat(redirect.statusCode()).isEqualTo(302);
     String location = redirect.headers().firstValue("Location").orElseThrow();
-    assertThat(location).startsWith("http://127.0.0.1:").endsWith("/acme/tiny-gguf/model.gguf")
+    assertThat(location)
+        .startsWith("http://127.0.0.1:")
+        .endsWith("/acme/tiny-gguf/model.gguf")
         .doesNotStartWith(origin.url() + "/");
     assertThat(get(location, null).body()).isEqualTo(bytes);
     HttpResponse<byte[]> ranged = get(location, "bytes=10-19");
@@ -133,22 +147,32 @@ class TestOriginTest {
 
   @Test
   void answersAsHuggingfaceHubReadsIt() throws Exception {
-    origin.addRepo("acme/tiny-gguf", Optional.empty(), 100_000, TestOrigin.RepoFiles.of()
-        .generated("config.json", 700).file("model.gguf", file));
-    JsonNode tree = new ObjectMapper().readTree(
-        get(origin.url() + "/api/models/acme/tiny-gguf/tree/main?recursive=true", null).body());
+    origin.addRepo(
+        "acme/tiny-gguf",
+        Optional.empty(),
+        100_000,
+        TestOrigin.RepoFiles.of().generated("config.json", 700).file("model.gguf", file));
+    JsonNode tree =
+        new ObjectMapper()
+            .readTree(
+                get(origin.url() + "/api/models/acme/tiny-gguf/tree/main?recursive=true", null)
+                    .body());
     assertThat(tree).hasSize(2);
     assertThat(tree.get(0).get("path").asText()).isEqualTo("config.json");
-    assertThat(tree.get(0).get("oid").asText()).isEqualTo(origin.gitBlobId("acme/tiny-gguf/config.json"));
+    assertThat(tree.get(0).get("oid").asText())
+        .isEqualTo(origin.gitBlobId("acme/tiny-gguf/config.json"));
     assertThat(tree.get(1).get("type").asText()).isEqualTo("file");
     assertThat(tree.get(1).get("size").asLong()).isEqualTo(SIZE);
     assertThat(tree.get(1).get("lfs").get("oid").asText()).isEqualTo(sha256(bytes));
 
-    HttpResponse<byte[]> redirect = get(origin.url() + "/acme/tiny-gguf/resolve/main/model.gguf", null);
+    HttpResponse<byte[]> redirect =
+        get(origin.url() + "/acme/tiny-gguf/resolve/main/model.gguf", null);
     assertThat(redirect.headers().firstValue("X-Repo-Commit")).isPresent();
-    assertThat(redirect.headers().firstValue("X-Linked-Etag")).hasValue("\"" + sha256(bytes) + "\"");
+    assertThat(redirect.headers().firstValue("X-Linked-Etag"))
+        .hasValue("\"" + sha256(bytes) + "\"");
     assertThat(redirect.headers().firstValue("X-Linked-Size")).hasValue(String.valueOf(SIZE));
-    HttpResponse<byte[]> config = get(origin.url() + "/acme/tiny-gguf/resolve/main/config.json", null);
+    HttpResponse<byte[]> config =
+        get(origin.url() + "/acme/tiny-gguf/resolve/main/config.json", null);
     assertThat(config.headers().firstValue("ETag"))
         .hasValue("\"" + origin.gitBlobId("acme/tiny-gguf/config.json") + "\"");
   }
@@ -168,19 +192,30 @@ class TestOriginTest {
   @Test
   void aRealFileBelowTheLfsThresholdIsListedWithItsBlobId() throws Exception {
     Path small = Files.writeString(file.resolveSibling("README.md"), "hello\n");
-    origin.addRepo("acme/small", Optional.of("secret"), 100_000, TestOrigin.RepoFiles.of().file("README.md", small));
+    origin.addRepo(
+        "acme/small",
+        Optional.of("secret"),
+        100_000,
+        TestOrigin.RepoFiles.of().file("README.md", small));
     String listingUrl = origin.url() + "/api/models/acme/small/revision/main";
     assertThat(get(listingUrl, null).statusCode()).isEqualTo(401);
 
-    HttpResponse<byte[]> listing = http.send(HttpRequest.newBuilder(URI.create(listingUrl))
-        .header("Authorization", "Bearer secret").build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> listing =
+        http.send(
+            HttpRequest.newBuilder(URI.create(listingUrl))
+                .header("Authorization", "Bearer secret")
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     JsonNode readme = new ObjectMapper().readTree(listing.body()).get("siblings").get(0);
     // git hash-object of "hello\n".
     assertThat(readme.get("blobId").asText()).isEqualTo("ce013625030ba8dba906f756967f9e9ca394464a");
     assertThat(readme.get("size").asLong()).isEqualTo(6);
-    HttpResponse<byte[]> served = http.send(HttpRequest.newBuilder(
-        URI.create(origin.url() + "/acme/small/resolve/main/README.md"))
-        .header("Authorization", "Bearer secret").build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> served =
+        http.send(
+            HttpRequest.newBuilder(URI.create(origin.url() + "/acme/small/resolve/main/README.md"))
+                .header("Authorization", "Bearer secret")
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     assertThat(served.statusCode()).isEqualTo(200);
     assertThat(new String(served.body())).isEqualTo("hello\n");
   }
@@ -202,10 +237,12 @@ class TestOriginTest {
     try (TestOrigin bound = TestOrigin.start(address)) {
       assertThat(bound.url()).startsWith("http://127.0.0.2:");
       bound.addRepo("acme/bound", Optional.empty(), 0, Map.of("model.gguf", 5000L));
-      HttpResponse<byte[]> redirect = get(bound.url() + "/acme/bound/resolve/main/model.gguf", null);
+      HttpResponse<byte[]> redirect =
+          get(bound.url() + "/acme/bound/resolve/main/model.gguf", null);
       String location = redirect.headers().firstValue("Location").orElseThrow();
       assertThat(location).startsWith("http://127.0.0.2:");
-      assertThat(sha256(get(location, null).body())).isEqualTo(bound.sha256("acme/bound/model.gguf"));
+      assertThat(sha256(get(location, null).body()))
+          .isEqualTo(bound.sha256("acme/bound/model.gguf"));
     }
   }
 
@@ -226,9 +263,13 @@ class TestOriginTest {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
   }
 
-  /** The origin counts a response's bytes once its handler is done, which can be just after the client has them. */
+  /**
+   * The origin counts a response's bytes once its handler is done, which can be just after the
+   * client has them.
+   */
   private void assertSent(String key, long expected) {
-    await().atMost(Duration.ofSeconds(5))
+    await()
+        .atMost(Duration.ofSeconds(5))
         .untilAsserted(() -> assertThat(origin.bytesSent(key)).isEqualTo(expected));
   }
 }

@@ -24,9 +24,9 @@ import javax.net.ssl.SSLContext;
 
 /**
  * HTTPS in front of a {@link TestOrigin}'s Hub, with a certificate from a test CA made here, and
- * optionally under a path prefix (as an artifact manager's Hub mirror,
- * {@code https://host/api/huggingface/hf-remote}): requests below the prefix are passed on to the
- * origin without it, answers come back as they are (redirects to the CDN included).
+ * optionally under a path prefix (as an artifact manager's Hub mirror, {@code
+ * https://host/api/huggingface/hf-remote}): requests below the prefix are passed on to the origin
+ * without it, answers come back as they are (redirects to the CDN included).
  */
 public final class TlsFront implements AutoCloseable {
 
@@ -35,11 +35,13 @@ public final class TlsFront implements AutoCloseable {
   private final String prefix;
   private final Path caCertificate;
   private final List<String> authorizations = new CopyOnWriteArrayList<>();
-  private final ExecutorService handlers = Executors.newCachedThreadPool(r -> {
-    Thread thread = new Thread(r, "tls-front");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService handlers =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread thread = new Thread(r, "tls-front");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private TlsFront(String origin, String prefix, Path dir) throws Exception {
     this.origin = origin;
@@ -104,8 +106,10 @@ public final class TlsFront implements AutoCloseable {
       if (authorization != null) {
         authorizations.add(path + " " + authorization);
       }
-      URI target = URI.create(origin + path.substring(prefix.length()) + (query == null ? "" : "?" + query));
-      HttpURLConnection connection = (HttpURLConnection) target.toURL().openConnection(Proxy.NO_PROXY);
+      URI target =
+          URI.create(origin + path.substring(prefix.length()) + (query == null ? "" : "?" + query));
+      HttpURLConnection connection =
+          (HttpURLConnection) target.toURL().openConnection(Proxy.NO_PROXY);
       connection.setInstanceFollowRedirects(false);
       connection.setRequestMethod(exchange.getRequestMethod());
       for (String header : List.of("Authorization", "Range", "User-Agent")) {
@@ -115,8 +119,16 @@ public final class TlsFront implements AutoCloseable {
         }
       }
       int status = connection.getResponseCode();
-      for (String header : List.of("Location", "Content-Range", "Content-Type", "Accept-Ranges", "ETag",
-          "X-Repo-Commit", "X-Linked-Etag", "X-Linked-Size")) {
+      for (String header :
+          List.of(
+              "Location",
+              "Content-Range",
+              "Content-Type",
+              "Accept-Ranges",
+              "ETag",
+              "X-Repo-Commit",
+              "X-Linked-Etag",
+              "X-Linked-Size")) {
         String value = connection.getHeaderField(header);
         if (value != null) {
           exchange.getResponseHeaders().set(header, value);
@@ -130,7 +142,8 @@ public final class TlsFront implements AutoCloseable {
       exchange.sendResponseHeaders(status, head || length == 0 ? -1 : Math.max(length, 0));
       InputStream body = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
       if (body != null) {
-        try (body; OutputStream out = exchange.getResponseBody()) {
+        try (body;
+            OutputStream out = exchange.getResponseBody()) {
           if (!head) {
             body.transferTo(out);
           }
@@ -140,25 +153,92 @@ public final class TlsFront implements AutoCloseable {
   }
 
   private static Path certificates(Path dir) throws IOException, InterruptedException {
-    Files.writeString(dir.resolve("server.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n"
-        + "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n");
-    Files.writeString(dir.resolve("ca.ext"), "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"
-        + "subjectKeyIdentifier=hash\n");
-    run(dir, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.csr",
-        "-subj", "/CN=LLMFleet e2e test CA");
-    run(dir, "openssl", "x509", "-req", "-in", "ca.csr", "-signkey", "ca.key", "-out", "ca.crt", "-days", "2",
-        "-extfile", "ca.ext");
-    run(dir, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr",
-        "-subj", "/CN=127.0.0.1");
-    run(dir, "openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
-        "-CAcreateserial", "-out", "server.crt", "-days", "2", "-extfile", "server.ext");
-    run(dir, "openssl", "pkcs12", "-export", "-in", "server.crt", "-inkey", "server.key", "-out", "server.p12",
-        "-passout", "pass:changeit");
+    Files.writeString(
+        dir.resolve("server.ext"),
+        "subjectAltName=IP:127.0.0.1,DNS:localhost\n"
+            + "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n");
+    Files.writeString(
+        dir.resolve("ca.ext"),
+        "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"
+            + "subjectKeyIdentifier=hash\n");
+    run(
+        dir,
+        "openssl",
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.csr",
+        "-subj",
+        "/CN=LLMFleet e2e test CA");
+    run(
+        dir,
+        "openssl",
+        "x509",
+        "-req",
+        "-in",
+        "ca.csr",
+        "-signkey",
+        "ca.key",
+        "-out",
+        "ca.crt",
+        "-days",
+        "2",
+        "-extfile",
+        "ca.ext");
+    run(
+        dir,
+        "openssl",
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=127.0.0.1");
+    run(
+        dir,
+        "openssl",
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.crt",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext");
+    run(
+        dir,
+        "openssl",
+        "pkcs12",
+        "-export",
+        "-in",
+        "server.crt",
+        "-inkey",
+        "server.key",
+        "-out",
+        "server.p12",
+        "-passout",
+        "pass:changeit");
     return dir.resolve("server.p12");
   }
 
   private static void run(Path dir, String... command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    Process process =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes());
     if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
       throw new IOException(String.join(" ", command) + " failed: " + output);

@@ -60,13 +60,14 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Autoscaling on a real load signal, on the cluster's real node: a llama.cpp ModelServer of SmolLM2 with one slot
- * ({@code --parallel 1}) scaled on {@code waiting} (llamacpp:requests_deferred) with a target of 1 per replica. A
- * bounded load generator (a fixed number of concurrent chat requests for a fixed time, only to the Service's
- * ClusterIP) makes requests queue; replicas go up, and after the load and the scale-down window (20 s here) they go
- * back to minReplicas. The operator runs in this JVM, on the host, which reaches pod IPs on the node's bridge
- * directly, as an operator pod reaches them over the pod network. The timeline is printed as
- * {@code TIMELINE t=..s replicas=.. observed=..} lines.
+ * Autoscaling on a real load signal, on the cluster's real node: a llama.cpp ModelServer of SmolLM2
+ * with one slot ({@code --parallel 1}) scaled on {@code waiting} (llamacpp:requests_deferred) with
+ * a target of 1 per replica. A bounded load generator (a fixed number of concurrent chat requests
+ * for a fixed time, only to the Service's ClusterIP) makes requests queue; replicas go up, and
+ * after the load and the scale-down window (20 s here) they go back to minReplicas. The operator
+ * runs in this JVM, on the host, which reaches pod IPs on the node's bridge directly, as an
+ * operator pod reaches them over the pod network. The timeline is printed as {@code TIMELINE t=..s
+ * replicas=.. observed=..} lines.
  */
 @ExtendWith(LlmFleetExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -78,6 +79,7 @@ class AutoscalingE2E {
 
   /** Concurrent requests against one slot per server: three of four wait on a single replica. */
   private static final int CONCURRENT_REQUESTS = 4;
+
   private static final Duration LOAD_TIME = Duration.ofSeconds(90);
   private static final int MAX_REPLICAS = 3;
   private static final int SCALE_DOWN_WINDOW_SECONDS = 20;
@@ -85,7 +87,8 @@ class AutoscalingE2E {
   private final TestNamespace namespace;
   private final Cluster cluster;
   private final InProcessOperator extensionOperator;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private RealNode node;
   private RealNode.Model model;
   private TestOrigin origin;
@@ -105,15 +108,25 @@ class AutoscalingE2E {
     model = RealNode.smolLm2();
     origin = TestOrigin.start(InetAddress.getByName(node.ip()));
     String image = node.prepareForSmolLm2(origin, GGUF, model);
-    // The extension's operator gives download pods an image the real node does not have; this one gives them the
+    // The extension's operator gives download pods an image the real node does not have; this one
+    // gives them the
     // operator image just loaded there. Same namespace, same classes, in this JVM.
     extensionOperator.stop();
-    OperatorConfig config = OperatorConfig.fromEnvironment(Map.of(
-        "LLMFLEET_NAMESPACES", namespace.name(),
-        "LLMFLEET_LEADER_ELECTION", "false",
-        "LLMFLEET_IMAGE", image));
-    operator = LlmFleetOperator.create(cluster.client(), config, new SimpleMeterRegistry(),
-        overrider -> overrider.withCloseClientOnStop(false));
+    OperatorConfig config =
+        OperatorConfig.fromEnvironment(
+            Map.of(
+                "LLMFLEET_NAMESPACES",
+                namespace.name(),
+                "LLMFLEET_LEADER_ELECTION",
+                "false",
+                "LLMFLEET_IMAGE",
+                image));
+    operator =
+        LlmFleetOperator.create(
+            cluster.client(),
+            config,
+            new SimpleMeterRegistry(),
+            overrider -> overrider.withCloseClientOnStop(false));
     operator.start();
   }
 
@@ -131,15 +144,28 @@ class AutoscalingE2E {
   void replicasGoUpUnderQueuedRequestsAndBackToMinReplicasAfterTheWindow() throws Exception {
     namespace.client().resource(download()).create();
     namespace.client().resource(server()).create();
-    await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> {
-      Download d = namespace.client().resources(Download.class).inNamespace(namespace.name()).withName("smollm2")
-          .get();
-      return d.getStatus() != null && d.getStatus().getPhase() == DownloadPhase.Succeeded;
-    });
-    await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> {
-      ModelServer s = current();
-      return s.getStatus() != null && s.getStatus().getPhase() == ModelServerPhase.Ready;
-    });
+    await()
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> {
+              Download d =
+                  namespace
+                      .client()
+                      .resources(Download.class)
+                      .inNamespace(namespace.name())
+                      .withName("smollm2")
+                      .get();
+              return d.getStatus() != null && d.getStatus().getPhase() == DownloadPhase.Succeeded;
+            });
+    await()
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> {
+              ModelServer s = current();
+              return s.getStatus() != null && s.getStatus().getPhase() == ModelServerPhase.Ready;
+            });
     assertThat(deploymentReplicas()).isEqualTo(1);
 
     long start = System.nanoTime();
@@ -155,20 +181,25 @@ class AutoscalingE2E {
       ExecutorService load = Executors.newFixedThreadPool(CONCURRENT_REQUESTS);
       List<Future<?>> clients = new ArrayList<>();
       for (int i = 0; i < CONCURRENT_REQUESTS; i++) {
-        clients.add(load.submit(() -> {
-          while (System.nanoTime() < loadEnds) {
-            try {
-              (chat(url) ? answered : failed).incrementAndGet();
-            } catch (IOException e) {
-              failed.incrementAndGet();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              return;
-            }
-          }
-        }));
+        clients.add(
+            load.submit(
+                () -> {
+                  while (System.nanoTime() < loadEnds) {
+                    try {
+                      (chat(url) ? answered : failed).incrementAndGet();
+                    } catch (IOException e) {
+                      failed.incrementAndGet();
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                      return;
+                    }
+                  }
+                }));
       }
-      await().atMost(LOAD_TIME).pollInterval(Duration.ofSeconds(1)).until(() -> deploymentReplicas() >= 2);
+      await()
+          .atMost(LOAD_TIME)
+          .pollInterval(Duration.ofSeconds(1))
+          .until(() -> deploymentReplicas() >= 2);
       for (Future<?> client : clients) {
         client.get(LOAD_TIME.toSeconds() + 120, TimeUnit.SECONDS);
       }
@@ -176,12 +207,20 @@ class AutoscalingE2E {
       synchronized (timeline) {
         peak = timeline.stream().mapToInt(AutoscalingE2E::replicasOf).max().orElse(0);
       }
-      System.out.println("TIMELINE load ended at t=" + (System.nanoTime() - start) / 1_000_000_000 + "s answered="
-          + answered + " failed=" + failed);
+      System.out.println(
+          "TIMELINE load ended at t="
+              + (System.nanoTime() - start) / 1_000_000_000
+              + "s answered="
+              + answered
+              + " failed="
+              + failed);
 
-      // The window holds the count for 20 s after the last high recommendation; the sync period (15 s) and a
+      // The window holds the count for 20 s after the last high recommendation; the sync period (15
+      // s) and a
       // pod's termination come on top.
-      await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+      await()
+          .atMost(Duration.ofMinutes(3))
+          .pollInterval(Duration.ofSeconds(1))
           .until(() -> deploymentReplicas() == 1 && readyPods() == 1);
     } finally {
       sampler.shutdownNow();
@@ -194,8 +233,11 @@ class AutoscalingE2E {
     assertThat(status.getDesiredReplicas()).isEqualTo(1);
     assertThat(status.getMetric()).isEqualTo("waiting (llamacpp:requests_deferred)");
     assertThat(status.getLastScaleTime()).isNotNull();
-    List<String> reasons = namespace.client().v1().events().inNamespace(namespace.name()).list().getItems().stream()
-        .filter(e -> "auto".equals(e.getInvolvedObject().getName())).map(Event::getReason).toList();
+    List<String> reasons =
+        namespace.client().v1().events().inNamespace(namespace.name()).list().getItems().stream()
+            .filter(e -> "auto".equals(e.getInvolvedObject().getName()))
+            .map(Event::getReason)
+            .toList();
     assertThat(reasons).contains("ScaledUp", "ScaledDown");
     System.out.println("FIGURE autoscaling_peak_replicas " + peak);
   }
@@ -204,10 +246,17 @@ class AutoscalingE2E {
     try {
       ModelServer s = current();
       AutoscalingStatus status = s.getStatus() == null ? null : s.getStatus().getAutoscaling();
-      String line = "TIMELINE t=" + (System.nanoTime() - start) / 1_000_000_000 + "s replicas="
-          + deploymentReplicas() + " ready=" + readyPods()
-          + " observed=" + (status == null ? null : status.getObserved())
-          + " desired=" + (status == null ? null : status.getDesiredReplicas());
+      String line =
+          "TIMELINE t="
+              + (System.nanoTime() - start) / 1_000_000_000
+              + "s replicas="
+              + deploymentReplicas()
+              + " ready="
+              + readyPods()
+              + " observed="
+              + (status == null ? null : status.getObserved())
+              + " desired="
+              + (status == null ? null : status.getDesiredReplicas());
       synchronized (timeline) {
         timeline.add(line);
       }
@@ -228,68 +277,138 @@ class AutoscalingE2E {
 
   private Download download() {
     Download download = new Download();
-    download.setMetadata(new ObjectMetaBuilder().withName("smollm2").withNamespace(namespace.name()).build());
-    download.setSpec(DownloadSpec.builder()
-        .source(DownloadSource.builder().http(HttpSource.builder().url(origin.url() + "/files/" + GGUF)
-            .sha256(model.sha256()).build()).build())
-        .storage(Storage.builder().size(new Quantity("1Gi")).storageClassName(node.storageClass()).build())
-        .nodeSelector(node.nodeSelector())
-        .tolerations(node.tolerations())
-        .build());
+    download.setMetadata(
+        new ObjectMetaBuilder().withName("smollm2").withNamespace(namespace.name()).build());
+    download.setSpec(
+        DownloadSpec.builder()
+            .source(
+                DownloadSource.builder()
+                    .http(
+                        HttpSource.builder()
+                            .url(origin.url() + "/files/" + GGUF)
+                            .sha256(model.sha256())
+                            .build())
+                    .build())
+            .storage(
+                Storage.builder()
+                    .size(new Quantity("1Gi"))
+                    .storageClassName(node.storageClass())
+                    .build())
+            .nodeSelector(node.nodeSelector())
+            .tolerations(node.tolerations())
+            .build());
     return download;
   }
 
   private ModelServer server() {
     ModelServer server = new ModelServer();
-    server.setMetadata(new ObjectMetaBuilder().withName("auto").withNamespace(namespace.name()).build());
-    server.setSpec(ModelServerSpec.builder()
-        .runtime(Runtime.LLAMA_CPP)
-        .image(RealNode.LLAMA_SERVER_IMAGE)
-        .model(ModelSource.builder().downloadRef(new LocalRef("smollm2")).file(GGUF).build())
-        .resources(Resources.builder().gpus(0).cpu(new Quantity("500m")).memory(new Quantity("512Mi")).build())
-        // One slot: a second concurrent request waits (llamacpp:requests_deferred).
-        .args(List.of("--parallel", "1"))
-        .autoscaling(Autoscaling.builder().minReplicas(1).maxReplicas(MAX_REPLICAS)
-            .metric(AutoscalingMetric.WAITING).targetPerReplica(1.0)
-            .scaleUpStabilizationSeconds(0).scaleDownStabilizationSeconds(SCALE_DOWN_WINDOW_SECONDS).build())
-        .nodeSelector(node.nodeSelector())
-        .tolerations(node.tolerations())
-        .build());
+    server.setMetadata(
+        new ObjectMetaBuilder().withName("auto").withNamespace(namespace.name()).build());
+    server.setSpec(
+        ModelServerSpec.builder()
+            .runtime(Runtime.LLAMA_CPP)
+            .image(RealNode.LLAMA_SERVER_IMAGE)
+            .model(ModelSource.builder().downloadRef(new LocalRef("smollm2")).file(GGUF).build())
+            .resources(
+                Resources.builder()
+                    .gpus(0)
+                    .cpu(new Quantity("500m"))
+                    .memory(new Quantity("512Mi"))
+                    .build())
+            // One slot: a second concurrent request waits (llamacpp:requests_deferred).
+            .args(List.of("--parallel", "1"))
+            .autoscaling(
+                Autoscaling.builder()
+                    .minReplicas(1)
+                    .maxReplicas(MAX_REPLICAS)
+                    .metric(AutoscalingMetric.WAITING)
+                    .targetPerReplica(1.0)
+                    .scaleUpStabilizationSeconds(0)
+                    .scaleDownStabilizationSeconds(SCALE_DOWN_WINDOW_SECONDS)
+                    .build())
+            .nodeSelector(node.nodeSelector())
+            .tolerations(node.tolerations())
+            .build());
     return server;
   }
 
   private ModelServer current() {
-    return namespace.client().resources(ModelServer.class).inNamespace(namespace.name()).withName("auto").get();
+    return namespace
+        .client()
+        .resources(ModelServer.class)
+        .inNamespace(namespace.name())
+        .withName("auto")
+        .get();
   }
 
   private int deploymentReplicas() {
-    Deployment deployment = namespace.client().apps().deployments().inNamespace(namespace.name()).withName("auto")
-        .get();
-    return deployment == null || deployment.getSpec().getReplicas() == null ? 0 : deployment.getSpec().getReplicas();
+    Deployment deployment =
+        namespace
+            .client()
+            .apps()
+            .deployments()
+            .inNamespace(namespace.name())
+            .withName("auto")
+            .get();
+    return deployment == null || deployment.getSpec().getReplicas() == null
+        ? 0
+        : deployment.getSpec().getReplicas();
   }
 
   private long readyPods() {
-    return namespace.client().pods().inNamespace(namespace.name()).withLabel("app.kubernetes.io/instance", "auto")
-        .list().getItems().stream()
-        .filter(p -> p.getMetadata().getDeletionTimestamp() == null && p.getStatus().getConditions() != null
-            && p.getStatus().getConditions().stream()
-            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
+    return namespace
+        .client()
+        .pods()
+        .inNamespace(namespace.name())
+        .withLabel("app.kubernetes.io/instance", "auto")
+        .list()
+        .getItems()
+        .stream()
+        .filter(
+            p ->
+                p.getMetadata().getDeletionTimestamp() == null
+                    && p.getStatus().getConditions() != null
+                    && p.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
         .count();
   }
 
-  /** The Service's ClusterIP: the load goes only there, and kube-proxy spreads it over the ready pods. */
+  /**
+   * The Service's ClusterIP: the load goes only there, and kube-proxy spreads it over the ready
+   * pods.
+   */
   private String serviceUrl() {
-    Service service = namespace.client().services().inNamespace(namespace.name()).withName("auto").get();
-    return "http://" + service.getSpec().getClusterIP() + ":" + service.getSpec().getPorts().get(0).getPort();
+    Service service =
+        namespace.client().services().inNamespace(namespace.name()).withName("auto").get();
+    return "http://"
+        + service.getSpec().getClusterIP()
+        + ":"
+        + service.getSpec().getPorts().get(0).getPort();
   }
 
   /** One chat completion long enough to hold the slot for a while; true on a 200. */
   private boolean chat(String baseUrl) throws IOException, InterruptedException {
-    String body = JSON.writeValueAsString(Map.of("model", "auto", "max_tokens", 96, "temperature", 0.7,
-        "messages", List.of(Map.of("role", "user", "content", "Tell me a story about a lighthouse keeper."))));
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/v1/chat/completions"))
-        .timeout(Duration.ofSeconds(120)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    String body =
+        JSON.writeValueAsString(
+            Map.of(
+                "model",
+                "auto",
+                "max_tokens",
+                96,
+                "temperature",
+                0.7,
+                "messages",
+                List.of(
+                    Map.of(
+                        "role", "user", "content", "Tell me a story about a lighthouse keeper."))));
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(baseUrl + "/v1/chat/completions"))
+                .timeout(Duration.ofSeconds(120))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     return response.statusCode() == 200;
   }
 }

@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP forwarder on a fixed local port in front of the cluster's Vault, so a test can make Vault unreachable for
- * the operator (connection refused) and bring it back on the same address, while the dev server keeps its data.
+ * A TCP forwarder on a fixed local port in front of the cluster's Vault, so a test can make Vault
+ * unreachable for the operator (connection refused) and bring it back on the same address, while
+ * the dev server keeps its data.
  */
 final class TcpProxy implements AutoCloseable {
 
@@ -71,20 +72,24 @@ final class TcpProxy implements AutoCloseable {
   }
 
   private static void pipe(Socket from, Socket to) {
-    Thread thread = new Thread(() -> {
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        in.transferTo(out);
-      } catch (IOException e) {
-        // either side went away
-      } finally {
-        try {
-          to.close();
-          from.close();
-        } catch (IOException ignored) {
-          // already closed
-        }
-      }
-    }, "vault-proxy-pipe");
+    Thread thread =
+        new Thread(
+            () -> {
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                in.transferTo(out);
+              } catch (IOException e) {
+                // either side went away
+              } finally {
+                try {
+                  to.close();
+                  from.close();
+                } catch (IOException ignored) {
+                  // already closed
+                }
+              }
+            },
+            "vault-proxy-pipe");
     thread.setDaemon(true);
     thread.start();
   }

@@ -17,7 +17,8 @@ final class VaultAdmin {
 
   private final String address;
   private final String token;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   VaultAdmin(String address, String token) {
     this.address = address;
@@ -28,30 +29,43 @@ final class VaultAdmin {
     call("PUT", "sys/policies/acl/" + name, Map.of("policy", hcl));
   }
 
-  /** A role for {@code serviceAccount} of {@code namespace}, whose tokens the operator requests with audience vault. */
+  /**
+   * A role for {@code serviceAccount} of {@code namespace}, whose tokens the operator requests with
+   * audience vault.
+   */
   void kubernetesRole(String role, String serviceAccount, String namespace, String policy) {
-    call("POST", "auth/kubernetes/role/" + role, Map.of(
-        "bound_service_account_names", new String[] {serviceAccount},
-        "bound_service_account_namespaces", new String[] {namespace},
-        "audience", "vault",
-        "token_policies", new String[] {policy},
-        "token_ttl", "1h"));
+    call(
+        "POST",
+        "auth/kubernetes/role/" + role,
+        Map.of(
+            "bound_service_account_names", new String[] {serviceAccount},
+            "bound_service_account_namespaces", new String[] {namespace},
+            "audience", "vault",
+            "token_policies", new String[] {policy},
+            "token_ttl", "1h"));
   }
 
   void put(String mountAndPath, Map<String, String> data) {
     int slash = mountAndPath.indexOf('/');
-    call("POST", mountAndPath.substring(0, slash) + "/data" + mountAndPath.substring(slash), Map.of("data", data));
+    call(
+        "POST",
+        mountAndPath.substring(0, slash) + "/data" + mountAndPath.substring(slash),
+        Map.of("data", data));
   }
 
   JsonNode call(String method, String path, Object body) {
     try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create(address + "/v1/" + path))
-          .timeout(Duration.ofSeconds(10))
-          .header("X-Vault-Token", token)
-          .header("Content-Type", "application/json")
-          .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-              : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-          .build();
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(address + "/v1/" + path))
+              .timeout(Duration.ofSeconds(10))
+              .header("X-Vault-Token", token)
+              .header("Content-Type", "application/json")
+              .method(
+                  method,
+                  body == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+              .build();
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() >= 300) {
         throw new IllegalStateException(method + " " + path + ": HTTP " + response.statusCode());

@@ -53,12 +53,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Secrets from the cluster's real Vault-API server (OpenBao in dev mode, from cluster.sh): the operator logs in
- * with Kubernetes auth as a ServiceAccount of the test's namespace (the default identity: a token it requests from
- * the TokenRequest API, for the role named like the namespace), reads
- * KV v2, fills {@code <name>-secrets}, rolls pods on rotation, and keeps everything running while Vault is away.
- * Vault is reached through a local TCP proxy that the test can stop. The operator runs here with its own settings
- * (Vault, a 5 s refresh) in a namespace of its own; the extension's operator watches another namespace.
+ * Secrets from the cluster's real Vault-API server (OpenBao in dev mode, from cluster.sh): the
+ * operator logs in with Kubernetes auth as a ServiceAccount of the test's namespace (the default
+ * identity: a token it requests from the TokenRequest API, for the role named like the namespace),
+ * reads KV v2, fills {@code <name>-secrets}, rolls pods on rotation, and keeps everything running
+ * while Vault is away. Vault is reached through a local TCP proxy that the test can stop. The
+ * operator runs here with its own settings (Vault, a 5 s refresh) in a namespace of its own; the
+ * extension's operator watches another namespace.
  */
 @ExtendWith(LlmFleetExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -70,7 +71,8 @@ class VaultSecretsE2E {
   private static final String SERVICE_ACCOUNT = "llmfleet-operator";
   private static final String HASH = "llmfleet.dev/secrets-hash";
 
-  private final String canary = "canary-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+  private final String canary =
+      "canary-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
   private final String rotated = canary + "-rotated";
   private final String userSecretValue = canary + "-wandb";
 
@@ -84,39 +86,69 @@ class VaultSecretsE2E {
   VaultSecretsE2E(Cluster cluster) {
     this.cluster = cluster;
     this.client = cluster.client();
-    this.namespace = "e2e-vault-" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
+    this.namespace =
+        "e2e-vault-" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
   }
 
   @BeforeAll
   void startOperatorWithVault() throws Exception {
-    String address = cluster.env("VAULT_ADDR").orElseThrow(() ->
-        new IllegalStateException("cluster.sh printed no VAULT_ADDR; this test needs e2e/cluster's Vault"));
+    String address =
+        cluster
+            .env("VAULT_ADDR")
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "cluster.sh printed no VAULT_ADDR; this test needs e2e/cluster's Vault"));
     vault = new VaultAdmin(address, cluster.env("VAULT_TOKEN").orElseThrow());
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
-        .addToLabels("llmfleet.dev/e2e", "true").endMetadata().build()).create();
-    client.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder().withNewMetadata()
-        .withName(SERVICE_ACCOUNT).endMetadata().build()).create();
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(namespace)
+                .addToLabels("llmfleet.dev/e2e", "true")
+                .endMetadata()
+                .build())
+        .create();
+    client
+        .serviceAccounts()
+        .inNamespace(namespace)
+        .resource(
+            new ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName(SERVICE_ACCOUNT)
+                .endMetadata()
+                .build())
+        .create();
 
-    // The operator may read secret/<namespace>/* only; secret/forbidden-<namespace>/* exists but is not allowed.
-    vault.policy(namespace, "path \"secret/data/" + namespace + "/*\" { capabilities = [\"read\"] }");
+    // The operator may read secret/<namespace>/* only; secret/forbidden-<namespace>/* exists but is
+    // not allowed.
+    vault.policy(
+        namespace, "path \"secret/data/" + namespace + "/*\" { capabilities = [\"read\"] }");
     vault.kubernetesRole(namespace, SERVICE_ACCOUNT, namespace, namespace);
     vault.put("secret/" + namespace + "/hf", Map.of("token", canary));
     vault.put("secret/forbidden-" + namespace + "/hf", Map.of("token", canary));
 
     URI vaultUri = URI.create(address);
     proxy = new TcpProxy(new InetSocketAddress(vaultUri.getHost(), vaultUri.getPort()));
-    OperatorConfig config = OperatorConfig.fromEnvironment(Map.of(
-        "LLMFLEET_NAMESPACES", namespace,
-        "LLMFLEET_LEADER_ELECTION", "false",
-        "LLMFLEET_IMAGE", "llmfleet/llmfleet-operator:e2e",
-        "LLMFLEET_VAULT_ADDR", "http://127.0.0.1:" + proxy.port(),
-        "LLMFLEET_VAULT_AUTH", "kubernetes",
-        "LLMFLEET_VAULT_ROLE", "{namespace}",
-        "LLMFLEET_VAULT_SERVICE_ACCOUNT", SERVICE_ACCOUNT,
-        "LLMFLEET_VAULT_AUTH_MOUNT", "kubernetes",
-        "LLMFLEET_SECRET_REFRESH_SECONDS", Integer.toString(REFRESH_SECONDS)));
-    operator = LlmFleetOperator.create(client, config, new SimpleMeterRegistry(),
-        overrider -> overrider.withCloseClientOnStop(false));
+    OperatorConfig config =
+        OperatorConfig.fromEnvironment(
+            Map.of(
+                "LLMFLEET_NAMESPACES", namespace,
+                "LLMFLEET_LEADER_ELECTION", "false",
+                "LLMFLEET_IMAGE", "llmfleet/llmfleet-operator:e2e",
+                "LLMFLEET_VAULT_ADDR", "http://127.0.0.1:" + proxy.port(),
+                "LLMFLEET_VAULT_AUTH", "kubernetes",
+                "LLMFLEET_VAULT_ROLE", "{namespace}",
+                "LLMFLEET_VAULT_SERVICE_ACCOUNT", SERVICE_ACCOUNT,
+                "LLMFLEET_VAULT_AUTH_MOUNT", "kubernetes",
+                "LLMFLEET_SECRET_REFRESH_SECONDS", Integer.toString(REFRESH_SECONDS)));
+    operator =
+        LlmFleetOperator.create(
+            client,
+            config,
+            new SimpleMeterRegistry(),
+            overrider -> overrider.withCloseClientOnStop(false));
     operator.start();
   }
 
@@ -134,11 +166,27 @@ class VaultSecretsE2E {
   @Test
   @Order(1)
   void aVaultValueAndAUserSecretReachTheOwnedSecretAndTheContainerOnlyThroughSecretKeyRef() {
-    client.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName("wandb")
-        .endMetadata().addToStringData("apiKey", userSecretValue).build()).create();
+    client
+        .secrets()
+        .inNamespace(namespace)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("wandb")
+                .endMetadata()
+                .addToStringData("apiKey", userSecretValue)
+                .build())
+        .create();
 
-    create(server("chat", List.of(vaultEntry("HF_TOKEN", namespace + "/hf"),
-        SecretEnv.builder().name("WANDB_API_KEY").secretKeyRef(new SecretKeyRef("wandb", "apiKey")).build())));
+    create(
+        server(
+            "chat",
+            List.of(
+                vaultEntry("HF_TOKEN", namespace + "/hf"),
+                SecretEnv.builder()
+                    .name("WANDB_API_KEY")
+                    .secretKeyRef(new SecretKeyRef("wandb", "apiKey"))
+                    .build())));
 
     ModelServer ready = awaitPhase("chat", ModelServerPhase.Ready);
     assertThat(condition(ready, "SecretsReady").getStatus()).isEqualTo("True");
@@ -147,21 +195,26 @@ class VaultSecretsE2E {
     Secret synced = secret("chat-secrets");
     assertThat(decoded(synced, "HF_TOKEN")).isEqualTo(canary);
     assertThat(decoded(synced, "WANDB_API_KEY")).isEqualTo(userSecretValue);
-    assertThat(synced.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
-      assertThat(owner.getKind()).isEqualTo("ModelServer");
-      assertThat(owner.getUid()).isEqualTo(ready.getMetadata().getUid());
-    });
+    assertThat(synced.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(
+            owner -> {
+              assertThat(owner.getKind()).isEqualTo("ModelServer");
+              assertThat(owner.getUid()).isEqualTo(ready.getMetadata().getUid());
+            });
 
     Deployment deployment = deployment("chat");
     assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations()).containsKey(HASH);
     List<EnvVar> env = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
-    assertThat(env).filteredOn(e -> e.getName().equals("HF_TOKEN") || e.getName().equals("WANDB_API_KEY"))
+    assertThat(env)
+        .filteredOn(e -> e.getName().equals("HF_TOKEN") || e.getName().equals("WANDB_API_KEY"))
         .hasSize(2)
-        .allSatisfy(e -> {
-          assertThat(e.getValue()).isNull();
-          assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("chat-secrets");
-          assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo(e.getName());
-        });
+        .allSatisfy(
+            e -> {
+              assertThat(e.getValue()).isNull();
+              assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("chat-secrets");
+              assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo(e.getName());
+            });
   }
 
   @Test
@@ -174,21 +227,37 @@ class VaultSecretsE2E {
     vault.put("secret/" + namespace + "/hf", Map.of("token", canary + "-intermediate"));
     vault.put("secret/" + namespace + "/hf", Map.of("token", rotated));
 
-    await().atMost(Duration.ofSeconds(3L * REFRESH_SECONDS)).untilAsserted(() ->
-        assertThat(decoded(secret("chat-secrets"), "HF_TOKEN")).isEqualTo(rotated));
-    await().atMost(TIMEOUT).untilAsserted(() -> {
-      Deployment after = deployment("chat");
-      assertThat(after.getSpec().getTemplate().getMetadata().getAnnotations().get(HASH)).isNotEqualTo(hashBefore);
-      assertThat(pods("chat")).singleElement().satisfies(pod ->
-          assertThat(pod.getMetadata().getAnnotations().get(HASH))
-              .isEqualTo(after.getSpec().getTemplate().getMetadata().getAnnotations().get(HASH)));
-      assertThat(get("chat").getStatus().getPhase()).isEqualTo(ModelServerPhase.Ready);
-    });
+    await()
+        .atMost(Duration.ofSeconds(3L * REFRESH_SECONDS))
+        .untilAsserted(
+            () -> assertThat(decoded(secret("chat-secrets"), "HF_TOKEN")).isEqualTo(rotated));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              Deployment after = deployment("chat");
+              assertThat(after.getSpec().getTemplate().getMetadata().getAnnotations().get(HASH))
+                  .isNotEqualTo(hashBefore);
+              assertThat(pods("chat"))
+                  .singleElement()
+                  .satisfies(
+                      pod ->
+                          assertThat(pod.getMetadata().getAnnotations().get(HASH))
+                              .isEqualTo(
+                                  after
+                                      .getSpec()
+                                      .getTemplate()
+                                      .getMetadata()
+                                      .getAnnotations()
+                                      .get(HASH)));
+              assertThat(get("chat").getStatus().getPhase()).isEqualTo(ModelServerPhase.Ready);
+            });
 
     // Two more refresh intervals with no change in Vault: no further roll.
     sleep(Duration.ofSeconds(2L * REFRESH_SECONDS + 1));
     Deployment settled = deployment("chat");
-    assertThat(settled.getMetadata().getGeneration()).isEqualTo(before.getMetadata().getGeneration() + 1);
+    assertThat(settled.getMetadata().getGeneration())
+        .isEqualTo(before.getMetadata().getGeneration() + 1);
     assertThat(replicaSets("chat")).hasSize(2);
   }
 
@@ -197,8 +266,15 @@ class VaultSecretsE2E {
   void aPathWithoutPermissionIsVaultPermissionDeniedAndStartsNoPods() {
     create(server("denied", List.of(vaultEntry("HF_TOKEN", "forbidden-" + namespace + "/hf"))));
 
-    ModelServer denied = await().atMost(TIMEOUT).until(() -> get("denied"),
-        s -> s != null && s.getStatus() != null && conditionOrNull(s, "SecretsReady") != null);
+    ModelServer denied =
+        await()
+            .atMost(TIMEOUT)
+            .until(
+                () -> get("denied"),
+                s ->
+                    s != null
+                        && s.getStatus() != null
+                        && conditionOrNull(s, "SecretsReady") != null);
     Condition secrets = condition(denied, "SecretsReady");
     assertThat(secrets.getStatus()).isEqualTo("False");
     assertThat(secrets.getReason()).isEqualTo("VaultPermissionDenied");
@@ -213,19 +289,46 @@ class VaultSecretsE2E {
   @Order(4)
   void aMissingKeyIsVaultSecretNotFoundAndADownloadStartsNoJob() {
     Download download = SmallDownload.of(namespace, "weights", "model.gguf");
-    download.getSpec().setSecrets(List.of(SecretEnv.builder().name("HF_TOKEN").vault(VaultSecretRef.builder()
-        .mount("secret").path(namespace + "/hf").key("no-such-key").build()).build()));
+    download
+        .getSpec()
+        .setSecrets(
+            List.of(
+                SecretEnv.builder()
+                    .name("HF_TOKEN")
+                    .vault(
+                        VaultSecretRef.builder()
+                            .mount("secret")
+                            .path(namespace + "/hf")
+                            .key("no-such-key")
+                            .build())
+                    .build()));
     client.resource(download).create();
 
-    Download blocked = await().atMost(TIMEOUT).until(
-        () -> client.resources(Download.class).inNamespace(namespace).withName("weights").get(),
-        d -> d.getStatus() != null && d.getStatus().getConditions() != null && d.getStatus().getConditions().stream()
-            .anyMatch(c -> c.getType().equals("SecretsReady")));
-    Condition secrets = blocked.getStatus().getConditions().stream()
-        .filter(c -> c.getType().equals("SecretsReady")).findFirst().orElseThrow();
+    Download blocked =
+        await()
+            .atMost(TIMEOUT)
+            .until(
+                () ->
+                    client
+                        .resources(Download.class)
+                        .inNamespace(namespace)
+                        .withName("weights")
+                        .get(),
+                d ->
+                    d.getStatus() != null
+                        && d.getStatus().getConditions() != null
+                        && d.getStatus().getConditions().stream()
+                            .anyMatch(c -> c.getType().equals("SecretsReady")));
+    Condition secrets =
+        blocked.getStatus().getConditions().stream()
+            .filter(c -> c.getType().equals("SecretsReady"))
+            .findFirst()
+            .orElseThrow();
     assertThat(secrets.getStatus()).isEqualTo("False");
     assertThat(secrets.getReason()).isEqualTo("VaultSecretNotFound");
-    assertThat(secrets.getMessage()).contains("secret/" + namespace + "/hf").contains("no-such-key");
+    assertThat(secrets.getMessage())
+        .contains("secret/" + namespace + "/hf")
+        .contains("no-such-key");
     assertThat(blocked.getStatus().getPhase()).isEqualTo(DownloadPhase.Pending);
     assertThat(client.batch().v1().jobs().inNamespace(namespace).list().getItems()).isEmpty();
   }
@@ -239,12 +342,15 @@ class VaultSecretsE2E {
 
     proxy.stop();
     try {
-      await().atMost(Duration.ofSeconds(6L * REFRESH_SECONDS)).untilAsserted(() -> {
-        Condition secrets = condition(get("chat"), "SecretsReady");
-        assertThat(secrets.getStatus()).isEqualTo("False");
-        assertThat(secrets.getReason()).isEqualTo("VaultUnavailable");
-        assertThat(secrets.getMessage()).contains("127.0.0.1:" + proxy.port());
-      });
+      await()
+          .atMost(Duration.ofSeconds(6L * REFRESH_SECONDS))
+          .untilAsserted(
+              () -> {
+                Condition secrets = condition(get("chat"), "SecretsReady");
+                assertThat(secrets.getStatus()).isEqualTo("False");
+                assertThat(secrets.getReason()).isEqualTo("VaultUnavailable");
+                assertThat(secrets.getMessage()).contains("127.0.0.1:" + proxy.port());
+              });
       sleep(Duration.ofSeconds(REFRESH_SECONDS));
       assertThat(secret("chat-secrets").getData()).isEqualTo(secretBefore.getData());
       assertThat(pods("chat")).extracting(p -> p.getMetadata().getName()).isEqualTo(podsBefore);
@@ -254,11 +360,14 @@ class VaultSecretsE2E {
       proxy.start();
     }
 
-    await().atMost(TIMEOUT).untilAsserted(() -> {
-      Condition secrets = condition(get("chat"), "SecretsReady");
-      assertThat(secrets.getStatus()).isEqualTo("True");
-      assertThat(secrets.getReason()).isEqualTo("SecretsSynced");
-    });
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              Condition secrets = condition(get("chat"), "SecretsReady");
+              assertThat(secrets.getStatus()).isEqualTo("True");
+              assertThat(secrets.getReason()).isEqualTo("SecretsSynced");
+            });
     assertThat(pods("chat")).extracting(p -> p.getMetadata().getName()).isEqualTo(podsBefore);
     assertThat(deployment("chat").getMetadata().getGeneration()).isEqualTo(generationBefore);
   }
@@ -266,18 +375,26 @@ class VaultSecretsE2E {
   @Test
   @Order(6)
   void noCanaryInTheOperatorLogEventsStatusOrPodSpecs() throws Exception {
-    List<String> canaries = List.of(canary, rotated, userSecretValue, base64(canary), base64(rotated),
-        base64(userSecretValue));
+    List<String> canaries =
+        List.of(
+            canary,
+            rotated,
+            userSecretValue,
+            base64(canary),
+            base64(rotated),
+            base64(userSecretValue));
 
     String log = Files.readString(Path.of("target", "operator.log"));
     assertThat(log).as("the operator log mentions this namespace").contains(namespace);
     String events = yaml(client.v1().events().inNamespace(namespace).list());
     assertThat(events).contains("VaultPermissionDenied");
-    String statuses = yaml(client.resources(ModelServer.class).inNamespace(namespace).list())
-        + yaml(client.resources(Download.class).inNamespace(namespace).list());
-    String podsAndTemplates = yaml(client.pods().inNamespace(namespace).list())
-        + yaml(client.apps().deployments().inNamespace(namespace).list())
-        + yaml(client.apps().replicaSets().inNamespace(namespace).list());
+    String statuses =
+        yaml(client.resources(ModelServer.class).inNamespace(namespace).list())
+            + yaml(client.resources(Download.class).inNamespace(namespace).list());
+    String podsAndTemplates =
+        yaml(client.pods().inNamespace(namespace).list())
+            + yaml(client.apps().deployments().inNamespace(namespace).list())
+            + yaml(client.apps().replicaSets().inNamespace(namespace).list());
     for (String value : canaries) {
       assertThat(log).as("operator log").doesNotContain(value);
       assertThat(events).as("events").doesNotContain(value);
@@ -287,19 +404,27 @@ class VaultSecretsE2E {
   }
 
   private SecretEnv vaultEntry(String name, String path) {
-    return SecretEnv.builder().name(name)
-        .vault(VaultSecretRef.builder().mount("secret").path(path).key("token").build()).build();
+    return SecretEnv.builder()
+        .name(name)
+        .vault(VaultSecretRef.builder().mount("secret").path(path).key("token").build())
+        .build();
   }
 
   private ModelServer server(String name, List<SecretEnv> secrets) {
     ModelServer server = new ModelServer();
     server.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
-    server.setSpec(ModelServerSpec.builder()
-        .runtime(Runtime.LLAMA_CPP)
-        .model(ModelSource.builder().uri("hf://bartowski/Llama-3.2-1B-Instruct-GGUF").build())
-        .resources(Resources.builder().gpus(0).cpu(new Quantity("1")).memory(new Quantity("2Gi")).build())
-        .secrets(secrets)
-        .build());
+    server.setSpec(
+        ModelServerSpec.builder()
+            .runtime(Runtime.LLAMA_CPP)
+            .model(ModelSource.builder().uri("hf://bartowski/Llama-3.2-1B-Instruct-GGUF").build())
+            .resources(
+                Resources.builder()
+                    .gpus(0)
+                    .cpu(new Quantity("1"))
+                    .memory(new Quantity("2Gi"))
+                    .build())
+            .secrets(secrets)
+            .build());
     return server;
   }
 
@@ -312,13 +437,20 @@ class VaultSecretsE2E {
   }
 
   private ModelServer awaitPhase(String name, ModelServerPhase phase) {
-    return await().atMost(TIMEOUT).until(() -> get(name),
-        s -> s != null && s.getStatus() != null && s.getStatus().getPhase() == phase);
+    return await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> get(name),
+            s -> s != null && s.getStatus() != null && s.getStatus().getPhase() == phase);
   }
 
   private static Condition conditionOrNull(ModelServer server, String type) {
-    return server.getStatus().getConditions() == null ? null : server.getStatus().getConditions().stream()
-        .filter(c -> c.getType().equals(type)).findFirst().orElse(null);
+    return server.getStatus().getConditions() == null
+        ? null
+        : server.getStatus().getConditions().stream()
+            .filter(c -> c.getType().equals(type))
+            .findFirst()
+            .orElse(null);
   }
 
   private static Condition condition(ModelServer server, String type) {
@@ -336,17 +468,30 @@ class VaultSecretsE2E {
   }
 
   private List<ReplicaSet> replicaSets(String name) {
-    return client.apps().replicaSets().inNamespace(namespace).withLabel("app.kubernetes.io/instance", name).list()
+    return client
+        .apps()
+        .replicaSets()
+        .inNamespace(namespace)
+        .withLabel("app.kubernetes.io/instance", name)
+        .list()
         .getItems();
   }
 
   private List<Pod> pods(String name) {
-    return client.pods().inNamespace(namespace).withLabel("app.kubernetes.io/instance", name).list().getItems()
-        .stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+    return client
+        .pods()
+        .inNamespace(namespace)
+        .withLabel("app.kubernetes.io/instance", name)
+        .list()
+        .getItems()
+        .stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .toList();
   }
 
   private static String decoded(Secret secret, String key) {
-    return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+    return new String(
+        Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
   }
 
   private static String base64(String value) {

@@ -56,13 +56,15 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Issue 18, item 1, against the cluster's OpenBao: two namespaces, each with its own Vault role and policy
- * ({@code secret/data/llm/<namespace>/*}). Team A names team B's Vault secret through every field that reads Vault
- * (a ModelServer's, a Download's and a FineTuneJob's {@code spec.secrets}, the Hugging Face token of a Download
- * whose endpoint is team A's own host, a path climbing out with '..') and never gets it: first with the default
- * per-namespace identity, where OpenBao refuses, then with the operator identity (the root token, which could read
- * anything) and a path template, where the operator refuses before asking. B's canary value never appears in team
- * A's namespace, in any event, nor in the operator log. An operator of this class's own watches both namespaces.
+ * Issue 18, item 1, against the cluster's OpenBao: two namespaces, each with its own Vault role and
+ * policy ({@code secret/data/llm/<namespace>/*}). Team A names team B's Vault secret through every
+ * field that reads Vault (a ModelServer's, a Download's and a FineTuneJob's {@code spec.secrets},
+ * the Hugging Face token of a Download whose endpoint is team A's own host, a path climbing out
+ * with '..') and never gets it: first with the default per-namespace identity, where OpenBao
+ * refuses, then with the operator identity (the root token, which could read anything) and a path
+ * template, where the operator refuses before asking. B's canary value never appears in team A's
+ * namespace, in any event, nor in the operator log. An operator of this class's own watches both
+ * namespaces.
  */
 @ExtendWith(LlmFleetExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -72,11 +74,14 @@ class VaultTenancyE2E {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final String SERVICE_ACCOUNT = "llmfleet-vault";
 
-  private final String suffix = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
+  private final String suffix =
+      Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
   private final String teamA = "e2e-tenant-a-" + suffix;
   private final String teamB = "e2e-tenant-b-" + suffix;
-  private final String canaryB = "canary-b-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
-  private final String valueA = "value-a-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+  private final String canaryB =
+      "canary-b-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+  private final String valueA =
+      "value-a-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
 
   private final Cluster cluster;
   private final KubernetesClient client;
@@ -91,15 +96,38 @@ class VaultTenancyE2E {
 
   @BeforeAll
   void twoTeamsWithTheirOwnRolesAndPolicies() {
-    vaultAddress = cluster.env("VAULT_ADDR").orElseThrow(() ->
-        new IllegalStateException("cluster.sh printed no VAULT_ADDR; this test needs e2e/cluster's Vault"));
+    vaultAddress =
+        cluster
+            .env("VAULT_ADDR")
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "cluster.sh printed no VAULT_ADDR; this test needs e2e/cluster's Vault"));
     vault = new VaultAdmin(vaultAddress, cluster.env("VAULT_TOKEN").orElseThrow());
     for (String team : List.of(teamA, teamB)) {
-      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(team)
-          .addToLabels("llmfleet.dev/e2e", "true").endMetadata().build()).create();
-      client.serviceAccounts().inNamespace(team).resource(new ServiceAccountBuilder().withNewMetadata()
-          .withName(SERVICE_ACCOUNT).endMetadata().build()).create();
-      vault.policy("llmfleet-" + team, "path \"secret/data/llm/" + team + "/*\" { capabilities = [\"read\"] }");
+      client
+          .namespaces()
+          .resource(
+              new NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName(team)
+                  .addToLabels("llmfleet.dev/e2e", "true")
+                  .endMetadata()
+                  .build())
+          .create();
+      client
+          .serviceAccounts()
+          .inNamespace(team)
+          .resource(
+              new ServiceAccountBuilder()
+                  .withNewMetadata()
+                  .withName(SERVICE_ACCOUNT)
+                  .endMetadata()
+                  .build())
+          .create();
+      vault.policy(
+          "llmfleet-" + team,
+          "path \"secret/data/llm/" + team + "/*\" { capabilities = [\"read\"] }");
       vault.kubernetesRole("llmfleet-" + team, SERVICE_ACCOUNT, team, "llmfleet-" + team);
     }
     vault.put("secret/llm/" + teamA + "/hf", Map.of("token", valueA));
@@ -132,13 +160,18 @@ class VaultTenancyE2E {
   void withItsOwnIdentityTeamACannotReadTeamBsValueThroughAnyKind() {
     String theirs = "llm/" + teamB + "/hf";
     create(server(teamA, "steal-ms", vaultEntry("HF_TOKEN", "secret", theirs)));
-    client.resource(huggingFaceDownload(teamA, "steal-dl", vaultEntry("HF_TOKEN", "secret", theirs))).create();
-    client.resource(fineTuneJob(teamA, "steal-ftj", vaultEntry("WANDB_API_KEY", "secret", theirs))).create();
+    client
+        .resource(huggingFaceDownload(teamA, "steal-dl", vaultEntry("HF_TOKEN", "secret", theirs)))
+        .create();
+    client
+        .resource(fineTuneJob(teamA, "steal-ftj", vaultEntry("WANDB_API_KEY", "secret", theirs)))
+        .create();
 
-    for (Supplier<HasMetadata> resource : List.<Supplier<HasMetadata>>of(
-        () -> get(ModelServer.class, teamA, "steal-ms"),
-        () -> get(Download.class, teamA, "steal-dl"),
-        () -> get(FineTuneJob.class, teamA, "steal-ftj"))) {
+    for (Supplier<HasMetadata> resource :
+        List.<Supplier<HasMetadata>>of(
+            () -> get(ModelServer.class, teamA, "steal-ms"),
+            () -> get(Download.class, teamA, "steal-dl"),
+            () -> get(FineTuneJob.class, teamA, "steal-ftj"))) {
       Condition refused = awaitSecretsReady(resource, "False", "VaultPermissionDenied");
       assertThat(refused.getMessage()).contains("secret/" + theirs);
     }
@@ -146,30 +179,45 @@ class VaultTenancyE2E {
     assertThat(secret(teamA, "steal-dl-secrets")).isNull();
     assertThat(secret(teamA, "steal-ftj-secrets")).isNull();
     assertThat(client.batch().v1().jobs().inNamespace(teamA).list().getItems())
-        .as("no download pod could send a token to team A's endpoint").isEmpty();
+        .as("no download pod could send a token to team A's endpoint")
+        .isEmpty();
   }
 
   @Test
   @Order(3)
   void aPathClimbingOutOfTeamAsFolderIsRefusedBeforeAnyVaultCall() {
-    create(server(teamA, "climb", vaultEntry("HF_TOKEN", "secret", "llm/" + teamA + "/../" + teamB + "/hf")));
+    create(
+        server(
+            teamA,
+            "climb",
+            vaultEntry("HF_TOKEN", "secret", "llm/" + teamA + "/../" + teamB + "/hf")));
 
-    Condition refused = awaitSecretsReady(() -> get(ModelServer.class, teamA, "climb"), "False",
-        "VaultPathNotAllowed");
-    assertThat(refused.getMessage()).contains("llm/" + teamA + "/../" + teamB + "/hf").contains("'..'");
+    Condition refused =
+        awaitSecretsReady(
+            () -> get(ModelServer.class, teamA, "climb"), "False", "VaultPathNotAllowed");
+    assertThat(refused.getMessage())
+        .contains("llm/" + teamA + "/../" + teamB + "/hf")
+        .contains("'..'");
     assertThat(secret(teamA, "climb-secrets")).isNull();
   }
 
   @Test
   @Order(4)
   void aRefusedReadKeepsWhatTheSecretAlreadyHolds() {
-    client.resources(ModelServer.class).inNamespace(teamA).withName("own").edit(own -> {
-      own.getSpec().setSecrets(List.of(vaultEntry("HF_TOKEN", "secret", "llm/" + teamB + "/hf")));
-      return own;
-    });
+    client
+        .resources(ModelServer.class)
+        .inNamespace(teamA)
+        .withName("own")
+        .edit(
+            own -> {
+              own.getSpec()
+                  .setSecrets(List.of(vaultEntry("HF_TOKEN", "secret", "llm/" + teamB + "/hf")));
+              return own;
+            });
 
-    Condition refused = awaitSecretsReady(() -> get(ModelServer.class, teamA, "own"), "False",
-        "VaultPermissionDenied");
+    Condition refused =
+        awaitSecretsReady(
+            () -> get(ModelServer.class, teamA, "own"), "False", "VaultPermissionDenied");
     assertThat(refused.getMessage()).contains("keeps the values of the last successful read");
     assertThat(decoded(secret(teamA, "own-secrets"), "HF_TOKEN")).isEqualTo(valueA);
   }
@@ -178,27 +226,49 @@ class VaultTenancyE2E {
   @Order(5)
   void withTheOperatorsRootTokenAPathTemplateRefusesTeamBsPathsBeforeAnyVaultCall() {
     stopOperator();
-    // The dev root token reads every path: only the template stands between team A and team B's value.
-    startOperator(Map.of("LLMFLEET_VAULT_AUTH", "token", "LLMFLEET_VAULT_TOKEN", cluster.env("VAULT_TOKEN")
-        .orElseThrow(), "LLMFLEET_VAULT_IDENTITY", "operator", "LLMFLEET_VAULT_PATH_TEMPLATE", "llm/{namespace}/"));
+    // The dev root token reads every path: only the template stands between team A and team B's
+    // value.
+    startOperator(
+        Map.of(
+            "LLMFLEET_VAULT_AUTH",
+            "token",
+            "LLMFLEET_VAULT_TOKEN",
+            cluster.env("VAULT_TOKEN").orElseThrow(),
+            "LLMFLEET_VAULT_IDENTITY",
+            "operator",
+            "LLMFLEET_VAULT_PATH_TEMPLATE",
+            "llm/{namespace}/"));
     String theirs = "llm/" + teamB + "/hf";
     create(server(teamA, "steal-ms-2", vaultEntry("HF_TOKEN", "secret", theirs)));
-    client.resource(huggingFaceDownload(teamA, "steal-dl-2", vaultEntry("HF_TOKEN", "secret", theirs))).create();
-    client.resource(fineTuneJob(teamA, "steal-ftj-2", vaultEntry("HF_TOKEN", "secret", theirs))).create();
-    create(server(teamA, "other-mount", vaultEntry("HF_TOKEN", "secret/data/llm/" + teamB, "llm/" + teamA
-        + "/hf")));
+    client
+        .resource(
+            huggingFaceDownload(teamA, "steal-dl-2", vaultEntry("HF_TOKEN", "secret", theirs)))
+        .create();
+    client
+        .resource(fineTuneJob(teamA, "steal-ftj-2", vaultEntry("HF_TOKEN", "secret", theirs)))
+        .create();
+    create(
+        server(
+            teamA,
+            "other-mount",
+            vaultEntry("HF_TOKEN", "secret/data/llm/" + teamB, "llm/" + teamA + "/hf")));
 
-    for (Supplier<HasMetadata> resource : List.<Supplier<HasMetadata>>of(
-        () -> get(ModelServer.class, teamA, "steal-ms-2"),
-        () -> get(Download.class, teamA, "steal-dl-2"),
-        () -> get(FineTuneJob.class, teamA, "steal-ftj-2"))) {
+    for (Supplier<HasMetadata> resource :
+        List.<Supplier<HasMetadata>>of(
+            () -> get(ModelServer.class, teamA, "steal-ms-2"),
+            () -> get(Download.class, teamA, "steal-dl-2"),
+            () -> get(FineTuneJob.class, teamA, "steal-ftj-2"))) {
       Condition refused = awaitSecretsReady(resource, "False", "VaultPathNotAllowed");
-      assertThat(refused.getMessage()).contains("secret/" + theirs).contains("LLMFLEET_VAULT_PATH_TEMPLATE")
+      assertThat(refused.getMessage())
+          .contains("secret/" + theirs)
+          .contains("LLMFLEET_VAULT_PATH_TEMPLATE")
           .contains("llm/" + teamA + "/");
     }
-    awaitSecretsReady(() -> get(ModelServer.class, teamA, "other-mount"), "False", "VaultPathNotAllowed");
-    Condition stillRefused = awaitSecretsReady(() -> get(ModelServer.class, teamA, "own"), "False",
-        "VaultPathNotAllowed");
+    awaitSecretsReady(
+        () -> get(ModelServer.class, teamA, "other-mount"), "False", "VaultPathNotAllowed");
+    Condition stillRefused =
+        awaitSecretsReady(
+            () -> get(ModelServer.class, teamA, "own"), "False", "VaultPathNotAllowed");
     assertThat(stillRefused.getMessage()).contains("keeps the values of the last successful read");
     assertThat(decoded(secret(teamA, "own-secrets"), "HF_TOKEN")).isEqualTo(valueA);
     assertThat(client.batch().v1().jobs().inNamespace(teamA).list().getItems()).isEmpty();
@@ -213,16 +283,19 @@ class VaultTenancyE2E {
   void teamBsCanaryIsNowhereInTeamAsNamespaceInEventsOrInTheOperatorLog() throws Exception {
     List<String> canaries = List.of(canaryB, base64(canaryB));
 
-    String inTeamA = yaml(client.secrets().inNamespace(teamA).list())
-        + yaml(client.configMaps().inNamespace(teamA).list())
-        + yaml(client.v1().events().inNamespace(teamA).list())
-        + yaml(client.resources(ModelServer.class).inNamespace(teamA).list())
-        + yaml(client.resources(Download.class).inNamespace(teamA).list())
-        + yaml(client.resources(FineTuneJob.class).inNamespace(teamA).list())
-        + yaml(client.pods().inNamespace(teamA).list())
-        + yaml(client.batch().v1().jobs().inNamespace(teamA).list())
-        + yaml(client.apps().deployments().inNamespace(teamA).list());
-    assertThat(inTeamA).as("the refusals left events in team A").contains("VaultPathNotAllowed")
+    String inTeamA =
+        yaml(client.secrets().inNamespace(teamA).list())
+            + yaml(client.configMaps().inNamespace(teamA).list())
+            + yaml(client.v1().events().inNamespace(teamA).list())
+            + yaml(client.resources(ModelServer.class).inNamespace(teamA).list())
+            + yaml(client.resources(Download.class).inNamespace(teamA).list())
+            + yaml(client.resources(FineTuneJob.class).inNamespace(teamA).list())
+            + yaml(client.pods().inNamespace(teamA).list())
+            + yaml(client.batch().v1().jobs().inNamespace(teamA).list())
+            + yaml(client.apps().deployments().inNamespace(teamA).list());
+    assertThat(inTeamA)
+        .as("the refusals left events in team A")
+        .contains("VaultPathNotAllowed")
         .contains("VaultPermissionDenied");
     String allEvents = yaml(client.v1().events().inAnyNamespace().list());
     String log = Files.readString(Path.of("target", "operator.log"));
@@ -235,15 +308,21 @@ class VaultTenancyE2E {
   }
 
   private void startOperator(Map<String, String> vaultSettings) {
-    Map<String, String> env = new java.util.HashMap<>(Map.of(
-        "LLMFLEET_NAMESPACES", teamA + "," + teamB,
-        "LLMFLEET_LEADER_ELECTION", "false",
-        "LLMFLEET_IMAGE", "llmfleet/llmfleet-operator:e2e",
-        "LLMFLEET_VAULT_ADDR", vaultAddress,
-        "LLMFLEET_SECRET_REFRESH_SECONDS", "5"));
+    Map<String, String> env =
+        new java.util.HashMap<>(
+            Map.of(
+                "LLMFLEET_NAMESPACES", teamA + "," + teamB,
+                "LLMFLEET_LEADER_ELECTION", "false",
+                "LLMFLEET_IMAGE", "llmfleet/llmfleet-operator:e2e",
+                "LLMFLEET_VAULT_ADDR", vaultAddress,
+                "LLMFLEET_SECRET_REFRESH_SECONDS", "5"));
     env.putAll(vaultSettings);
-    operator = LlmFleetOperator.create(client, OperatorConfig.fromEnvironment(env), new SimpleMeterRegistry(),
-        overrider -> overrider.withCloseClientOnStop(false));
+    operator =
+        LlmFleetOperator.create(
+            client,
+            OperatorConfig.fromEnvironment(env),
+            new SimpleMeterRegistry(),
+            overrider -> overrider.withCloseClientOnStop(false));
     operator.start();
   }
 
@@ -255,19 +334,27 @@ class VaultTenancyE2E {
   }
 
   private static SecretEnv vaultEntry(String name, String mount, String path) {
-    return SecretEnv.builder().name(name)
-        .vault(VaultSecretRef.builder().mount(mount).path(path).key("token").build()).build();
+    return SecretEnv.builder()
+        .name(name)
+        .vault(VaultSecretRef.builder().mount(mount).path(path).key("token").build())
+        .build();
   }
 
   private static ModelServer server(String namespace, String name, SecretEnv secret) {
     ModelServer server = new ModelServer();
     server.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
-    server.setSpec(ModelServerSpec.builder()
-        .runtime(Runtime.LLAMA_CPP)
-        .model(ModelSource.builder().uri("hf://bartowski/Llama-3.2-1B-Instruct-GGUF").build())
-        .resources(Resources.builder().gpus(0).cpu(new Quantity("1")).memory(new Quantity("2Gi")).build())
-        .secrets(new ArrayList<>(List.of(secret)))
-        .build());
+    server.setSpec(
+        ModelServerSpec.builder()
+            .runtime(Runtime.LLAMA_CPP)
+            .model(ModelSource.builder().uri("hf://bartowski/Llama-3.2-1B-Instruct-GGUF").build())
+            .resources(
+                Resources.builder()
+                    .gpus(0)
+                    .cpu(new Quantity("1"))
+                    .memory(new Quantity("2Gi"))
+                    .build())
+            .secrets(new ArrayList<>(List.of(secret)))
+            .build());
     return server;
   }
 
@@ -275,26 +362,36 @@ class VaultTenancyE2E {
   private static Download huggingFaceDownload(String namespace, String name, SecretEnv token) {
     Download download = new Download();
     download.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
-    download.setSpec(DownloadSpec.builder()
-        .source(DownloadSource.builder().huggingFace(HuggingFaceSource.builder().repo("meta-llama/Llama-3.1-8B")
-            .endpoint("http://127.0.0.1:9").build()).build())
-        .storage(Storage.builder().size(new Quantity("1Gi")).build())
-        .secrets(List.of(token))
-        .build());
+    download.setSpec(
+        DownloadSpec.builder()
+            .source(
+                DownloadSource.builder()
+                    .huggingFace(
+                        HuggingFaceSource.builder()
+                            .repo("meta-llama/Llama-3.1-8B")
+                            .endpoint("http://127.0.0.1:9")
+                            .build())
+                    .build())
+            .storage(Storage.builder().size(new Quantity("1Gi")).build())
+            .secrets(List.of(token))
+            .build());
     return download;
   }
 
   private static FineTuneJob fineTuneJob(String namespace, String name, SecretEnv secret) {
     FineTuneJob job = new FineTuneJob();
     job.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
-    job.setSpec(FineTuneJobSpec.builder()
-        .baseModel(new BaseModel(new LocalRef("base")))
-        .dataset(Dataset.builder().downloadRef(new LocalRef("data")).file("train.jsonl").build())
-        .resources(Resources.builder().gpus(1).build())
-        .hyperparameters(Hyperparameters.builder().targetModules(List.of("q_proj", "v_proj")).build())
-        .output(new FineTuneOutput(Storage.builder().size(new Quantity("1Gi")).build()))
-        .secrets(List.of(secret))
-        .build());
+    job.setSpec(
+        FineTuneJobSpec.builder()
+            .baseModel(new BaseModel(new LocalRef("base")))
+            .dataset(
+                Dataset.builder().downloadRef(new LocalRef("data")).file("train.jsonl").build())
+            .resources(Resources.builder().gpus(1).build())
+            .hyperparameters(
+                Hyperparameters.builder().targetModules(List.of("q_proj", "v_proj")).build())
+            .output(new FineTuneOutput(Storage.builder().size(new Quantity("1Gi")).build()))
+            .secrets(List.of(secret))
+            .build());
     return job;
   }
 
@@ -307,19 +404,30 @@ class VaultTenancyE2E {
   }
 
   /** Waits until the resource's SecretsReady has this status and reason, and returns it. */
-  private Condition awaitSecretsReady(Supplier<? extends HasMetadata> resource, String status, String reason) {
-    return await().atMost(TIMEOUT).until(() -> secretsReady(resource.get()),
-        c -> c != null && c.getStatus().equals(status) && c.getReason().equals(reason));
+  private Condition awaitSecretsReady(
+      Supplier<? extends HasMetadata> resource, String status, String reason) {
+    return await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> secretsReady(resource.get()),
+            c -> c != null && c.getStatus().equals(status) && c.getReason().equals(reason));
   }
 
   private static Condition secretsReady(HasMetadata resource) {
-    List<Condition> conditions = resource instanceof ModelServer s && s.getStatus() != null
-        ? s.getStatus().getConditions()
-        : resource instanceof Download d && d.getStatus() != null ? d.getStatus().getConditions()
-        : resource instanceof FineTuneJob j && j.getStatus() != null ? j.getStatus().getConditions()
-        : null;
-    return conditions == null ? null : conditions.stream().filter(c -> c.getType().equals("SecretsReady"))
-        .findFirst().orElse(null);
+    List<Condition> conditions =
+        resource instanceof ModelServer s && s.getStatus() != null
+            ? s.getStatus().getConditions()
+            : resource instanceof Download d && d.getStatus() != null
+                ? d.getStatus().getConditions()
+                : resource instanceof FineTuneJob j && j.getStatus() != null
+                    ? j.getStatus().getConditions()
+                    : null;
+    return conditions == null
+        ? null
+        : conditions.stream()
+            .filter(c -> c.getType().equals("SecretsReady"))
+            .findFirst()
+            .orElse(null);
   }
 
   private Secret secret(String namespace, String name) {
@@ -327,7 +435,8 @@ class VaultTenancyE2E {
   }
 
   private static String decoded(Secret secret, String key) {
-    return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+    return new String(
+        Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
   }
 
   private static String base64(String value) {

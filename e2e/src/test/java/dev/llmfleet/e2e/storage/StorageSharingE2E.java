@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Claims that several resources share: one writer per folder, a claim kept while a server reads it, and the pods of
- * a server on a ReadWriteOnce claim kept on one node.
+ * Claims that several resources share: one writer per folder, a claim kept while a server reads it,
+ * and the pods of a server on a ReadWriteOnce claim kept on one node.
  */
 @ExtendWith(LlmFleetExtension.class)
 class StorageSharingE2E {
@@ -52,13 +52,17 @@ class StorageSharingE2E {
     apply(fineTuneJob("tune", "models"));
 
     Condition refused = awaitStalled("second", Download.class);
-    assertThat(refused.getMessage()).startsWith("folder models/qwen of claim shared is written by Download first");
-    assertThat(events("second")).anySatisfy(event -> {
-      assertThat(event.getReason()).isEqualTo("FolderConflict");
-      assertThat(event.getType()).isEqualTo("Warning");
-      assertThat(event.getMessage()).contains("Download first");
-    });
-    assertThat(namespace.get("second", Download.class).getStatus().getPhase()).isEqualTo(DownloadPhase.Pending);
+    assertThat(refused.getMessage())
+        .startsWith("folder models/qwen of claim shared is written by Download first");
+    assertThat(events("second"))
+        .anySatisfy(
+            event -> {
+              assertThat(event.getReason()).isEqualTo("FolderConflict");
+              assertThat(event.getType()).isEqualTo("Warning");
+              assertThat(event.getMessage()).contains("Download first");
+            });
+    assertThat(namespace.get("second", Download.class).getStatus().getPhase())
+        .isEqualTo(DownloadPhase.Pending);
     assertThat(job("second-run-1")).isNull();
     // A folder around another's is the same conflict, across kinds.
     assertThat(awaitStalled("tune", FineTuneJob.class).getMessage())
@@ -66,10 +70,15 @@ class StorageSharingE2E {
 
     namespace.client().resource(namespace.get("first", Download.class)).delete();
 
-    // The refused one looks again within 30 s; of the two left, the older Download keeps the folder.
+    // The refused one looks again within 30 s; of the two left, the older Download keeps the
+    // folder.
     await().atMost(TIMEOUT).until(() -> job("second-run-1") != null);
-    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(awaitStalled("tune", FineTuneJob.class).getMessage())
-        .startsWith("folder models of claim shared is written by Download second"));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(awaitStalled("tune", FineTuneJob.class).getMessage())
+                    .startsWith("folder models of claim shared is written by Download second"));
   }
 
   @Test
@@ -78,22 +87,31 @@ class StorageSharingE2E {
     await().atMost(TIMEOUT).until(() -> job("weights-run-1") != null);
     DownloaderReports.verified(namespace, "weights", "weights-run-1");
     apply(server("reader", "weights", 1));
-    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(claim("weights-data").getMetadata().getOwnerReferences())
-        .anySatisfy(owner -> {
-          assertThat(owner.getKind()).isEqualTo("ModelServer");
-          assertThat(owner.getName()).isEqualTo("reader");
-          assertThat(owner.getController()).isFalse();
-        }));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(claim("weights-data").getMetadata().getOwnerReferences())
+                    .anySatisfy(
+                        owner -> {
+                          assertThat(owner.getKind()).isEqualTo("ModelServer");
+                          assertThat(owner.getName()).isEqualTo("reader");
+                          assertThat(owner.getController()).isFalse();
+                        }));
 
     namespace.client().resource(namespace.get("weights", Download.class)).delete();
     await().atMost(TIMEOUT).until(() -> namespace.get("weights", Download.class) == null);
 
     // The garbage collector has had its chance: the claim stays, not even marked for deletion.
-    await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      PersistentVolumeClaim claim = claim("weights-data");
-      assertThat(claim).as("claim weights-data").isNotNull();
-      assertThat(claim.getMetadata().getDeletionTimestamp()).isNull();
-    });
+    await()
+        .during(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              PersistentVolumeClaim claim = claim("weights-data");
+              assertThat(claim).as("claim weights-data").isNotNull();
+              assertThat(claim.getMetadata().getDeletionTimestamp()).isNull();
+            });
 
     namespace.client().resource(namespace.get("reader", ModelServer.class)).delete();
     await().atMost(TIMEOUT).until(() -> claim("weights-data") == null);
@@ -105,25 +123,53 @@ class StorageSharingE2E {
     await().atMost(TIMEOUT).until(() -> job("rwo-run-1") != null);
     DownloaderReports.verified(namespace, "rwo", "rwo-run-1");
 
-    // It tolerates the GPU nodes' taint: three nodes could take it, and the scheduler spreads replicas by default.
-    apply(server("spread", "rwo", 3) + """
+    // It tolerates the GPU nodes' taint: three nodes could take it, and the scheduler spreads
+    // replicas by default.
+    apply(
+        server("spread", "rwo", 3)
+            + """
           tolerations: [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}]
         """);
 
-    await().atMost(TIMEOUT).untilAsserted(() -> {
-      List<Pod> pods = namespace.client().pods().inNamespace(namespace.name())
-          .withLabel("app.kubernetes.io/instance", "spread").list().getItems();
-      assertThat(pods).hasSize(3).allSatisfy(pod -> assertThat(pod.getSpec().getNodeName()).isNotNull());
-      assertThat(pods.stream().map(pod -> pod.getSpec().getNodeName()).distinct()).hasSize(1);
-    });
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              List<Pod> pods =
+                  namespace
+                      .client()
+                      .pods()
+                      .inNamespace(namespace.name())
+                      .withLabel("app.kubernetes.io/instance", "spread")
+                      .list()
+                      .getItems();
+              assertThat(pods)
+                  .hasSize(3)
+                  .allSatisfy(pod -> assertThat(pod.getSpec().getNodeName()).isNotNull());
+              assertThat(pods.stream().map(pod -> pod.getSpec().getNodeName()).distinct())
+                  .hasSize(1);
+            });
   }
 
   private void sharedClaim(String name) {
-    namespace.client().persistentVolumeClaims().inNamespace(namespace.name()).resource(
-        new PersistentVolumeClaimBuilder().withNewMetadata().withName(name).endMetadata()
-            .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName("standard")
-            .withNewResources().addToRequests("storage", new Quantity("1Gi")).endResources().endSpec()
-            .build()).create();
+    namespace
+        .client()
+        .persistentVolumeClaims()
+        .inNamespace(namespace.name())
+        .resource(
+            new PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .withAccessModes("ReadWriteOnce")
+                .withStorageClassName("standard")
+                .withNewResources()
+                .addToRequests("storage", new Quantity("1Gi"))
+                .endResources()
+                .endSpec()
+                .build())
+        .create();
   }
 
   private static String download(String name, String subPath) {
@@ -134,7 +180,8 @@ class StorageSharingE2E {
         spec:
           source: {http: {url: "http://127.0.0.1:9/%s"}}
           storage: {existingClaim: shared, subPath: %s}
-        """.formatted(name, name, subPath);
+        """
+        .formatted(name, name, subPath);
   }
 
   private static String sizedDownload(String name, String accessMode) {
@@ -145,7 +192,8 @@ class StorageSharingE2E {
         spec:
           source: {http: {url: "http://127.0.0.1:9/%s"}}
           storage: {size: 1Gi, accessMode: %s}
-        """.formatted(name, name, accessMode);
+        """
+        .formatted(name, name, accessMode);
   }
 
   private static String fineTuneJob(String name, String subPath) {
@@ -158,7 +206,8 @@ class StorageSharingE2E {
           dataset: {downloadRef: {name: tickets}, file: train.jsonl}
           resources: {gpus: 1, gpuType: NVIDIA-H100-80GB-HBM3}
           output: {storage: {existingClaim: shared, subPath: %s}}
-        """.formatted(name, subPath);
+        """
+        .formatted(name, subPath);
   }
 
   private static String server(String name, String download, int replicas) {
@@ -171,33 +220,62 @@ class StorageSharingE2E {
           model: {downloadRef: {name: %s}, file: model.gguf}
           replicas: %d
           resources: {gpus: 0, cpu: 100m, memory: 256Mi}
-        """.formatted(name, download, replicas);
+        """
+        .formatted(name, download, replicas);
   }
 
   private <T extends HasMetadata> Condition awaitStalled(String name, Class<T> type) {
-    return await().atMost(TIMEOUT).until(() -> stalled(namespace.get(name, type)), c -> c != null
-        && "True".equals(c.getStatus()) && "FolderConflict".equals(c.getReason()));
+    return await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> stalled(namespace.get(name, type)),
+            c ->
+                c != null
+                    && "True".equals(c.getStatus())
+                    && "FolderConflict".equals(c.getReason()));
   }
 
   private static Condition stalled(HasMetadata resource) {
-    List<Condition> conditions = resource instanceof Download d && d.getStatus() != null
-        ? d.getStatus().getConditions()
-        : resource instanceof FineTuneJob j && j.getStatus() != null ? j.getStatus().getConditions() : null;
-    return conditions == null ? null
+    List<Condition> conditions =
+        resource instanceof Download d && d.getStatus() != null
+            ? d.getStatus().getConditions()
+            : resource instanceof FineTuneJob j && j.getStatus() != null
+                ? j.getStatus().getConditions()
+                : null;
+    return conditions == null
+        ? null
         : conditions.stream().filter(c -> c.getType().equals("Stalled")).findFirst().orElse(null);
   }
 
   private List<Event> events(String name) {
-    return namespace.client().v1().events().inNamespace(namespace.name())
-        .withField("involvedObject.name", name).list().getItems();
+    return namespace
+        .client()
+        .v1()
+        .events()
+        .inNamespace(namespace.name())
+        .withField("involvedObject.name", name)
+        .list()
+        .getItems();
   }
 
   private Job job(String name) {
-    return namespace.client().batch().v1().jobs().inNamespace(namespace.name()).withName(name).get();
+    return namespace
+        .client()
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(namespace.name())
+        .withName(name)
+        .get();
   }
 
   private PersistentVolumeClaim claim(String name) {
-    return namespace.client().persistentVolumeClaims().inNamespace(namespace.name()).withName(name).get();
+    return namespace
+        .client()
+        .persistentVolumeClaims()
+        .inNamespace(namespace.name())
+        .withName(name)
+        .get();
   }
 
   private void apply(String manifest) {

@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The downloader as a Download's pod runs it, but as a child process of the test: {@code java -jar
  * operator/target/llmfleet-operator.jar download --namespace NS --name NAME --root DIR} with the
- * cluster's kubeconfig and the pod's environment: LLMFLEET_RUN of the first run
- * ({@code <name>-run-1}) unless given, and secrets such as HF_TOKEN. Its stdout and stderr go to
- * files under target/downloader-logs.
+ * cluster's kubeconfig and the pod's environment: LLMFLEET_RUN of the first run ({@code
+ * <name>-run-1}) unless given, and secrets such as HF_TOKEN. Its stdout and stderr go to files
+ * under target/downloader-logs.
  */
 public final class DownloaderProcess implements AutoCloseable {
 
@@ -36,13 +36,16 @@ public final class DownloaderProcess implements AutoCloseable {
    * @param env added to the environment, for example {@code HF_TOKEN}; the test JVM's own HF_TOKEN
    *     is never passed on
    */
-  public static DownloaderProcess start(TestNamespace namespace, String name, Path root, Map<String, String> env) {
+  public static DownloaderProcess start(
+      TestNamespace namespace, String name, Path root, Map<String, String> env) {
     return start(namespace.cluster().kubeconfig(), namespace.name(), name, root, env);
   }
 
-  /** As {@link #start(TestNamespace, String, Path, Map)}, against the cluster of a kubeconfig file. */
-  public static DownloaderProcess start(Path kubeconfig, String namespace, String name, Path root,
-      Map<String, String> env) {
+  /**
+   * As {@link #start(TestNamespace, String, Path, Map)}, against the cluster of a kubeconfig file.
+   */
+  public static DownloaderProcess start(
+      Path kubeconfig, String namespace, String name, Path root, Map<String, String> env) {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(JAR + " is missing: run ./mvnw -B install -DskipTests first");
     }
@@ -52,10 +55,21 @@ public final class DownloaderProcess implements AutoCloseable {
       String base = namespace + "-" + name + "-" + System.nanoTime();
       Path stdout = LOGS.resolve(base + ".out");
       Path stderr = LOGS.resolve(base + ".err");
-      ProcessBuilder builder = new ProcessBuilder(List.of(java, "-jar", JAR.toString(), "download",
-          "--namespace", namespace, "--name", name, "--root", root.toString()))
-          .redirectOutput(stdout.toFile())
-          .redirectError(stderr.toFile());
+      ProcessBuilder builder =
+          new ProcessBuilder(
+                  List.of(
+                      java,
+                      "-jar",
+                      JAR.toString(),
+                      "download",
+                      "--namespace",
+                      namespace,
+                      "--name",
+                      name,
+                      "--root",
+                      root.toString()))
+              .redirectOutput(stdout.toFile())
+              .redirectError(stderr.toFile());
       Map<String, String> environment = builder.environment();
       environment.remove("HF_TOKEN");
       environment.put("KUBECONFIG", kubeconfig.toString());
@@ -72,7 +86,8 @@ public final class DownloaderProcess implements AutoCloseable {
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
-        throw new IllegalStateException("the downloader did not finish within " + timeout + "; output:\n" + output());
+        throw new IllegalStateException(
+            "the downloader did not finish within " + timeout + "; output:\n" + output());
       }
       return process.exitValue();
     } catch (InterruptedException e) {

@@ -8,11 +8,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** What tests compare files by: their SHA-256, read as a stream, independent of the downloader's own hashing. */
+/**
+ * What tests compare files by: their SHA-256, read as a stream, independent of the downloader's own
+ * hashing.
+ */
 public final class FileDigests {
 
-  private FileDigests() {
-  }
+  private FileDigests() {}
 
   public static String sha256(Path file) throws IOException {
     MessageDigest digest;

@@ -8,9 +8,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Map;
 
 /**
- * The operator, as `run` builds it, in the test JVM and watching one namespace; its log goes to target/operator.log.
- * A test may take it as a parameter to stop it and start a new one, as a restarted process would: fresh caches, no
- * memory of the old one.
+ * The operator, as `run` builds it, in the test JVM and watching one namespace; its log goes to
+ * target/operator.log. A test may take it as a parameter to stop it and start a new one, as a
+ * restarted process would: fresh caches, no memory of the old one.
  */
 public final class InProcessOperator {
 
@@ -34,14 +34,21 @@ public final class InProcessOperator {
     if (operator != null) {
       throw new IllegalStateException("the operator of " + namespace + " is running");
     }
-    OperatorConfig config = OperatorConfig.fromEnvironment(Map.of(
-        "LLMFLEET_NAMESPACES", namespace,
-        "LLMFLEET_LEADER_ELECTION", "false",
-        "LLMFLEET_IMAGE", "llmfleet/llmfleet-operator:e2e"));
-    operator = LlmFleetOperator.create(client, config, new SimpleMeterRegistry(), overrider -> {
-      // Each test class starts and stops its own operator on the shared client.
-      overrider.withCloseClientOnStop(false);
-    });
+    OperatorConfig config =
+        OperatorConfig.fromEnvironment(
+            Map.of(
+                "LLMFLEET_NAMESPACES", namespace,
+                "LLMFLEET_LEADER_ELECTION", "false",
+                "LLMFLEET_IMAGE", "llmfleet/llmfleet-operator:e2e"));
+    operator =
+        LlmFleetOperator.create(
+            client,
+            config,
+            new SimpleMeterRegistry(),
+            overrider -> {
+              // Each test class starts and stops its own operator on the shared client.
+              overrider.withCloseClientOnStop(false);
+            });
     operator.start();
   }
 

@@ -8,14 +8,15 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
- * For a test class: the cluster (once per test run), a fresh namespace, and the operator running in this JVM
- * watching that namespace. Test methods and constructors may take a {@link TestNamespace}, a {@link Cluster}, a
- * {@link KubernetesClient} or the {@link InProcessOperator} (to restart it). A failed test prints the namespace's
- * events, objects and operator log.
+ * For a test class: the cluster (once per test run), a fresh namespace, and the operator running in
+ * this JVM watching that namespace. Test methods and constructors may take a {@link TestNamespace},
+ * a {@link Cluster}, a {@link KubernetesClient} or the {@link InProcessOperator} (to restart it). A
+ * failed test prints the namespace's events, objects and operator log.
  */
 public final class LlmFleetExtension implements BeforeAllCallback, ParameterResolver, TestWatcher {
 
-  private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(LlmFleetExtension.class);
+  private static final ExtensionContext.Namespace STORE =
+      ExtensionContext.Namespace.create(LlmFleetExtension.class);
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -25,14 +26,17 @@ public final class LlmFleetExtension implements BeforeAllCallback, ParameterReso
   @Override
   public void testFailed(ExtensionContext context, Throwable cause) {
     TestNamespace namespace = state(context).namespace();
-    System.out.printf("%n==== %s failed; state of namespace %s ====%n%s%n", context.getDisplayName(),
-        namespace.name(), namespace.describe());
+    System.out.printf(
+        "%n==== %s failed; state of namespace %s ====%n%s%n",
+        context.getDisplayName(), namespace.name(), namespace.describe());
   }
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
     Class<?> type = parameter.getParameter().getType();
-    return type == TestNamespace.class || type == Cluster.class || type == KubernetesClient.class
+    return type == TestNamespace.class
+        || type == Cluster.class
+        || type == KubernetesClient.class
         || type == InProcessOperator.class;
   }
 
@@ -50,8 +54,8 @@ public final class LlmFleetExtension implements BeforeAllCallback, ParameterReso
   }
 
   /**
-   * The class's namespace and operator, made on first use: with a per-class test instance, the constructor asks
-   * for them before any before-all callback runs. Closed with the class's context.
+   * The class's namespace and operator, made on first use: with a per-class test instance, the
+   * constructor asks for them before any before-all callback runs. Closed with the class's context.
    */
   private static ClassState state(ExtensionContext context) {
     ExtensionContext classContext = context;
@@ -59,13 +63,19 @@ public final class LlmFleetExtension implements BeforeAllCallback, ParameterReso
       classContext = classContext.getParent().orElseThrow();
     }
     Class<?> testClass = classContext.getRequiredTestClass();
-    Cluster cluster = context.getRoot().getStore(STORE).getOrComputeIfAbsent(Cluster.class, k -> Cluster.start(),
-        Cluster.class);
-    return classContext.getStore(STORE).getOrComputeIfAbsent(ClassState.class,
-        k -> ClassState.start(cluster, testClass), ClassState.class);
+    Cluster cluster =
+        context
+            .getRoot()
+            .getStore(STORE)
+            .getOrComputeIfAbsent(Cluster.class, k -> Cluster.start(), Cluster.class);
+    return classContext
+        .getStore(STORE)
+        .getOrComputeIfAbsent(
+            ClassState.class, k -> ClassState.start(cluster, testClass), ClassState.class);
   }
 
-  private record ClassState(TestNamespace namespace, InProcessOperator operator) implements AutoCloseable {
+  private record ClassState(TestNamespace namespace, InProcessOperator operator)
+      implements AutoCloseable {
 
     static ClassState start(Cluster cluster, Class<?> testClass) {
       TestNamespace namespace = TestNamespace.create(cluster, testClass);

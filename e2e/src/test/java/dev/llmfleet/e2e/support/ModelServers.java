@@ -17,7 +17,10 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
 import java.util.List;
 
-/** The ModelServers of one test namespace: made with 1 CPU and 2Gi, created, awaited and looked into. */
+/**
+ * The ModelServers of one test namespace: made with 1 CPU and 2Gi, created, awaited and looked
+ * into.
+ */
 public final class ModelServers {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -30,23 +33,38 @@ public final class ModelServers {
 
   /** A server of the model at {@code uri}; a null uri leaves spec.model for the test to set. */
   public ModelServer fromUri(String name, Runtime runtime, String uri, int gpus, String gpuType) {
-    return server(name, runtime, uri == null ? null : ModelSource.builder().uri(uri).build(), gpus, gpuType);
+    return server(
+        name, runtime, uri == null ? null : ModelSource.builder().uri(uri).build(), gpus, gpuType);
   }
 
   /** A server of the model in the Download named {@code download}. */
-  public ModelServer fromDownload(String name, Runtime runtime, String download, int gpus, String gpuType) {
-    return server(name, runtime, ModelSource.builder().downloadRef(new LocalRef(download)).build(), gpus, gpuType);
+  public ModelServer fromDownload(
+      String name, Runtime runtime, String download, int gpus, String gpuType) {
+    return server(
+        name,
+        runtime,
+        ModelSource.builder().downloadRef(new LocalRef(download)).build(),
+        gpus,
+        gpuType);
   }
 
-  private ModelServer server(String name, Runtime runtime, ModelSource model, int gpus, String gpuType) {
+  private ModelServer server(
+      String name, Runtime runtime, ModelSource model, int gpus, String gpuType) {
     ModelServer server = new ModelServer();
-    server.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace.name()).build());
-    server.setSpec(ModelServerSpec.builder()
-        .runtime(runtime)
-        .model(model)
-        .resources(Resources.builder().gpus(gpus).gpuType(gpuType).cpu(new Quantity("1"))
-            .memory(new Quantity("2Gi")).build())
-        .build());
+    server.setMetadata(
+        new ObjectMetaBuilder().withName(name).withNamespace(namespace.name()).build());
+    server.setSpec(
+        ModelServerSpec.builder()
+            .runtime(runtime)
+            .model(model)
+            .resources(
+                Resources.builder()
+                    .gpus(gpus)
+                    .gpuType(gpuType)
+                    .cpu(new Quantity("1"))
+                    .memory(new Quantity("2Gi"))
+                    .build())
+            .build());
     return server;
   }
 
@@ -56,35 +74,68 @@ public final class ModelServers {
 
   /** Waits until the server is in {@code phase}, as the operator saw its current generation. */
   public ModelServer awaitPhase(String name, ModelServerPhase phase) {
-    return await().atMost(TIMEOUT).until(() -> namespace.get(name, ModelServer.class),
-        s -> s != null && s.getStatus() != null && s.getStatus().getPhase() == phase
-            && s.getMetadata().getGeneration().equals(s.getStatus().getObservedGeneration()));
+    return await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> namespace.get(name, ModelServer.class),
+            s ->
+                s != null
+                    && s.getStatus() != null
+                    && s.getStatus().getPhase() == phase
+                    && s.getMetadata()
+                        .getGeneration()
+                        .equals(s.getStatus().getObservedGeneration()));
   }
 
   public Deployment deployment(String name) {
-    return namespace.client().apps().deployments().inNamespace(namespace.name()).withName(name).get();
+    return namespace
+        .client()
+        .apps()
+        .deployments()
+        .inNamespace(namespace.name())
+        .withName(name)
+        .get();
   }
 
   /** The server's pods, but those being deleted. */
   public List<Pod> pods(String name) {
-    return namespace.client().pods().inNamespace(namespace.name())
-        .withLabel("app.kubernetes.io/instance", name).list().getItems().stream()
-        .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null).toList();
+    return namespace
+        .client()
+        .pods()
+        .inNamespace(namespace.name())
+        .withLabel("app.kubernetes.io/instance", name)
+        .list()
+        .getItems()
+        .stream()
+        .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
+        .toList();
   }
 
   /**
-   * The GPU nodes are small (gpu-h100-0 has 8 GPUs, gpu-a10-0 one): a test that passed removes its servers and
-   * waits for their pods to go, so that the next test and the next class find the nodes free. A failed one leaves
-   * them for the namespace dump of LlmFleetExtension.
+   * The GPU nodes are small (gpu-h100-0 has 8 GPUs, gpu-a10-0 one): a test that passed removes its
+   * servers and waits for their pods to go, so that the next test and the next class find the nodes
+   * free. A failed one leaves them for the namespace dump of LlmFleetExtension.
    */
   public void removeAll() {
     namespace.client().resources(ModelServer.class).inNamespace(namespace.name()).delete();
-    await().atMost(TIMEOUT).until(() -> namespace.client().pods().inNamespace(namespace.name())
-        .withLabel("app.kubernetes.io/component", "model-server").list().getItems().isEmpty());
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                namespace
+                    .client()
+                    .pods()
+                    .inNamespace(namespace.name())
+                    .withLabel("app.kubernetes.io/component", "model-server")
+                    .list()
+                    .getItems()
+                    .isEmpty());
   }
 
   public static Condition condition(ModelServer server, String type) {
-    return server.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst()
+    return server.getStatus().getConditions().stream()
+        .filter(c -> c.getType().equals(type))
+        .findFirst()
         .orElseThrow();
   }
 }

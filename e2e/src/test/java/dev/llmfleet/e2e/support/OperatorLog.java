@@ -6,13 +6,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The in-process operator logs to target/operator.log (logback-test.xml); failed tests show their part of it. */
+/**
+ * The in-process operator logs to target/operator.log (logback-test.xml); failed tests show their
+ * part of it.
+ */
 final class OperatorLog {
 
   private static final Path FILE = Path.of("target", "operator.log");
 
-  private OperatorLog() {
-  }
+  private OperatorLog() {}
 
   static List<String> linesMentioning(String text) {
     if (!Files.exists(FILE)) {

@@ -16,15 +16,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The operator as its pod runs it, but as a child process of the test: {@code java -jar
- * operator/target/llmfleet-operator.jar run} with the cluster's kubeconfig, watching the given namespaces, with
- * leader election on the Lease in {@code POD_NAMESPACE} under the identity {@code POD_NAME}. Its output goes to
- * target/operator-processes/NAME.log. Unlike the in-process operator, it can be killed with SIGKILL.
+ * operator/target/llmfleet-operator.jar run} with the cluster's kubeconfig, watching the given
+ * namespaces, with leader election on the Lease in {@code POD_NAMESPACE} under the identity {@code
+ * POD_NAME}. Its output goes to target/operator-processes/NAME.log. Unlike the in-process operator,
+ * it can be killed with SIGKILL.
  */
 public final class OperatorProcess implements AutoCloseable {
 
   private static final Path JAR = Cluster.operatorJar();
   private static final Path LOGS = Path.of("target", "operator-processes");
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final String name;
   private final Process process;
@@ -46,13 +48,24 @@ public final class OperatorProcess implements AutoCloseable {
    * @param namespaces the namespaces it watches, comma-separated
    * @param jvmOptions options for the JVM, for example a heap limit
    */
-  public static OperatorProcess start(Cluster cluster, String podName, String leaseNamespace, String namespaces,
+  public static OperatorProcess start(
+      Cluster cluster,
+      String podName,
+      String leaseNamespace,
+      String namespaces,
       List<String> jvmOptions) {
     return start(cluster.kubeconfig(), podName, leaseNamespace, namespaces, jvmOptions);
   }
 
-  /** As {@link #start(Cluster, String, String, String, List)}, against the cluster of a kubeconfig file. */
-  public static OperatorProcess start(Path kubeconfig, String podName, String leaseNamespace, String namespaces,
+  /**
+   * As {@link #start(Cluster, String, String, String, List)}, against the cluster of a kubeconfig
+   * file.
+   */
+  public static OperatorProcess start(
+      Path kubeconfig,
+      String podName,
+      String leaseNamespace,
+      String namespaces,
       List<String> jvmOptions) {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(JAR + " is missing: run ./mvnw -B install -DskipTests first");
@@ -66,7 +79,8 @@ public final class OperatorProcess implements AutoCloseable {
       command.add(java);
       command.addAll(jvmOptions);
       command.addAll(List.of("-jar", JAR.toString(), "run"));
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      ProcessBuilder builder =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       Map<String, String> env = builder.environment();
       env.remove("KUBERNETES_SERVICE_HOST");
       env.put("KUBECONFIG", kubeconfig.toString());
@@ -112,8 +126,10 @@ public final class OperatorProcess implements AutoCloseable {
 
   private Optional<HttpResponse<String>> get(String path) {
     try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-          .timeout(Duration.ofSeconds(5)).build();
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+              .timeout(Duration.ofSeconds(5))
+              .build();
       return Optional.of(HTTP.send(request, HttpResponse.BodyHandlers.ofString()));
     } catch (IOException e) {
       return Optional.empty();

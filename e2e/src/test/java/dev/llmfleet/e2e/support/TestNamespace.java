@@ -24,20 +24,33 @@ public final class TestNamespace {
 
   static TestNamespace create(Cluster cluster, Class<?> testClass) {
     String base = testClass.getSimpleName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
-    String name = "e2e-" + base.substring(0, Math.min(base.length(), 40)) + "-"
-        + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
+    String name =
+        "e2e-"
+            + base.substring(0, Math.min(base.length(), 40))
+            + "-"
+            + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
     return create(cluster, name, Map.of());
   }
 
   private static TestNamespace create(Cluster cluster, String name, Map<String, String> labels) {
-    cluster.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
-        .addToLabels("llmfleet.dev/e2e", "true").addToLabels(labels).endMetadata().build()).create();
+    cluster
+        .client()
+        .namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .addToLabels("llmfleet.dev/e2e", "true")
+                .addToLabels(labels)
+                .endMetadata()
+                .build())
+        .create();
     return new TestNamespace(cluster, name);
   }
 
   /**
-   * Another namespace for the same test class, {@code <name>-<suffix>}, with more labels (a Pod Security level,
-   * say). The in-process operator does not watch it; the test deletes it.
+   * Another namespace for the same test class, {@code <name>-<suffix>}, with more labels (a Pod
+   * Security level, say). The in-process operator does not watch it; the test deletes it.
    */
   public TestNamespace sibling(String suffix, Map<String, String> labels) {
     return create(cluster, name + "-" + suffix, labels);
@@ -80,14 +93,24 @@ public final class TestNamespace {
     }
   }
 
-  /** Events, the namespace's objects as YAML and the operator's log lines about them, for a failed test. */
+  /**
+   * Events, the namespace's objects as YAML and the operator's log lines about them, for a failed
+   * test.
+   */
   String describe() {
     StringBuilder out = new StringBuilder();
-    for (List<String> command : List.of(
-        List.of("get", "events", "--sort-by=.lastTimestamp"),
-        List.of("get", "llmfleet,jobs,deployments,services,pods,pvc,configmaps", "-o", "yaml"))) {
-      out.append("$ kubectl -n ").append(name).append(' ').append(String.join(" ", command)).append('\n')
-          .append(kubectl(command.toArray(String[]::new)).output()).append('\n');
+    for (List<String> command :
+        List.of(
+            List.of("get", "events", "--sort-by=.lastTimestamp"),
+            List.of(
+                "get", "llmfleet,jobs,deployments,services,pods,pvc,configmaps", "-o", "yaml"))) {
+      out.append("$ kubectl -n ")
+          .append(name)
+          .append(' ')
+          .append(String.join(" ", command))
+          .append('\n')
+          .append(kubectl(command.toArray(String[]::new)).output())
+          .append('\n');
     }
     out.append("operator log lines mentioning ").append(name).append(":\n");
     OperatorLog.linesMentioning(name).forEach(line -> out.append(line).append('\n'));

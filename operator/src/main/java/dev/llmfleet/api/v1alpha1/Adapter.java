@@ -23,7 +23,8 @@ public class Adapter {
   @Size(max = 128)
   private String name;
 
-  @JsonPropertyDescription("A Succeeded FineTuneJob in the same namespace whose output is the adapter.")
+  @JsonPropertyDescription(
+      "A Succeeded FineTuneJob in the same namespace whose output is the adapter.")
   @Required
   private LocalRef fineTuneJobRef;
 }

@@ -2,7 +2,10 @@ package dev.llmfleet.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** The load signal a ModelServer is autoscaled on, as each server reports it on its Prometheus endpoint. */
+/**
+ * The load signal a ModelServer is autoscaled on, as each server reports it on its Prometheus
+ * endpoint.
+ */
 public enum AutoscalingMetric {
   /** Requests being processed (in a batch) right now. */
   @JsonProperty("running")

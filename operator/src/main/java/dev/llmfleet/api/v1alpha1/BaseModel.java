@@ -14,7 +14,8 @@ import lombok.NoArgsConstructor;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class BaseModel {
 
-  @JsonPropertyDescription("A Download in the same namespace holding the base model's weights; training waits until it is Succeeded.")
+  @JsonPropertyDescription(
+      "A Download in the same namespace holding the base model's weights; training waits until it is Succeeded.")
   @Required
   private LocalRef downloadRef;
 }

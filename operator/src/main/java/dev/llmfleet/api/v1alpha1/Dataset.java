@@ -19,11 +19,13 @@ import lombok.NoArgsConstructor;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Dataset {
 
-  @JsonPropertyDescription("A Download in the same namespace holding the training data; training waits until it is Succeeded.")
+  @JsonPropertyDescription(
+      "A Download in the same namespace holding the training data; training waits until it is Succeeded.")
   @Required
   private LocalRef downloadRef;
 
-  @JsonPropertyDescription("File inside the Download to train on, for example train.jsonl. Unset: the Download's folder.")
+  @JsonPropertyDescription(
+      "File inside the Download to train on, for example train.jsonl. Unset: the Download's folder.")
   @Pattern("^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")
   @Size(max = 512)
   private String file;

@@ -7,7 +7,10 @@ import lombok.Builder;
 import lombok.Data;
 import lombok.NoArgsConstructor;
 
-/** Why a downloader run gave up, reported with its progress so that the operator sees it without pod logs. */
+/**
+ * Why a downloader run gave up, reported with its progress so that the operator sees it without pod
+ * logs.
+ */
 @Data
 @Builder
 @NoArgsConstructor
@@ -25,13 +28,15 @@ public class DownloadFailure {
   public static final String TLS_UNTRUSTED = "TlsUntrusted";
   public static final String INVALID_SOURCE = "InvalidSource";
 
-  @JsonPropertyDescription("CamelCase reason: ChecksumMismatch, InsufficientStorage, TransferFailed, SourceNotFound, "
-      + "Unauthorized, UnsafePath (a listed file would land outside the Download's folder, or two listed files in one "
-      + "place), TlsUntrusted (the origin's TLS certificate is not signed by a trusted CA, or names another host: give "
-      + "spec.caBundle) or InvalidSource (a URL or endpoint that the downloader cannot use, for example one with a "
-      + "character that must be percent-encoded, or a host name with \"_\").")
+  @JsonPropertyDescription(
+      "CamelCase reason: ChecksumMismatch, InsufficientStorage, TransferFailed, SourceNotFound, "
+          + "Unauthorized, UnsafePath (a listed file would land outside the Download's folder, or two listed files in one "
+          + "place), TlsUntrusted (the origin's TLS certificate is not signed by a trusted CA, or names another host: give "
+          + "spec.caBundle) or InvalidSource (a URL or endpoint that the downloader cannot use, for example one with a "
+          + "character that must be percent-encoded, or a host name with \"_\").")
   private String reason;
 
-  @JsonPropertyDescription("What happened, for a person: which file, how many bytes were needed and available, ...")
+  @JsonPropertyDescription(
+      "What happened, for a person: which file, how many bytes were needed and available, ...")
   private String message;
 }

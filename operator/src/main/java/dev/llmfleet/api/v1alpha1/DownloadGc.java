@@ -16,13 +16,15 @@ import lombok.NoArgsConstructor;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DownloadGc {
 
-  @JsonPropertyDescription("Seconds after a run failed before its Job and pods are deleted; the run stays listed in status.runs.")
+  @JsonPropertyDescription(
+      "Seconds after a run failed before its Job and pods are deleted; the run stays listed in status.runs.")
   @Default("86400")
   @Min(0)
   private Integer ttlSecondsAfterFailure;
 
-  @JsonPropertyDescription("When the Download ends Failed, remove its folder with the partial files from the volume, "
-      + "through a short cleanup Job <name>-cleanup.")
+  @JsonPropertyDescription(
+      "When the Download ends Failed, remove its folder with the partial files from the volume, "
+          + "through a short cleanup Job <name>-cleanup.")
   @Default("true")
   private Boolean deletePartialData;
 }

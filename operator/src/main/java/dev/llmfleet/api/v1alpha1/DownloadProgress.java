@@ -7,7 +7,9 @@ import lombok.Builder;
 import lombok.Data;
 import lombok.NoArgsConstructor;
 
-/** Written by the downloader under its own field manager, at most every ~2 seconds and at the end. */
+/**
+ * Written by the downloader under its own field manager, at most every ~2 seconds and at the end.
+ */
 @Data
 @Builder(toBuilder = true)
 @NoArgsConstructor
@@ -39,17 +41,20 @@ public class DownloadProgress {
   @JsonPropertyDescription("A file being fetched now.")
   private String currentFile;
 
-  @JsonPropertyDescription("When the downloader last reported (RFC 3339); the operator restarts runs whose report is "
-      + "older than spec.stallTimeoutSeconds.")
+  @JsonPropertyDescription(
+      "When the downloader last reported (RFC 3339); the operator restarts runs whose report is "
+          + "older than spec.stallTimeoutSeconds.")
   private String updatedAt;
 
-  @JsonPropertyDescription("When the run last made progress at or above the downloader's minimum rate (1 KiB/s of bytes "
-      + "fetched or hashed, or a file verified), RFC 3339. The operator restarts runs whose progressedAt (else "
-      + "updatedAt) is older than spec.stallTimeoutSeconds, so a server that trickles counts as stalled.")
+  @JsonPropertyDescription(
+      "When the run last made progress at or above the downloader's minimum rate (1 KiB/s of bytes "
+          + "fetched or hashed, or a file verified), RFC 3339. The operator restarts runs whose progressedAt (else "
+          + "updatedAt) is older than spec.stallTimeoutSeconds, so a server that trickles counts as stalled.")
   private String progressedAt;
 
-  @JsonPropertyDescription("What the run does now: Downloading, or Verifying while it hashes again bytes already on "
-      + "disk (a part to resume, or a file the manifest does not vouch for) before fetching more.")
+  @JsonPropertyDescription(
+      "What the run does now: Downloading, or Verifying while it hashes again bytes already on "
+          + "disk (a part to resume, or a file the manifest does not vouch for) before fetching more.")
   private String step;
 
   @JsonPropertyDescription("Bytes already on disk hashed again by this run (the Verifying step).")
@@ -61,7 +66,8 @@ public class DownloadProgress {
   @JsonPropertyDescription("The run (Job name) that wrote this report.")
   private String run;
 
-  @JsonPropertyDescription("Why the run gave up, when it did: a person must act on ChecksumMismatch and "
-      + "InsufficientStorage; TransferFailed is retried by a new run.")
+  @JsonPropertyDescription(
+      "Why the run gave up, when it did: a person must act on ChecksumMismatch and "
+          + "InsufficientStorage; TransferFailed is retried by a new run.")
   private DownloadFailure failure;
 }

@@ -13,7 +13,8 @@ import lombok.NoArgsConstructor;
 @NoArgsConstructor
 @AllArgsConstructor
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "has(self.huggingFace) != has(self.http)",
+@ValidationRule(
+    value = "has(self.huggingFace) != has(self.http)",
     message = "exactly one of source.huggingFace or source.http must be set")
 public class DownloadSource {
 

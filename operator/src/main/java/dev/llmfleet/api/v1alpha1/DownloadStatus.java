@@ -2,8 +2,8 @@ package dev.llmfleet.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import dev.llmfleet.api.v1alpha1.common.Run;
 import dev.llmfleet.api.v1alpha1.common.Condition;
+import dev.llmfleet.api.v1alpha1.common.Run;
 import java.util.List;
 import lombok.AllArgsConstructor;
 import lombok.Builder;
@@ -20,14 +20,16 @@ public class DownloadStatus {
   @JsonPropertyDescription("Pending, Downloading, Verifying, Succeeded or Failed.")
   private DownloadPhase phase;
 
-  @JsonPropertyDescription("What is fetched, for kubectl get: the Hugging Face repo@revision or the URL.")
+  @JsonPropertyDescription(
+      "What is fetched, for kubectl get: the Hugging Face repo@revision or the URL.")
   private String source;
 
   @JsonPropertyDescription("Live progress, written by the downloader.")
   private DownloadProgress progress;
 
-  @JsonPropertyDescription("What the files hold, read from their own headers once every file is verified; "
-      + "absent for anything that is not a model. Written by the downloader.")
+  @JsonPropertyDescription(
+      "What the files hold, read from their own headers once every file is verified; "
+          + "absent for anything that is not a model. Written by the downloader.")
   private DownloadModel model;
 
   @JsonPropertyDescription("PersistentVolumeClaim that holds the files.")

@@ -17,7 +17,8 @@ import lombok.NoArgsConstructor;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class FineTuneGc {
 
-  @JsonPropertyDescription("Seconds after a run failed before its Job and pods are deleted (keepFailedRuns aside).")
+  @JsonPropertyDescription(
+      "Seconds after a run failed before its Job and pods are deleted (keepFailedRuns aside).")
   @Default("3600")
   @Min(0)
   private Integer ttlSecondsAfterFailure;

@@ -23,7 +23,9 @@ import lombok.NoArgsConstructor;
 @NoArgsConstructor
 @AllArgsConstructor
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "self.resources.gpus >= 1", message = "resources.gpus must be at least 1: fine-tuning runs on GPUs")
+@ValidationRule(
+    value = "self.resources.gpus >= 1",
+    message = "resources.gpus must be at least 1: fine-tuning runs on GPUs")
 public class FineTuneJobSpec {
 
   @JsonPropertyDescription("The model to fine-tune.")
@@ -48,8 +50,11 @@ public class FineTuneJobSpec {
 
   @JsonPropertyDescription("Trainer image overriding the default (axolotl).")
   @Size(max = 512)
-  @ValidationRule(value = Names.NO_WHITESPACE, message = "image must be an image reference without whitespace, such as "
-      + "axolotlai/axolotl:main-latest")
+  @ValidationRule(
+      value = Names.NO_WHITESPACE,
+      message =
+          "image must be an image reference without whitespace, such as "
+              + "axolotlai/axolotl:main-latest")
   private String image;
 
   @JsonPropertyDescription("Where the trained model or adapter is written.")
@@ -62,7 +67,8 @@ public class FineTuneJobSpec {
   @Max(10)
   private Integer backoffLimit;
 
-  @JsonPropertyDescription("Longest a single run may take, in seconds; it is then stopped and counted as failed.")
+  @JsonPropertyDescription(
+      "Longest a single run may take, in seconds; it is then stopped and counted as failed.")
   @Min(1)
   private Long activeDeadlineSeconds;
 
@@ -70,10 +76,13 @@ public class FineTuneJobSpec {
   @Default("{}")
   private FineTuneGc gc;
 
-  @JsonPropertyDescription("Environment variables with secret values (for example WANDB_API_KEY); each is exactly one "
-      + "of vault or secretKeyRef.")
+  @JsonPropertyDescription(
+      "Environment variables with secret values (for example WANDB_API_KEY); each is exactly one "
+          + "of vault or secretKeyRef.")
   @Size(max = 64)
-  @ValidationRule(value = "self.all(s, self.exists_one(t, t.name == s.name))", message = "secrets[].name must be unique")
+  @ValidationRule(
+      value = "self.all(s, self.exists_one(t, t.name == s.name))",
+      message = "secrets[].name must be unique")
   private List<SecretEnv> secrets;
 
   @JsonPropertyDescription("Labels and annotations for the training pods.")

@@ -2,8 +2,8 @@ package dev.llmfleet.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import dev.llmfleet.api.v1alpha1.common.Run;
 import dev.llmfleet.api.v1alpha1.common.Condition;
+import dev.llmfleet.api.v1alpha1.common.Run;
 import java.util.List;
 import lombok.AllArgsConstructor;
 import lombok.Builder;
@@ -23,7 +23,8 @@ public class FineTuneJobStatus {
   @JsonPropertyDescription("Runs started so far.")
   private Integer attempts;
 
-  @JsonPropertyDescription("Every run, oldest first; collected runs had their Job, pods and partial output removed.")
+  @JsonPropertyDescription(
+      "Every run, oldest first; collected runs had their Job, pods and partial output removed.")
   private List<Run> runs;
 
   @JsonPropertyDescription("Where the result of the successful run is.")
@@ -35,7 +36,8 @@ public class FineTuneJobStatus {
   @JsonPropertyDescription("When the FineTuneJob succeeded or failed for good (RFC 3339).")
   private String completedAt;
 
-  @JsonPropertyDescription("kstatus conditions: Ready, Reconciling, Stalled, InputsReady, Complete, Failed.")
+  @JsonPropertyDescription(
+      "kstatus conditions: Ready, Reconciling, Stalled, InputsReady, Complete, Failed.")
   private List<Condition> conditions;
 
   @JsonPropertyDescription("metadata.generation of the spec this status describes.")

@@ -41,13 +41,16 @@ public class ModelServerStatus {
   @JsonPropertyDescription("OpenAI-compatible base URL inside the cluster.")
   private String endpoint;
 
-  @JsonPropertyDescription("The fit check's estimate of the GPU memory one server pod needs, and what its GPUs hold.")
+  @JsonPropertyDescription(
+      "The fit check's estimate of the GPU memory one server pod needs, and what its GPUs hold.")
   private GpuMemory gpuMemory;
 
-  @JsonPropertyDescription("The autoscaler's last measurement and decision; present while spec.autoscaling is set.")
+  @JsonPropertyDescription(
+      "The autoscaler's last measurement and decision; present while spec.autoscaling is set.")
   private AutoscalingStatus autoscaling;
 
-  @JsonPropertyDescription("kstatus conditions: Ready, Reconciling, Stalled, ModelAvailable, Scheduled.")
+  @JsonPropertyDescription(
+      "kstatus conditions: Ready, Reconciling, Stalled, ModelAvailable, Scheduled.")
   private List<Condition> conditions;
 
   @JsonPropertyDescription("metadata.generation of the spec this status describes.")

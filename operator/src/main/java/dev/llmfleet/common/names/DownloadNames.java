@@ -4,19 +4,20 @@ import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.common.Storage;
 
 /**
- * Names of the objects a Download owns. The last segments of each suffix are its kind's own ({@code -run-<n>}
- * against a FineTuneJob's {@code -train-<n>}, {@code -download-env} against {@code -secrets} and
- * {@code -fine-tune-env}), so no Download, whatever its name, wants an object another kind wants.
+ * Names of the objects a Download owns. The last segments of each suffix are its kind's own ({@code
+ * -run-<n>} against a FineTuneJob's {@code -train-<n>}, {@code -download-env} against {@code
+ * -secrets} and {@code -fine-tune-env}), so no Download, whatever its name, wants an object another
+ * kind wants.
  */
 public final class DownloadNames {
 
-  private DownloadNames() {
-  }
+  private DownloadNames() {}
 
   /** The claim the files go to: the existing one, or {@code <name>-data}. */
   public static String claim(Download download) {
     Storage storage = download.getSpec().getStorage();
-    return storage.getExistingClaim() != null ? storage.getExistingClaim()
+    return storage.getExistingClaim() != null
+        ? storage.getExistingClaim()
         : ObjectNames.subdomain(name(download), "-data");
   }
 

@@ -3,11 +3,13 @@ package dev.llmfleet.common.names;
 import dev.llmfleet.api.v1alpha1.FineTuneJob;
 import dev.llmfleet.api.v1alpha1.common.Storage;
 
-/** Names of the objects a FineTuneJob owns; kept apart from other kinds' as {@link DownloadNames} says. */
+/**
+ * Names of the objects a FineTuneJob owns; kept apart from other kinds' as {@link DownloadNames}
+ * says.
+ */
 public final class FineTuneJobNames {
 
-  private FineTuneJobNames() {
-  }
+  private FineTuneJobNames() {}
 
   /** A run's Job and the ConfigMap with its trainer configuration. */
   public static String run(FineTuneJob job, int attempt) {
@@ -22,7 +24,8 @@ public final class FineTuneJobNames {
   /** The claim the result goes to: the existing one, or {@code <name>-output}. */
   public static String claim(FineTuneJob job) {
     Storage storage = job.getSpec().getOutput().getStorage();
-    return storage.getExistingClaim() != null ? storage.getExistingClaim()
+    return storage.getExistingClaim() != null
+        ? storage.getExistingClaim()
         : ObjectNames.subdomain(name(job), "-output");
   }
 

@@ -10,12 +10,12 @@ public final class JobStates {
   public static final String COMPLETE = "Complete";
   public static final String FAILED = "Failed";
 
-  private JobStates() {
-  }
+  private JobStates() {}
 
   /** The condition {@code type} when it is True. */
   public static Optional<JobCondition> condition(Job job, String type) {
-    return job.getStatus() == null || job.getStatus().getConditions() == null ? Optional.empty()
+    return job.getStatus() == null || job.getStatus().getConditions() == null
+        ? Optional.empty()
         : job.getStatus().getConditions().stream()
             .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus()))
             .findFirst();

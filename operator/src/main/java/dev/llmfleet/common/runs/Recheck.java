@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
-/** The earliest moment something is due in a planning pass: a stall deadline, a retry, a collection. */
+/**
+ * The earliest moment something is due in a planning pass: a stall deadline, a retry, a collection.
+ */
 final class Recheck {
 
   private final Instant now;

@@ -11,10 +11,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The runs of one resource (a Download, a FineTuneJob) while one pass plans them: the active run ends, the next
- * one becomes due after exponential backoff, failed runs' Jobs are collected. Everything is decided from the
- * stored runs and the given time, never from memory, so a restarted operator neither repeats nor skips a run.
- * Not thread-safe: one instance per pass.
+ * The runs of one resource (a Download, a FineTuneJob) while one pass plans them: the active run
+ * ends, the next one becomes due after exponential backoff, failed runs' Jobs are collected.
+ * Everything is decided from the stored runs and the given time, never from memory, so a restarted
+ * operator neither repeats nor skips a run. Not thread-safe: one instance per pass.
  */
 public final class RunLedger {
 
@@ -25,7 +25,9 @@ public final class RunLedger {
   private final Instant now;
   private final Recheck recheck;
 
-  /** @param stored the runs in the resource's status, oldest first; null for none */
+  /**
+   * @param stored the runs in the resource's status, oldest first; null for none
+   */
   public RunLedger(List<Run> stored, Instant now) {
     this.runs = new ArrayList<>(stored == null ? List.of() : stored);
     this.now = now;
@@ -60,9 +62,9 @@ public final class RunLedger {
   }
 
   /**
-   * The attempt that should start now: the first one, or the next after a failed run once its backoff has
-   * passed (until then, when it is due is noted for {@link #recheckAfter}). None while a run is active, after a
-   * success, or when {@code givesUp}.
+   * The attempt that should start now: the first one, or the next after a failed run once its
+   * backoff has passed (until then, when it is due is noted for {@link #recheckAfter}). None while
+   * a run is active, after a success, or when {@code givesUp}.
    */
   public Optional<Integer> due(boolean givesUp) {
     Optional<Run> last = last();
@@ -82,12 +84,19 @@ public final class RunLedger {
 
   /** Records run {@code attempt}, whose Job is {@code name}, as started now. */
   public void start(int attempt, String name) {
-    runs.add(Run.builder().name(name).attempt(attempt).phase(RunPhase.Running).startedAt(timestamp(now)).build());
+    runs.add(
+        Run.builder()
+            .name(name)
+            .attempt(attempt)
+            .phase(RunPhase.Running)
+            .startedAt(timestamp(now))
+            .build());
   }
 
   /**
-   * Marks failed runs collected: those whose Job is gone (deleted by the namespace cap or by a person), and those
-   * whose Job is due per {@code gc}; when the others fall due is noted for {@link #recheckAfter}.
+   * Marks failed runs collected: those whose Job is gone (deleted by the namespace cap or by a
+   * person), and those whose Job is due per {@code gc}; when the others fall due is noted for
+   * {@link #recheckAfter}.
    *
    * @param existingJobs names of the resource's Jobs that exist
    * @return the runs collected by this pass; the caller deletes those of their Jobs that exist
@@ -99,7 +108,8 @@ public final class RunLedger {
         failed.add(i);
       }
     }
-    List<Integer> kept = failed.subList(Math.max(0, failed.size() - gc.keepNewest()), failed.size());
+    List<Integer> kept =
+        failed.subList(Math.max(0, failed.size() - gc.keepNewest()), failed.size());
     List<Run> collected = new ArrayList<>();
     for (int i : failed) {
       Run run = runs.get(i);

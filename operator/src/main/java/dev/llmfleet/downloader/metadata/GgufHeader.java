@@ -11,18 +11,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The header of a GGUF file (versions 2 and 3, little-endian): magic "GGUF", version, tensor count, metadata
- * key-value count, the key-values, then each tensor's name, dimensions, ggml type and data offset. Reading stops
- * at the end of the tensor infos; the tensor data is never read. Array values (the tokenizer's vocabulary) are
- * read past, not kept.
+ * The header of a GGUF file (versions 2 and 3, little-endian): magic "GGUF", version, tensor count,
+ * metadata key-value count, the key-values, then each tensor's name, dimensions, ggml type and data
+ * offset. Reading stops at the end of the tensor infos; the tensor data is never read. Array values
+ * (the tokenizer's vocabulary) are read past, not kept.
  *
  * @param metadata scalar key-values: Long for integers, Double for floats, Boolean, String
  */
 public record GgufHeader(int version, Map<String, Object> metadata, List<Tensor> tensors) {
 
   static final int MAGIC = 0x46554747;
-  /** Bounds that no real file comes near, so that a corrupt count fails fast instead of allocating wildly. */
+
+  /**
+   * Bounds that no real file comes near, so that a corrupt count fails fast instead of allocating
+   * wildly.
+   */
   static final long MAX_STRING_BYTES = 64L << 20;
+
   static final long MAX_COUNT = 1L << 24;
   static final int MAX_DIMS = 8;
 
@@ -145,7 +150,8 @@ public record GgufHeader(int version, Map<String, Object> metadata, List<Tensor>
 
     private static long count(long value, String what) throws HeaderException {
       if (value < 0 || value > MAX_COUNT) {
-        throw new HeaderException("GGUF " + what + " " + Long.toUnsignedString(value) + " is out of range");
+        throw new HeaderException(
+            "GGUF " + what + " " + Long.toUnsignedString(value) + " is out of range");
       }
       return value;
     }

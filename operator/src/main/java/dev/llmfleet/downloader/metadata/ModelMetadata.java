@@ -22,41 +22,50 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What a Download's files hold, from their headers: a Hugging Face model (config.json beside .safetensors files,
- * sharded through model.safetensors.index.json or not) or one GGUF model (one file, or the shards of one split
- * file). Anything else (a data set, several different GGUF files, weights without a config.json) describes no
- * single model and gets none.
+ * What a Download's files hold, from their headers: a Hugging Face model (config.json beside
+ * .safetensors files, sharded through model.safetensors.index.json or not) or one GGUF model (one
+ * file, or the shards of one split file). Anything else (a data set, several different GGUF files,
+ * weights without a config.json) describes no single model and gets none.
  */
 public final class ModelMetadata {
 
   static final String CONFIG = "config.json";
   static final String INDEX = "model.safetensors.index.json";
   static final long MAX_CONFIG_BYTES = 16L << 20;
+
   /** llama.cpp's split files: name-00001-of-00003.gguf. */
   private static final Pattern GGUF_SHARD = Pattern.compile("(.*)-(\\d{5})-of-(\\d{5})\\.gguf");
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private ModelMetadata() {
-  }
+  private ModelMetadata() {}
 
   /**
    * @param folder where the files are
    * @param files the Download's files, relative to {@code folder}
    */
-  public static Optional<DownloadModel> read(Path folder, List<String> files) throws IOException, HeaderException {
+  public static Optional<DownloadModel> read(Path folder, List<String> files)
+      throws IOException, HeaderException {
     List<String> topLevel = files.stream().filter(f -> !f.contains("/")).toList();
-    List<String> ggufs = topLevel.stream().filter(f -> f.toLowerCase(Locale.ROOT).endsWith(".gguf")).sorted().toList();
+    List<String> ggufs =
+        topLevel.stream()
+            .filter(f -> f.toLowerCase(Locale.ROOT).endsWith(".gguf"))
+            .sorted()
+            .toList();
     if (!ggufs.isEmpty()) {
       Optional<List<String>> model = oneGgufModel(ggufs);
       return model.isPresent() ? Optional.of(gguf(folder, model.get())) : Optional.empty();
     }
     if (topLevel.contains(CONFIG) && topLevel.stream().anyMatch(f -> f.endsWith(".safetensors"))) {
       ModelConfig config = ModelConfig.parse(readSmall(folder.resolve(CONFIG)));
-      List<String> shards = topLevel.contains(INDEX) ? indexedShards(folder.resolve(INDEX))
-          : topLevel.stream().filter(f -> f.endsWith(".safetensors")).sorted().toList();
+      List<String> shards =
+          topLevel.contains(INDEX)
+              ? indexedShards(folder.resolve(INDEX))
+              : topLevel.stream().filter(f -> f.endsWith(".safetensors")).sorted().toList();
       List<Tensor> tensors = new ArrayList<>();
       for (String shard : shards) {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(folder.resolve(shard)))) {
+        try (InputStream in =
+            new BufferedInputStream(Files.newInputStream(folder.resolve(shard)))) {
           tensors.addAll(SafetensorsHeader.read(in));
         }
       }
@@ -85,7 +94,8 @@ public final class ModelMetadata {
     GgufHeader first = null;
     List<Tensor> tensors = new ArrayList<>();
     for (String shard : shards) {
-      try (InputStream in = new BufferedInputStream(Files.newInputStream(folder.resolve(shard)), 1 << 16)) {
+      try (InputStream in =
+          new BufferedInputStream(Files.newInputStream(folder.resolve(shard)), 1 << 16)) {
         GgufHeader header = GgufHeader.read(in);
         first = first == null ? header : first;
         tensors.addAll(header.tensors());
@@ -94,7 +104,9 @@ public final class ModelMetadata {
     return gguf(first, tensors);
   }
 
-  /** @param tensors the tensors of every shard (the first shard's header holds the metadata) */
+  /**
+   * @param tensors the tensors of every shard (the first shard's header holds the metadata)
+   */
   public static DownloadModel gguf(GgufHeader header, List<Tensor> tensors) {
     String arch = header.string("general.architecture");
     Long heads = header.integer(arch + ".attention.head_count");
@@ -113,16 +125,23 @@ public final class ModelMetadata {
         .layers(toInt(header.integer(arch + ".block_count")))
         .attentionHeads(toInt(heads))
         .keyValueHeads(toInt(kvHeads != null ? kvHeads : heads))
-        .headDim(toInt(keyLength != null ? keyLength
-            : embedding != null && heads != null && heads > 0 ? embedding / heads : null))
+        .headDim(
+            toInt(
+                keyLength != null
+                    ? keyLength
+                    : embedding != null && heads != null && heads > 0 ? embedding / heads : null))
         .hiddenSize(toInt(embedding))
         .weightsBytes(tensors.stream().mapToLong(Tensor::bytes).sum())
         .build();
   }
 
   public static DownloadModel safetensors(ModelConfig config, List<Tensor> tensors) {
-    String dtype = config.quantization() != null ? config.quantization()
-        : tensors.isEmpty() ? config.torchDtype() : SafetensorsHeader.torchName(dominantType(tensors));
+    String dtype =
+        config.quantization() != null
+            ? config.quantization()
+            : tensors.isEmpty()
+                ? config.torchDtype()
+                : SafetensorsHeader.torchName(dominantType(tensors));
     return DownloadModel.builder()
         .format(ModelFormat.SAFETENSORS)
         .architecture(config.architecture())
@@ -139,7 +158,9 @@ public final class ModelMetadata {
         .build();
   }
 
-  /** "494M", "7.6B", "1.2T", "135M": two significant digits below 10 of the unit, whole units above. */
+  /**
+   * "494M", "7.6B", "1.2T", "135M": two significant digits below 10 of the unit, whole units above.
+   */
   public static String rounded(long parameters) {
     String[] units = {"", "K", "M", "B", "T"};
     int unit = 0;
@@ -148,8 +169,10 @@ public final class ModelMetadata {
       value = value.divide(BigDecimal.valueOf(1000));
       unit++;
     }
-    value = value.compareTo(BigDecimal.TEN) < 0 && unit > 0 ? value.setScale(1, RoundingMode.HALF_UP)
-        : value.setScale(0, RoundingMode.HALF_UP);
+    value =
+        value.compareTo(BigDecimal.TEN) < 0 && unit > 0
+            ? value.setScale(1, RoundingMode.HALF_UP)
+            : value.setScale(0, RoundingMode.HALF_UP);
     return value.stripTrailingZeros().toPlainString() + units[unit];
   }
 
@@ -161,7 +184,10 @@ public final class ModelMetadata {
   private static String dominantType(List<Tensor> tensors) {
     Map<String, Long> bytes = new HashMap<>();
     tensors.forEach(t -> bytes.merge(t.type(), t.bytes(), Long::sum));
-    return bytes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
+    return bytes.entrySet().stream()
+        .max(Map.Entry.comparingByValue())
+        .map(Map.Entry::getKey)
+        .orElse(null);
   }
 
   private static List<String> indexedShards(Path index) throws IOException, HeaderException {
@@ -181,7 +207,8 @@ public final class ModelMetadata {
 
   private static byte[] readSmall(Path file) throws IOException, HeaderException {
     if (Files.size(file) > MAX_CONFIG_BYTES) {
-      throw new HeaderException(file.getFileName() + " is larger than " + MAX_CONFIG_BYTES + " bytes");
+      throw new HeaderException(
+          file.getFileName() + " is larger than " + MAX_CONFIG_BYTES + " bytes");
     }
     return Files.readAllBytes(file);
   }

@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The header of a .safetensors file: an unsigned 64-bit little-endian length N, then N bytes of JSON mapping each
- * tensor's name to its dtype, shape and data offsets (plus an optional "__metadata__" of strings). Only those
- * 8 + N bytes are read, never the tensor data.
+ * The header of a .safetensors file: an unsigned 64-bit little-endian length N, then N bytes of
+ * JSON mapping each tensor's name to its dtype, shape and data offsets (plus an optional
+ * "__metadata__" of strings). Only those 8 + N bytes are read, never the tensor data.
  */
 public final class SafetensorsHeader {
 
@@ -24,8 +24,7 @@ public final class SafetensorsHeader {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private SafetensorsHeader() {
-  }
+  private SafetensorsHeader() {}
 
   /** The tensors of the file whose first bytes {@code in} yields; reads exactly the header. */
   public static List<Tensor> read(InputStream in) throws IOException, HeaderException {
@@ -34,8 +33,11 @@ public final class SafetensorsHeader {
     data.readFully(length);
     long size = ByteBuffer.wrap(length).order(ByteOrder.LITTLE_ENDIAN).getLong();
     if (size <= 0 || size > MAX_HEADER_BYTES) {
-      throw new HeaderException("safetensors header length " + Long.toUnsignedString(size)
-          + " is not between 1 and " + MAX_HEADER_BYTES);
+      throw new HeaderException(
+          "safetensors header length "
+              + Long.toUnsignedString(size)
+              + " is not between 1 and "
+              + MAX_HEADER_BYTES);
     }
     byte[] header = new byte[(int) size];
     data.readFully(header);
@@ -67,21 +69,29 @@ public final class SafetensorsHeader {
     JsonNode dtype = info.get("dtype");
     JsonNode shape = info.get("shape");
     JsonNode offsets = info.get("data_offsets");
-    if (dtype == null || !dtype.isTextual() || shape == null || !shape.isArray() || offsets == null
-        || !offsets.isArray() || offsets.size() != 2) {
-      throw new HeaderException("tensor " + name + " has no dtype, shape and data_offsets [begin, end]");
+    if (dtype == null
+        || !dtype.isTextual()
+        || shape == null
+        || !shape.isArray()
+        || offsets == null
+        || !offsets.isArray()
+        || offsets.size() != 2) {
+      throw new HeaderException(
+          "tensor " + name + " has no dtype, shape and data_offsets [begin, end]");
     }
     List<Long> dims = new ArrayList<>();
     for (JsonNode dim : shape) {
       if (!dim.canConvertToLong() || dim.asLong() < 0) {
-        throw new HeaderException("tensor " + name + " has a shape that is not non-negative integers: " + shape);
+        throw new HeaderException(
+            "tensor " + name + " has a shape that is not non-negative integers: " + shape);
       }
       dims.add(dim.asLong());
     }
     long begin = offsets.get(0).asLong();
     long end = offsets.get(1).asLong();
     if (begin < 0 || end < begin) {
-      throw new HeaderException("tensor " + name + " has data_offsets " + offsets + " that end before they begin");
+      throw new HeaderException(
+          "tensor " + name + " has data_offsets " + offsets + " that end before they begin");
     }
     return new Tensor(name, dtype.asText(), List.copyOf(dims), end - begin);
   }

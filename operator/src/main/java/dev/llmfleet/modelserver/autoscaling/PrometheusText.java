@@ -8,17 +8,17 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * A strict reader of the Prometheus text exposition format (version 0.0.4, and the OpenMetrics text that servers
- * send by content negotiation: a final "# EOF" line). It returns every sample line as name, labels and value;
- * comments (HELP, TYPE) are skipped. A line that is not a well-formed sample fails the whole page: a half-read
- * page would give a wrong load, and the autoscaler leaves such a pod out instead. The Prometheus Java client (on
- * the class path through Micrometer) only writes this format, it has no reader.
+ * A strict reader of the Prometheus text exposition format (version 0.0.4, and the OpenMetrics text
+ * that servers send by content negotiation: a final "# EOF" line). It returns every sample line as
+ * name, labels and value; comments (HELP, TYPE) are skipped. A line that is not a well-formed
+ * sample fails the whole page: a half-read page would give a wrong load, and the autoscaler leaves
+ * such a pod out instead. The Prometheus Java client (on the class path through Micrometer) only
+ * writes this format, it has no reader.
  */
 public final class PrometheusText {
 
   /** One sample line: {@code name{label="value",...} value [timestamp]}. */
-  public record Sample(String name, Map<String, String> labels, double value) {
-  }
+  public record Sample(String name, Map<String, String> labels, double value) {}
 
   /** A page that is not in the text format. */
   public static final class ParseException extends Exception {
@@ -27,14 +27,14 @@ public final class PrometheusText {
     }
   }
 
-  private PrometheusText() {
-  }
+  private PrometheusText() {}
 
   public static List<Sample> parse(String page) throws ParseException {
     List<Sample> samples = new ArrayList<>();
     String[] lines = page.split("\n", -1);
     for (int i = 0; i < lines.length; i++) {
-      String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
+      String line =
+          lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
       if (line.isBlank() || line.startsWith("#")) {
         continue;
       }
@@ -44,18 +44,23 @@ public final class PrometheusText {
   }
 
   /**
-   * The value of the first of {@code names} that has samples on the page: their sum for counts (several engines
-   * or label sets on one server), their maximum for shares (the fullest KV cache is the one that refuses work).
-   * Empty when none of the names is on the page.
+   * The value of the first of {@code names} that has samples on the page: their sum for counts
+   * (several engines or label sets on one server), their maximum for shares (the fullest KV cache
+   * is the one that refuses work). Empty when none of the names is on the page.
    */
   public static OptionalDouble value(List<Sample> samples, List<String> names, boolean share) {
     for (String name : names) {
-      List<Double> values = samples.stream().filter(s -> s.name().equals(name)).map(Sample::value)
-          .filter(v -> !v.isNaN()).toList();
+      List<Double> values =
+          samples.stream()
+              .filter(s -> s.name().equals(name))
+              .map(Sample::value)
+              .filter(v -> !v.isNaN())
+              .toList();
       if (!values.isEmpty()) {
-        return OptionalDouble.of(share
-            ? values.stream().mapToDouble(Double::doubleValue).max().orElseThrow()
-            : values.stream().mapToDouble(Double::doubleValue).sum());
+        return OptionalDouble.of(
+            share
+                ? values.stream().mapToDouble(Double::doubleValue).max().orElseThrow()
+                : values.stream().mapToDouble(Double::doubleValue).sum());
       }
     }
     return OptionalDouble.empty();
@@ -63,7 +68,9 @@ public final class PrometheusText {
 
   /** The first of {@code names} present on the page. */
   public static Optional<String> presentName(List<Sample> samples, List<String> names) {
-    return names.stream().filter(n -> samples.stream().anyMatch(s -> s.name().equals(n))).findFirst();
+    return names.stream()
+        .filter(n -> samples.stream().anyMatch(s -> s.name().equals(n)))
+        .findFirst();
   }
 
   private static final class LineReader {
@@ -155,7 +162,8 @@ public final class PrometheusText {
       int start = pos;
       while (pos < line.length()) {
         char c = line.charAt(pos);
-        boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (metric && c == ':');
+        boolean letter =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (metric && c == ':');
         if (!(letter || (pos > start && c >= '0' && c <= '9'))) {
           break;
         }
@@ -179,7 +187,8 @@ public final class PrometheusText {
           return Double.NaN;
         }
         default -> {
-          // Java also reads "Infinity", hex floats and a trailing "d"/"f": none of them is the format's.
+          // Java also reads "Infinity", hex floats and a trailing "d"/"f": none of them is the
+          // format's.
           if (!text.matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?")) {
             throw error("bad value " + text);
           }
@@ -217,7 +226,8 @@ public final class PrometheusText {
     }
 
     private ParseException error(String message) {
-      return new ParseException(number, message + " in: " + (line.length() > 200 ? line.substring(0, 200) : line));
+      return new ParseException(
+          number, message + " in: " + (line.length() > 200 ? line.substring(0, 200) : line));
     }
   }
 }

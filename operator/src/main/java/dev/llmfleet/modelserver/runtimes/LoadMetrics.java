@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where a runtime reports its load, and under which Prometheus names: each metric maps to the names tried in order
- * (a runtime may have renamed one across versions); the first one present on a page is used.
+ * Where a runtime reports its load, and under which Prometheus names: each metric maps to the names
+ * tried in order (a runtime may have renamed one across versions); the first one present on a page
+ * is used.
  *
  * @param path HTTP path of the Prometheus text page, on the server's own port
  * @param names for each metric the runtime exposes, the sample names it may go by

@@ -3,20 +3,23 @@ package dev.llmfleet.modelserver.runtimes;
 import dev.llmfleet.api.v1alpha1.common.AccessMode;
 
 /**
- * Where a server finds its model: a Download's folder mounted at {@link #MOUNT_PATH} (and maybe a file in it), or a
- * URI the runtime pulls itself.
+ * Where a server finds its model: a Download's folder mounted at {@link #MOUNT_PATH} (and maybe a
+ * file in it), or a URI the runtime pulls itself.
  *
  * @param claimName the Download's claim, or null for a URI
  * @param subPath the Download's folder inside the claim
  * @param file a file inside that folder, or null for the folder
  * @param uri hf://, ollama:// or https:// model, or null for a Download
- * @param accessMode the Download's claim's access mode (its spec.storage.accessMode), or null for a URI
+ * @param accessMode the Download's claim's access mode (its spec.storage.accessMode), or null for a
+ *     URI
  */
-public record ModelLocation(String claimName, String subPath, String file, String uri, AccessMode accessMode) {
+public record ModelLocation(
+    String claimName, String subPath, String file, String uri, AccessMode accessMode) {
 
   public static final String MOUNT_PATH = "/models";
 
-  public static ModelLocation ofDownload(String claimName, String subPath, String file, AccessMode accessMode) {
+  public static ModelLocation ofDownload(
+      String claimName, String subPath, String file, AccessMode accessMode) {
     return new ModelLocation(claimName, subPath, file, null, accessMode);
   }
 

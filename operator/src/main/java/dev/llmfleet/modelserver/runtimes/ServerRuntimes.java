@@ -6,8 +6,7 @@ import dev.llmfleet.api.v1alpha1.Runtime;
 /** The runtime class of each spec.runtime value. */
 public final class ServerRuntimes {
 
-  private ServerRuntimes() {
-  }
+  private ServerRuntimes() {}
 
   public static ServerRuntime of(Runtime runtime) {
     return switch (runtime) {

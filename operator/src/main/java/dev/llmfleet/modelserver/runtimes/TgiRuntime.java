@@ -26,19 +26,26 @@ public final class TgiRuntime implements ServerRuntime {
   }
 
   @Override
-  public List<String> args(ModelServer server, ModelLocation model, List<AdapterLocation> adapters, int port) {
+  public List<String> args(
+      ModelServer server, ModelLocation model, List<AdapterLocation> adapters, int port) {
     List<String> args = new ArrayList<>(List.of("--model-id", ServerRuntime.pathOrRepo(model)));
     args.addAll(ServerRuntime.gpuSplitArgs(server, "--num-shard"));
     args.addAll(ServerRuntime.listenArgs("--hostname", port));
     return args;
   }
 
-  /** TGI's /metrics: the router's queue and current batch; no KV cache share (the CRD refuses kvCache for tgi). */
+  /**
+   * TGI's /metrics: the router's queue and current batch; no KV cache share (the CRD refuses
+   * kvCache for tgi).
+   */
   @Override
   public Optional<LoadMetrics> loadMetrics() {
-    return Optional.of(new LoadMetrics("/metrics", Map.of(
-        AutoscalingMetric.RUNNING, List.of("tgi_batch_current_size"),
-        AutoscalingMetric.WAITING, List.of("tgi_queue_size"))));
+    return Optional.of(
+        new LoadMetrics(
+            "/metrics",
+            Map.of(
+                AutoscalingMetric.RUNNING, List.of("tgi_batch_current_size"),
+                AutoscalingMetric.WAITING, List.of("tgi_queue_size"))));
   }
 
   @Override

@@ -26,9 +26,15 @@ public final class VllmRuntime implements ServerRuntime {
   }
 
   @Override
-  public List<String> args(ModelServer server, ModelLocation model, List<AdapterLocation> adapters, int port) {
-    List<String> args = new ArrayList<>(List.of("--model", ServerRuntime.pathOrRepo(model),
-        "--served-model-name", ServerRuntime.servedModelName(server)));
+  public List<String> args(
+      ModelServer server, ModelLocation model, List<AdapterLocation> adapters, int port) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--model",
+                ServerRuntime.pathOrRepo(model),
+                "--served-model-name",
+                ServerRuntime.servedModelName(server)));
     args.addAll(ServerRuntime.listenArgs("--host", port));
     args.addAll(ServerRuntime.gpuSplitArgs(server, "--tensor-parallel-size"));
     args.addAll(ServerRuntime.loraArgs("--lora-modules", adapters));
@@ -36,15 +42,19 @@ public final class VllmRuntime implements ServerRuntime {
   }
 
   /**
-   * vLLM's /metrics on the server port. The KV cache gauge is vllm:kv_cache_usage_perc since the V1 engine;
-   * vllm:gpu_cache_usage_perc is its older name (both are a 0..1 share despite "perc").
+   * vLLM's /metrics on the server port. The KV cache gauge is vllm:kv_cache_usage_perc since the V1
+   * engine; vllm:gpu_cache_usage_perc is its older name (both are a 0..1 share despite "perc").
    */
   @Override
   public Optional<LoadMetrics> loadMetrics() {
-    return Optional.of(new LoadMetrics("/metrics", Map.of(
-        AutoscalingMetric.RUNNING, List.of("vllm:num_requests_running"),
-        AutoscalingMetric.WAITING, List.of("vllm:num_requests_waiting"),
-        AutoscalingMetric.KV_CACHE, List.of("vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"))));
+    return Optional.of(
+        new LoadMetrics(
+            "/metrics",
+            Map.of(
+                AutoscalingMetric.RUNNING, List.of("vllm:num_requests_running"),
+                AutoscalingMetric.WAITING, List.of("vllm:num_requests_waiting"),
+                AutoscalingMetric.KV_CACHE,
+                    List.of("vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"))));
   }
 
   @Override

@@ -17,23 +17,35 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every example of API.md (examples/api/) reads into the Java classes and writes back unchanged. */
+/**
+ * Every example of API.md (examples/api/) reads into the Java classes and writes back unchanged.
+ */
 class ApiExamplesTest {
 
   static final Path EXAMPLES = Path.of("..", "examples", "api");
 
   private static final Map<String, Class<? extends HasMetadata>> KINDS =
-      Map.of("Download", Download.class, "ModelServer", ModelServer.class, "FineTuneJob", FineTuneJob.class);
+      Map.of(
+          "Download",
+          Download.class,
+          "ModelServer",
+          ModelServer.class,
+          "FineTuneJob",
+          FineTuneJob.class);
 
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
-  /** 42 as an int and 42 as a long are the same number in YAML; Jackson's node equality says otherwise. */
-  private static final Comparator<JsonNode> SAME_VALUE = (a, b) -> {
-    if (a instanceof NumericNode && b instanceof NumericNode) {
-      return a.decimalValue().compareTo(b.decimalValue());
-    }
-    return a.equals(b) ? 0 : 1;
-  };
+  /**
+   * 42 as an int and 42 as a long are the same number in YAML; Jackson's node equality says
+   * otherwise.
+   */
+  private static final Comparator<JsonNode> SAME_VALUE =
+      (a, b) -> {
+        if (a instanceof NumericNode && b instanceof NumericNode) {
+          return a.decimalValue().compareTo(b.decimalValue());
+        }
+        return a.equals(b) ? 0 : 1;
+      };
 
   static Stream<Path> examples() throws IOException {
     try (Stream<Path> files = Files.list(EXAMPLES)) {
@@ -51,8 +63,9 @@ class ApiExamplesTest {
     JsonNode written = SERIALIZATION.convertValue(parsed, JsonNode.class);
 
     assertThat(written.equals(SAME_VALUE, original))
-        .as("%s written back:%n%s%nexpected:%n%s", example.getFileName(), written.toPrettyString(),
-            original.toPrettyString())
+        .as(
+            "%s written back:%n%s%nexpected:%n%s",
+            example.getFileName(), written.toPrettyString(), original.toPrettyString())
         .isTrue();
   }
 
@@ -64,7 +77,10 @@ class ApiExamplesTest {
 
   private static String kindOf(Path example) {
     try {
-      return SERIALIZATION.unmarshal(Files.readString(example), JsonNode.class).get("kind").asText();
+      return SERIALIZATION
+          .unmarshal(Files.readString(example), JsonNode.class)
+          .get("kind")
+          .asText();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -11,13 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The CRDs as generated into crds/ by this build, and a way to walk their schemas by field path. */
+/**
+ * The CRDs as generated into crds/ by this build, and a way to walk their schemas by field path.
+ */
 final class GeneratedCrds {
 
   static final Path DIR = Path.of("..", "crds");
 
-  private GeneratedCrds() {
-  }
+  private GeneratedCrds() {}
 
   static CustomResourceDefinition load(String plural) {
     try (InputStream in = Files.newInputStream(DIR.resolve(plural + ".llmfleet.dev-v1.yml"))) {
@@ -32,8 +33,8 @@ final class GeneratedCrds {
   }
 
   /**
-   * The schema of a field, by a path such as {@code spec.secrets[].vault.mount}; {@code ""} is the root.
-   * {@code []} steps into array items.
+   * The schema of a field, by a path such as {@code spec.secrets[].vault.mount}; {@code ""} is the
+   * root. {@code []} steps into array items.
    */
   static JSONSchemaProps schema(CustomResourceDefinition crd, String path) {
     JSONSchemaProps node = version(crd).getSchema().getOpenAPIV3Schema();

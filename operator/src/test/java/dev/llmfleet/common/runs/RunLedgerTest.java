@@ -21,10 +21,12 @@ class RunLedgerTest {
     assertThat(ledger.due(false)).contains(1);
     ledger.start(1, "job-run-1");
 
-    assertThat(ledger.active()).hasValueSatisfying(run -> {
-      assertThat(run.getName()).isEqualTo("job-run-1");
-      assertThat(run.getStartedAt()).isEqualTo("2026-11-27T10:00:00Z");
-    });
+    assertThat(ledger.active())
+        .hasValueSatisfying(
+            run -> {
+              assertThat(run.getName()).isEqualTo("job-run-1");
+              assertThat(run.getStartedAt()).isEqualTo("2026-11-27T10:00:00Z");
+            });
     assertThat(ledger.due(false)).as("not while a run is active").isEmpty();
   }
 
@@ -34,11 +36,13 @@ class RunLedgerTest {
 
     ledger.fail("OOMKilled");
 
-    assertThat(ledger.last()).hasValueSatisfying(run -> {
-      assertThat(run.getPhase()).isEqualTo(RunPhase.Failed);
-      assertThat(run.getReason()).isEqualTo("OOMKilled");
-      assertThat(run.getFinishedAt()).isEqualTo("2026-11-27T10:01:01Z");
-    });
+    assertThat(ledger.last())
+        .hasValueSatisfying(
+            run -> {
+              assertThat(run.getPhase()).isEqualTo(RunPhase.Failed);
+              assertThat(run.getReason()).isEqualTo("OOMKilled");
+              assertThat(run.getFinishedAt()).isEqualTo("2026-11-27T10:01:01Z");
+            });
     assertThat(ledger.active()).isEmpty();
   }
 
@@ -57,15 +61,19 @@ class RunLedgerTest {
 
   @Test
   void noRunAfterASuccess() {
-    Run succeeded = running(1, T0).toBuilder().phase(RunPhase.Succeeded).finishedAt(T0.toString()).build();
+    Run succeeded =
+        running(1, T0).toBuilder().phase(RunPhase.Succeeded).finishedAt(T0.toString()).build();
 
     assertThat(new RunLedger(List.of(succeeded), T0.plusSeconds(3600)).due(false)).isEmpty();
   }
 
   @Test
   void failedRunsAreCollectedAfterTheTtlExceptTheNewestKept() {
-    List<Run> runs = List.of(failed(1, T0, "Error"), failed(2, T0.plusSeconds(20), "Error"),
-        failed(3, T0.plusSeconds(50), "Error"));
+    List<Run> runs =
+        List.of(
+            failed(1, T0, "Error"),
+            failed(2, T0.plusSeconds(20), "Error"),
+            failed(3, T0.plusSeconds(50), "Error"));
     Set<String> jobs = Set.of("job-run-1", "job-run-2", "job-run-3");
 
     RunLedger early = new RunLedger(runs, T0.plusSeconds(59));
@@ -73,7 +81,8 @@ class RunLedgerTest {
 
     assertThat(early.collectFailed(new FailedRunGc(60, 1), jobs)).isEmpty();
     assertThat(early.recheckAfter()).contains(Duration.ofSeconds(2));
-    assertThat(late.collectFailed(new FailedRunGc(60, 1), jobs)).extracting(Run::getName)
+    assertThat(late.collectFailed(new FailedRunGc(60, 1), jobs))
+        .extracting(Run::getName)
         .containsExactly("job-run-1", "job-run-2");
     assertThat(late.runs()).extracting(Run::getCollected).containsExactly(true, true, null);
     assertThat(late.recheckAfter()).as("a kept run is due for nothing").isEmpty();
@@ -85,7 +94,8 @@ class RunLedgerTest {
 
     RunLedger ledger = new RunLedger(runs, T0.plusSeconds(86_400));
 
-    assertThat(ledger.collectFailed(new FailedRunGc(0, 2), Set.of("job-run-1", "job-run-2"))).isEmpty();
+    assertThat(ledger.collectFailed(new FailedRunGc(0, 2), Set.of("job-run-1", "job-run-2")))
+        .isEmpty();
   }
 
   @Test
@@ -94,7 +104,8 @@ class RunLedgerTest {
 
     RunLedger ledger = new RunLedger(runs, T0.plusSeconds(1));
 
-    assertThat(ledger.collectFailed(new FailedRunGc(3600, 1), Set.of())).extracting(Run::getName)
+    assertThat(ledger.collectFailed(new FailedRunGc(3600, 1), Set.of()))
+        .extracting(Run::getName)
         .containsExactly("job-run-1");
   }
 
@@ -108,12 +119,19 @@ class RunLedgerTest {
   }
 
   static Run running(int attempt, Instant startedAt) {
-    return Run.builder().name("job-run-" + attempt).attempt(attempt).phase(RunPhase.Running)
-        .startedAt(startedAt.toString()).build();
+    return Run.builder()
+        .name("job-run-" + attempt)
+        .attempt(attempt)
+        .phase(RunPhase.Running)
+        .startedAt(startedAt.toString())
+        .build();
   }
 
   static Run failed(int attempt, Instant finishedAt, String reason) {
-    return running(attempt, finishedAt.minusSeconds(5)).toBuilder().phase(RunPhase.Failed).reason(reason)
-        .finishedAt(finishedAt.toString()).build();
+    return running(attempt, finishedAt.minusSeconds(5)).toBuilder()
+        .phase(RunPhase.Failed)
+        .reason(reason)
+        .finishedAt(finishedAt.toString())
+        .build();
   }
 }

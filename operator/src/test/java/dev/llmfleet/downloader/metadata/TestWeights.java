@@ -8,14 +8,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Our own small writer of safetensors and GGUF headers, for cases the Python fixtures do not cover (BF16, errors).
- * The fixtures in src/test/resources/metadata, written by the formats' own packages (make_fixtures.py), are read
- * by the same tests with the same expectations, which is what checks this writer against the formats.
+ * Our own small writer of safetensors and GGUF headers, for cases the Python fixtures do not cover
+ * (BF16, errors). The fixtures in src/test/resources/metadata, written by the formats' own packages
+ * (make_fixtures.py), are read by the same tests with the same expectations, which is what checks
+ * this writer against the formats.
  */
 final class TestWeights {
 
-  private TestWeights() {
-  }
+  private TestWeights() {}
 
   /** A safetensors file: {name: [dtype, bytesPerElement, dims...]}, data zeros. */
   static byte[] safetensors(Map<String, List<Object>> tensors) {
@@ -30,9 +30,17 @@ final class TestWeights {
         shape.append(shape.length() == 0 ? "" : ",").append(dim);
       }
       long bytes = elements * ((Number) spec.get(1)).longValue();
-      json.append(",\"").append(entry.getKey()).append("\":{\"dtype\":\"").append(spec.get(0))
-          .append("\",\"shape\":[").append(shape).append("],\"data_offsets\":[").append(offset).append(',')
-          .append(offset + bytes).append("]}");
+      json.append(",\"")
+          .append(entry.getKey())
+          .append("\":{\"dtype\":\"")
+          .append(spec.get(0))
+          .append("\",\"shape\":[")
+          .append(shape)
+          .append("],\"data_offsets\":[")
+          .append(offset)
+          .append(',')
+          .append(offset + bytes)
+          .append("]}");
       offset += bytes;
     }
     json.append('}');
@@ -40,7 +48,8 @@ final class TestWeights {
       json.append(' ');
     }
     byte[] header = json.toString().getBytes(StandardCharsets.UTF_8);
-    ByteBuffer file = ByteBuffer.allocate(8 + header.length + (int) offset).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer file =
+        ByteBuffer.allocate(8 + header.length + (int) offset).order(ByteOrder.LITTLE_ENDIAN);
     file.putLong(header.length).put(header);
     return file.array();
   }
@@ -85,7 +94,9 @@ final class TestWeights {
       return this;
     }
 
-    /** @param dims innermost first, as GGUF stores them */
+    /**
+     * @param dims innermost first, as GGUF stores them
+     */
     Gguf tensor(String name, int ggmlType, long... dims) {
       tensorCount++;
       str(infos, name);

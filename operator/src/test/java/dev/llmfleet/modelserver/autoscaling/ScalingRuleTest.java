@@ -17,15 +17,26 @@ class ScalingRuleTest {
   static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
 
   static Autoscaling spec(int min, int max, double target, int up, int down) {
-    return Autoscaling.builder().minReplicas(min).maxReplicas(max).metric(AutoscalingMetric.WAITING)
-        .targetPerReplica(target).scaleUpStabilizationSeconds(up).scaleDownStabilizationSeconds(down).build();
+    return Autoscaling.builder()
+        .minReplicas(min)
+        .maxReplicas(max)
+        .metric(AutoscalingMetric.WAITING)
+        .targetPerReplica(target)
+        .scaleUpStabilizationSeconds(up)
+        .scaleDownStabilizationSeconds(down)
+        .build();
   }
 
   static Result decide(Autoscaling spec, int current, int measured, double average) {
     return decide(spec, current, measured, average, List.of(), T0);
   }
 
-  static Result decide(Autoscaling spec, int current, int measured, double average, List<Recommendation> history,
+  static Result decide(
+      Autoscaling spec,
+      int current,
+      int measured,
+      double average,
+      List<Recommendation> history,
       Instant at) {
     return ScalingRule.decide(spec, current, measured, OptionalDouble.of(average), history, at);
   }
@@ -38,7 +49,7 @@ class ScalingRuleTest {
   @Test
   void isHpasFormula() {
     assertThat(ScalingRule.recommend(2, 2, 3.0, 1.0)).isEqualTo(6);
-    assertThat(ScalingRule.recommend(1, 1, 4.0, 3.0)).isEqualTo(2);   // ceil(1.33)
+    assertThat(ScalingRule.recommend(1, 1, 4.0, 3.0)).isEqualTo(2); // ceil(1.33)
     assertThat(ScalingRule.recommend(4, 4, 0.5, 1.0)).isEqualTo(2);
     assertThat(ScalingRule.recommend(3, 3, 0.0, 1.0)).isEqualTo(0);
     assertThat(ScalingRule.recommend(2, 2, 1.5, 1.5 / 1.5 * 1.0)).isEqualTo(3);
@@ -52,7 +63,8 @@ class ScalingRuleTest {
     assertThat(ScalingRule.recommend(3, 3, 1.1, 1.0)).isEqualTo(3);
     assertThat(ScalingRule.recommend(3, 3, 0.9, 1.0)).isEqualTo(3);
     assertThat(ScalingRule.recommend(3, 3, 1.11, 1.0)).isEqualTo(4);
-    assertThat(ScalingRule.recommend(3, 3, 0.89, 1.0)).isEqualTo(3);   // ceil(2.67): the formula, not the tolerance
+    assertThat(ScalingRule.recommend(3, 3, 0.89, 1.0))
+        .isEqualTo(3); // ceil(2.67): the formula, not the tolerance
     assertThat(ScalingRule.recommend(10, 10, 0.85, 1.0)).isEqualTo(9);
     // Within tolerance the current count stays even when fewer pods were measured.
     assertThat(ScalingRule.recommend(4, 2, 1.05, 1.0)).isEqualTo(4);
@@ -84,7 +96,8 @@ class ScalingRuleTest {
     assertThat(none.replicas()).isEqualTo(3);
     assertThat(none.history()).isEqualTo(history);
     assertThat(none.reason()).contains("no ready pod could be measured");
-    assertThat(ScalingRule.decide(spec, 6, 0, OptionalDouble.empty(), List.of(), T0).replicas()).isEqualTo(4);
+    assertThat(ScalingRule.decide(spec, 6, 0, OptionalDouble.empty(), List.of(), T0).replicas())
+        .isEqualTo(4);
   }
 
   @Test
@@ -113,7 +126,8 @@ class ScalingRuleTest {
       current = r.replicas();
       replicas.add(current);
     }
-    // The recommendation of 4 made at t=0 is inside the 60 s window until t=60 (exclusive): at t=60 it has aged out.
+    // The recommendation of 4 made at t=0 is inside the 60 s window until t=60 (exclusive): at t=60
+    // it has aged out.
     assertThat(replicas).containsExactly(4, 4, 4, 1, 1, 1);
     Instant last = t;
     assertThat(r.history()).allSatisfy(rec -> assertThat(rec.at()).isAfter(last.minusSeconds(60)));
@@ -128,7 +142,8 @@ class ScalingRuleTest {
 
     assertThat(result.replicas()).isEqualTo(3);
     assertThat(result.recommendation()).isEqualTo(1);
-    assertThat(result.reason()).isEqualTo("recommended 1, held at 3 by the scale-down window of 300 s");
+    assertThat(result.reason())
+        .isEqualTo("recommended 1, held at 3 by the scale-down window of 300 s");
   }
 
   @Test

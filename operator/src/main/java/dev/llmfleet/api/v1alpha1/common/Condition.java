@@ -7,7 +7,10 @@ import lombok.Builder;
 import lombok.Data;
 import lombok.NoArgsConstructor;
 
-/** A metav1.Condition: kstatus readers (kubectl wait, Argo CD, Flux) understand it without custom code. */
+/**
+ * A metav1.Condition: kstatus readers (kubectl wait, Argo CD, Flux) understand it without custom
+ * code.
+ */
 @Data
 @Builder(toBuilder = true)
 @NoArgsConstructor
@@ -21,13 +24,15 @@ public class Condition {
   @JsonPropertyDescription("True, False or Unknown.")
   private String status;
 
-  @JsonPropertyDescription("Why the condition has this status, CamelCase, for example WaitingForDownload.")
+  @JsonPropertyDescription(
+      "Why the condition has this status, CamelCase, for example WaitingForDownload.")
   private String reason;
 
   @JsonPropertyDescription("Human-readable details.")
   private String message;
 
-  @JsonPropertyDescription("When status last changed (RFC 3339); unchanged when only reason or message change.")
+  @JsonPropertyDescription(
+      "When status last changed (RFC 3339); unchanged when only reason or message change.")
   private String lastTransitionTime;
 
   @JsonPropertyDescription("metadata.generation the condition was computed for.")

@@ -22,6 +22,7 @@ public class EnvVar {
   @Size(max = 256)
   private String name;
 
-  @JsonPropertyDescription("Value of the environment variable (not secret: it is visible in the spec and the pod).")
+  @JsonPropertyDescription(
+      "Value of the environment variable (not secret: it is visible in the spec and the pod).")
   private String value;
 }

@@ -7,9 +7,9 @@ public final class Quantities {
   public static final String IS_QUANTITY = "type(self) == int ? self >= 0 : isQuantity(self)";
 
   /** Greater than zero; a string that is no quantity is left to {@link #IS_QUANTITY}'s message. */
-  public static final String IS_POSITIVE = "type(self) == int ? self > 0 : !isQuantity(self) || "
-      + "quantity(self).isGreaterThan(quantity('0'))";
+  public static final String IS_POSITIVE =
+      "type(self) == int ? self > 0 : !isQuantity(self) || "
+          + "quantity(self).isGreaterThan(quantity('0'))";
 
-  private Quantities() {
-  }
+  private Quantities() {}
 }

@@ -21,23 +21,31 @@ import lombok.NoArgsConstructor;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Resources {
 
-  @JsonPropertyDescription("Number of GPUs per pod, 0 to 64. Requested as a limit on the operator's GPU resource "
-      + "(LLMFLEET_GPU_RESOURCE, default nvidia.com/gpu); pods that request GPUs tolerate the GPU taint.")
+  @JsonPropertyDescription(
+      "Number of GPUs per pod, 0 to 64. Requested as a limit on the operator's GPU resource "
+          + "(LLMFLEET_GPU_RESOURCE, default nvidia.com/gpu); pods that request GPUs tolerate the GPU taint.")
   @Default("1")
   @Min(0)
   @Max(64)
   private Integer gpus;
 
-  @JsonPropertyDescription("GPU model the pods must run on, matched against the node label LLMFLEET_GPU_PRODUCT_LABEL "
-      + "(default nvidia.com/gpu.product), for example NVIDIA-H100-80GB-HBM3. Unset: any GPU node.")
+  @JsonPropertyDescription(
+      "GPU model the pods must run on, matched against the node label LLMFLEET_GPU_PRODUCT_LABEL "
+          + "(default nvidia.com/gpu.product), for example NVIDIA-H100-80GB-HBM3. Unset: any GPU node.")
   @Pattern("^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")
   private String gpuType;
 
-  @JsonPropertyDescription("CPU request and limit per pod, a Kubernetes quantity such as \"4\" or \"500m\".")
-  @ValidationRule(value = Quantities.IS_QUANTITY, message = "resources.cpu must be a Kubernetes quantity such as \"4\" or \"500m\"")
+  @JsonPropertyDescription(
+      "CPU request and limit per pod, a Kubernetes quantity such as \"4\" or \"500m\".")
+  @ValidationRule(
+      value = Quantities.IS_QUANTITY,
+      message = "resources.cpu must be a Kubernetes quantity such as \"4\" or \"500m\"")
   private Quantity cpu;
 
-  @JsonPropertyDescription("Memory request and limit per pod, a Kubernetes quantity such as \"32Gi\".")
-  @ValidationRule(value = Quantities.IS_QUANTITY, message = "resources.memory must be a Kubernetes quantity such as \"32Gi\"")
+  @JsonPropertyDescription(
+      "Memory request and limit per pod, a Kubernetes quantity such as \"32Gi\".")
+  @ValidationRule(
+      value = Quantities.IS_QUANTITY,
+      message = "resources.memory must be a Kubernetes quantity such as \"32Gi\"")
   private Quantity memory;
 }

@@ -24,7 +24,8 @@ public class Run {
   @JsonPropertyDescription("Running, Succeeded or Failed.")
   private RunPhase phase;
 
-  @JsonPropertyDescription("Why the run ended, CamelCase, for example StallTimeout or BackoffLimitExceeded.")
+  @JsonPropertyDescription(
+      "Why the run ended, CamelCase, for example StallTimeout or BackoffLimitExceeded.")
   private String reason;
 
   @JsonPropertyDescription("When the run's Job was created (RFC 3339).")
@@ -33,6 +34,7 @@ public class Run {
   @JsonPropertyDescription("When the run ended (RFC 3339).")
   private String finishedAt;
 
-  @JsonPropertyDescription("True once a failed run's Job and pods were deleted and its partial data removed, per spec.gc.")
+  @JsonPropertyDescription(
+      "True once a failed run's Job and pods were deleted and its partial data removed, per spec.gc.")
   private Boolean collected;
 }

@@ -12,15 +12,17 @@ import lombok.Data;
 import lombok.NoArgsConstructor;
 
 /**
- * An environment variable whose value is secret. Values never appear in specs, logs or status: Vault values are
- * synced into a Secret owned by the resource, and containers read them through secretKeyRef.
+ * An environment variable whose value is secret. Values never appear in specs, logs or status:
+ * Vault values are synced into a Secret owned by the resource, and containers read them through
+ * secretKeyRef.
  */
 @Data
 @Builder
 @NoArgsConstructor
 @AllArgsConstructor
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "has(self.vault) != has(self.secretKeyRef)",
+@ValidationRule(
+    value = "has(self.vault) != has(self.secretKeyRef)",
     message = "exactly one of secrets[].vault or secrets[].secretKeyRef must be set")
 public class SecretEnv {
 
@@ -30,7 +32,8 @@ public class SecretEnv {
   @Size(max = 256)
   private String name;
 
-  @JsonPropertyDescription("Read the value from HashiCorp Vault (KV version 2); needs LLMFLEET_VAULT_ADDR on the operator.")
+  @JsonPropertyDescription(
+      "Read the value from HashiCorp Vault (KV version 2); needs LLMFLEET_VAULT_ADDR on the operator.")
   private VaultSecretRef vault;
 
   @JsonPropertyDescription("Read the value from a Kubernetes Secret in the same namespace.")
