@@ -125,8 +125,10 @@ class FileFetcherTest {
 
     new FileFetcher(impatient, FAST, new Progress(List.of(file))).fetch(file);
 
-    assertThat(server.requests).hasSize(2);
-    assertThat(server.requests.get(1)).startsWith("GET /model.bin bytes=");
+    // On a busy machine a resumed request may time out too: every request after the first resumes.
+    assertThat(server.requests).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(server.requests.subList(1, server.requests.size()))
+        .allSatisfy(request -> assertThat(request).startsWith("GET /model.bin bytes="));
     assertThat(Files.readAllBytes(dir.resolve("model.bin"))).isEqualTo(CONTENT);
   }
 
