@@ -1,7 +1,9 @@
 package dev.llmfleet.common;
 
+import dev.llmfleet.api.v1alpha1.common.Condition;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -83,6 +85,13 @@ public final class FolderWriters {
     return writers.stream()
         .filter(other -> !other.isSame(self) && other.started() && other.overlaps(self))
         .min(PRECEDENCE);
+  }
+
+  /** Whether a resource's conditions say it was refused already: its event went out then. */
+  public static boolean refusedIn(List<Condition> conditions) {
+    return Conditions.find(conditions, Conditions.STALLED)
+        .map(c -> CONFLICT_REASON.equals(c.getReason()) && "True".equals(c.getStatus()))
+        .orElse(false);
   }
 
   /** What the refused resource says, naming the one that keeps the folder. */

@@ -257,15 +257,7 @@ public class DownloadReconciler implements Reconciler<Download> {
       Context<Download> context) {
     String message = FolderWriters.conflictMessage(DownloadResources.writer(download), keeper);
     DownloadStatus refused = DownloadStatuses.folderConflict(download, message, clock.instant());
-    boolean refusedBefore =
-        stored != null
-            && Conditions.find(stored.getConditions(), Conditions.STALLED)
-                .map(
-                    c ->
-                        FolderWriters.CONFLICT_REASON.equals(c.getReason())
-                            && "True".equals(c.getStatus()))
-                .orElse(false);
-    if (!refusedBefore) {
+    if (!FolderWriters.refusedIn(stored == null ? null : stored.getConditions())) {
       new EventRecorder(context.getClient())
           .warning(download, FolderWriters.CONFLICT_REASON, message);
     }

@@ -260,15 +260,8 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
   private UpdateControl<FineTuneJob> refuseFolder(
       FineTuneJob job, FolderWriters.Writer keeper, Context<FineTuneJob> context, Instant now) {
     String message = FolderWriters.conflictMessage(FineTuneResources.writer(job), keeper);
-    boolean refusedBefore =
-        job.getStatus() != null
-            && Conditions.find(job.getStatus().getConditions(), Conditions.STALLED)
-                .map(
-                    c ->
-                        FolderWriters.CONFLICT_REASON.equals(c.getReason())
-                            && "True".equals(c.getStatus()))
-                .orElse(false);
-    if (!refusedBefore) {
+    if (!FolderWriters.refusedIn(
+        job.getStatus() == null ? null : job.getStatus().getConditions())) {
       new EventRecorder(context.getClient()).warning(job, FolderWriters.CONFLICT_REASON, message);
     }
     return StatusPatch.ifChangedReadingOwnWrites(
