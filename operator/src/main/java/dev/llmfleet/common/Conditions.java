@@ -81,6 +81,23 @@ public final class Conditions {
     return set(conditions, STALLED, false, APPLY_FAILED, "", observedGeneration, now);
   }
 
+  /**
+   * Ready=False with {@code readyMessage}, Reconciling=False, Stalled=True with {@code message},
+   * all with {@code reason}: the operator cannot go on until a person changes something.
+   */
+  public static List<Condition> stalled(
+      List<Condition> existing,
+      String reason,
+      String readyMessage,
+      String message,
+      long observedGeneration,
+      Instant now) {
+    List<Condition> conditions =
+        set(existing, READY, false, reason, readyMessage, observedGeneration, now);
+    conditions = set(conditions, RECONCILING, false, reason, "", observedGeneration, now);
+    return set(conditions, STALLED, true, reason, message, observedGeneration, now);
+  }
+
   public static Optional<Condition> find(List<Condition> conditions, String type) {
     return conditions == null
         ? Optional.empty()

@@ -143,18 +143,8 @@ public final class DownloadStatuses {
     String reason = FolderWriters.CONFLICT_REASON;
     List<Condition> conditions = stored == null ? null : stored.getConditions();
     conditions =
-        Conditions.set(
-            conditions,
-            Conditions.READY,
-            false,
-            reason,
-            "not downloaded: " + message,
-            generation,
-            now);
-    conditions =
-        Conditions.set(conditions, Conditions.RECONCILING, false, reason, "", generation, now);
-    conditions =
-        Conditions.set(conditions, Conditions.STALLED, true, reason, message, generation, now);
+        Conditions.stalled(
+            conditions, reason, "not downloaded: " + message, message, generation, now);
     return (stored == null ? DownloadStatus.builder() : stored.toBuilder())
         .phase(DownloadPhase.Pending)
         .source(describe(download.getSpec().getSource()))

@@ -53,18 +53,7 @@ public final class FineTuneJobStatuses {
     FineTuneJobStatus stored = job.getStatus();
     List<Condition> conditions = stored == null ? null : stored.getConditions();
     conditions =
-        Conditions.set(
-            conditions,
-            Conditions.READY,
-            false,
-            reason,
-            "not trained: " + message,
-            generation,
-            now);
-    conditions =
-        Conditions.set(conditions, Conditions.RECONCILING, false, reason, "", generation, now);
-    conditions =
-        Conditions.set(conditions, Conditions.STALLED, true, reason, message, generation, now);
+        Conditions.stalled(conditions, reason, "not trained: " + message, message, generation, now);
     return (stored == null ? FineTuneJobStatus.builder() : stored.toBuilder())
         .phase(FineTuneJobPhase.Pending)
         .conditions(conditions)
