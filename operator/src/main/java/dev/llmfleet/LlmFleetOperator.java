@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.monitoring.AggregatedMetrics;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -69,14 +70,21 @@ public final class LlmFleetOperator {
             });
     // One Vault client (one login, one token) for the three kinds.
     SecretSync secrets = new SecretSync(config);
-    register(operator, config, new DownloadReconciler(config, secrets));
-    register(operator, config, new ModelServerReconciler(config, secrets));
-    register(operator, config, new FineTuneJobReconciler(config, secrets));
+    register(operator, config, new DownloadReconciler(config, secrets), o -> {});
+    register(
+        operator,
+        config,
+        new ModelServerReconciler(config, secrets),
+        o -> ModelServerReconciler.configureDependents(o, config));
+    register(operator, config, new FineTuneJobReconciler(config, secrets), o -> {});
     return operator;
   }
 
   private static <P extends HasMetadata> void register(
-      Operator operator, OperatorConfig config, Reconciler<P> reconciler) {
+      Operator operator,
+      OperatorConfig config,
+      Reconciler<P> reconciler,
+      Consumer<ControllerConfigurationOverrider<P>> ownSettings) {
     operator.register(
         reconciler,
         o -> {
@@ -86,6 +94,7 @@ public final class LlmFleetOperator {
             o.settingNamespaces(Set.copyOf(config.namespaces()));
           }
           o.withItemStore(CacheStores.withoutManagedFields(config));
+          ownSettings.accept(o);
         });
   }
 }

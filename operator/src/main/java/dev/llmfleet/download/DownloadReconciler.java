@@ -74,22 +74,13 @@ public class DownloadReconciler implements Reconciler<Download> {
 
   private final OperatorConfig config;
   private final SecretSync secrets;
-  private final Clock clock;
+  private final Clock clock = Clock.systemUTC();
   private final LegacySecrets legacySecrets = new LegacySecrets();
   private InformerEventSource<FineTuneJob, Download> fineTuneJobSource;
 
-  public DownloadReconciler(OperatorConfig config) {
-    this(config, new SecretSync(config));
-  }
-
   public DownloadReconciler(OperatorConfig config, SecretSync secrets) {
-    this(config, secrets, Clock.systemUTC());
-  }
-
-  DownloadReconciler(OperatorConfig config, SecretSync secrets, Clock clock) {
     this.config = config;
     this.secrets = secrets;
-    this.clock = clock;
   }
 
   @Override
@@ -137,7 +128,6 @@ public class DownloadReconciler implements Reconciler<Download> {
     KubernetesClient client = context.getClient();
     legacySecrets.deleteOwned(download, client);
     DownloadStatus stored = DownloadStatuses.operatorOwned(download.getStatus());
-    long generation = download.getMetadata().getGeneration();
     List<FolderWriters.Writer> writers = writersInNamespace(download, context);
     Optional<FolderWriters.Writer> keeper =
         FolderWriters.keeperOtherThan(DownloadResources.writer(download), writers);
@@ -150,29 +140,28 @@ public class DownloadReconciler implements Reconciler<Download> {
             download.getSpec().getSecrets(),
             stored == null ? null : stored.getConditions(),
             client);
-    if (!synced.ready()) {
-      // No new run without its secrets; a run in progress keeps going with the values it has.
-      DownloadStatus blocked =
-          stored == null
-              ? DownloadStatus.builder().phase(DownloadPhase.Pending).build()
-              : stored.toBuilder().build();
-      blocked.setSource(DownloadStatuses.describe(download.getSpec().getSource()));
-      blocked.setConditions(
-          stored == null
-              ? synced.blocked(null, generation, clock.instant())
-              : synced.condition(stored.getConditions(), generation, clock.instant()));
-      blocked.setObservedGeneration(generation);
-      return synced.reschedule(
-          StatusPatch.ifChangedReadingOwnWrites(download, stored, blocked, Download::new, context),
-          Optional.empty());
-    }
-
     Map<String, Job> jobs = RunJobs.owned(context);
-    RunPlan plan = DownloadRuns.plan(download, jobs, clock.instant());
-    plan.status()
-        .setConditions(
-            synced.condition(plan.status().getConditions(), generation, clock.instant()));
+    RunPlan plan = DownloadRuns.plan(download, jobs, synced, clock.instant());
+    // Without its secrets nothing starts or stops: a run in progress keeps going with the values
+    // it has.
+    if (synced.ready()) {
+      carryOut(download, plan, jobs, writers, synced, context);
+    }
+    return synced.reschedule(
+        StatusPatch.ifChangedReadingOwnWrites(
+            download, stored, plan.status(), Download::new, context),
+        plan.recheckAfter());
+  }
 
+  /** The plan's Jobs started, stopped and deleted, the cleanup of a failed Download, its events. */
+  private void carryOut(
+      Download download,
+      RunPlan plan,
+      Map<String, Job> jobs,
+      List<FolderWriters.Writer> writers,
+      SyncResult synced,
+      Context<Download> context) {
+    KubernetesClient client = context.getClient();
     String namespace = download.getMetadata().getNamespace();
     plan.jobsToStop()
         .forEach(
@@ -225,11 +214,6 @@ public class DownloadReconciler implements Reconciler<Download> {
       }
     }
     recordEvents(events, download, plan.status());
-
-    return synced.reschedule(
-        StatusPatch.ifChangedReadingOwnWrites(
-            download, stored, plan.status(), Download::new, context),
-        plan.recheckAfter());
   }
 
   /**

@@ -11,6 +11,7 @@ import dev.llmfleet.api.v1alpha1.common.RunPhase;
 import dev.llmfleet.common.runs.FailedRunGc;
 import dev.llmfleet.common.runs.JobStates;
 import dev.llmfleet.common.runs.RunLedger;
+import dev.llmfleet.secrets.SyncResult;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,7 +43,20 @@ public final class DownloadRuns {
 
   private DownloadRuns() {}
 
-  public static RunPlan plan(Download download, Map<String, Job> jobsByName, Instant now) {
+  /**
+   * @param secrets the outcome of the secrets step; while it fails, nothing starts or stops and the
+   *     status says why ({@link DownloadStatuses#heldBySecrets})
+   */
+  public static RunPlan plan(
+      Download download, Map<String, Job> jobsByName, SyncResult secrets, Instant now) {
+    if (!secrets.ready()) {
+      return new RunPlan(
+          DownloadStatuses.heldBySecrets(download, secrets, now),
+          Optional.empty(),
+          Map.of(),
+          List.of(),
+          Optional.empty());
+    }
     DownloadSpec spec = download.getSpec();
     DownloadStatus stored = DownloadStatuses.operatorOwned(download.getStatus());
     DownloadProgress progress =
@@ -107,7 +121,7 @@ public final class DownloadRuns {
 
     List<Run> runs = ledger.runs();
     DownloadStatus status =
-        DownloadStatuses.compute(download, runs, phase(spec, runs, progress), now);
+        DownloadStatuses.compute(download, runs, phase(spec, runs, progress), secrets, now);
     return new RunPlan(status, start, stop, delete, ledger.recheckAfter());
   }
 

@@ -12,6 +12,7 @@ import dev.llmfleet.common.Conditions;
 import dev.llmfleet.common.FolderWriters;
 import dev.llmfleet.common.Urls;
 import dev.llmfleet.common.runs.RunLedger;
+import dev.llmfleet.secrets.SyncResult;
 import java.time.Instant;
 import java.util.List;
 
@@ -48,7 +49,7 @@ public final class DownloadStatuses {
   }
 
   static DownloadStatus compute(
-      Download download, List<Run> runs, DownloadPhase phase, Instant now) {
+      Download download, List<Run> runs, DownloadPhase phase, SyncResult secrets, Instant now) {
     DownloadStatus stored = operatorOwned(download.getStatus());
     DownloadProgress progress =
         download.getStatus() == null ? null : download.getStatus().getProgress();
@@ -119,6 +120,7 @@ public final class DownloadStatuses {
             stalled ? message : "",
             generation,
             now);
+    conditions = secrets.condition(conditions, generation, now);
     return DownloadStatus.builder()
         .phase(phase)
         .source(describe(download.getSpec().getSource()))
@@ -129,6 +131,26 @@ public final class DownloadStatuses {
         .startedAt(runs.get(0).getStartedAt())
         .completedAt(phase == DownloadPhase.Succeeded ? last.getFinishedAt() : null)
         .conditions(conditions)
+        .observedGeneration(generation)
+        .build();
+  }
+
+  /**
+   * A Download whose secrets cannot be read: no new run starts (a run in progress keeps going with
+   * the values it has), and what was known before is kept. Without any run yet, Ready and
+   * Reconciling say that the secrets are what it waits for.
+   */
+  static DownloadStatus heldBySecrets(Download download, SyncResult secrets, Instant now) {
+    DownloadStatus stored = operatorOwned(download.getStatus());
+    long generation = download.getMetadata().getGeneration();
+    return (stored == null
+            ? DownloadStatus.builder().phase(DownloadPhase.Pending)
+            : stored.toBuilder())
+        .source(describe(download.getSpec().getSource()))
+        .conditions(
+            stored == null
+                ? secrets.blocked(null, generation, now)
+                : secrets.condition(stored.getConditions(), generation, now))
         .observedGeneration(generation)
         .build();
   }

@@ -4,7 +4,6 @@ import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.FineTuneJob;
 import dev.llmfleet.api.v1alpha1.FineTuneJobPhase;
 import dev.llmfleet.api.v1alpha1.FineTuneJobStatus;
-import dev.llmfleet.api.v1alpha1.common.RunPhase;
 import dev.llmfleet.common.CacheStores;
 import dev.llmfleet.common.Conditions;
 import dev.llmfleet.common.Errors;
@@ -70,27 +69,14 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
   static final Duration FOLDER_RECHECK = Duration.ofSeconds(30);
 
   private final OperatorConfig config;
-  private final Clock clock;
+  private final Clock clock = Clock.systemUTC();
   private final SecretSync secrets;
   private final LegacySecrets legacySecrets = new LegacySecrets();
   private InformerEventSource<Download, FineTuneJob> downloadSource;
 
-  public FineTuneJobReconciler(OperatorConfig config) {
-    this(config, Clock.systemUTC());
-  }
-
   public FineTuneJobReconciler(OperatorConfig config, SecretSync secrets) {
-    this(config, secrets, Clock.systemUTC());
-  }
-
-  FineTuneJobReconciler(OperatorConfig config, Clock clock) {
-    this(config, new SecretSync(config), clock);
-  }
-
-  FineTuneJobReconciler(OperatorConfig config, SecretSync secrets, Clock clock) {
     this.secrets = secrets;
     this.config = config;
-    this.clock = clock;
   }
 
   @Override
@@ -157,24 +143,8 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
     Map<String, Job> jobs = RunJobs.owned(context);
     FineTunePlan plan =
         FineTuneRuns.plan(
-            job,
-            inputs,
-            synced.ready(),
-            jobs,
-            List.copyOf(context.getSecondaryResources(Pod.class)),
-            now);
+            job, inputs, synced, jobs, List.copyOf(context.getSecondaryResources(Pod.class)), now);
     FineTuneJobStatus status = plan.status();
-    long generation = job.getMetadata().getGeneration();
-    // Its secrets are all that keeps the next run from starting: Ready and Reconciling say so.
-    boolean heldBySecrets =
-        !synced.ready()
-            && status.getPhase() == FineTuneJobPhase.Pending
-            && plan.attemptToStart().isEmpty()
-            && !hasActiveRun(status);
-    status.setConditions(
-        heldBySecrets
-            ? synced.blocked(status.getConditions(), generation, now)
-            : synced.condition(status.getConditions(), generation, now));
 
     String namespace = job.getMetadata().getNamespace();
     RunJobs.delete(context, namespace, plan.runsToDelete());
@@ -304,11 +274,6 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
             status.getClaimName(),
             status.getPath(),
             status.getRuns() != null && !status.getRuns().isEmpty()));
-  }
-
-  private static boolean hasActiveRun(FineTuneJobStatus status) {
-    return status.getRuns() != null
-        && status.getRuns().get(status.getRuns().size() - 1).getPhase() == RunPhase.Running;
   }
 
   /** An event per run that started, ended or was collected, and per phase change. */

@@ -10,6 +10,7 @@ import dev.llmfleet.api.v1alpha1.common.RunPhase;
 import dev.llmfleet.common.Conditions;
 import dev.llmfleet.common.FolderWriters;
 import dev.llmfleet.common.runs.RunLedger;
+import dev.llmfleet.secrets.SyncResult;
 import java.time.Instant;
 import java.util.List;
 
@@ -62,7 +63,12 @@ public final class FineTuneJobStatuses {
   }
 
   static FineTuneJobStatus compute(
-      FineTuneJob job, List<Run> runs, FineTuneJobPhase phase, FineTuneInputs inputs, Instant now) {
+      FineTuneJob job,
+      List<Run> runs,
+      FineTuneJobPhase phase,
+      FineTuneInputs inputs,
+      SyncResult secrets,
+      Instant now) {
     long generation = job.getMetadata().getGeneration();
     Run last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
     boolean succeeded = phase == FineTuneJobPhase.Succeeded;
@@ -169,6 +175,15 @@ public final class FineTuneJobStatuses {
             conditions, COMPLETE, succeeded, reason, succeeded ? message : "", generation, now);
     conditions =
         Conditions.set(conditions, FAILED, failed, reason, failed ? message : "", generation, now);
+    // Its secrets are all that keeps the next run from starting: Ready and Reconciling say so.
+    boolean heldBySecrets =
+        !secrets.ready()
+            && phase == FineTuneJobPhase.Pending
+            && (last == null || last.getPhase() != RunPhase.Running);
+    conditions =
+        heldBySecrets
+            ? secrets.blocked(conditions, generation, now)
+            : secrets.condition(conditions, generation, now);
     return FineTuneJobStatus.builder()
         .phase(phase)
         .attempts(runs.size())

@@ -10,6 +10,7 @@ import dev.llmfleet.common.Labels;
 import dev.llmfleet.common.runs.FailedRunGc;
 import dev.llmfleet.common.runs.JobStates;
 import dev.llmfleet.common.runs.RunLedger;
+import dev.llmfleet.secrets.SyncResult;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Instant;
@@ -27,13 +28,13 @@ public final class FineTuneRuns {
   private FineTuneRuns() {}
 
   /**
-   * @param secretsReady whether the values of spec.secrets could be read: no run starts without
-   *     them
+   * @param secrets the outcome of the secrets step: no run starts without the values of
+   *     spec.secrets
    */
   public static FineTunePlan plan(
       FineTuneJob job,
       FineTuneInputs inputs,
-      boolean secretsReady,
+      SyncResult secrets,
       Map<String, Job> jobsByName,
       List<Pod> pods,
       Instant now) {
@@ -55,7 +56,9 @@ public final class FineTuneRuns {
     // A retry needs the inputs as much as the first run: a Download may have been deleted
     // meanwhile.
     Optional<Integer> start =
-        ledger.due(givesUp(job, ledger.runs())).filter(attempt -> inputs.ready() && secretsReady);
+        ledger
+            .due(givesUp(job, ledger.runs()))
+            .filter(attempt -> inputs.ready() && secrets.ready());
     start.ifPresent(attempt -> ledger.start(attempt, FineTuneResources.runName(job, attempt)));
 
     FineTuneGc gc = job.getSpec().getGc();
@@ -72,7 +75,7 @@ public final class FineTuneRuns {
             .orElse(false);
     FineTuneJobPhase phase = phase(job, runs, inputs, training);
     return new FineTunePlan(
-        FineTuneJobStatuses.compute(job, runs, phase, inputs, now),
+        FineTuneJobStatuses.compute(job, runs, phase, inputs, secrets, now),
         start,
         collected.stream().map(Run::getName).toList(),
         Boolean.TRUE.equals(gc.getDeletePartialOutput())

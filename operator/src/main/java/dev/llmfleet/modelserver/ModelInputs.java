@@ -18,12 +18,16 @@ import java.util.Optional;
  * What a ModelServer serves, resolved from the Download and FineTuneJobs it refers to: either every
  * input is ready (a model location and the adapters), or the reason it waits, naming what it waits
  * for.
+ *
+ * @param inputFailed what it waits for has Failed: it will not become ready without a change to it,
+ *     so the server is Stalled rather than still reconciling
  */
 public record ModelInputs(
     Optional<ModelLocation> model,
     List<AdapterLocation> adapters,
     String waitReason,
-    String waitMessage) {
+    String waitMessage,
+    boolean inputFailed) {
 
   public static final String WAITING_FOR_DOWNLOAD = "WaitingForDownload";
   public static final String WAITING_FOR_FINE_TUNE_JOB = "WaitingForFineTuneJob";
@@ -45,12 +49,13 @@ public record ModelInputs(
     } else {
       String name = source.getDownloadRef().getName();
       if (download == null) {
-        return waiting(WAITING_FOR_DOWNLOAD, "Download " + name + " does not exist");
+        return waiting(WAITING_FOR_DOWNLOAD, false, "Download " + name + " does not exist");
       }
       DownloadPhase phase = download.getStatus() == null ? null : download.getStatus().getPhase();
       if (phase != DownloadPhase.Succeeded) {
         return waiting(
             WAITING_FOR_DOWNLOAD,
+            phase == DownloadPhase.Failed,
             "Download "
                 + name
                 + " is "
@@ -74,14 +79,22 @@ public record ModelInputs(
       if (job == null) {
         return waiting(
             WAITING_FOR_FINE_TUNE_JOB,
+            false,
             "FineTuneJob " + name + " of adapter " + adapter.getName() + " does not exist");
       }
       if (job.getStatus() == null
           || job.getStatus().getPhase() != FineTuneJobPhase.Succeeded
           || job.getStatus().getOutput() == null) {
+        boolean failed =
+            job.getStatus() != null && job.getStatus().getPhase() == FineTuneJobPhase.Failed;
         return waiting(
             WAITING_FOR_FINE_TUNE_JOB,
-            "FineTuneJob " + name + " of adapter " + adapter.getName() + " has not succeeded yet");
+            failed,
+            "FineTuneJob "
+                + name
+                + " of adapter "
+                + adapter.getName()
+                + (failed ? " has Failed" : " has not succeeded yet"));
       }
       adapters.add(
           new AdapterLocation(
@@ -90,10 +103,10 @@ public record ModelInputs(
               job.getStatus().getOutput().getPath(),
               job.getSpec().getOutput().getStorage().getAccessMode()));
     }
-    return new ModelInputs(Optional.of(model), adapters, null, null);
+    return new ModelInputs(Optional.of(model), adapters, null, null, false);
   }
 
-  private static ModelInputs waiting(String reason, String message) {
-    return new ModelInputs(Optional.empty(), List.of(), reason, message);
+  private static ModelInputs waiting(String reason, boolean failed, String message) {
+    return new ModelInputs(Optional.empty(), List.of(), reason, message, failed);
   }
 }

@@ -23,7 +23,9 @@ import dev.llmfleet.secrets.SyncResult;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -32,6 +34,8 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfig;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -54,7 +58,20 @@ import java.util.stream.Collectors;
  * a server starts as soon as its inputs are ready, without polling.
  */
 @ControllerConfiguration(name = "modelserver")
+// Invoked by the reconciler, which first decides whether the server's objects may change at all.
+@Workflow(
+    explicitInvocation = true,
+    dependents = {
+      @Dependent(
+          name = ModelServerReconciler.DEPLOYMENT,
+          type = ModelServerDeploymentDependent.class,
+          reconcilePrecondition = ModelFits.class),
+      @Dependent(name = ModelServerReconciler.SERVICE, type = ModelServerServiceDependent.class)
+    })
 public class ModelServerReconciler implements Reconciler<ModelServer> {
+
+  static final String DEPLOYMENT = "deployment";
+  static final String SERVICE = "service";
 
   static final String BY_DOWNLOAD = "downloadRef";
   static final String BY_FINE_TUNE_JOB = "fineTuneJobRef";
@@ -66,33 +83,26 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
   static final Duration SCRAPE_TIMEOUT = Duration.ofSeconds(2);
 
   private final OperatorConfig config;
-  private final Clock clock;
+  private final Clock clock = Clock.systemUTC();
   private final SecretSync secrets;
-  private final ModelServerDeploymentDependent deployment;
-  private final ModelServerServiceDependent service;
-  private final Autoscaler autoscaler;
+  private final Autoscaler autoscaler = new Autoscaler(new MetricsScraper(SCRAPE_TIMEOUT));
   private InformerEventSource<Node, ModelServer> gpuNodes;
 
-  public ModelServerReconciler(OperatorConfig config) {
-    this(config, new SecretSync(config));
-  }
-
   public ModelServerReconciler(OperatorConfig config, SecretSync secrets) {
-    this(config, secrets, Clock.systemUTC());
-  }
-
-  ModelServerReconciler(OperatorConfig config, SecretSync secrets, Clock clock) {
-    this(config, secrets, clock, new Autoscaler(new MetricsScraper(SCRAPE_TIMEOUT)));
-  }
-
-  ModelServerReconciler(
-      OperatorConfig config, SecretSync secrets, Clock clock, Autoscaler autoscaler) {
-    this.autoscaler = autoscaler;
     this.config = config;
-    this.clock = clock;
     this.secrets = secrets;
-    this.deployment = new ModelServerDeploymentDependent(config);
-    this.service = new ModelServerServiceDependent(config);
+  }
+
+  /**
+   * Registration settings of the dependents: only objects the operator labelled are cached, so a
+   * cluster's other Deployments and Services cost no memory, and of their managedFields only the
+   * Apply entries that the server-side-apply match reads.
+   */
+  public static void configureDependents(
+      ControllerConfigurationOverrider<ModelServer> overrider, OperatorConfig config) {
+    overrider
+        .replacingNamedDependentResourceConfig(DEPLOYMENT, managedOnly(Deployment.class, config))
+        .replacingNamedDependentResourceConfig(SERVICE, managedOnly(Service.class, config));
   }
 
   @Override
@@ -155,9 +165,7 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
             .build();
     gpuNodes = new InformerEventSource<>(nodes, context);
     return List.of(
-        deployment.eventSource(context).orElseThrow(),
         gpuNodes,
-        service.eventSource(context).orElseThrow(),
         new InformerEventSource<>(downloads, context),
         new InformerEventSource<>(fineTuneJobs, context),
         new InformerEventSource<>(pods, context));
@@ -183,41 +191,30 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
     Instant now = clock.instant();
     Optional<Autoscaler.Decision> scaling = autoscale(server, fit, context, now);
     // A running server is never torn down because an input went away: it keeps serving what it
-    // loaded. Nor is it
-    // changed while its secrets cannot be read: its pods keep the values they have. But a spec
-    // whose model cannot
-    // fit in its GPUs gets no pods at all: they would only crash or wait for memory that no GPU
-    // has.
+    // loaded. Nor is it changed while its secrets cannot be read: its pods keep the values they
+    // have. But a spec whose model cannot fit in its GPUs gets no pods at all (ModelFits): they
+    // would only crash or wait for memory that no GPU has.
+    var workflow = context.managedWorkflowAndDependentResourceContext();
+    workflow.put(GpuFit.class, fit);
     if (fit.blocks()) {
-      deployment.delete(server, context);
+      workflow.reconcileManagedWorkflow();
     } else if (inputs.ready() && synced.ready()) {
-      context.managedWorkflowAndDependentResourceContext().put(SyncResult.class, synced);
-      scaling.ifPresent(
-          d ->
-              context
-                  .managedWorkflowAndDependentResourceContext()
-                  .put(Autoscaler.REPLICAS, d.replicas()));
-      deployment.reconcile(server, context);
-      service.reconcile(server, context);
+      workflow.put(DESIRED_DEPLOYMENT, desiredDeployment(server, inputs, synced, scaling));
+      workflow.reconcileManagedWorkflow();
     }
     Optional<Deployment> current =
         fit.blocks() ? Optional.empty() : context.getSecondaryResource(Deployment.class);
     ModelServerStatus status =
         ModelServerStatuses.compute(
             server,
-            inputs,
-            fit,
-            current,
-            context.getSecondaryResources(Pod.class).stream().toList(),
-            scaling.map(Autoscaler.Decision::status),
+            new ModelServerStatuses.Observed(
+                inputs,
+                fit,
+                synced,
+                current,
+                context.getSecondaryResources(Pod.class).stream().toList(),
+                scaling.map(Autoscaler.Decision::status)),
             now);
-    long generation = server.getMetadata().getGeneration();
-    if (inputs.ready() && !synced.ready() && current.isEmpty()) {
-      status.setPhase(ModelServerPhase.Pending);
-      status.setConditions(synced.blocked(status.getConditions(), generation, now));
-    } else {
-      status.setConditions(synced.condition(status.getConditions(), generation, now));
-    }
     EventRecorder events = new EventRecorder(context.getClient());
     recordPhaseChange(events, server, status);
     scaling
@@ -226,6 +223,27 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
     return synced.reschedule(
         StatusPatch.ifChanged(server, server.getStatus(), status, ModelServer::new),
         scaling.map(d -> Autoscaler.SYNC_PERIOD));
+  }
+
+  /** Key of the Deployment built for this pass, which the Deployment dependent applies. */
+  static final String DESIRED_DEPLOYMENT = "desired-deployment";
+
+  /**
+   * The Deployment from the resolved inputs, with the secrets' data hash on its pod template (pods
+   * roll when the values change) and, with spec.autoscaling, the autoscaler's replica count instead
+   * of spec.replicas.
+   */
+  private Deployment desiredDeployment(
+      ModelServer server,
+      ModelInputs inputs,
+      SyncResult synced,
+      Optional<Autoscaler.Decision> scaling) {
+    Deployment deployment =
+        ModelServerResources.deployment(
+            server, inputs.model().orElseThrow(), inputs.adapters(), config);
+    synced.annotate(deployment.getSpec().getTemplate());
+    scaling.ifPresent(d -> deployment.getSpec().setReplicas(d.replicas()));
+    return deployment;
   }
 
   /**
@@ -271,12 +289,7 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
         server, context.getSecondaryResource(Download.class).orElse(null), jobs);
   }
 
-  /**
-   * Only objects the operator labelled are cached, so a cluster's other Deployments and Services
-   * cost no memory, and of their managedFields only the Apply entries that the server-side-apply
-   * match reads.
-   */
-  static <R extends HasMetadata> KubernetesDependentResourceConfig<R> managedOnly(
+  private static <R extends HasMetadata> KubernetesDependentResourceConfig<R> managedOnly(
       Class<R> type, OperatorConfig config) {
     return new KubernetesDependentResourceConfigBuilder<R>()
         .withKubernetesDependentInformerConfig(

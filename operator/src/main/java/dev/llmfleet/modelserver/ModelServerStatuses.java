@@ -9,6 +9,7 @@ import dev.llmfleet.api.v1alpha1.common.Condition;
 import dev.llmfleet.common.Conditions;
 import dev.llmfleet.common.Labels;
 import dev.llmfleet.common.Urls;
+import dev.llmfleet.secrets.SyncResult;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -48,32 +49,31 @@ public final class ModelServerStatuses {
   private ModelServerStatuses() {}
 
   /**
+   * What one pass of the reconciler saw, resolved once: everything the status is computed from.
+   *
    * @param fit whether the model fits in the GPUs' memory; a refusal means no Deployment is kept
+   * @param secrets the outcome of the secrets step; while it fails, a server without pods gets none
    * @param deployment the server's Deployment, if it exists
    * @param pods the server's pods
-   */
-  public static ModelServerStatus compute(
-      ModelServer server,
-      ModelInputs inputs,
-      GpuFit fit,
-      Optional<Deployment> deployment,
-      List<Pod> pods,
-      Instant now) {
-    return compute(server, inputs, fit, deployment, pods, Optional.empty(), now);
-  }
-
-  /**
    * @param autoscaling the autoscaler's decision while spec.autoscaling is set: its replica count,
    *     not spec.replicas, is then what the server is to have
    */
-  public static ModelServerStatus compute(
-      ModelServer server,
+  public record Observed(
       ModelInputs inputs,
       GpuFit fit,
+      SyncResult secrets,
       Optional<Deployment> deployment,
       List<Pod> pods,
-      Optional<AutoscalingStatus> autoscaling,
-      Instant now) {
+      Optional<AutoscalingStatus> autoscaling) {}
+
+  /** The whole status, conditions included; the reconciler changes nothing in it afterwards. */
+  public static ModelServerStatus compute(ModelServer server, Observed observed, Instant now) {
+    ModelInputs inputs = observed.inputs();
+    GpuFit fit = observed.fit();
+    SyncResult secrets = observed.secrets();
+    Optional<Deployment> deployment = observed.deployment();
+    List<Pod> pods = observed.pods();
+    Optional<AutoscalingStatus> autoscaling = observed.autoscaling();
     long generation = server.getMetadata().getGeneration();
     int desired =
         autoscaling
@@ -98,14 +98,22 @@ public final class ModelServerStatuses {
     Optional<Broken> broken =
         pods.stream().flatMap(ModelServerStatuses::brokenContainer).findFirst();
     boolean rolledOut = deployment.map(d -> isRolledOut(d, desired)).orElse(false);
+    boolean fitRefused = fit.blocks() && desired > 0;
 
     ModelServerPhase phase;
     String reason;
     String message;
+    boolean stalled = false;
     if (!inputs.ready() && deployment.isEmpty()) {
       phase = ModelServerPhase.WaitingForModel;
       reason = inputs.waitReason();
       message = inputs.waitMessage();
+      stalled = inputs.inputFailed();
+    } else if (!secrets.ready() && deployment.isEmpty()) {
+      // No pods without their secrets; the secrets step retries by itself.
+      phase = ModelServerPhase.Pending;
+      reason = secrets.reason();
+      message = secrets.message();
     } else if (desired == 0) {
       phase = ModelServerPhase.Pending;
       reason = "Parked";
@@ -114,6 +122,7 @@ public final class ModelServerStatuses {
       phase = ModelServerPhase.Pending;
       reason = INSUFFICIENT_GPU_MEMORY;
       message = fit.message() + "; no pods are made (spec.fitCheck: false skips the check)";
+      stalled = true;
     } else if (broken.isPresent()) {
       phase = ModelServerPhase.Degraded;
       reason = broken.get().reason();
@@ -133,7 +142,6 @@ public final class ModelServerStatuses {
     }
 
     boolean isReady = phase == ModelServerPhase.Ready;
-    boolean stalled = fit.blocks() && desired > 0;
     boolean settled =
         isReady || phase == ModelServerPhase.WaitingForModel || "Parked".equals(reason) || stalled;
     ModelServerStatus stored = server.getStatus();
@@ -169,10 +177,16 @@ public final class ModelServerStatuses {
                 : inputs.waitMessage(),
             generation,
             now);
-    if (stalled) {
+    if (fitRefused) {
       conditions =
           Conditions.set(
-              conditions, SCHEDULED, false, INSUFFICIENT_GPU_MEMORY, message, generation, now);
+              conditions,
+              SCHEDULED,
+              false,
+              INSUFFICIENT_GPU_MEMORY,
+              fit.message() + "; no pods are made (spec.fitCheck: false skips the check)",
+              generation,
+              now);
     } else {
       conditions =
           Conditions.set(
@@ -184,6 +198,7 @@ public final class ModelServerStatuses {
               generation,
               now);
     }
+    conditions = secrets.condition(conditions, generation, now);
 
     return ModelServerStatus.builder()
         .phase(phase)

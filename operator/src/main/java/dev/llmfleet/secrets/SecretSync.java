@@ -172,8 +172,7 @@ public final class SecretSync {
       if (existing != null && ownedBy(existing, owner)) {
         client.resource(existing).delete();
       }
-      return new SyncResult(
-          true, Optional.empty(), NO_SECRETS, "spec.secrets is empty", Optional.empty());
+      return SyncResult.NO_SECRETS;
     }
 
     Secret existing = client.secrets().inNamespace(namespace).withName(name).get();

@@ -29,6 +29,11 @@ public record SyncResult(
     String message,
     Optional<Duration> recheckAfter) {
 
+  /** For a resource with an empty spec.secrets: ready, no Secret, nothing to look at again. */
+  public static final SyncResult NO_SECRETS =
+      new SyncResult(
+          true, Optional.empty(), SecretSync.NO_SECRETS, "spec.secrets is empty", Optional.empty());
+
   /** {@code conditions} with SecretsReady set from this result. */
   public List<Condition> condition(List<Condition> conditions, long generation, Instant now) {
     return Conditions.set(

@@ -17,6 +17,7 @@ import dev.llmfleet.api.v1alpha1.common.RunPhase;
 import dev.llmfleet.api.v1alpha1.common.Storage;
 import dev.llmfleet.common.Conditions;
 import dev.llmfleet.common.runs.RunLedger;
+import dev.llmfleet.secrets.SyncResult;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -34,7 +35,7 @@ class DownloadRunsTest {
 
   @Test
   void firstPassStartsRunOne() {
-    RunPlan plan = DownloadRuns.plan(download(), Map.of(), T0);
+    RunPlan plan = DownloadRuns.plan(download(), Map.of(), SyncResult.NO_SECRETS, T0);
 
     assertThat(plan.attemptToStart()).contains(1);
     assertThat(plan.status().getRuns())
@@ -56,7 +57,10 @@ class DownloadRunsTest {
 
     RunPlan plan =
         DownloadRuns.plan(
-            download, Map.of("qwen-run-1", job("qwen-run-1", null)), T0.plusSeconds(60));
+            download,
+            Map.of("qwen-run-1", job("qwen-run-1", null)),
+            SyncResult.NO_SECRETS,
+            T0.plusSeconds(60));
 
     assertThat(plan.status().getPhase()).isEqualTo(DownloadPhase.Succeeded);
     assertThat(plan.status().getCompletedAt()).isEqualTo("2026-11-27T10:01:00Z");
@@ -76,7 +80,10 @@ class DownloadRunsTest {
 
     RunPlan plan =
         DownloadRuns.plan(
-            download, Map.of("qwen-run-2", job("qwen-run-2", null)), T0.plusSeconds(50));
+            download,
+            Map.of("qwen-run-2", job("qwen-run-2", null)),
+            SyncResult.NO_SECRETS,
+            T0.plusSeconds(50));
 
     assertThat(plan.status().getPhase()).isEqualTo(DownloadPhase.Downloading);
     assertThat(plan.status().getRuns().get(1).getPhase()).isEqualTo(RunPhase.Running);
@@ -89,7 +96,10 @@ class DownloadRunsTest {
 
     RunPlan plan =
         DownloadRuns.plan(
-            download, Map.of("qwen-run-1", job("qwen-run-1", null)), T0.plusSeconds(5));
+            download,
+            Map.of("qwen-run-1", job("qwen-run-1", null)),
+            SyncResult.NO_SECRETS,
+            T0.plusSeconds(5));
 
     assertThat(plan.status().getPhase()).isEqualTo(DownloadPhase.Verifying);
   }
@@ -102,10 +112,16 @@ class DownloadRunsTest {
 
     RunPlan before =
         DownloadRuns.plan(
-            download, Map.of("qwen-run-1", job("qwen-run-1", null)), T0.plusSeconds(359));
+            download,
+            Map.of("qwen-run-1", job("qwen-run-1", null)),
+            SyncResult.NO_SECRETS,
+            T0.plusSeconds(359));
     RunPlan after =
         DownloadRuns.plan(
-            download, Map.of("qwen-run-1", job("qwen-run-1", null)), T0.plusSeconds(360));
+            download,
+            Map.of("qwen-run-1", job("qwen-run-1", null)),
+            SyncResult.NO_SECRETS,
+            T0.plusSeconds(360));
 
     assertThat(before.jobsToStop()).isEmpty();
     assertThat(before.recheckAfter()).contains(Duration.ofSeconds(2));
@@ -123,7 +139,9 @@ class DownloadRunsTest {
         .getMetadata()
         .setAnnotations(Map.of(DownloadResources.STOP_REASON_ANNOTATION, "StallTimeout"));
 
-    RunPlan plan = DownloadRuns.plan(download, Map.of("qwen-run-1", stopped), T0.plusSeconds(301));
+    RunPlan plan =
+        DownloadRuns.plan(
+            download, Map.of("qwen-run-1", stopped), SyncResult.NO_SECRETS, T0.plusSeconds(301));
 
     assertThat(plan.status().getRuns().get(0).getReason()).isEqualTo("StallTimeout");
     assertThat(plan.jobsToStop()).isEmpty();
@@ -144,7 +162,10 @@ class DownloadRunsTest {
 
     RunPlan plan =
         DownloadRuns.plan(
-            download, Map.of("qwen-run-1", job("qwen-run-1", null)), T0.plusSeconds(400));
+            download,
+            Map.of("qwen-run-1", job("qwen-run-1", null)),
+            SyncResult.NO_SECRETS,
+            T0.plusSeconds(400));
 
     assertThat(plan.status().getRuns().get(0).getReason()).isEqualTo(DownloadRuns.STALL_TIMEOUT);
     assertThat(plan.jobsToStop()).containsEntry("qwen-run-1", DownloadRuns.STALL_TIMEOUT);
@@ -156,7 +177,10 @@ class DownloadRunsTest {
 
     RunPlan plan =
         DownloadRuns.plan(
-            download, Map.of("qwen-run-1", job("qwen-run-1", "Failed")), T0.plusSeconds(5));
+            download,
+            Map.of("qwen-run-1", job("qwen-run-1", "Failed")),
+            SyncResult.NO_SECRETS,
+            T0.plusSeconds(5));
 
     assertThat(plan.status().getRuns().get(0).getReason())
         .isEqualTo(DownloadRuns.NO_RESULT_REPORTED);
@@ -179,7 +203,10 @@ class DownloadRunsTest {
 
     RunPlan plan =
         DownloadRuns.plan(
-            download, Map.of("qwen-run-1", job("qwen-run-1", "Failed")), T0.plusSeconds(5));
+            download,
+            Map.of("qwen-run-1", job("qwen-run-1", "Failed")),
+            SyncResult.NO_SECRETS,
+            T0.plusSeconds(5));
 
     assertThat(plan.status().getRuns().get(0).getReason())
         .isEqualTo(DownloadFailure.TRANSFER_FAILED);
@@ -206,7 +233,10 @@ class DownloadRunsTest {
 
     RunPlan plan =
         DownloadRuns.plan(
-            download, Map.of("qwen-run-1", job("qwen-run-1", "Failed")), T0.plusSeconds(5));
+            download,
+            Map.of("qwen-run-1", job("qwen-run-1", "Failed")),
+            SyncResult.NO_SECRETS,
+            T0.plusSeconds(5));
 
     assertThat(plan.status().getPhase()).isEqualTo(DownloadPhase.Failed);
     assertThat(plan.attemptToStart()).isEmpty();
@@ -240,7 +270,10 @@ class DownloadRunsTest {
 
     RunPlan plan =
         DownloadRuns.plan(
-            download, Map.of("qwen-run-1", job("qwen-run-1", "Failed")), T0.plusSeconds(5));
+            download,
+            Map.of("qwen-run-1", job("qwen-run-1", "Failed")),
+            SyncResult.NO_SECRETS,
+            T0.plusSeconds(5));
 
     assertThat(plan.status().getSource()).isEqualTo("https://bucket.s3.example/m.gguf");
     assertThat(plan.status().toString()).doesNotContain("hunter2", "c0ffee", "AKIA", "reader");
@@ -255,8 +288,10 @@ class DownloadRunsTest {
             failed(1, T0, T0.plusSeconds(50), "StallTimeout"),
             failed(2, T0.plusSeconds(60), failedAt, "StallTimeout"));
 
-    RunPlan waiting = DownloadRuns.plan(download, Map.of(), failedAt.plusSeconds(19));
-    RunPlan retrying = DownloadRuns.plan(download, Map.of(), failedAt.plusSeconds(20));
+    RunPlan waiting =
+        DownloadRuns.plan(download, Map.of(), SyncResult.NO_SECRETS, failedAt.plusSeconds(19));
+    RunPlan retrying =
+        DownloadRuns.plan(download, Map.of(), SyncResult.NO_SECRETS, failedAt.plusSeconds(20));
 
     assertThat(waiting.attemptToStart()).isEmpty();
     assertThat(waiting.status().getPhase()).isEqualTo(DownloadPhase.Downloading);
@@ -283,7 +318,8 @@ class DownloadRunsTest {
             failed(1, T0, T0.plusSeconds(10), "StallTimeout"),
             failed(2, T0.plusSeconds(30), T0.plusSeconds(40), "NoResultReported"));
 
-    RunPlan plan = DownloadRuns.plan(download, Map.of(), T0.plusSeconds(3600));
+    RunPlan plan =
+        DownloadRuns.plan(download, Map.of(), SyncResult.NO_SECRETS, T0.plusSeconds(3600));
 
     assertThat(plan.status().getPhase()).isEqualTo(DownloadPhase.Failed);
     assertThat(plan.attemptToStart()).isEmpty();
@@ -304,7 +340,10 @@ class DownloadRunsTest {
 
     RunPlan plan =
         DownloadRuns.plan(
-            download, Map.of("qwen-run-1", job("qwen-run-1", "Failed")), T0.plusSeconds(5));
+            download,
+            Map.of("qwen-run-1", job("qwen-run-1", "Failed")),
+            SyncResult.NO_SECRETS,
+            T0.plusSeconds(5));
 
     assertThat(plan.status().getPhase()).isEqualTo(DownloadPhase.Failed);
     assertThat(condition(plan, Conditions.STALLED).getReason()).isEqualTo("ChecksumMismatch");
@@ -324,8 +363,8 @@ class DownloadRunsTest {
     Map<String, Job> jobs =
         Map.of("qwen-run-1", job("qwen-run-1", "Failed"), "qwen-run-2", job("qwen-run-2", null));
 
-    RunPlan early = DownloadRuns.plan(download, jobs, T0.plusSeconds(69));
-    RunPlan due = DownloadRuns.plan(download, jobs, T0.plusSeconds(70));
+    RunPlan early = DownloadRuns.plan(download, jobs, SyncResult.NO_SECRETS, T0.plusSeconds(69));
+    RunPlan due = DownloadRuns.plan(download, jobs, SyncResult.NO_SECRETS, T0.plusSeconds(70));
 
     assertThat(early.jobsToDelete()).isEmpty();
     assertThat(early.status().getRuns().get(0).getCollected()).isNull();
@@ -336,12 +375,15 @@ class DownloadRunsTest {
   @Test
   void unchangedWorldGivesTheStoredStatusBack() {
     Download download = download();
-    RunPlan first = DownloadRuns.plan(download, Map.of(), T0);
+    RunPlan first = DownloadRuns.plan(download, Map.of(), SyncResult.NO_SECRETS, T0);
     download.setStatus(first.status());
 
     RunPlan second =
         DownloadRuns.plan(
-            download, Map.of("qwen-run-1", job("qwen-run-1", null)), T0.plusSeconds(30));
+            download,
+            Map.of("qwen-run-1", job("qwen-run-1", null)),
+            SyncResult.NO_SECRETS,
+            T0.plusSeconds(30));
 
     assertThat(second.status()).isEqualTo(first.status());
   }

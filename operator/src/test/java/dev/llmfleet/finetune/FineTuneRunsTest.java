@@ -11,6 +11,8 @@ import dev.llmfleet.api.v1alpha1.common.Condition;
 import dev.llmfleet.api.v1alpha1.common.Run;
 import dev.llmfleet.api.v1alpha1.common.RunPhase;
 import dev.llmfleet.common.Conditions;
+import dev.llmfleet.secrets.SecretSync;
+import dev.llmfleet.secrets.SyncResult;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -20,11 +22,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class FineTuneRunsTest {
 
   static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
+  static final SyncResult SECRETS_FAILING =
+      new SyncResult(
+          false,
+          Optional.empty(),
+          "VaultUnavailable",
+          "Vault at http://vault:8200 did not answer",
+          Optional.of(Duration.ofSeconds(5)));
   static final FineTuneInputs WAITING =
       new FineTuneInputs(
           null,
@@ -35,7 +45,8 @@ class FineTuneRunsTest {
 
   @Test
   void waitsForBothDownloadsNamingThem() {
-    FineTunePlan plan = FineTuneRuns.plan(job(), WAITING, true, Map.of(), List.of(), T0);
+    FineTunePlan plan =
+        FineTuneRuns.plan(job(), WAITING, SyncResult.NO_SECRETS, Map.of(), List.of(), T0);
 
     assertThat(plan.attemptToStart()).isEmpty();
     assertThat(plan.status().getPhase()).isEqualTo(FineTuneJobPhase.WaitingForInputs);
@@ -53,7 +64,8 @@ class FineTuneRunsTest {
 
   @Test
   void startsRunOneOnceTheInputsAreReady() {
-    FineTunePlan plan = FineTuneRuns.plan(job(), INPUTS, true, Map.of(), List.of(), T0);
+    FineTunePlan plan =
+        FineTuneRuns.plan(job(), INPUTS, SyncResult.NO_SECRETS, Map.of(), List.of(), T0);
 
     assertThat(plan.attemptToStart()).contains(1);
     assertThat(plan.status().getRuns())
@@ -71,12 +83,33 @@ class FineTuneRunsTest {
 
   @Test
   void noRunStartsWithoutItsSecrets() {
-    FineTunePlan plan = FineTuneRuns.plan(job(), INPUTS, false, Map.of(), List.of(), T0);
+    FineTunePlan plan = FineTuneRuns.plan(job(), INPUTS, SECRETS_FAILING, Map.of(), List.of(), T0);
 
     assertThat(plan.attemptToStart()).isEmpty();
     assertThat(plan.status().getPhase()).isEqualTo(FineTuneJobPhase.Pending);
     assertThat(plan.status().getRuns()).isNull();
     assertThat(condition(plan, FineTuneJobStatuses.INPUTS_READY).getStatus()).isEqualTo("True");
+    // Its secrets are all that keeps the run from starting: Ready and Reconciling say so.
+    assertThat(condition(plan, Conditions.READY).getReason()).isEqualTo("VaultUnavailable");
+    assertThat(condition(plan, Conditions.RECONCILING).getMessage()).contains("did not answer");
+    assertThat(condition(plan, SecretSync.CONDITION).getStatus()).isEqualTo("False");
+  }
+
+  @Test
+  void aRunningRunKeepsItsOwnConditionsWhileTheSecretsFail() {
+    FineTuneJob job = withRuns(job(), running(1, T0));
+
+    FineTunePlan plan =
+        FineTuneRuns.plan(
+            job,
+            INPUTS,
+            SECRETS_FAILING,
+            Map.of("support-lora-train-1", runJob(1, null, null)),
+            List.of(pod(1, "Pending", null, null)),
+            T0.plusSeconds(5));
+
+    assertThat(condition(plan, Conditions.RECONCILING).getReason()).isEqualTo("RunPending");
+    assertThat(condition(plan, SecretSync.CONDITION).getReason()).isEqualTo("VaultUnavailable");
   }
 
   @Test
@@ -87,7 +120,7 @@ class FineTuneRunsTest {
         FineTuneRuns.plan(
             job,
             INPUTS,
-            true,
+            SyncResult.NO_SECRETS,
             Map.of("support-lora-train-1", runJob(1, null, null)),
             List.of(pod(1, "Running", null, null)),
             T0.plusSeconds(5));
@@ -104,7 +137,7 @@ class FineTuneRunsTest {
         FineTuneRuns.plan(
             job,
             INPUTS,
-            true,
+            SyncResult.NO_SECRETS,
             Map.of("support-lora-train-1", runJob(1, "Complete", null)),
             List.of(pod(1, "Succeeded", null, null)),
             T0.plusSeconds(3600));
@@ -128,7 +161,8 @@ class FineTuneRunsTest {
         Map.of("support-lora-train-1", runJob(1, "Failed", "BackoffLimitExceeded"));
     List<Pod> pods = List.of(pod(1, "Failed", "OOMKilled", null));
 
-    FineTunePlan failed = FineTuneRuns.plan(job, INPUTS, true, jobs, pods, T0.plusSeconds(60));
+    FineTunePlan failed =
+        FineTuneRuns.plan(job, INPUTS, SyncResult.NO_SECRETS, jobs, pods, T0.plusSeconds(60));
 
     assertThat(failed.status().getRuns().get(0))
         .satisfies(
@@ -147,10 +181,12 @@ class FineTuneRunsTest {
 
     job.setStatus(failed.status());
     assertThat(
-            FineTuneRuns.plan(job, INPUTS, true, jobs, pods, T0.plusSeconds(69)).attemptToStart())
+            FineTuneRuns.plan(job, INPUTS, SyncResult.NO_SECRETS, jobs, pods, T0.plusSeconds(69))
+                .attemptToStart())
         .isEmpty();
     assertThat(
-            FineTuneRuns.plan(job, INPUTS, true, jobs, pods, T0.plusSeconds(70)).attemptToStart())
+            FineTuneRuns.plan(job, INPUTS, SyncResult.NO_SECRETS, jobs, pods, T0.plusSeconds(70))
+                .attemptToStart())
         .contains(2);
   }
 
@@ -162,7 +198,7 @@ class FineTuneRunsTest {
         FineTuneRuns.plan(
             job,
             INPUTS,
-            true,
+            SyncResult.NO_SECRETS,
             Map.of("support-lora-train-1", runJob(1, "Failed", "DeadlineExceeded")),
             List.of(),
             T0.plusSeconds(60));
@@ -178,7 +214,7 @@ class FineTuneRunsTest {
         FineTuneRuns.plan(
             job,
             INPUTS,
-            true,
+            SyncResult.NO_SECRETS,
             Map.of("support-lora-train-1", runJob(1, "Failed", "BackoffLimitExceeded")),
             List.of(pod(1, "Failed", null, "Evicted")),
             T0.plusSeconds(60));
@@ -193,8 +229,10 @@ class FineTuneRunsTest {
         Map.of("support-lora-train-1", runJob(1, "Failed", "BackoffLimitExceeded"));
     List<Pod> stale = List.of(pod(1, "Running", null, null));
 
-    FineTunePlan soon = FineTuneRuns.plan(job, INPUTS, true, jobs, stale, T0.plusSeconds(65));
-    FineTunePlan later = FineTuneRuns.plan(job, INPUTS, true, jobs, stale, T0.plusSeconds(70));
+    FineTunePlan soon =
+        FineTuneRuns.plan(job, INPUTS, SyncResult.NO_SECRETS, jobs, stale, T0.plusSeconds(65));
+    FineTunePlan later =
+        FineTuneRuns.plan(job, INPUTS, SyncResult.NO_SECRETS, jobs, stale, T0.plusSeconds(70));
 
     assertThat(soon.status().getRuns().get(0).getPhase()).isEqualTo(RunPhase.Running);
     assertThat(soon.recheckAfter()).contains(Duration.ofSeconds(11));
@@ -206,7 +244,8 @@ class FineTuneRunsTest {
     FineTuneJob job = withRuns(job(), running(1, T0));
 
     FineTunePlan plan =
-        FineTuneRuns.plan(job, INPUTS, true, Map.of(), List.of(), T0.plusSeconds(60));
+        FineTuneRuns.plan(
+            job, INPUTS, SyncResult.NO_SECRETS, Map.of(), List.of(), T0.plusSeconds(60));
 
     assertThat(plan.status().getRuns().get(0).getReason()).isEqualTo("JobDeleted");
   }
@@ -224,7 +263,7 @@ class FineTuneRunsTest {
         FineTuneRuns.plan(
             job,
             INPUTS,
-            true,
+            SyncResult.NO_SECRETS,
             Map.of("support-lora-train-3", runJob(3, "Failed", "BackoffLimitExceeded")),
             List.of(pod(3, "Failed", "OOMKilled", null)),
             T0.plusSeconds(90));
@@ -254,7 +293,8 @@ class FineTuneRunsTest {
             "support-lora-train-2",
             runJob(2, "Failed", "BackoffLimitExceeded"));
 
-    FineTunePlan plan = FineTuneRuns.plan(job, INPUTS, true, jobs, List.of(), T0.plusSeconds(31));
+    FineTunePlan plan =
+        FineTuneRuns.plan(job, INPUTS, SyncResult.NO_SECRETS, jobs, List.of(), T0.plusSeconds(31));
 
     assertThat(plan.runsToDelete()).containsExactly("support-lora-train-1");
     assertThat(plan.partialOutputsToRemove()).containsExactly(1);
@@ -273,7 +313,7 @@ class FineTuneRunsTest {
         FineTuneRuns.plan(
             job,
             INPUTS,
-            true,
+            SyncResult.NO_SECRETS,
             Map.of("support-lora-train-1", runJob(1, "Failed", "BackoffLimitExceeded")),
             List.of(),
             T0.plusSeconds(1));
@@ -290,7 +330,7 @@ class FineTuneRunsTest {
         FineTuneRuns.plan(
             job,
             WAITING,
-            true,
+            SyncResult.NO_SECRETS,
             Map.of("support-lora-train-1", runJob(1, "Failed", "BackoffLimitExceeded")),
             List.of(),
             T0.plusSeconds(60));
@@ -302,14 +342,15 @@ class FineTuneRunsTest {
   @Test
   void unchangedWorldGivesTheStoredStatusBack() {
     FineTuneJob job = job();
-    FineTunePlan first = FineTuneRuns.plan(job, INPUTS, true, Map.of(), List.of(), T0);
+    FineTunePlan first =
+        FineTuneRuns.plan(job, INPUTS, SyncResult.NO_SECRETS, Map.of(), List.of(), T0);
     job.setStatus(first.status());
 
     FineTunePlan second =
         FineTuneRuns.plan(
             job,
             INPUTS,
-            true,
+            SyncResult.NO_SECRETS,
             Map.of("support-lora-train-1", runJob(1, null, null)),
             List.of(),
             T0.plusSeconds(30));

@@ -10,6 +10,8 @@ import dev.llmfleet.api.v1alpha1.Runtime;
 import dev.llmfleet.api.v1alpha1.common.Condition;
 import dev.llmfleet.common.Conditions;
 import dev.llmfleet.modelserver.runtimes.ModelLocation;
+import dev.llmfleet.secrets.SecretSync;
+import dev.llmfleet.secrets.SyncResult;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -20,6 +22,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -31,7 +34,8 @@ class ModelServerStatusesTest {
   static final KubernetesSerialization YAML = new KubernetesSerialization();
   static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
   static final ModelInputs READY_INPUTS =
-      new ModelInputs(Optional.of(ModelLocation.ofUri("hf://org/model")), List.of(), null, null);
+      new ModelInputs(
+          Optional.of(ModelLocation.ofUri("hf://org/model")), List.of(), null, null, false);
   static final GpuFit UNCHECKED =
       new GpuFit(GpuFit.Outcome.NOT_CHECKED, Optional.empty(), "GPU memory not checked");
 
@@ -42,11 +46,11 @@ class ModelServerStatusesTest {
             Optional.empty(),
             List.of(),
             ModelInputs.WAITING_FOR_DOWNLOAD,
-            "Download qwen is Downloading; the server starts once it is Succeeded");
+            "Download qwen is Downloading; the server starts once it is Succeeded",
+            false);
 
     ModelServerStatus status =
-        ModelServerStatuses.compute(
-            server(1), waiting, UNCHECKED, Optional.empty(), List.of(), NOW);
+        compute(server(1), waiting, UNCHECKED, Optional.empty(), List.of(), NOW);
 
     assertThat(status.getPhase()).isEqualTo(ModelServerPhase.WaitingForModel);
     assertThat(condition(status, ModelServerStatuses.MODEL_AVAILABLE).getReason())
@@ -59,7 +63,7 @@ class ModelServerStatusesTest {
   @Test
   void rolledOutAndReadyIsReady() {
     ModelServerStatus status =
-        ModelServerStatuses.compute(
+        compute(
             server(2),
             READY_INPUTS,
             UNCHECKED,
@@ -77,7 +81,7 @@ class ModelServerStatusesTest {
   @Test
   void rollOutInProgressIsReconciling() {
     ModelServerStatus status =
-        ModelServerStatuses.compute(
+        compute(
             server(2),
             READY_INPUTS,
             UNCHECKED,
@@ -106,7 +110,7 @@ class ModelServerStatusesTest {
             .build();
 
     ModelServerStatus status =
-        ModelServerStatuses.compute(
+        compute(
             server(1),
             READY_INPUTS,
             UNCHECKED,
@@ -123,7 +127,7 @@ class ModelServerStatusesTest {
   @Test
   void crashLoopIsDegradedWithTheReason() {
     ModelServerStatus status =
-        ModelServerStatuses.compute(
+        compute(
             server(1),
             READY_INPUTS,
             UNCHECKED,
@@ -140,7 +144,7 @@ class ModelServerStatusesTest {
     Pod pod = YAML.unmarshal(Files.readString(PODS.resolve("llamacpp-crashloop.yaml")), Pod.class);
 
     ModelServerStatus status =
-        ModelServerStatuses.compute(
+        compute(
             server(1),
             READY_INPUTS,
             UNCHECKED,
@@ -211,7 +215,7 @@ class ModelServerStatusesTest {
   @Test
   void imagePullFailureIsDegradedWithTheReason() {
     ModelServerStatus status =
-        ModelServerStatuses.compute(
+        compute(
             server(1),
             READY_INPUTS,
             UNCHECKED,
@@ -226,7 +230,7 @@ class ModelServerStatusesTest {
   @Test
   void zeroReplicasParksTheServerWithoutReconciling() {
     ModelServerStatus status =
-        ModelServerStatuses.compute(
+        compute(
             server(0),
             READY_INPUTS,
             UNCHECKED,
@@ -243,7 +247,7 @@ class ModelServerStatusesTest {
   void refusedObjectsSayWhyAndKeepWhatWasKnown() {
     ModelServer server = server(1);
     server.setStatus(
-        ModelServerStatuses.compute(
+        compute(
             server, READY_INPUTS, UNCHECKED, Optional.of(deployment(1, 1, 1, 1)), List.of(), NOW));
 
     ModelServerStatus status =
@@ -275,12 +279,12 @@ class ModelServerStatusesTest {
   void recomputingASettledStatusChangesNothing() {
     ModelServer server = server(1);
     ModelServerStatus first =
-        ModelServerStatuses.compute(
+        compute(
             server, READY_INPUTS, UNCHECKED, Optional.of(deployment(1, 1, 1, 1)), List.of(), NOW);
     server.setStatus(first);
 
     ModelServerStatus second =
-        ModelServerStatuses.compute(
+        compute(
             server,
             READY_INPUTS,
             UNCHECKED,
@@ -301,7 +305,7 @@ class ModelServerStatusesTest {
             .build();
 
     ModelServerStatus scalingUp =
-        ModelServerStatuses.compute(
+        compute(
             server(1),
             READY_INPUTS,
             UNCHECKED,
@@ -314,7 +318,7 @@ class ModelServerStatusesTest {
     assertThat(scalingUp.getAutoscaling()).isEqualTo(scaling);
 
     ModelServerStatus scaled =
-        ModelServerStatuses.compute(
+        compute(
             server(1),
             READY_INPUTS,
             UNCHECKED,
@@ -324,6 +328,99 @@ class ModelServerStatusesTest {
             NOW);
     assertThat(scaled.getPhase()).isEqualTo(ModelServerPhase.Ready);
     assertThat(scaled.getReadiness()).isEqualTo("3/3");
+  }
+
+  @Test
+  void unreadableSecretsKeepAServerWithoutPodsPendingAndSaySo() {
+    SyncResult failing =
+        new SyncResult(
+            false,
+            Optional.empty(),
+            "SecretNotFound",
+            "Secret hf-token (secrets entry HF_TOKEN) does not exist in namespace team-a",
+            Optional.of(Duration.ofSeconds(5)));
+
+    ModelServerStatus waiting =
+        ModelServerStatuses.compute(
+            server(1),
+            new ModelServerStatuses.Observed(
+                READY_INPUTS, UNCHECKED, failing, Optional.empty(), List.of(), Optional.empty()),
+            NOW);
+
+    assertThat(waiting.getPhase()).isEqualTo(ModelServerPhase.Pending);
+    assertThat(condition(waiting, Conditions.READY).getReason()).isEqualTo("SecretNotFound");
+    assertThat(condition(waiting, Conditions.RECONCILING).getStatus()).isEqualTo("True");
+    assertThat(condition(waiting, Conditions.STALLED).getStatus()).isEqualTo("False");
+    assertThat(condition(waiting, SecretSync.CONDITION).getStatus()).isEqualTo("False");
+    assertThat(condition(waiting, SecretSync.CONDITION).getMessage()).contains("hf-token");
+
+    // A server that runs keeps running with the values it has: its phase comes from its pods.
+    ModelServerStatus running =
+        ModelServerStatuses.compute(
+            server(1),
+            new ModelServerStatuses.Observed(
+                READY_INPUTS,
+                UNCHECKED,
+                failing,
+                Optional.of(deployment(1, 1, 1, 1)),
+                List.of(),
+                Optional.empty()),
+            NOW);
+    assertThat(running.getPhase()).isEqualTo(ModelServerPhase.Ready);
+    assertThat(condition(running, SecretSync.CONDITION).getStatus()).isEqualTo("False");
+  }
+
+  @Test
+  void aFailedDownloadStallsTheServerInsteadOfKeepingItReconciling() {
+    ModelInputs failed =
+        new ModelInputs(
+            Optional.empty(),
+            List.of(),
+            ModelInputs.WAITING_FOR_DOWNLOAD,
+            "Download qwen is Failed; the server starts once it is Succeeded",
+            true);
+
+    ModelServerStatus status = compute(server(1), failed, UNCHECKED, Optional.empty(), List.of());
+
+    assertThat(status.getPhase()).isEqualTo(ModelServerPhase.WaitingForModel);
+    assertThat(condition(status, Conditions.STALLED).getStatus()).isEqualTo("True");
+    assertThat(condition(status, Conditions.STALLED).getMessage()).contains("qwen is Failed");
+    assertThat(condition(status, Conditions.RECONCILING).getStatus()).isEqualTo("False");
+  }
+
+  /** Without secrets or autoscaling. */
+  static ModelServerStatus compute(
+      ModelServer server,
+      ModelInputs inputs,
+      GpuFit fit,
+      Optional<Deployment> deployment,
+      List<Pod> pods,
+      Instant now) {
+    return compute(server, inputs, fit, deployment, pods, Optional.empty(), now);
+  }
+
+  static ModelServerStatus compute(
+      ModelServer server,
+      ModelInputs inputs,
+      GpuFit fit,
+      Optional<Deployment> deployment,
+      List<Pod> pods,
+      Optional<AutoscalingStatus> autoscaling,
+      Instant now) {
+    return ModelServerStatuses.compute(
+        server,
+        new ModelServerStatuses.Observed(
+            inputs, fit, SyncResult.NO_SECRETS, deployment, pods, autoscaling),
+        now);
+  }
+
+  static ModelServerStatus compute(
+      ModelServer server,
+      ModelInputs inputs,
+      GpuFit fit,
+      Optional<Deployment> deployment,
+      List<Pod> pods) {
+    return compute(server, inputs, fit, deployment, pods, NOW);
   }
 
   static ModelServer server(int replicas) {

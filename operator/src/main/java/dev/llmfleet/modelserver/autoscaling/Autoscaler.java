@@ -37,9 +37,6 @@ public final class Autoscaler {
   /** State of a server not evaluated for this long (deleted, or autoscaling removed) is dropped. */
   static final Duration FORGET_AFTER = Duration.ofHours(1);
 
-  /** Key of the replica count in the workflow context, read by the Deployment dependent. */
-  public static final String REPLICAS = "llmfleet.dev/autoscaled-replicas";
-
   /**
    * @param replicas what the Deployment's spec.replicas is to be
    * @param status status.autoscaling
