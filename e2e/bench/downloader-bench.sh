@@ -53,8 +53,8 @@ DELAY_MS=50
 HF_VERSION=2.4.0
 # Files fetched at once by the downloader (Downloader.Settings.fromEnvironment); curl -Z gets the same.
 PARALLEL=$(grep -oE 'nonBlank\(env.get\("LLMFLEET_RUN"\)\), [0-9]+' \
-  operator/src/main/java/dev/llmfleet/downloader/Downloader.java | grep -oE '[0-9]+$')
-LARGE_AT_ONCE=$(sed -nE 's/.*LARGE_FILES_AT_ONCE = ([0-9]+);.*/\1/p' operator/src/main/java/dev/llmfleet/downloader/Downloader.java)
+  operator/src/main/java/dev/llmfleet/inpod/downloader/Downloader.java | grep -oE '[0-9]+$')
+LARGE_AT_ONCE=$(sed -nE 's/.*LARGE_FILES_AT_ONCE = ([0-9]+);.*/\1/p' operator/src/main/java/dev/llmfleet/inpod/downloader/Downloader.java)
 JVM_OPTIONS="${BENCH_JVM_OPTIONS:-$(sed -n '/JVM_OPTIONS =/,/;/p' operator/src/main/java/dev/llmfleet/common/JarPods.java \
   | grep -oE '"[^"]*"' | tr -d '"\n' | tr -s ' ' | sed 's/ *$//')}"
 NAMESPACE=bench

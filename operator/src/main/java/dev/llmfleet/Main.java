@@ -1,12 +1,12 @@
 package dev.llmfleet;
 
-import dev.llmfleet.cleanup.CleanupCommand;
 import dev.llmfleet.cli.PluginCommand;
 import dev.llmfleet.common.Errors;
 import dev.llmfleet.config.ConfigException;
 import dev.llmfleet.config.OperatorConfig;
 import dev.llmfleet.config.VersionProvider;
-import dev.llmfleet.downloader.DownloadCommand;
+import dev.llmfleet.inpod.cleanup.CleanupCommand;
+import dev.llmfleet.inpod.downloader.DownloadCommand;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.concurrent.Callable;

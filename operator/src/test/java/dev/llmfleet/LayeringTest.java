@@ -30,11 +30,10 @@ class LayeringTest {
         .layer("kinds")
         .definedBy(
             "dev.llmfleet.download..",
-            "dev.llmfleet.downloader..",
             "dev.llmfleet.modelserver..",
             "dev.llmfleet.finetune..",
             "dev.llmfleet.secrets..",
-            "dev.llmfleet.cleanup..",
+            "dev.llmfleet.inpod..",
             "dev.llmfleet.metrics..")
         .layer("entry points")
         .definedBy("dev.llmfleet", "dev.llmfleet.cli..")
