@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The import graph: api ← common ← kinds ← entry points, and no package imports one that imports it
- * back. A newcomer can read any package knowing only the ones below it.
+ * back. A newcomer can read any package knowing only the ones below it. The programs that run
+ * inside the pods the operator creates (inpod) are a layer beside the kinds: they stand on api and
+ * common, only the entry points start them, and they and the operator side never import each other.
  */
 class LayeringTest {
 
@@ -33,18 +35,21 @@ class LayeringTest {
             "dev.llmfleet.modelserver..",
             "dev.llmfleet.finetune..",
             "dev.llmfleet.secrets..",
-            "dev.llmfleet.inpod..",
             "dev.llmfleet.metrics..")
+        .layer("in-pod programs")
+        .definedBy("dev.llmfleet.inpod..")
         .layer("entry points")
         .definedBy("dev.llmfleet", "dev.llmfleet.cli..")
         .whereLayer("entry points")
         .mayNotBeAccessedByAnyLayer()
         .whereLayer("kinds")
         .mayOnlyBeAccessedByLayers("entry points")
+        .whereLayer("in-pod programs")
+        .mayOnlyBeAccessedByLayers("entry points")
         .whereLayer("common")
-        .mayOnlyBeAccessedByLayers("kinds", "entry points")
+        .mayOnlyBeAccessedByLayers("kinds", "in-pod programs", "entry points")
         .whereLayer("api")
-        .mayOnlyBeAccessedByLayers("common", "kinds", "entry points")
+        .mayOnlyBeAccessedByLayers("common", "kinds", "in-pod programs", "entry points")
         .check(CLASSES);
   }
 
