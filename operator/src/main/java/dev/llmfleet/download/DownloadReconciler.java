@@ -17,6 +17,7 @@ import dev.llmfleet.common.runs.RunJobs;
 import dev.llmfleet.config.OperatorConfig;
 import dev.llmfleet.finetune.FineTuneResources;
 import dev.llmfleet.secrets.SecretSync;
+import dev.llmfleet.secrets.SecretValuesSource;
 import dev.llmfleet.secrets.SyncResult;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -77,6 +78,7 @@ public class DownloadReconciler implements Reconciler<Download> {
   private final Clock clock = Clock.systemUTC();
   private final LegacySecrets legacySecrets = new LegacySecrets();
   private InformerEventSource<FineTuneJob, Download> fineTuneJobSource;
+  private SecretValuesSource<Download> secretValues;
 
   public DownloadReconciler(OperatorConfig config, SecretSync secrets) {
     this.config = config;
@@ -117,7 +119,14 @@ public class DownloadReconciler implements Reconciler<Download> {
                                 server.getSpec().getModel().getDownloadRef().getName(),
                                 server.getMetadata().getNamespace())))
             .build();
+    secretValues =
+        secrets.valuesSource(
+            Download.class,
+            context,
+            d -> d.getSpec().getSecrets(),
+            d -> d.getStatus() == null ? null : d.getStatus().getConditions());
     return List.of(
+        secretValues,
         RunJobs.eventSource(Download.class, context, config),
         fineTuneJobSource,
         new InformerEventSource<>(modelServers, context));
@@ -139,7 +148,8 @@ public class DownloadReconciler implements Reconciler<Download> {
             download,
             download.getSpec().getSecrets(),
             stored == null ? null : stored.getConditions(),
-            client);
+            client,
+            secretValues);
     Map<String, Job> jobs = RunJobs.owned(context);
     RunPlan plan = DownloadRuns.plan(download, jobs, synced, clock.instant());
     // Without its secrets nothing starts or stops: a run in progress keeps going with the values

@@ -18,6 +18,7 @@ import dev.llmfleet.common.runs.RunEvents;
 import dev.llmfleet.common.runs.RunJobs;
 import dev.llmfleet.config.OperatorConfig;
 import dev.llmfleet.secrets.SecretSync;
+import dev.llmfleet.secrets.SecretValuesSource;
 import dev.llmfleet.secrets.SyncResult;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -73,6 +74,7 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
   private final SecretSync secrets;
   private final LegacySecrets legacySecrets = new LegacySecrets();
   private InformerEventSource<Download, FineTuneJob> downloadSource;
+  private SecretValuesSource<FineTuneJob> secretValues;
 
   public FineTuneJobReconciler(OperatorConfig config, SecretSync secrets) {
     this.secrets = secrets;
@@ -113,7 +115,14 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
             .withSecondaryToPrimaryMapper(InstancePods.mapper(context))
             .build();
     downloadSource = new InformerEventSource<>(downloads.build(), context);
+    secretValues =
+        secrets.valuesSource(
+            FineTuneJob.class,
+            context,
+            job -> job.getSpec().getSecrets(),
+            job -> job.getStatus() == null ? null : job.getStatus().getConditions());
     return List.of(
+        secretValues,
         downloadSource,
         RunJobs.eventSource(FineTuneJob.class, context, config),
         new InformerEventSource<>(pods, context));
@@ -135,7 +144,8 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
             job,
             job.getSpec().getSecrets(),
             job.getStatus() == null ? null : job.getStatus().getConditions(),
-            client);
+            client,
+            secretValues);
     Map<String, Download> downloads =
         context.getSecondaryResources(Download.class).stream()
             .collect(Collectors.toMap(d -> d.getMetadata().getName(), Function.identity()));

@@ -19,6 +19,7 @@ import dev.llmfleet.config.OperatorConfig;
 import dev.llmfleet.modelserver.autoscaling.Autoscaler;
 import dev.llmfleet.modelserver.autoscaling.MetricsScraper;
 import dev.llmfleet.secrets.SecretSync;
+import dev.llmfleet.secrets.SecretValuesSource;
 import dev.llmfleet.secrets.SyncResult;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
@@ -87,6 +88,7 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
   private final SecretSync secrets;
   private final Autoscaler autoscaler = new Autoscaler(new MetricsScraper(SCRAPE_TIMEOUT));
   private InformerEventSource<Node, ModelServer> gpuNodes;
+  private SecretValuesSource<ModelServer> secretValues;
 
   public ModelServerReconciler(OperatorConfig config, SecretSync secrets) {
     this.config = config;
@@ -164,7 +166,14 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
             .withSecondaryToPrimaryMapper(node -> Set.of())
             .build();
     gpuNodes = new InformerEventSource<>(nodes, context);
+    secretValues =
+        secrets.valuesSource(
+            ModelServer.class,
+            context,
+            server -> server.getSpec().getSecrets(),
+            server -> server.getStatus() == null ? null : server.getStatus().getConditions());
     return List.of(
+        secretValues,
         gpuNodes,
         new InformerEventSource<>(downloads, context),
         new InformerEventSource<>(fineTuneJobs, context),
@@ -179,7 +188,8 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
             server,
             server.getSpec().getSecrets(),
             server.getStatus() == null ? null : server.getStatus().getConditions(),
-            context.getClient());
+            context.getClient(),
+            secretValues);
     GpuFit fit =
         GpuFit.check(
             server,

@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -32,8 +34,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -44,13 +47,13 @@ import org.slf4j.LoggerFactory;
  * secretKeyRef entries alike) are copied into one Secret {@code <name>-secrets} owned by the
  * resource, one key per variable, and containers read them from there ({@link SecretEnvVars}).
  *
- * <p>Values are re-read when the spec's list changes and otherwise once per refresh interval,
- * whatever else triggers a reconcile: several rotations within one interval become one change of
- * the data hash, so pods roll once. The Secret is written only when its data changes, so a settled
- * fleet causes no writes. When a read fails the Secret is left as it is (running pods keep their
- * values), the failure becomes condition SecretsReady=False, and no new read happens before the
- * retry time, which grows while the failure lasts (5 s, then doubling, at most the refresh interval
- * or 5 minutes).
+ * <p>The values are read by each kind's {@link SecretValuesSource}, a JOSDK per-resource poller: at
+ * once when the spec's list changes, otherwise once per refresh interval whatever else triggers a
+ * reconcile, so several rotations within one interval become one change of the data hash and pods
+ * roll once. The Secret is written only when its data changes, so a settled fleet causes no writes.
+ * When a read fails the Secret is left as it is (running pods keep their values), the failure
+ * becomes condition SecretsReady=False, and the poller tries again after a delay that grows while
+ * the failure lasts (5 s, then doubling, at most the refresh interval or 5 minutes).
  *
  * <p>Kubernetes verbs used on Secrets: get (the user's Secrets of secretKeyRef entries, and the
  * owned one), patch (server-side apply of the owned one), delete (the owned one, when spec.secrets
@@ -84,8 +87,6 @@ public final class SecretSync {
   private final Optional<VaultPathTemplate> pathTemplate;
   private final Duration refresh;
   private final Clock clock;
-  private final Map<String, ReadState> reads = new ConcurrentHashMap<>();
-  private volatile Instant lastDropped = Instant.EPOCH;
 
   public SecretSync(OperatorConfig config) {
     this(
@@ -112,16 +113,72 @@ public final class SecretSync {
   }
 
   /**
-   * Brings {@code <name>-secrets} up to date if a read is due.
+   * The poller of the values of {@code type}'s spec.secrets, for its reconciler's event sources.
    *
-   * @param conditions the resource's stored conditions, for the retry delay after repeated failures
+   * @param secretsOf a resource's spec.secrets
+   * @param conditionsOf a resource's stored conditions, for the retry delay after repeated failures
    */
-  public SyncResult sync(
-      HasMetadata owner,
+  public <P extends HasMetadata> SecretValuesSource<P> valuesSource(
+      Class<P> type,
+      EventSourceContext<P> context,
+      Function<P, List<SecretEnv>> secretsOf,
+      Function<P, List<Condition>> conditionsOf) {
+    var fetcher = new ValuesFetcher<>(this, context.getClient(), secretsOf, conditionsOf);
+    return SecretValuesSource.of(type, context, fetcher, refresh, secretsOf);
+  }
+
+  /** Reads a resource's values for the poller, and says when to read them again. */
+  static final class ValuesFetcher<P extends HasMetadata>
+      implements PerResourcePollingEventSource.ResourceFetcher<SecretValues, P> {
+
+    private final SecretSync sync;
+    private final KubernetesClient client;
+    private final Function<P, List<SecretEnv>> secretsOf;
+    private final Function<P, List<Condition>> conditionsOf;
+
+    ValuesFetcher(
+        SecretSync sync,
+        KubernetesClient client,
+        Function<P, List<SecretEnv>> secretsOf,
+        Function<P, List<Condition>> conditionsOf) {
+      this.sync = sync;
+      this.client = client;
+      this.secretsOf = secretsOf;
+      this.conditionsOf = conditionsOf;
+    }
+
+    @Override
+    public Set<SecretValues> fetchResources(P primary) {
+      List<SecretEnv> secrets = secretsOf.apply(primary);
+      return secrets == null || secrets.isEmpty()
+          ? Set.of()
+          : Set.of(sync.readValues(primary, secrets, client));
+    }
+
+    /** The refresh interval after a read, the growing retry delay after a failure. */
+    @Override
+    public Optional<Duration> fetchDelay(Set<SecretValues> last, P primary) {
+      boolean failed = last != null && last.stream().anyMatch(v -> v.failure().isPresent());
+      return Optional.of(
+          failed
+              ? retryDelay(conditionsOf.apply(primary), sync.clock.instant(), sync.refresh)
+              : sync.refresh);
+    }
+  }
+
+  /**
+   * Brings {@code <name>-secrets} up to date with the values read last ({@code values}), reading
+   * them now if the list changed since.
+   *
+   * @param conditions the resource's stored conditions, for the event on a change of SecretsReady
+   */
+  public <P extends HasMetadata> SyncResult sync(
+      P owner,
       List<SecretEnv> secrets,
       List<Condition> conditions,
-      KubernetesClient client) {
-    SyncResult result = syncOnce(owner, secrets, conditions, client);
+      KubernetesClient client,
+      SecretValuesSource<P> values) {
+    SyncResult result = syncOnce(owner, secrets, conditions, client, values);
     recordTransition(new EventRecorder(client), owner, conditions, result);
     return result;
   }
@@ -147,26 +204,20 @@ public final class SecretSync {
     }
   }
 
-  private SyncResult syncOnce(
-      HasMetadata owner,
+  private <P extends HasMetadata> SyncResult syncOnce(
+      P owner,
       List<SecretEnv> secrets,
       List<Condition> conditions,
-      KubernetesClient client) {
-    Instant now = clock.instant();
-    if (now.isAfter(lastDropped.plus(refresh))) {
-      lastDropped = now;
-      dropStale(reads, now, refresh);
-    }
+      KubernetesClient client,
+      SecretValuesSource<P> values) {
     String namespace = owner.getMetadata().getNamespace();
     String name = secretName(owner);
-    String uid = owner.getMetadata().getUid();
     if (secrets == null || secrets.isEmpty()) {
       // Only when the list just became empty: a resource without secrets costs no API call.
       boolean hadSecrets =
-          reads.remove(uid) != null
-              || Conditions.find(conditions, CONDITION)
-                  .map(c -> !NO_SECRETS.equals(c.getReason()))
-                  .orElse(false);
+          Conditions.find(conditions, CONDITION)
+              .map(c -> !NO_SECRETS.equals(c.getReason()))
+              .orElse(false);
       Secret existing =
           hadSecrets ? client.secrets().inNamespace(namespace).withName(name).get() : null;
       if (existing != null && ownedBy(existing, owner)) {
@@ -194,41 +245,36 @@ public final class SecretSync {
             ? Map.of()
             : existing.getMetadata().getAnnotations();
     Optional<String> kept = Optional.ofNullable(annotations.get(HASH_ANNOTATION));
-    String spec = specHash(secrets);
-    ReadState state = reads.get(uid);
-    if (existing != null && fresh(state, spec, now, refresh)) {
-      return new SyncResult(
-          true,
-          kept,
-          SYNCED,
-          synced(secrets, name),
-          Optional.of(positive(Duration.between(now, state.readAt().plus(refresh)))));
+    SecretValues read = values.current(owner, specHash(secrets));
+    if (read.failure().isPresent()) {
+      return failed(read.failure().get(), existing, name, kept);
     }
-    if (retryPending(state, spec, now)) {
-      return failed(state.failure(), existing, name, kept, Duration.between(now, state.retryAt()));
-    }
-
-    try {
-      Map<String, String> data = read(namespace, secrets, client);
-      String salt =
-          Optional.ofNullable(annotations.get(SALT_ANNOTATION)).orElseGet(SecretSync::newSalt);
-      String hash = hash(salt, data);
-      if (existing == null
-          || !hash.equals(annotations.get(HASH_ANNOTATION))
-          || !data.equals(existing.getData())) {
-        client.resource(secret(owner, data, salt, hash)).forceConflicts().serverSideApply();
-        if (existing != null) {
-          log.info(
-              "{} {}/{}: secret values changed, Secret {} updated",
-              owner.getKind(),
-              namespace,
-              owner.getMetadata().getName(),
-              name);
-        }
+    Map<String, String> data = read.data();
+    String salt =
+        Optional.ofNullable(annotations.get(SALT_ANNOTATION)).orElseGet(SecretSync::newSalt);
+    String hash = hash(salt, data);
+    if (existing == null
+        || !hash.equals(annotations.get(HASH_ANNOTATION))
+        || !data.equals(existing.getData())) {
+      client.resource(secret(owner, data, salt, hash)).forceConflicts().serverSideApply();
+      if (existing != null) {
+        log.info(
+            "{} {}/{}: secret values changed, Secret {} updated",
+            owner.getKind(),
+            namespace,
+            owner.getMetadata().getName(),
+            name);
       }
-      reads.put(uid, new ReadState(spec, now, null, null));
-      return new SyncResult(
-          true, Optional.of(hash), SYNCED, synced(secrets, name), Optional.of(refresh));
+    }
+    return new SyncResult(true, Optional.of(hash), SYNCED, synced(secrets, name), Optional.empty());
+  }
+
+  /** One read of every value of {@code secrets}; a failure is logged here, once per read. */
+  SecretValues readValues(HasMetadata owner, List<SecretEnv> secrets, KubernetesClient client) {
+    String namespace = owner.getMetadata().getNamespace();
+    String spec = specHash(secrets);
+    try {
+      return SecretValues.read(spec, read(namespace, secrets, client));
     } catch (SecretsFailure failure) {
       log.warn(
           "{} {}/{}: {}: {}",
@@ -237,69 +283,19 @@ public final class SecretSync {
           owner.getMetadata().getName(),
           failure.reason(),
           failure.getMessage());
-      Duration delay = retryDelay(conditions, now, refresh);
-      reads.put(
-          uid,
-          new ReadState(spec, state == null ? null : state.readAt(), failure, now.plus(delay)));
-      return failed(failure, existing, name, kept, delay);
+      return SecretValues.failed(spec, failure);
     }
   }
 
   private static SyncResult failed(
-      SecretsFailure failure,
-      Secret existing,
-      String name,
-      Optional<String> kept,
-      Duration retryAfter) {
+      SecretValues.Failure failure, Secret existing, String name, Optional<String> kept) {
     String message =
-        failure.getMessage()
+        failure.message()
             + (existing == null
                 ? ""
                 : "; Secret " + name + " keeps the values of the last successful read");
-    return new SyncResult(
-        false, kept, failure.reason(), message, Optional.of(positive(retryAfter)));
-  }
-
-  /**
-   * When a resource's values were last read and for which list; after a failure, the failure and
-   * when to try again. Kept in memory: a restarted operator reads every resource's values once, and
-   * writes nothing when they did not change.
-   */
-  record ReadState(String spec, Instant readAt, SecretsFailure failure, Instant retryAt) {}
-
-  /**
-   * Forgets resources not synced for two refresh intervals: deleted ones (no finalizer tells us). A
-   * live resource syncs at least once per interval; if one was idle longer, its next sync reads
-   * once more, which writes nothing when the values did not change.
-   */
-  static void dropStale(Map<String, ReadState> reads, Instant now, Duration refresh) {
-    Instant cutoff = now.minus(refresh.multipliedBy(2));
-    reads
-        .values()
-        .removeIf(
-            state -> {
-              Instant touched = state.failure() != null ? state.retryAt() : state.readAt();
-              return touched == null || touched.isBefore(cutoff);
-            });
-  }
-
-  /**
-   * The last read, for this very list, succeeded less than one refresh interval ago: no read now.
-   */
-  static boolean fresh(ReadState state, String spec, Instant now, Duration refresh) {
-    return state != null
-        && state.spec().equals(spec)
-        && state.failure() == null
-        && state.readAt() != null
-        && now.isBefore(state.readAt().plus(refresh));
-  }
-
-  /** The last read, for this very list, failed and its retry time has not come: no read now. */
-  static boolean retryPending(ReadState state, String spec, Instant now) {
-    return state != null
-        && state.spec().equals(spec)
-        && state.failure() != null
-        && now.isBefore(state.retryAt());
+    // No reschedule: the poller tries again and wakes the resource when the outcome changes.
+    return new SyncResult(false, kept, failure.reason(), message, Optional.empty());
   }
 
   /**
@@ -518,10 +514,6 @@ public final class SecretSync {
         + (secrets.size() == 1 ? " value" : " values")
         + " synced into Secret "
         + name;
-  }
-
-  private static Duration positive(Duration duration) {
-    return duration.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : duration;
   }
 
   private static String newSalt() {

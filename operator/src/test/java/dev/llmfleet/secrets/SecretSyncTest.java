@@ -2,17 +2,24 @@ package dev.llmfleet.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.common.Condition;
 import dev.llmfleet.api.v1alpha1.common.SecretEnv;
 import dev.llmfleet.api.v1alpha1.common.SecretKeyRef;
 import dev.llmfleet.api.v1alpha1.common.VaultSecretRef;
 import dev.llmfleet.common.Conditions;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SecretSyncTest {
@@ -49,65 +56,51 @@ class SecretSyncTest {
   }
 
   @Test
-  void readsWhenNeverReadWhenTheListChangedOrWhenTheIntervalIsOver() {
-    String spec = SecretSync.specHash(SPEC);
-    String otherSpec = SecretSync.specHash(SPEC.subList(0, 1));
-    var read = new SecretSync.ReadState(spec, T0, null, null);
+  void thePollerReadsAgainAfterTheRefreshIntervalAndSoonerWhileAFailureLasts() {
+    SecretSync sync =
+        new SecretSync(
+            Optional.empty(), Optional.empty(), REFRESH, Clock.fixed(T0, ZoneOffset.UTC));
+    List<Condition> failingFor20s =
+        Conditions.set(
+            null, SecretSync.CONDITION, false, "VaultUnavailable", "down", 1, T0.minusSeconds(20));
+    var fetcher = new SecretSync.ValuesFetcher<Download>(sync, null, d -> SPEC, d -> failingFor20s);
+    SecretValues read = SecretValues.read(SecretSync.specHash(SPEC), Map.of("HF_TOKEN", "YQ=="));
+    SecretValues failed =
+        SecretValues.failed(SecretSync.specHash(SPEC), new SecretsFailure.VaultUnavailable("down"));
 
-    assertThat(SecretSync.fresh(null, spec, T0, REFRESH)).as("never read").isFalse();
-    assertThat(SecretSync.fresh(read, spec, T0.plusSeconds(1), REFRESH)).isTrue();
-    assertThat(SecretSync.fresh(read, spec, T0.plusSeconds(299), REFRESH))
-        .as("rotations within one interval wait for its end: one roll")
-        .isTrue();
-    assertThat(SecretSync.fresh(read, spec, T0.plusSeconds(300), REFRESH)).isFalse();
-    assertThat(SecretSync.fresh(read, otherSpec, T0.plusSeconds(1), REFRESH))
-        .as("a spec change is read at once")
-        .isFalse();
-  }
-
-  @Test
-  void afterAFailureNoReadBeforeTheRetryTimeUnlessTheListChanges() {
-    String spec = SecretSync.specHash(SPEC);
-    var failed =
-        new SecretSync.ReadState(
-            spec, T0, new SecretsFailure.VaultUnavailable("down"), T0.plusSeconds(5));
-
-    assertThat(SecretSync.fresh(failed, spec, T0.plusSeconds(1), REFRESH)).isFalse();
-    assertThat(SecretSync.retryPending(failed, spec, T0.plusSeconds(1))).isTrue();
-    assertThat(SecretSync.retryPending(failed, spec, T0.plusSeconds(5))).isFalse();
+    assertThat(fetcher.fetchDelay(null, new Download())).hasValue(REFRESH);
+    assertThat(fetcher.fetchDelay(Set.of(read), new Download())).hasValue(REFRESH);
+    assertThat(fetcher.fetchDelay(Set.of(failed), new Download()))
+        .as("as long as the failure has lasted")
+        .hasValue(Duration.ofSeconds(20));
     assertThat(
-            SecretSync.retryPending(
-                failed, SecretSync.specHash(SPEC.subList(0, 1)), T0.plusSeconds(1)))
-        .isFalse();
-    assertThat(SecretSync.retryPending(new SecretSync.ReadState(spec, T0, null, null), spec, T0))
-        .isFalse();
+            new SecretSync.ValuesFetcher<Download>(sync, null, d -> List.of(), d -> null)
+                .fetchResources(new Download()))
+        .as("a resource without secrets costs no read")
+        .isEmpty();
   }
 
   @Test
-  void forgetsResourcesNotSyncedForTwoIntervals() {
-    Duration refresh = Duration.ofMinutes(5);
-    Instant now = T0.plus(Duration.ofMinutes(30));
-    var reads = new HashMap<String, SecretSync.ReadState>();
-    reads.put(
-        "deleted",
-        new SecretSync.ReadState(
-            "s", now.minus(refresh.multipliedBy(2)).minusSeconds(1), null, null));
-    reads.put("live", new SecretSync.ReadState("s", now.minus(refresh), null, null));
-    reads.put(
-        "failing",
-        new SecretSync.ReadState(
-            "s", null, new SecretsFailure.VaultUnavailable("down"), now.plusSeconds(30)));
-    reads.put(
-        "failed-then-deleted",
-        new SecretSync.ReadState(
-            "s",
-            null,
-            new SecretsFailure.VaultUnavailable("down"),
-            now.minus(Duration.ofMinutes(11))));
+  void equalReadsAreOneCacheEntrySoAPollThatFindsNothingNewWakesNothing() {
+    String spec = SecretSync.specHash(SPEC);
+    Map<String, String> data = new HashMap<>(Map.of("HF_TOKEN", "YQ==", "WANDB", "Yg=="));
 
-    SecretSync.dropStale(reads, now, refresh);
+    assertThat(SecretValues.read(spec, data)).isEqualTo(SecretValues.read(spec, Map.copyOf(data)));
+    assertThat(SecretValues.read(spec, Map.of("HF_TOKEN", "Yw==", "WANDB", "Yg==")))
+        .isNotEqualTo(SecretValues.read(spec, data));
+    assertThat(SecretValues.failed(spec, new SecretsFailure.VaultUnavailable("down")))
+        .isEqualTo(SecretValues.failed(spec, new SecretsFailure.VaultUnavailable("down")))
+        .isNotEqualTo(SecretValues.failed(spec, new SecretsFailure.VaultUnavailable("sealed")));
+  }
 
-    assertThat(reads).containsOnlyKeys("live", "failing");
+  @Test
+  void aReadNamesItsVariablesButNeverAValue() {
+    String canary = "canary-" + T0.toEpochMilli();
+    String encoded = Base64.getEncoder().encodeToString(canary.getBytes(StandardCharsets.UTF_8));
+
+    String text = SecretValues.read("spec", Map.of("HF_TOKEN", encoded)).toString();
+
+    assertThat(text).contains("HF_TOKEN").doesNotContain(canary).doesNotContain(encoded);
   }
 
   @Test
