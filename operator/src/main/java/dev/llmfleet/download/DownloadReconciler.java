@@ -11,6 +11,7 @@ import dev.llmfleet.common.Errors;
 import dev.llmfleet.common.EventRecorder;
 import dev.llmfleet.common.FolderWriters;
 import dev.llmfleet.common.LegacySecrets;
+import dev.llmfleet.common.ReconcileRetry;
 import dev.llmfleet.common.StatusPatch;
 import dev.llmfleet.common.runs.RunEvents;
 import dev.llmfleet.common.runs.RunJobs;
@@ -34,6 +35,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,6 +55,11 @@ import java.util.stream.Collectors;
 // alone, and each
 // report (verified, failed) must wake the operator.
 @ControllerConfiguration(name = "download", generationAwareEventProcessing = false)
+@GradualRetry(
+    maxAttempts = ReconcileRetry.UNLIMITED,
+    initialInterval = ReconcileRetry.FIRST_MILLIS,
+    intervalMultiplier = ReconcileRetry.GROWTH,
+    maxInterval = ReconcileRetry.MAX_MILLIS)
 @Workflow(
     dependents = {
       @Dependent(

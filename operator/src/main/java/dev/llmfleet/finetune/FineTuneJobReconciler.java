@@ -13,6 +13,7 @@ import dev.llmfleet.common.IndexKeys;
 import dev.llmfleet.common.InstancePods;
 import dev.llmfleet.common.Labels;
 import dev.llmfleet.common.LegacySecrets;
+import dev.llmfleet.common.ReconcileRetry;
 import dev.llmfleet.common.StatusPatch;
 import dev.llmfleet.common.runs.RunEvents;
 import dev.llmfleet.common.runs.RunJobs;
@@ -35,6 +36,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +55,11 @@ import java.util.stream.Collectors;
  * noticed without polling.
  */
 @ControllerConfiguration(name = "finetunejob")
+@GradualRetry(
+    maxAttempts = ReconcileRetry.UNLIMITED,
+    initialInterval = ReconcileRetry.FIRST_MILLIS,
+    intervalMultiplier = ReconcileRetry.GROWTH,
+    maxInterval = ReconcileRetry.MAX_MILLIS)
 @Workflow(
     dependents =
         @Dependent(

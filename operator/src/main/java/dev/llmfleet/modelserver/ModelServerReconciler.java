@@ -14,6 +14,7 @@ import dev.llmfleet.common.EventRecorder;
 import dev.llmfleet.common.IndexKeys;
 import dev.llmfleet.common.InstancePods;
 import dev.llmfleet.common.Labels;
+import dev.llmfleet.common.ReconcileRetry;
 import dev.llmfleet.common.StatusPatch;
 import dev.llmfleet.config.OperatorConfig;
 import dev.llmfleet.modelserver.autoscaling.Autoscaler;
@@ -42,6 +43,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,6 +61,11 @@ import java.util.stream.Collectors;
  * a server starts as soon as its inputs are ready, without polling.
  */
 @ControllerConfiguration(name = "modelserver")
+@GradualRetry(
+    maxAttempts = ReconcileRetry.UNLIMITED,
+    initialInterval = ReconcileRetry.FIRST_MILLIS,
+    intervalMultiplier = ReconcileRetry.GROWTH,
+    maxInterval = ReconcileRetry.MAX_MILLIS)
 // Invoked by the reconciler, which first decides whether the server's objects may change at all.
 @Workflow(
     explicitInvocation = true,
