@@ -1,5 +1,6 @@
 package dev.llmfleet.e2e.download;
 
+import static dev.llmfleet.e2e.support.Statuses.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -318,12 +319,5 @@ class DownloadRunsE2E {
         .stream()
         .map(Event::getReason)
         .toList();
-  }
-
-  private static Condition condition(Download download, String type) {
-    return download.getStatus().getConditions().stream()
-        .filter(c -> c.getType().equals(type))
-        .findFirst()
-        .orElseThrow();
   }
 }

@@ -1,5 +1,6 @@
 package dev.llmfleet.e2e.finetune;
 
+import static dev.llmfleet.e2e.support.Statuses.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -540,12 +541,5 @@ class FineTuneJobE2E {
 
   private static String claimAt(PodSpec pod, String path) {
     return volume(pod, mount(pod, path)).getPersistentVolumeClaim().getClaimName();
-  }
-
-  private static Condition condition(FineTuneJob job, String type) {
-    return job.getStatus().getConditions().stream()
-        .filter(c -> c.getType().equals(type))
-        .findFirst()
-        .orElseThrow();
   }
 }

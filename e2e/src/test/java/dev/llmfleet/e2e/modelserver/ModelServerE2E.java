@@ -1,6 +1,6 @@
 package dev.llmfleet.e2e.modelserver;
 
-import static dev.llmfleet.e2e.support.ModelServers.condition;
+import static dev.llmfleet.e2e.support.Statuses.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

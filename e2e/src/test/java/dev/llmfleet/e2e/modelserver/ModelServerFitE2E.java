@@ -1,6 +1,7 @@
 package dev.llmfleet.e2e.modelserver;
 
-import static dev.llmfleet.e2e.support.ModelServers.condition;
+import static dev.llmfleet.e2e.support.Statuses.condition;
+import static dev.llmfleet.e2e.support.Statuses.conditions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -306,9 +307,8 @@ class ModelServerFitE2E {
             s ->
                 s != null
                     && s.getStatus() != null
-                    && s.getStatus().getConditions() != null
                     && s.getMetadata().getGeneration().equals(s.getStatus().getObservedGeneration())
-                    && s.getStatus().getConditions().stream()
+                    && conditions(s).stream()
                         .anyMatch(
                             c -> c.getType().equals("Scheduled") && reason.equals(c.getReason())));
   }

@@ -1,6 +1,7 @@
 package dev.llmfleet.e2e.modelserver;
 
-import static dev.llmfleet.e2e.support.ModelServers.condition;
+import static dev.llmfleet.e2e.support.Statuses.condition;
+import static dev.llmfleet.e2e.support.Statuses.conditions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -158,13 +159,11 @@ class SglangPlacementE2E {
             .until(
                 () -> namespace.get("sglang-a10", ModelServer.class),
                 s ->
-                    s.getStatus() != null
-                        && s.getStatus().getConditions() != null
-                        && s.getStatus().getConditions().stream()
-                            .anyMatch(
-                                c ->
-                                    c.getType().equals("Scheduled")
-                                        && "InsufficientGPUMemory".equals(c.getReason())));
+                    conditions(s).stream()
+                        .anyMatch(
+                            c ->
+                                c.getType().equals("Scheduled")
+                                    && "InsufficientGPUMemory".equals(c.getReason())));
     assertThat(condition(refused, "Scheduled").getMessage())
         .contains(
             "needs 32.0 GiB (weights 15.0 GiB, KV cache 16.0 GiB for 131072 tokens, overhead 1.0 GiB)",

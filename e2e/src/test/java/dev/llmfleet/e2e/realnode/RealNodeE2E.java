@@ -16,7 +16,6 @@ import dev.llmfleet.api.v1alpha1.ModelServerPhase;
 import dev.llmfleet.api.v1alpha1.ModelServerSpec;
 import dev.llmfleet.api.v1alpha1.ModelSource;
 import dev.llmfleet.api.v1alpha1.Runtime;
-import dev.llmfleet.api.v1alpha1.common.Condition;
 import dev.llmfleet.api.v1alpha1.common.LocalRef;
 import dev.llmfleet.api.v1alpha1.common.Resources;
 import dev.llmfleet.api.v1alpha1.common.Storage;
@@ -26,6 +25,7 @@ import dev.llmfleet.e2e.support.Cluster;
 import dev.llmfleet.e2e.support.FileDigests;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
 import dev.llmfleet.e2e.support.RealNode;
+import dev.llmfleet.e2e.support.Statuses;
 import dev.llmfleet.e2e.support.TestNamespace;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -451,8 +451,7 @@ class RealNodeE2E {
             .inNamespace(models.name())
             .withName("mismatch")
             .get();
-    assertThat(condition(failed.getStatus().getConditions(), "Stalled").getReason())
-        .isEqualTo("ChecksumMismatch");
+    assertThat(Statuses.condition(failed, "Stalled").getReason()).isEqualTo("ChecksumMismatch");
     Path folder =
         node.volumePath(models.name(), failed.getStatus().getClaimName())
             .resolve(failed.getStatus().getPath());
@@ -476,8 +475,7 @@ class RealNodeE2E {
                       .get();
               assertThat(server.getStatus()).isNotNull();
               assertThat(server.getStatus().getPhase()).isEqualTo(ModelServerPhase.Degraded);
-              assertThat(condition(server.getStatus().getConditions(), "Ready").getMessage())
-                  .contains("no-such-flag");
+              assertThat(Statuses.condition(server, "Ready").getMessage()).contains("no-such-flag");
             });
   }
 
@@ -751,10 +749,6 @@ class RealNodeE2E {
         .filter(c -> type.equals(c.getType()))
         .findFirst()
         .orElseThrow();
-  }
-
-  private static Condition condition(List<Condition> conditions, String type) {
-    return conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
   }
 
   private static void figure(String name, Object value) {

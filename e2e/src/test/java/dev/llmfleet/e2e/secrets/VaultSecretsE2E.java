@@ -20,6 +20,7 @@ import dev.llmfleet.config.OperatorConfig;
 import dev.llmfleet.e2e.support.Cluster;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
 import dev.llmfleet.e2e.support.SmallDownload;
+import dev.llmfleet.e2e.support.Statuses;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -274,7 +275,7 @@ class VaultSecretsE2E {
                 s ->
                     s != null
                         && s.getStatus() != null
-                        && conditionOrNull(s, "SecretsReady") != null);
+                        && Statuses.conditionOrNull(s, "SecretsReady") != null);
     Condition secrets = condition(denied, "SecretsReady");
     assertThat(secrets.getStatus()).isEqualTo("False");
     assertThat(secrets.getReason()).isEqualTo("VaultPermissionDenied");
@@ -314,16 +315,8 @@ class VaultSecretsE2E {
                         .inNamespace(namespace)
                         .withName("weights")
                         .get(),
-                d ->
-                    d.getStatus() != null
-                        && d.getStatus().getConditions() != null
-                        && d.getStatus().getConditions().stream()
-                            .anyMatch(c -> c.getType().equals("SecretsReady")));
-    Condition secrets =
-        blocked.getStatus().getConditions().stream()
-            .filter(c -> c.getType().equals("SecretsReady"))
-            .findFirst()
-            .orElseThrow();
+                d -> Statuses.conditionOrNull(d, "SecretsReady") != null);
+    Condition secrets = Statuses.condition(blocked, "SecretsReady");
     assertThat(secrets.getStatus()).isEqualTo("False");
     assertThat(secrets.getReason()).isEqualTo("VaultSecretNotFound");
     assertThat(secrets.getMessage())
@@ -444,17 +437,8 @@ class VaultSecretsE2E {
             s -> s != null && s.getStatus() != null && s.getStatus().getPhase() == phase);
   }
 
-  private static Condition conditionOrNull(ModelServer server, String type) {
-    return server.getStatus().getConditions() == null
-        ? null
-        : server.getStatus().getConditions().stream()
-            .filter(c -> c.getType().equals(type))
-            .findFirst()
-            .orElse(null);
-  }
-
   private static Condition condition(ModelServer server, String type) {
-    Condition condition = conditionOrNull(server, type);
+    Condition condition = Statuses.conditionOrNull(server, type);
     assertThat(condition).as("condition " + type).isNotNull();
     return condition;
   }

@@ -27,6 +27,7 @@ import dev.llmfleet.api.v1alpha1.common.VaultSecretRef;
 import dev.llmfleet.config.OperatorConfig;
 import dev.llmfleet.e2e.support.Cluster;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
+import dev.llmfleet.e2e.support.Statuses;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -409,25 +410,8 @@ class VaultTenancyE2E {
     return await()
         .atMost(TIMEOUT)
         .until(
-            () -> secretsReady(resource.get()),
+            () -> Statuses.conditionOrNull(resource.get(), "SecretsReady"),
             c -> c != null && c.getStatus().equals(status) && c.getReason().equals(reason));
-  }
-
-  private static Condition secretsReady(HasMetadata resource) {
-    List<Condition> conditions =
-        resource instanceof ModelServer s && s.getStatus() != null
-            ? s.getStatus().getConditions()
-            : resource instanceof Download d && d.getStatus() != null
-                ? d.getStatus().getConditions()
-                : resource instanceof FineTuneJob j && j.getStatus() != null
-                    ? j.getStatus().getConditions()
-                    : null;
-    return conditions == null
-        ? null
-        : conditions.stream()
-            .filter(c -> c.getType().equals("SecretsReady"))
-            .findFirst()
-            .orElse(null);
   }
 
   private Secret secret(String namespace, String name) {

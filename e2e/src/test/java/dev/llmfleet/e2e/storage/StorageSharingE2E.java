@@ -11,6 +11,7 @@ import dev.llmfleet.api.v1alpha1.common.Condition;
 import dev.llmfleet.e2e.support.Cluster;
 import dev.llmfleet.e2e.support.DownloaderReports;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
+import dev.llmfleet.e2e.support.Statuses;
 import dev.llmfleet.e2e.support.TestNamespace;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -228,23 +229,11 @@ class StorageSharingE2E {
     return await()
         .atMost(TIMEOUT)
         .until(
-            () -> stalled(namespace.get(name, type)),
+            () -> Statuses.conditionOrNull(namespace.get(name, type), "Stalled"),
             c ->
                 c != null
                     && "True".equals(c.getStatus())
                     && "FolderConflict".equals(c.getReason()));
-  }
-
-  private static Condition stalled(HasMetadata resource) {
-    List<Condition> conditions =
-        resource instanceof Download d && d.getStatus() != null
-            ? d.getStatus().getConditions()
-            : resource instanceof FineTuneJob j && j.getStatus() != null
-                ? j.getStatus().getConditions()
-                : null;
-    return conditions == null
-        ? null
-        : conditions.stream().filter(c -> c.getType().equals("Stalled")).findFirst().orElse(null);
   }
 
   private List<Event> events(String name) {

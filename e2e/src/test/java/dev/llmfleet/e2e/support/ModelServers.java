@@ -7,7 +7,6 @@ import dev.llmfleet.api.v1alpha1.ModelServerPhase;
 import dev.llmfleet.api.v1alpha1.ModelServerSpec;
 import dev.llmfleet.api.v1alpha1.ModelSource;
 import dev.llmfleet.api.v1alpha1.Runtime;
-import dev.llmfleet.api.v1alpha1.common.Condition;
 import dev.llmfleet.api.v1alpha1.common.LocalRef;
 import dev.llmfleet.api.v1alpha1.common.Resources;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -130,12 +129,5 @@ public final class ModelServers {
                     .list()
                     .getItems()
                     .isEmpty());
-  }
-
-  public static Condition condition(ModelServer server, String type) {
-    return server.getStatus().getConditions().stream()
-        .filter(c -> c.getType().equals(type))
-        .findFirst()
-        .orElseThrow();
   }
 }
