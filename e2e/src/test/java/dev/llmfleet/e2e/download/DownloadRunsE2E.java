@@ -167,7 +167,9 @@ class DownloadRunsE2E {
         .as("the operator leaves progress alone")
         .isEqualTo(4096L);
     await().atMost(Duration.ofSeconds(30)).until(() -> job("verified-run-1") == null);
-    assertThat(events("verified")).contains("RunStarted", "Succeeded");
+    assertThat(namespace.events("verified"))
+        .extracting(Event::getReason)
+        .contains("RunStarted", "Succeeded");
   }
 
   @Test
@@ -228,7 +230,9 @@ class DownloadRunsE2E {
     Condition stalled = condition(failed, "Stalled");
     assertThat(stalled.getStatus()).isEqualTo("True");
     assertThat(stalled.getReason()).isEqualTo("NoResultReported");
-    assertThat(events("flaky")).contains("NoResultReported", "Failed");
+    assertThat(namespace.events("flaky"))
+        .extracting(Event::getReason)
+        .contains("NoResultReported", "Failed");
     Job cleanup = job("flaky-cleanup");
     assertThat(cleanup)
         .as("gc.deletePartialData (default true) removes the partial files")
@@ -305,19 +309,5 @@ class DownloadRunsE2E {
         .inNamespace(namespace.name())
         .withName(name)
         .get();
-  }
-
-  private List<String> events(String name) {
-    return namespace
-        .client()
-        .v1()
-        .events()
-        .inNamespace(namespace.name())
-        .withField("involvedObject.name", name)
-        .list()
-        .getItems()
-        .stream()
-        .map(Event::getReason)
-        .toList();
   }
 }

@@ -164,7 +164,8 @@ class FineTuneJobE2E {
     assertThat(claim.getMetadata().getOwnerReferences())
         .as("the result outlives the FineTuneJob")
         .isEmpty();
-    assertThat(events("tuned"))
+    assertThat(namespace.events("tuned"))
+        .extracting(Event::getReason)
         .contains("WaitingForInputs", "RunStarted", "RunSucceeded", "Succeeded");
     String table = namespace.kubectl("get", "ftj", "tuned").output();
     assertThat(table.lines().findFirst().orElseThrow().split("\\s+"))
@@ -229,7 +230,8 @@ class FineTuneJobE2E {
           .isEqualTo("flaky-output");
     }
     assertThat(job("flaky-cleanup-3")).isNull();
-    assertThat(events("flaky"))
+    assertThat(namespace.events("flaky"))
+        .extracting(Event::getReason)
         .contains("RunStarted", "OOMKilled", "RunCollected", "CleanupStarted", "Failed");
   }
 
@@ -312,7 +314,10 @@ class FineTuneJobE2E {
     assertThat(runJobs("restart"))
         .extracting(j -> j.getMetadata().getName())
         .containsExactlyInAnyOrder("restart-train-1", "restart-train-2");
-    assertThat(events("restart")).filteredOn("RunStarted"::equals).hasSize(2);
+    assertThat(namespace.events("restart"))
+        .extracting(Event::getReason)
+        .filteredOn("RunStarted"::equals)
+        .hasSize(2);
   }
 
   @Test
@@ -503,20 +508,6 @@ class FineTuneJobE2E {
         .withLabel("job-name", job)
         .list()
         .getItems();
-  }
-
-  private List<String> events(String name) {
-    return namespace
-        .client()
-        .v1()
-        .events()
-        .inNamespace(namespace.name())
-        .withField("involvedObject.name", name)
-        .list()
-        .getItems()
-        .stream()
-        .map(Event::getReason)
-        .toList();
   }
 
   /** From the end of one run to the start of the next. */

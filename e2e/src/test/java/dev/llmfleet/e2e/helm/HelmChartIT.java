@@ -781,15 +781,7 @@ class HelmChartIT {
    * already.
    */
   private long podsCreatedBy(String job) {
-    return restricted
-        .client()
-        .v1()
-        .events()
-        .inNamespace(restricted.name())
-        .withField("involvedObject.name", job)
-        .list()
-        .getItems()
-        .stream()
+    return restricted.events(job).stream()
         .filter(e -> "SuccessfulCreate".equals(e.getReason()))
         .count();
   }

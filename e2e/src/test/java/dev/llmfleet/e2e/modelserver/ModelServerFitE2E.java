@@ -19,10 +19,8 @@ import dev.llmfleet.e2e.support.LlmFleetExtension;
 import dev.llmfleet.e2e.support.ModelServers;
 import dev.llmfleet.e2e.support.SmallDownload;
 import dev.llmfleet.e2e.support.TestNamespace;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -108,7 +106,7 @@ class ModelServerFitE2E {
         .atMost(TIMEOUT)
         .untilAsserted(
             () ->
-                assertThat(events("one-h100"))
+                assertThat(namespace.events(ModelServer.class, "one-h100"))
                     .anySatisfy(
                         event -> {
                           assertThat(event.getType()).isEqualTo("Warning");
@@ -148,7 +146,7 @@ class ModelServerFitE2E {
     assertThat(servers.pods("four-h100"))
         .singleElement()
         .satisfies(pod -> assertThat(pod.getSpec().getNodeName()).isEqualTo("gpu-h100-0"));
-    assertThat(events("four-h100"))
+    assertThat(namespace.events(ModelServer.class, "four-h100"))
         .noneMatch(event -> "InsufficientGPUMemory".equals(event.getReason()));
     servers.removeAll();
   }
@@ -245,7 +243,7 @@ class ModelServerFitE2E {
         .startsWith("GPU memory not checked: the model's size and shape are unknown");
     assertThat(ready.getStatus().getGpuMemory()).isNull();
     assertThat(servers.deployment("no-model")).isNotNull();
-    assertThat(events("no-model"))
+    assertThat(namespace.events(ModelServer.class, "no-model"))
         .noneMatch(event -> "InsufficientGPUMemory".equals(event.getReason()));
     servers.removeAll();
   }
@@ -311,19 +309,5 @@ class ModelServerFitE2E {
                     && conditions(s).stream()
                         .anyMatch(
                             c -> c.getType().equals("Scheduled") && reason.equals(c.getReason())));
-  }
-
-  private List<Event> events(String name) {
-    return namespace
-        .client()
-        .v1()
-        .events()
-        .inNamespace(namespace.name())
-        .withField("involvedObject.name", name)
-        .list()
-        .getItems()
-        .stream()
-        .filter(e -> "ModelServer".equals(e.getInvolvedObject().getKind()))
-        .toList();
   }
 }

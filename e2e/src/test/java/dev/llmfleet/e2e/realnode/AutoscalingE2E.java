@@ -233,12 +233,9 @@ class AutoscalingE2E {
     assertThat(status.getDesiredReplicas()).isEqualTo(1);
     assertThat(status.getMetric()).isEqualTo("waiting (llamacpp:requests_deferred)");
     assertThat(status.getLastScaleTime()).isNotNull();
-    List<String> reasons =
-        namespace.client().v1().events().inNamespace(namespace.name()).list().getItems().stream()
-            .filter(e -> "auto".equals(e.getInvolvedObject().getName()))
-            .map(Event::getReason)
-            .toList();
-    assertThat(reasons).contains("ScaledUp", "ScaledDown");
+    assertThat(namespace.events("auto"))
+        .extracting(Event::getReason)
+        .contains("ScaledUp", "ScaledDown");
     System.out.println("FIGURE autoscaling_peak_replicas " + peak);
   }
 

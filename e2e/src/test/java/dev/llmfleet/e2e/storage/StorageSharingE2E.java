@@ -13,7 +13,6 @@ import dev.llmfleet.e2e.support.DownloaderReports;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
 import dev.llmfleet.e2e.support.Statuses;
 import dev.llmfleet.e2e.support.TestNamespace;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
@@ -55,7 +54,7 @@ class StorageSharingE2E {
     Condition refused = awaitStalled("second", Download.class);
     assertThat(refused.getMessage())
         .startsWith("folder models/qwen of claim shared is written by Download first");
-    assertThat(events("second"))
+    assertThat(namespace.events("second"))
         .anySatisfy(
             event -> {
               assertThat(event.getReason()).isEqualTo("FolderConflict");
@@ -234,17 +233,6 @@ class StorageSharingE2E {
                 c != null
                     && "True".equals(c.getStatus())
                     && "FolderConflict".equals(c.getReason()));
-  }
-
-  private List<Event> events(String name) {
-    return namespace
-        .client()
-        .v1()
-        .events()
-        .inNamespace(namespace.name())
-        .withField("involvedObject.name", name)
-        .list()
-        .getItems();
   }
 
   private Job job(String name) {

@@ -1,11 +1,15 @@
 package dev.llmfleet.e2e.support;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -71,6 +75,46 @@ public final class TestNamespace {
   /** The object of this type and name in the namespace, or null. */
   public <T extends HasMetadata> T get(String name, Class<T> type) {
     return client().resources(type).inNamespace(name()).withName(name).get();
+  }
+
+  /**
+   * The events about the objects named {@code name} in the namespace, of any kind, oldest first.
+   */
+  public List<Event> events(String name) {
+    return events(Map.of("involvedObject.name", name));
+  }
+
+  /** The events about the object of this type and name in the namespace, oldest first. */
+  public List<Event> events(Class<? extends HasMetadata> type, String name) {
+    return events(
+        Map.of("involvedObject.kind", HasMetadata.getKind(type), "involvedObject.name", name));
+  }
+
+  private List<Event> events(Map<String, String> fields) {
+    List<Event> events =
+        new ArrayList<>(
+            client().v1().events().inNamespace(name()).withFields(fields).list().getItems());
+    events.sort(Comparator.comparing(TestNamespace::when).thenComparing(TestNamespace::created));
+    return events;
+  }
+
+  /**
+   * When an event last happened: its lastTimestamp, or the eventTime of one written through
+   * events.k8s.io, which may leave the former empty.
+   */
+  private static Instant when(Event event) {
+    String time =
+        event.getLastTimestamp() != null
+            ? event.getLastTimestamp()
+            : event.getEventTime() != null
+                ? event.getEventTime().getTime()
+                : event.getFirstTimestamp();
+    return time == null ? created(event) : Instant.parse(time);
+  }
+
+  private static Instant created(Event event) {
+    String created = event.getMetadata().getCreationTimestamp();
+    return created == null ? Instant.EPOCH : Instant.parse(created);
   }
 
   /** kubectl with {@code -n <namespace>} added. */
