@@ -130,14 +130,7 @@ class DownloadRunsE2E {
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () ->
-                assertThat(
-                        namespace
-                            .client()
-                            .pods()
-                            .inNamespace(namespace.name())
-                            .withLabel("job-name", "first-run-1")
-                            .list()
-                            .getItems())
+                assertThat(namespace.podsOfJob("first-run-1"))
                     .singleElement()
                     .satisfies(p -> assertThat(p.getStatus().getPhase()).isEqualTo("Running")));
   }

@@ -99,7 +99,10 @@ class RestartE2E {
     await().atMost(Duration.ofSeconds(60)).until(() -> deployment("after-restart") != null);
     for (int i = 0; i < DOWNLOADS; i++) {
       String name = "weights-" + i;
-      assertThat(jobsOf(name)).as("Jobs of %s", name).containsExactly(name + "-run-1");
+      assertThat(processNamespace.jobsOf(name))
+          .extracting(j -> j.getMetadata().getName())
+          .as("Jobs of %s", name)
+          .containsExactly(name + "-run-1");
       report(name, progress(name, TOTAL * 3 / 4));
       DownloadProgress done = progress(name, TOTAL);
       done.setPercent(100);
@@ -200,20 +203,6 @@ class RestartE2E {
 
   private Job job(String name) {
     return client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
-  }
-
-  private List<String> jobsOf(String download) {
-    return client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(namespace)
-        .withLabel("app.kubernetes.io/instance", download)
-        .list()
-        .getItems()
-        .stream()
-        .map(j -> j.getMetadata().getName())
-        .toList();
   }
 
   private Deployment deployment(String name) {

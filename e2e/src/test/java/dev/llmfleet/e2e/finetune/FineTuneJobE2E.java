@@ -35,7 +35,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -150,7 +149,7 @@ class FineTuneJobE2E {
     assertThat(claimAt(pod, "/output")).isEqualTo("tuned-output");
     assertThat(volume(pod, mount(pod, "/config")).getConfigMap().getName())
         .isEqualTo("tuned-train-1");
-    assertThat(pods("tuned-train-1"))
+    assertThat(namespace.podsOfJob("tuned-train-1"))
         .singleElement()
         .satisfies(p -> assertThat(p.getSpec().getNodeName()).isEqualTo("gpu-h100-0"));
 
@@ -484,30 +483,14 @@ class FineTuneJobE2E {
 
   /** The run Jobs of a FineTuneJob that exist. */
   private List<Job> runJobs(String name) {
-    return namespace
-        .client()
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(namespace.name())
-        .withLabel("app.kubernetes.io/instance", name)
-        .withLabel("app.kubernetes.io/component", "fine-tune")
-        .list()
-        .getItems();
+    return namespace.jobsOf(name).stream()
+        .filter(
+            j -> "fine-tune".equals(j.getMetadata().getLabels().get("app.kubernetes.io/component")))
+        .toList();
   }
 
   private ConfigMap configMap(String name) {
     return namespace.client().configMaps().inNamespace(namespace.name()).withName(name).get();
-  }
-
-  private List<Pod> pods(String job) {
-    return namespace
-        .client()
-        .pods()
-        .inNamespace(namespace.name())
-        .withLabel("job-name", job)
-        .list()
-        .getItems();
   }
 
   /** From the end of one run to the start of the next. */

@@ -24,7 +24,6 @@ import dev.llmfleet.e2e.support.TestNamespace;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -334,7 +333,9 @@ class HelmChartIT {
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
-              assertThat(pods("weights-run-1")).as("the download pod was admitted").hasSize(1);
+              assertThat(restricted.podsOfJob("weights-run-1"))
+                  .as("the download pod was admitted")
+                  .hasSize(1);
               ModelServer server =
                   restricted
                       .client()
@@ -390,7 +391,7 @@ class HelmChartIT {
                   .as("the cleanup pod was admitted")
                   .isOne();
             });
-    assertThat(pods("tuned-train-1"))
+    assertThat(restricted.podsOfJob("tuned-train-1"))
         .singleElement()
         .satisfies(
             pod -> {
@@ -764,16 +765,6 @@ class HelmChartIT {
         .inNamespace(restricted.name())
         .withName(name)
         .get();
-  }
-
-  private List<Pod> pods(String job) {
-    return restricted
-        .client()
-        .pods()
-        .inNamespace(restricted.name())
-        .withLabel("job-name", job)
-        .list()
-        .getItems();
   }
 
   /**

@@ -56,7 +56,7 @@ class ModelServerE2E {
         .isEqualTo("http://vllm-h100." + namespace.name() + ".svc.cluster.local:8000/v1");
     assertThat(ready.getStatus().getReadyReplicas()).isEqualTo(1);
     assertThat(condition(ready, "Scheduled").getStatus()).isEqualTo("True");
-    assertThat(servers.pods("vllm-h100"))
+    assertThat(namespace.podsOf("vllm-h100"))
         .singleElement()
         .satisfies(pod -> assertThat(pod.getSpec().getNodeName()).isEqualTo("gpu-h100-0"));
     Deployment deployment = servers.deployment("vllm-h100");
@@ -86,7 +86,7 @@ class ModelServerE2E {
 
     servers.awaitPhase("tgi-a10", ModelServerPhase.Ready);
 
-    assertThat(servers.pods("tgi-a10"))
+    assertThat(namespace.podsOf("tgi-a10"))
         .singleElement()
         .satisfies(pod -> assertThat(pod.getSpec().getNodeName()).isEqualTo("gpu-a10-0"));
   }
@@ -99,7 +99,7 @@ class ModelServerE2E {
 
     servers.awaitPhase("llama-cpu", ModelServerPhase.Ready);
 
-    assertThat(servers.pods("llama-cpu"))
+    assertThat(namespace.podsOf("llama-cpu"))
         .singleElement()
         .satisfies(pod -> assertThat(pod.getSpec().getNodeName()).isEqualTo("cpu-0"));
   }
@@ -179,7 +179,7 @@ class ModelServerE2E {
               assertThat(server.getStatus().getReadyReplicas()).isEqualTo(3);
               assertThat(server.getStatus().getReadiness()).isEqualTo("3/3");
             });
-    assertThat(servers.pods("scaled")).hasSize(3);
+    assertThat(namespace.podsOf("scaled")).hasSize(3);
   }
 
   @Test
@@ -211,7 +211,7 @@ class ModelServerE2E {
               assertThat(server.getStatus().getPhase()).isEqualTo(ModelServerPhase.Ready);
               assertThat(servers.deployment("rolled").getMetadata().getGeneration())
                   .isGreaterThan(generation);
-              assertThat(servers.pods("rolled"))
+              assertThat(namespace.podsOf("rolled"))
                   .singleElement()
                   .satisfies(
                       pod ->
@@ -247,7 +247,7 @@ class ModelServerE2E {
                           .withName("deleted")
                           .get())
                   .isNull();
-              assertThat(servers.pods("deleted")).isEmpty();
+              assertThat(namespace.podsOf("deleted")).isEmpty();
             });
   }
 

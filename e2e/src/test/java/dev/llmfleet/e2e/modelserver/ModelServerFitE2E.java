@@ -118,7 +118,8 @@ class ModelServerFitE2E {
     await()
         .during(Duration.ofSeconds(5))
         .atMost(Duration.ofSeconds(10))
-        .until(() -> servers.deployment("one-h100") == null && servers.pods("one-h100").isEmpty());
+        .until(
+            () -> servers.deployment("one-h100") == null && namespace.podsOf("one-h100").isEmpty());
   }
 
   @Test
@@ -143,7 +144,7 @@ class ModelServerFitE2E {
     assertThat(container.getArgs()).containsSubsequence("--tensor-parallel-size", "4");
     assertThat(container.getResources().getLimits())
         .containsEntry("nvidia.com/gpu", new Quantity("4"));
-    assertThat(servers.pods("four-h100"))
+    assertThat(namespace.podsOf("four-h100"))
         .singleElement()
         .satisfies(pod -> assertThat(pod.getSpec().getNodeName()).isEqualTo("gpu-h100-0"));
     assertThat(namespace.events(ModelServer.class, "four-h100"))
@@ -188,7 +189,7 @@ class ModelServerFitE2E {
                 .getResources()
                 .getLimits())
         .containsEntry("nvidia.com/gpu", new Quantity("1"));
-    assertThat(servers.pods("opt-out"))
+    assertThat(namespace.podsOf("opt-out"))
         .singleElement()
         .satisfies(pod -> assertThat(pod.getSpec().getNodeName()).isEqualTo("gpu-h100-0"));
     servers.removeAll();
@@ -219,7 +220,7 @@ class ModelServerFitE2E {
         .untilAsserted(
             () -> {
               assertThat(servers.deployment("shrunk")).isNull();
-              assertThat(servers.pods("shrunk")).isEmpty();
+              assertThat(namespace.podsOf("shrunk")).isEmpty();
             });
   }
 

@@ -83,7 +83,7 @@ class SglangPlacementE2E {
         .isEqualTo("http://sglang-h100." + namespace.name() + ".svc.cluster.local:30000/v1");
     assertThat(ready.getStatus().getReadyReplicas()).isEqualTo(1);
     assertThat(condition(ready, "Scheduled").getStatus()).isEqualTo("True");
-    assertThat(servers.pods("sglang-h100"))
+    assertThat(namespace.podsOf("sglang-h100"))
         .singleElement()
         .satisfies(pod -> assertThat(pod.getSpec().getNodeName()).isEqualTo("gpu-h100-0"));
 
@@ -194,7 +194,7 @@ class SglangPlacementE2E {
         .containsSubsequence("--model-path", "/models")
         .containsSubsequence("--context-length", "8192")
         .doesNotContain("--tp");
-    assertThat(servers.pods("sglang-a10"))
+    assertThat(namespace.podsOf("sglang-a10"))
         .singleElement()
         .satisfies(pod -> assertThat(pod.getSpec().getNodeName()).isEqualTo("gpu-a10-0"));
     servers.removeAll();

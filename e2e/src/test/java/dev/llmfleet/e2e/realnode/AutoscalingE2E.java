@@ -353,18 +353,10 @@ class AutoscalingE2E {
   }
 
   private long readyPods() {
-    return namespace
-        .client()
-        .pods()
-        .inNamespace(namespace.name())
-        .withLabel("app.kubernetes.io/instance", "auto")
-        .list()
-        .getItems()
-        .stream()
+    return namespace.podsOf("auto").stream()
         .filter(
             p ->
-                p.getMetadata().getDeletionTimestamp() == null
-                    && p.getStatus().getConditions() != null
+                p.getStatus().getConditions() != null
                     && p.getStatus().getConditions().stream()
                         .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
         .count();

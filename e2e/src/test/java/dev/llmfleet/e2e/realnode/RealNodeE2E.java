@@ -215,7 +215,7 @@ class RealNodeE2E {
   @Order(3)
   void theModelServerIsReadyOnTheRealNodeAndAnswersThroughItsService() throws Exception {
     long readyAt = awaitServerPhase("chat", ModelServerPhase.Ready);
-    Pod pod = serverPods("chat").get(0);
+    Pod pod = models.podsOf("chat").get(0);
     assertThat(pod.getSpec().getNodeName()).isEqualTo(node.name());
 
     String answer = chat(serviceUrl("chat"));
@@ -273,8 +273,8 @@ class RealNodeE2E {
             });
     await()
         .atMost(TIMEOUT)
-        .until(() -> serverPods("chat").stream().filter(RealNodeE2E::ready).count() == 2);
-    for (Pod pod : serverPods("chat")) {
+        .until(() -> models.podsOf("chat").stream().filter(RealNodeE2E::ready).count() == 2);
+    for (Pod pod : models.podsOf("chat")) {
       assertThat(chat("http://" + pod.getStatus().getPodIP() + ":8080"))
           .as(pod.getMetadata().getName())
           .isNotBlank();
@@ -285,7 +285,7 @@ class RealNodeE2E {
         .inNamespace(models.name())
         .withName("chat")
         .delete();
-    await().atMost(TIMEOUT).until(() -> serverPods("chat").isEmpty());
+    await().atMost(TIMEOUT).until(() -> models.podsOf("chat").isEmpty());
   }
 
   @Test
@@ -394,7 +394,8 @@ class RealNodeE2E {
             .atMost(TIMEOUT)
             .until(
                 () ->
-                    runPod("resumed-run-1")
+                    models.podsOfJob("resumed-run-1").stream()
+                        .findFirst()
                         .filter(RealNodeE2E::running)
                         .filter(p -> progress("resumed") > 20L << 20),
                 Optional::isPresent)
@@ -629,7 +630,8 @@ class RealNodeE2E {
         .pollInterval(Duration.ofMillis(200))
         .until(
             () -> {
-              runPod(download + "-run-1")
+              models.podsOfJob(download + "-run-1").stream()
+                  .findFirst()
                   .ifPresent(
                       pod -> {
                         if (running(pod)) {
@@ -656,31 +658,6 @@ class RealNodeE2E {
                   && current.getStatus().getPhase() == DownloadPhase.Succeeded;
             });
     return run;
-  }
-
-  private Optional<Pod> runPod(String job) {
-    return models
-        .client()
-        .pods()
-        .inNamespace(models.name())
-        .withLabel("job-name", job)
-        .list()
-        .getItems()
-        .stream()
-        .findFirst();
-  }
-
-  private List<Pod> serverPods(String server) {
-    return models
-        .client()
-        .pods()
-        .inNamespace(models.name())
-        .withLabel("app.kubernetes.io/instance", server)
-        .list()
-        .getItems()
-        .stream()
-        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-        .toList();
   }
 
   private Pod operatorPod() {

@@ -10,11 +10,9 @@ import dev.llmfleet.api.v1alpha1.Runtime;
 import dev.llmfleet.api.v1alpha1.common.LocalRef;
 import dev.llmfleet.api.v1alpha1.common.Resources;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * The ModelServers of one test namespace: made with 1 CPU and 2Gi, created, awaited and looked
@@ -94,20 +92,6 @@ public final class ModelServers {
         .inNamespace(namespace.name())
         .withName(name)
         .get();
-  }
-
-  /** The server's pods, but those being deleted. */
-  public List<Pod> pods(String name) {
-    return namespace
-        .client()
-        .pods()
-        .inNamespace(namespace.name())
-        .withLabel("app.kubernetes.io/instance", name)
-        .list()
-        .getItems()
-        .stream()
-        .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
-        .toList();
   }
 
   /**

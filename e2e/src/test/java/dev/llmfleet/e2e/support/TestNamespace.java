@@ -3,6 +3,8 @@ package dev.llmfleet.e2e.support;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -75,6 +77,42 @@ public final class TestNamespace {
   /** The object of this type and name in the namespace, or null. */
   public <T extends HasMetadata> T get(String name, Class<T> type) {
     return client().resources(type).inNamespace(name()).withName(name).get();
+  }
+
+  /**
+   * The pods labelled {@code app.kubernetes.io/instance=<instance>}, a ModelServer's say, but those
+   * being deleted.
+   */
+  public List<Pod> podsOf(String instance) {
+    return client()
+        .pods()
+        .inNamespace(name())
+        .withLabel("app.kubernetes.io/instance", instance)
+        .list()
+        .getItems()
+        .stream()
+        .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
+        .toList();
+  }
+
+  /** The pods of the Job named {@code job} (label {@code job-name}), whatever their state. */
+  public List<Pod> podsOfJob(String job) {
+    return client().pods().inNamespace(name()).withLabel("job-name", job).list().getItems();
+  }
+
+  /**
+   * The Jobs labelled {@code app.kubernetes.io/instance=<instance>}: a Download's or FineTuneJob's
+   * runs and cleanups.
+   */
+  public List<Job> jobsOf(String instance) {
+    return client()
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(name())
+        .withLabel("app.kubernetes.io/instance", instance)
+        .list()
+        .getItems();
   }
 
   /**
