@@ -160,16 +160,7 @@ class ApiBehaviourIT {
     Cluster.Result scaled = namespace.kubectl("scale", "modelserver/scaled", "--replicas=3");
 
     assertThat(scaled.exitCode()).as(scaled.output()).isZero();
-    assertThat(
-            namespace
-                .client()
-                .resources(ModelServer.class)
-                .inNamespace(namespace.name())
-                .withName("scaled")
-                .get()
-                .getSpec()
-                .getReplicas())
-        .isEqualTo(3);
+    assertThat(namespace.get("scaled", ModelServer.class).getSpec().getReplicas()).isEqualTo(3);
     // The scale subresource reads status.selector, which the operator sets.
     await()
         .atMost(Duration.ofSeconds(30))

@@ -153,16 +153,6 @@ class PluginE2E {
   private void awaitJob(String name) {
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                namespace
-                    .client()
-                    .batch()
-                    .v1()
-                    .jobs()
-                    .inNamespace(namespace.name())
-                    .withName(name)
-                    .get(),
-            (Job job) -> job != null);
+        .until(() -> namespace.get(name, Job.class), (Job job) -> job != null);
   }
 }

@@ -35,13 +35,7 @@ class SchedulingIT {
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
-              Pod pod =
-                  namespace
-                      .client()
-                      .pods()
-                      .inNamespace(namespace.name())
-                      .withName("two-gpus")
-                      .get();
+              Pod pod = namespace.get("two-gpus", Pod.class);
               assertThat(pod.getSpec().getNodeName()).isEqualTo("gpu-h100-0");
               assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
             });
@@ -55,13 +49,7 @@ class SchedulingIT {
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
-              Pod pod =
-                  namespace
-                      .client()
-                      .pods()
-                      .inNamespace(namespace.name())
-                      .withName("sixteen-gpus")
-                      .get();
+              Pod pod = namespace.get("sixteen-gpus", Pod.class);
               assertThat(pod.getStatus().getPhase()).isEqualTo("Pending");
               assertThat(pod.getStatus().getConditions())
                   .anySatisfy(
@@ -97,15 +85,7 @@ class SchedulingIT {
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () ->
-                assertThat(
-                        namespace
-                            .client()
-                            .pods()
-                            .inNamespace(namespace.name())
-                            .withName("plain")
-                            .get()
-                            .getSpec()
-                            .getNodeName())
+                assertThat(namespace.get("plain", Pod.class).getSpec().getNodeName())
                     .isEqualTo("cpu-0"));
   }
 
@@ -131,14 +111,7 @@ class SchedulingIT {
         .untilAsserted(
             () ->
                 assertThat(
-                        namespace
-                            .client()
-                            .persistentVolumeClaims()
-                            .inNamespace(namespace.name())
-                            .withName("models")
-                            .get()
-                            .getStatus()
-                            .getPhase())
+                        namespace.get("models", PersistentVolumeClaim.class).getStatus().getPhase())
                     .isEqualTo("Bound"));
   }
 

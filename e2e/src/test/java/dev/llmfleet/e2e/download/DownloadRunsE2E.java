@@ -19,6 +19,7 @@ import dev.llmfleet.e2e.support.LlmFleetExtension;
 import dev.llmfleet.e2e.support.SmallDownload;
 import dev.llmfleet.e2e.support.TestNamespace;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -73,7 +74,9 @@ class DownloadRunsE2E {
     create(download);
 
     Job job =
-        await().atMost(Duration.ofSeconds(30)).until(() -> job("first-run-1"), j -> j != null);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> namespace.get("first-run-1", Job.class), j -> j != null);
 
     assertThat(job.getSpec().getBackoffLimit()).isZero();
     assertThat(job.getMetadata().getLabels())
@@ -101,14 +104,7 @@ class DownloadRunsE2E {
         .map(v -> v.getPersistentVolumeClaim().getClaimName())
         .containsExactly("first-data");
     assertThat(pod.getServiceAccountName()).isEqualTo("first-downloader");
-    Role role =
-        namespace
-            .client()
-            .rbac()
-            .roles()
-            .inNamespace(namespace.name())
-            .withName("first-downloader")
-            .get();
+    Role role = namespace.get("first-downloader", Role.class);
     assertThat(role.getRules())
         .allSatisfy(rule -> assertThat(rule.getResourceNames()).containsExactly("first"));
 
@@ -118,11 +114,7 @@ class DownloadRunsE2E {
             () ->
                 assertThat(
                         namespace
-                            .client()
-                            .persistentVolumeClaims()
-                            .inNamespace(namespace.name())
-                            .withName("first-data")
-                            .get()
+                            .get("first-data", PersistentVolumeClaim.class)
                             .getStatus()
                             .getPhase())
                     .isEqualTo("Bound"));
@@ -138,7 +130,9 @@ class DownloadRunsE2E {
   @Test
   void verifiedReportSucceedsTheDownloadAndRemovesTheJob() {
     create(download("verified"));
-    await().atMost(Duration.ofSeconds(30)).until(() -> job("verified-run-1"), j -> j != null);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> namespace.get("verified-run-1", Job.class), j -> j != null);
 
     report(
         "verified",
@@ -159,7 +153,9 @@ class DownloadRunsE2E {
     assertThat(done.getStatus().getProgress().getBytesDone())
         .as("the operator leaves progress alone")
         .isEqualTo(4096L);
-    await().atMost(Duration.ofSeconds(30)).until(() -> job("verified-run-1") == null);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> namespace.get("verified-run-1", Job.class) == null);
     assertThat(namespace.events("verified"))
         .extracting(Event::getReason)
         .contains("RunStarted", "Succeeded");
@@ -168,7 +164,9 @@ class DownloadRunsE2E {
   @Test
   void checksumMismatchStallsTheDownloadWithoutRetry() {
     create(download("mismatch"));
-    await().atMost(Duration.ofSeconds(30)).until(() -> job("mismatch-run-1"), j -> j != null);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> namespace.get("mismatch-run-1", Job.class), j -> j != null);
 
     report(
         "mismatch",
@@ -205,7 +203,7 @@ class DownloadRunsE2E {
             .atMost(Duration.ofSeconds(90))
             .pollInterval(Duration.ofSeconds(1))
             .until(
-                () -> get("flaky"),
+                () -> namespace.get("flaky", Download.class),
                 d -> d.getStatus() != null && d.getStatus().getPhase() == DownloadPhase.Failed);
 
     assertThat(failed.getStatus().getRuns())
@@ -226,7 +224,7 @@ class DownloadRunsE2E {
     assertThat(namespace.events("flaky"))
         .extracting(Event::getReason)
         .contains("NoResultReported", "Failed");
-    Job cleanup = job("flaky-cleanup");
+    Job cleanup = namespace.get("flaky-cleanup", Job.class);
     assertThat(cleanup)
         .as("gc.deletePartialData (default true) removes the partial files")
         .isNotNull();
@@ -240,7 +238,9 @@ class DownloadRunsE2E {
     download.getSpec().setStallTimeoutSeconds(30);
     download.getSpec().setGc(DownloadGc.builder().ttlSecondsAfterFailure(0).build());
     create(download);
-    await().atMost(Duration.ofSeconds(30)).until(() -> job("stalled-run-1"), j -> j != null);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> namespace.get("stalled-run-1", Job.class), j -> j != null);
     report(
         "stalled",
         DownloadProgress.builder().run("stalled-run-1").bytesDone(100L).bytesTotal(4096L).build());
@@ -249,7 +249,9 @@ class DownloadRunsE2E {
         await()
             .atMost(Duration.ofSeconds(90))
             .pollInterval(Duration.ofSeconds(1))
-            .until(() -> get("stalled"), d -> d.getStatus().getRuns().size() == 2);
+            .until(
+                () -> namespace.get("stalled", Download.class),
+                d -> d.getStatus().getRuns().size() == 2);
 
     assertThat(retried.getStatus().getRuns().get(0))
         .satisfies(
@@ -258,8 +260,10 @@ class DownloadRunsE2E {
               assertThat(run.getCollected()).isTrue();
             });
     assertThat(retried.getStatus().getRuns().get(1).getPhase()).isEqualTo(RunPhase.Running);
-    await().atMost(Duration.ofSeconds(30)).until(() -> job("stalled-run-1") == null);
-    assertThat(job("stalled-run-2")).isNotNull();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> namespace.get("stalled-run-1", Job.class) == null);
+    assertThat(namespace.get("stalled-run-2", Job.class)).isNotNull();
   }
 
   private Download download(String name) {
@@ -281,26 +285,8 @@ class DownloadRunsE2E {
   private Download awaitPhase(String name, DownloadPhase phase) {
     return await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> get(name), d -> d.getStatus() != null && d.getStatus().getPhase() == phase);
-  }
-
-  private Download get(String name) {
-    return namespace
-        .client()
-        .resources(Download.class)
-        .inNamespace(namespace.name())
-        .withName(name)
-        .get();
-  }
-
-  private Job job(String name) {
-    return namespace
-        .client()
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(namespace.name())
-        .withName(name)
-        .get();
+        .until(
+            () -> namespace.get(name, Download.class),
+            d -> d.getStatus() != null && d.getStatus().getPhase() == phase);
   }
 }

@@ -265,13 +265,7 @@ class DownloaderE2E {
     List<String> updatedAt = new ArrayList<>();
     List<String> progressColumn = new ArrayList<>();
     while (downloader.isAlive()) {
-      Download download =
-          namespace
-              .client()
-              .resources(Download.class)
-              .inNamespace(namespace.name())
-              .withName("slow")
-              .get();
+      Download download = namespace.get("slow", Download.class);
       DownloadProgress progress =
           download.getStatus() == null ? null : download.getStatus().getProgress();
       if (progress != null
@@ -330,14 +324,7 @@ class DownloaderE2E {
   }
 
   private DownloadProgress progress(String name) {
-    return namespace
-        .client()
-        .resources(Download.class)
-        .inNamespace(namespace.name())
-        .withName(name)
-        .get()
-        .getStatus()
-        .getProgress();
+    return namespace.get(name, Download.class).getStatus().getProgress();
   }
 
   /** The value of a column in the one-row output of {@code kubectl get}. */

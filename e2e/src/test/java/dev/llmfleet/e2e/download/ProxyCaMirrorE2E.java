@@ -179,14 +179,7 @@ class ProxyCaMirrorE2E {
   }
 
   private DownloadProgress progress(String name) {
-    return namespace
-        .client()
-        .resources(Download.class)
-        .inNamespace(namespace.name())
-        .withName(name)
-        .get()
-        .getStatus()
-        .getProgress();
+    return namespace.get(name, Download.class).getStatus().getProgress();
   }
 
   /**

@@ -85,10 +85,10 @@ class ApiServerCrashE2E {
         .atMost(Duration.ofSeconds(90))
         .untilAsserted(
             () -> {
-              assertThat(deployment("before"))
+              assertThat(namespace.get("before", Deployment.class))
                   .isNotNull()
                   .satisfies(d -> assertThat(d.getSpec().getReplicas()).isEqualTo(2));
-              assertThat(deployment("after")).isNotNull();
+              assertThat(namespace.get("after", Deployment.class)).isNotNull();
             });
     await().atMost(Duration.ofSeconds(60)).until(() -> phase("after") == ModelServerPhase.Ready);
     assertThat(operator.isAlive()).as("operator process alive; log:\n%s", operator.log()).isTrue();
@@ -107,9 +107,5 @@ class ApiServerCrashE2E {
     ModelServer server =
         client.resources(ModelServer.class).inNamespace(namespace.name()).withName(name).get();
     return server == null || server.getStatus() == null ? null : server.getStatus().getPhase();
-  }
-
-  private Deployment deployment(String name) {
-    return client.apps().deployments().inNamespace(namespace.name()).withName(name).get();
   }
 }

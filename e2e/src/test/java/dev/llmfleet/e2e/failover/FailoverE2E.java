@@ -9,6 +9,7 @@ import dev.llmfleet.e2e.support.LlmFleetExtension;
 import dev.llmfleet.e2e.support.OperatorProcess;
 import dev.llmfleet.e2e.support.SmallServer;
 import dev.llmfleet.e2e.support.TestNamespace;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -74,7 +75,9 @@ class FailoverE2E {
             .atMost(Duration.ofSeconds(60))
             .until(this::holder, h -> "operator-a".equals(h) || "operator-b".equals(h));
     client.resource(server("before")).create();
-    await().atMost(Duration.ofSeconds(60)).until(() -> deploymentExists("before"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> processNamespace.get("before", Deployment.class) != null);
 
     OperatorProcess killed = leader.equals("operator-a") ? first : second;
     OperatorProcess survivor = killed == first ? second : first;
@@ -87,7 +90,7 @@ class FailoverE2E {
         .pollInterval(Duration.ofSeconds(1))
         .untilAsserted(
             () ->
-                assertThat(deploymentExists("after"))
+                assertThat(processNamespace.get("after", Deployment.class) != null)
                     .as(
                         "Deployment of the ModelServer created after the kill; survivor log:\n%s",
                         survivor.log())
@@ -98,12 +101,8 @@ class FailoverE2E {
   }
 
   private String holder() {
-    Lease lease = client.leases().inNamespace(namespace).withName(LEASE).get();
+    Lease lease = processNamespace.get(LEASE, Lease.class);
     return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
-  }
-
-  private boolean deploymentExists(String server) {
-    return client.apps().deployments().inNamespace(namespace).withName(server).get() != null;
   }
 
   private ModelServer server(String name) {

@@ -83,7 +83,9 @@ class RestartE2E {
     IntStream.range(0, DOWNLOADS).forEach(i -> client.resource(download("weights-" + i)).create());
     for (int i = 0; i < DOWNLOADS; i++) {
       String name = "weights-" + i;
-      await().atMost(Duration.ofSeconds(60)).until(() -> job(name + "-run-1") != null);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> processNamespace.get(name + "-run-1", Job.class) != null);
       report(name, progress(name, TOTAL / 4));
     }
     IntStream.range(0, SERVERS).forEach(i -> client.resource(server("server-" + i)).create());
@@ -96,7 +98,9 @@ class RestartE2E {
 
     // A ModelServer created after the restart is reconciled: the new process is at work.
     client.resource(server("after-restart")).create();
-    await().atMost(Duration.ofSeconds(60)).until(() -> deployment("after-restart") != null);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> processNamespace.get("after-restart", Deployment.class) != null);
     for (int i = 0; i < DOWNLOADS; i++) {
       String name = "weights-" + i;
       assertThat(processNamespace.jobsOf(name))
@@ -117,7 +121,7 @@ class RestartE2E {
           await()
               .atMost(Duration.ofSeconds(90))
               .until(
-                  () -> get(name),
+                  () -> processNamespace.get(name, Download.class),
                   d ->
                       d.getStatus() != null && d.getStatus().getPhase() == DownloadPhase.Succeeded);
       assertThat(download.getStatus().getRuns())
@@ -195,17 +199,5 @@ class RestartE2E {
 
   private ModelServer server(String name) {
     return SmallServer.onNodes(namespace, name, NODE_LABEL, namespace);
-  }
-
-  private Download get(String name) {
-    return client.resources(Download.class).inNamespace(namespace).withName(name).get();
-  }
-
-  private Job job(String name) {
-    return client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
-  }
-
-  private Deployment deployment(String name) {
-    return client.apps().deployments().inNamespace(namespace).withName(name).get();
   }
 }

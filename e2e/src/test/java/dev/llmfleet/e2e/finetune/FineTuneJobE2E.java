@@ -86,17 +86,19 @@ class FineTuneJobE2E {
     assertThat(inputs.getReason()).isEqualTo("WaitingForDownload");
     assertThat(inputs.getMessage())
         .contains("Download base (base model)", "Download tickets (data set)");
-    assertThat(job("tuned-train-1")).isNull();
+    assertThat(namespace.get("tuned-train-1", Job.class)).isNull();
 
     verify("base");
     await()
         .atMost(TIMEOUT)
         .untilAsserted(
             () ->
-                assertThat(condition(get("tuned"), "InputsReady").getMessage())
+                assertThat(
+                        condition(namespace.get("tuned", FineTuneJob.class), "InputsReady")
+                            .getMessage())
                     .contains("Download tickets")
                     .doesNotContain("Download base"));
-    assertThat(job("tuned-train-1")).as("one input is not enough").isNull();
+    assertThat(namespace.get("tuned-train-1", Job.class)).as("one input is not enough").isNull();
     verify("tickets");
 
     FineTuneJob done = awaitPhase("tuned", FineTuneJobPhase.Succeeded);
@@ -117,7 +119,9 @@ class FineTuneJobE2E {
         namespace
             .client()
             .getKubernetesSerialization()
-            .unmarshal(configMap("tuned-train-1").getData().get("config.yaml"), Map.class);
+            .unmarshal(
+                namespace.get("tuned-train-1", ConfigMap.class).getData().get("config.yaml"),
+                Map.class);
     assertThat(config)
         .containsEntry("base_model", "/inputs/model")
         .containsEntry(
@@ -131,7 +135,7 @@ class FineTuneJobE2E {
         .containsEntry("output_dir", "/output/tuned/.runs/1")
         .doesNotContainKey("load_in_4bit");
 
-    Job run = job("tuned-train-1");
+    Job run = namespace.get("tuned-train-1", Job.class);
     assertThat(run.getSpec().getBackoffLimit()).isZero();
     PodSpec pod = run.getSpec().getTemplate().getSpec();
     var trainer = pod.getContainers().get(0);
@@ -153,13 +157,7 @@ class FineTuneJobE2E {
         .singleElement()
         .satisfies(p -> assertThat(p.getSpec().getNodeName()).isEqualTo("gpu-h100-0"));
 
-    PersistentVolumeClaim claim =
-        namespace
-            .client()
-            .persistentVolumeClaims()
-            .inNamespace(namespace.name())
-            .withName("tuned-output")
-            .get();
+    PersistentVolumeClaim claim = namespace.get("tuned-output", PersistentVolumeClaim.class);
     assertThat(claim.getMetadata().getOwnerReferences())
         .as("the result outlives the FineTuneJob")
         .isEmpty();
@@ -185,7 +183,7 @@ class FineTuneJobE2E {
             .atMost(Duration.ofSeconds(120))
             .pollInterval(Duration.ofSeconds(1))
             .until(
-                () -> get("flaky"),
+                () -> namespace.get("flaky", FineTuneJob.class),
                 j -> j.getStatus() != null && j.getStatus().getPhase() == FineTuneJobPhase.Failed);
 
     List<Run> runs = failed.getStatus().getRuns();
@@ -211,24 +209,24 @@ class FineTuneJobE2E {
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
-              assertThat(get("flaky").getStatus().getRuns())
+              assertThat(namespace.get("flaky", FineTuneJob.class).getStatus().getRuns())
                   .extracting(Run::getCollected)
                   .containsExactly(true, true, null);
               assertThat(runJobs("flaky"))
                   .extracting(j -> j.getMetadata().getName())
                   .containsExactly("flaky-train-3");
-              assertThat(configMap("flaky-train-1")).isNull();
-              assertThat(configMap("flaky-train-2")).isNull();
+              assertThat(namespace.get("flaky-train-1", ConfigMap.class)).isNull();
+              assertThat(namespace.get("flaky-train-2", ConfigMap.class)).isNull();
             });
-    assertThat(configMap("flaky-train-3")).isNotNull();
+    assertThat(namespace.get("flaky-train-3", ConfigMap.class)).isNotNull();
     for (int attempt : List.of(1, 2)) {
-      Job cleanup = job("flaky-cleanup-" + attempt);
+      Job cleanup = namespace.get("flaky-cleanup-" + attempt, Job.class);
       assertThat(cleanup.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
           .containsExactly("cleanup", "--root", "/volume", "--path", "flaky/.runs/" + attempt);
       assertThat(claimAt(cleanup.getSpec().getTemplate().getSpec(), "/volume"))
           .isEqualTo("flaky-output");
     }
-    assertThat(job("flaky-cleanup-3")).isNull();
+    assertThat(namespace.get("flaky-cleanup-3", Job.class)).isNull();
     assertThat(namespace.events("flaky"))
         .extracting(Event::getReason)
         .contains("RunStarted", "OOMKilled", "RunCollected", "CleanupStarted", "Failed");
@@ -247,7 +245,7 @@ class FineTuneJobE2E {
             .atMost(Duration.ofSeconds(90))
             .pollInterval(Duration.ofSeconds(1))
             .until(
-                () -> get("ttl"),
+                () -> namespace.get("ttl", FineTuneJob.class),
                 j -> j.getStatus() != null && j.getStatus().getPhase() == FineTuneJobPhase.Failed);
     assertThat(failed.getStatus().getRuns()).extracting(Run::getCollected).containsOnlyNulls();
     assertThat(runJobs("ttl")).hasSize(2);
@@ -257,17 +255,19 @@ class FineTuneJobE2E {
     await()
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofSeconds(1))
-        .until(() -> job("ttl-train-1") == null);
+        .until(() -> namespace.get("ttl-train-1", Job.class) == null);
     Instant collected = Instant.now();
     assertThat(collected).as("not before its TTL").isAfterOrEqualTo(firstFailed.plusSeconds(60));
     if (collected.isBefore(secondFailed.plusSeconds(59))) {
-      assertThat(job("ttl-train-2")).as("run 2's TTL has not passed yet").isNotNull();
+      assertThat(namespace.get("ttl-train-2", Job.class))
+          .as("run 2's TTL has not passed yet")
+          .isNotNull();
     }
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
-              assertThat(get("ttl").getStatus().getRuns())
+              assertThat(namespace.get("ttl", FineTuneJob.class).getStatus().getRuns())
                   .extracting(Run::getCollected)
                   .containsExactly(true, true);
               assertThat(runJobs("ttl")).isEmpty();
@@ -287,7 +287,7 @@ class FineTuneJobE2E {
         .atMost(TIMEOUT)
         .pollInterval(Duration.ofMillis(200))
         .until(
-            () -> get("restart"),
+            () -> namespace.get("restart", FineTuneJob.class),
             j ->
                 j.getStatus() != null
                     && j.getStatus().getRuns() != null
@@ -297,14 +297,18 @@ class FineTuneJobE2E {
     // forget it.
     operator.stop();
     Thread.sleep(5_000);
-    assertThat(job("restart-train-2")).as("nothing runs while the operator is down").isNull();
+    assertThat(namespace.get("restart-train-2", Job.class))
+        .as("nothing runs while the operator is down")
+        .isNull();
     operator.start();
 
     FineTuneJob failed =
         await()
             .atMost(TIMEOUT)
             .pollInterval(Duration.ofSeconds(1))
-            .until(() -> get("restart"), j -> j.getStatus().getPhase() == FineTuneJobPhase.Failed);
+            .until(
+                () -> namespace.get("restart", FineTuneJob.class),
+                j -> j.getStatus().getPhase() == FineTuneJobPhase.Failed);
     List<Run> runs = failed.getStatus().getRuns();
     assertThat(runs).extracting(Run::getName).containsExactly("restart-train-1", "restart-train-2");
     assertThat(gap(runs.get(0), runs.get(1)))
@@ -340,16 +344,7 @@ class FineTuneJobE2E {
     Deployment deployment =
         await()
             .atMost(TIMEOUT)
-            .until(
-                () ->
-                    namespace
-                        .client()
-                        .apps()
-                        .deployments()
-                        .inNamespace(namespace.name())
-                        .withName("chat")
-                        .get(),
-                d -> d != null);
+            .until(() -> namespace.get("chat", Deployment.class), d -> d != null);
     PodSpec pod = deployment.getSpec().getTemplate().getSpec();
     assertThat(pod.getContainers().get(0).getArgs())
         .containsSubsequence("--lora-modules", "support-bot=/adapters/support-bot");
@@ -363,7 +358,7 @@ class FineTuneJobE2E {
     inputs("gone-base", "gone-data");
     create(fineTuneJob("gone", "gone-base", "gone-data"));
     awaitPhase("gone", FineTuneJobPhase.Succeeded);
-    assertThat(job("gone-train-1")).isNotNull();
+    assertThat(namespace.get("gone-train-1", Job.class)).isNotNull();
 
     namespace
         .client()
@@ -376,17 +371,11 @@ class FineTuneJobE2E {
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
-              assertThat(get("gone")).isNull();
-              assertThat(job("gone-train-1")).isNull();
-              assertThat(configMap("gone-train-1")).isNull();
+              assertThat(namespace.get("gone", FineTuneJob.class)).isNull();
+              assertThat(namespace.get("gone-train-1", Job.class)).isNull();
+              assertThat(namespace.get("gone-train-1", ConfigMap.class)).isNull();
             });
-    assertThat(
-            namespace
-                .client()
-                .persistentVolumeClaims()
-                .inNamespace(namespace.name())
-                .withName("gone-output")
-                .get())
+    assertThat(namespace.get("gone-output", PersistentVolumeClaim.class))
         .as("the trained result stays")
         .isNotNull();
   }
@@ -430,18 +419,14 @@ class FineTuneJobE2E {
   }
 
   private void verify(String download) {
-    await().atMost(TIMEOUT).until(() -> job(download + "-run-1"), j -> j != null);
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> namespace.get(download + "-run-1", Job.class), j -> j != null);
     DownloaderReports.verified(namespace, download, download + "-run-1");
     await()
         .atMost(TIMEOUT)
         .until(
-            () ->
-                namespace
-                    .client()
-                    .resources(Download.class)
-                    .inNamespace(namespace.name())
-                    .withName(download)
-                    .get(),
+            () -> namespace.get(download, Download.class),
             d -> d.getStatus() != null && d.getStatus().getPhase() == DownloadPhase.Succeeded);
   }
 
@@ -457,28 +442,8 @@ class FineTuneJobE2E {
     return await()
         .atMost(TIMEOUT)
         .until(
-            () -> get(name),
+            () -> namespace.get(name, FineTuneJob.class),
             j -> j != null && j.getStatus() != null && j.getStatus().getPhase() == phase);
-  }
-
-  private FineTuneJob get(String name) {
-    return namespace
-        .client()
-        .resources(FineTuneJob.class)
-        .inNamespace(namespace.name())
-        .withName(name)
-        .get();
-  }
-
-  private Job job(String name) {
-    return namespace
-        .client()
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(namespace.name())
-        .withName(name)
-        .get();
   }
 
   /** The run Jobs of a FineTuneJob that exist. */
@@ -487,10 +452,6 @@ class FineTuneJobE2E {
         .filter(
             j -> "fine-tune".equals(j.getMetadata().getLabels().get("app.kubernetes.io/component")))
         .toList();
-  }
-
-  private ConfigMap configMap(String name) {
-    return namespace.client().configMaps().inNamespace(namespace.name()).withName(name).get();
   }
 
   /** From the end of one run to the start of the next. */

@@ -176,15 +176,7 @@ class GrafanaDashboardIT {
         .create();
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(
-            () ->
-                namespace
-                        .client()
-                        .resources(Job.class)
-                        .inNamespace(namespace.name())
-                        .withName("weights-run-1")
-                        .get()
-                    != null);
+        .until(() -> namespace.get("weights-run-1", Job.class) != null);
     DownloaderReports.report(
         namespace,
         "weights",

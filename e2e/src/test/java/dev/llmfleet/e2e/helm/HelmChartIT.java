@@ -296,14 +296,7 @@ class HelmChartIT {
             "2m");
 
     assertThat(install.exitCode()).as(install.output()).isZero();
-    var deployment =
-        namespace
-            .client()
-            .apps()
-            .deployments()
-            .inNamespace(namespace.name())
-            .withName(release)
-            .get();
+    var deployment = namespace.get(release, Deployment.class);
     assertThat(deployment.getStatus().getAvailableReplicas()).isEqualTo(1);
   }
 
@@ -336,13 +329,7 @@ class HelmChartIT {
               assertThat(restricted.podsOfJob("weights-run-1"))
                   .as("the download pod was admitted")
                   .hasSize(1);
-              ModelServer server =
-                  restricted
-                      .client()
-                      .resources(ModelServer.class)
-                      .inNamespace(restricted.name())
-                      .withName("chat")
-                      .get();
+              ModelServer server = restricted.get("chat", ModelServer.class);
               assertThat(server.getStatus()).as("status of ModelServer chat").isNotNull();
               assertThat(server.getStatus().getPhase()).isEqualTo(ModelServerPhase.Ready);
             });
@@ -355,7 +342,7 @@ class HelmChartIT {
     apply(httpDownload("base"));
     apply(httpDownload("tickets"));
     for (String download : List.of("base", "tickets")) {
-      await().atMost(TIMEOUT).until(() -> job(download + "-run-1") != null);
+      await().atMost(TIMEOUT).until(() -> restricted.get(download + "-run-1", Job.class) != null);
       DownloaderReports.verified(restricted, download, download + "-run-1");
     }
     apply(fineTuneJob("tuned", ""));
@@ -377,13 +364,7 @@ class HelmChartIT {
         .atMost(TIMEOUT.multipliedBy(2))
         .untilAsserted(
             () -> {
-              FineTuneJob tuned =
-                  restricted
-                      .client()
-                      .resources(FineTuneJob.class)
-                      .inNamespace(restricted.name())
-                      .withName("tuned")
-                      .get();
+              FineTuneJob tuned = restricted.get("tuned", FineTuneJob.class);
               assertThat(tuned.getStatus()).as("status of FineTuneJob tuned").isNotNull();
               assertThat(tuned.getStatus().getPhase()).isEqualTo(FineTuneJobPhase.Succeeded);
               assertThat(podsCreatedBy("tuned-train-1")).as("the trainer pod was admitted").isOne();
@@ -415,12 +396,14 @@ class HelmChartIT {
               Download stalled = restricted.get("stalled", Download.class);
               assertThat(stalled.getStatus()).as("status of Download stalled").isNotNull();
               assertThat(stalled.getStatus().getPhase()).isEqualTo(DownloadPhase.Failed);
-              assertThat(job("stalled-run-1")).as("the collected run's Job").isNull();
+              assertThat(restricted.get("stalled-run-1", Job.class))
+                  .as("the collected run's Job")
+                  .isNull();
               assertThat(podsCreatedBy("stalled-cleanup"))
                   .as("the cleanup pod was admitted")
                   .isOne();
             });
-    Job cleanup = job("stalled-cleanup");
+    Job cleanup = restricted.get("stalled-cleanup", Job.class);
     if (cleanup != null) {
       assertThat(cleanup.getSpec().getTemplate().getSpec().getAutomountServiceAccountToken())
           .isFalse();
@@ -465,15 +448,15 @@ class HelmChartIT {
   @Order(10)
   void aServerWhoseModelStopsFittingLosesItsDeployment() throws IOException {
     apply(httpDownload("llama"));
-    await().atMost(TIMEOUT).until(() -> job("llama-run-1") != null);
+    await().atMost(TIMEOUT).until(() -> restricted.get("llama-run-1", Job.class) != null);
     DownloaderReports.verified(
         restricted, "llama", "llama-run-1", LLAMA_70B.getWeightsBytes(), LLAMA_70B);
     apply(vllmServer("too-big", false));
-    await().atMost(TIMEOUT).until(() -> deploymentExists("too-big"));
+    await().atMost(TIMEOUT).until(() -> restricted.get("too-big", Deployment.class) != null);
 
     apply(vllmServer("too-big", true));
 
-    await().atMost(TIMEOUT).until(() -> !deploymentExists("too-big"));
+    await().atMost(TIMEOUT).until(() -> restricted.get("too-big", Deployment.class) == null);
     assertNothingForbidden();
   }
 
@@ -481,38 +464,14 @@ class HelmChartIT {
   @Order(11)
   void reapplyingUnchangedManifestsChangesNothing() {
     await().atMost(Duration.ofSeconds(30)).until(() -> settled("chat"));
-    ModelServer before =
-        restricted
-            .client()
-            .resources(ModelServer.class)
-            .inNamespace(restricted.name())
-            .withName("chat")
-            .get();
-    Download downloadBefore =
-        restricted
-            .client()
-            .resources(Download.class)
-            .inNamespace(restricted.name())
-            .withName("weights")
-            .get();
+    ModelServer before = restricted.get("chat", ModelServer.class);
+    Download downloadBefore = restricted.get("weights", Download.class);
 
     apply(server("chat"));
     apply(DOWNLOAD);
 
-    ModelServer after =
-        restricted
-            .client()
-            .resources(ModelServer.class)
-            .inNamespace(restricted.name())
-            .withName("chat")
-            .get();
-    Download downloadAfter =
-        restricted
-            .client()
-            .resources(Download.class)
-            .inNamespace(restricted.name())
-            .withName("weights")
-            .get();
+    ModelServer after = restricted.get("chat", ModelServer.class);
+    Download downloadAfter = restricted.get("weights", Download.class);
     assertThat(after.getMetadata().getGeneration()).isEqualTo(before.getMetadata().getGeneration());
     assertThat(after.getMetadata().getResourceVersion())
         .isEqualTo(before.getMetadata().getResourceVersion());
@@ -523,16 +482,7 @@ class HelmChartIT {
   @Test
   @Order(12)
   void upgradeWithChangedValuesRollsTheOperator() {
-    long generation =
-        namespace
-            .client()
-            .apps()
-            .deployments()
-            .inNamespace(namespace.name())
-            .withName(release)
-            .get()
-            .getMetadata()
-            .getGeneration();
+    long generation = namespace.get(release, Deployment.class).getMetadata().getGeneration();
 
     Cluster.Result upgrade =
         cluster.helm(
@@ -546,16 +496,7 @@ class HelmChartIT {
             "operator.logFormat=json");
 
     assertThat(upgrade.exitCode()).as(upgrade.output()).isZero();
-    assertThat(
-            namespace
-                .client()
-                .apps()
-                .deployments()
-                .inNamespace(namespace.name())
-                .withName(release)
-                .get()
-                .getMetadata()
-                .getGeneration())
+    assertThat(namespace.get(release, Deployment.class).getMetadata().getGeneration())
         .isGreaterThan(generation);
   }
 
@@ -593,7 +534,7 @@ class HelmChartIT {
                 this::leaseHolder,
                 holder -> "operator-a".equals(holder) || "operator-b".equals(holder));
     apply(server("before"));
-    await().atMost(TIMEOUT).until(() -> deploymentExists("before"));
+    await().atMost(TIMEOUT).until(() -> restricted.get("before", Deployment.class) != null);
 
     OperatorProcess killed =
         replicas.stream().filter(r -> r.name().equals(leader)).findFirst().orElseThrow();
@@ -608,7 +549,7 @@ class HelmChartIT {
         .pollInterval(Duration.ofSeconds(1))
         .untilAsserted(
             () ->
-                assertThat(deploymentExists("after"))
+                assertThat(restricted.get("after", Deployment.class) != null)
                     .as(
                         "Deployment of the ModelServer created after the kill; survivor log:%n%s",
                         survivor.log())
@@ -744,27 +685,10 @@ class HelmChartIT {
   }
 
   private boolean settled(String server) {
-    ModelServer current =
-        restricted
-            .client()
-            .resources(ModelServer.class)
-            .inNamespace(restricted.name())
-            .withName(server)
-            .get();
+    ModelServer current = restricted.get(server, ModelServer.class);
     return current.getStatus() != null
         && current.getMetadata().getGeneration().equals(current.getStatus().getObservedGeneration())
         && current.getStatus().getPhase() == ModelServerPhase.Ready;
-  }
-
-  private Job job(String name) {
-    return restricted
-        .client()
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(restricted.name())
-        .withName(name)
-        .get();
   }
 
   /**
@@ -777,19 +701,8 @@ class HelmChartIT {
         .count();
   }
 
-  private boolean deploymentExists(String name) {
-    return restricted
-            .client()
-            .apps()
-            .deployments()
-            .inNamespace(restricted.name())
-            .withName(name)
-            .get()
-        != null;
-  }
-
   private String leaseHolder() {
-    Lease lease = namespace.client().leases().inNamespace(namespace.name()).withName(LEASE).get();
+    Lease lease = namespace.get(LEASE, Lease.class);
     return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
   }
 

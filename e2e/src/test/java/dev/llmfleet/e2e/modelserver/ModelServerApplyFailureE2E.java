@@ -41,13 +41,7 @@ class ModelServerApplyFailureE2E {
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
-              ModelServer current =
-                  namespace
-                      .client()
-                      .resources(ModelServer.class)
-                      .inNamespace(namespace.name())
-                      .withName("refused")
-                      .get();
+              ModelServer current = namespace.get("refused", ModelServer.class);
               assertThat(current.getStatus()).as("status").isNotNull();
               assertThat(current.getStatus().getConditions())
                   .anySatisfy(

@@ -17,6 +17,7 @@ import dev.llmfleet.e2e.support.ModelServers;
 import dev.llmfleet.e2e.support.SmallDownload;
 import dev.llmfleet.e2e.support.TestNamespace;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
 import java.util.List;
@@ -59,22 +60,12 @@ class ModelServerE2E {
     assertThat(namespace.podsOf("vllm-h100"))
         .singleElement()
         .satisfies(pod -> assertThat(pod.getSpec().getNodeName()).isEqualTo("gpu-h100-0"));
-    Deployment deployment = servers.deployment("vllm-h100");
+    Deployment deployment = namespace.get("vllm-h100", Deployment.class);
     var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(container.getArgs()).containsSubsequence("--tensor-parallel-size", "2");
     assertThat(container.getResources().getLimits())
         .containsEntry("nvidia.com/gpu", new Quantity("2"));
-    assertThat(
-            namespace
-                .client()
-                .services()
-                .inNamespace(namespace.name())
-                .withName("vllm-h100")
-                .get()
-                .getSpec()
-                .getPorts()
-                .get(0)
-                .getPort())
+    assertThat(namespace.get("vllm-h100", Service.class).getSpec().getPorts().get(0).getPort())
         .isEqualTo(8000);
   }
 
@@ -146,12 +137,12 @@ class ModelServerE2E {
     ModelServer waiting = servers.awaitPhase("waiting", ModelServerPhase.WaitingForModel);
     assertThat(condition(waiting, "ModelAvailable").getReason()).isEqualTo("WaitingForDownload");
     assertThat(condition(waiting, "ModelAvailable").getMessage()).contains("Download weights");
-    assertThat(servers.deployment("waiting")).isNull();
+    assertThat(namespace.get("waiting", Deployment.class)).isNull();
 
     DownloaderReports.verified(namespace, "weights", "weights-run-1");
 
     servers.awaitPhase("waiting", ModelServerPhase.Ready);
-    var pod = servers.deployment("waiting").getSpec().getTemplate().getSpec();
+    var pod = namespace.get("waiting", Deployment.class).getSpec().getTemplate().getSpec();
     assertThat(pod.getVolumes())
         .filteredOn(v -> v.getPersistentVolumeClaim() != null)
         .map(v -> v.getPersistentVolumeClaim().getClaimName())
@@ -188,7 +179,7 @@ class ModelServerE2E {
         servers.fromUri(
             "rolled", Runtime.LLAMA_CPP, "hf://bartowski/Llama-3.2-1B-Instruct-GGUF", 0, null));
     servers.awaitPhase("rolled", ModelServerPhase.Ready);
-    long generation = servers.deployment("rolled").getMetadata().getGeneration();
+    long generation = namespace.get("rolled", Deployment.class).getMetadata().getGeneration();
 
     namespace
         .client()
@@ -209,7 +200,7 @@ class ModelServerE2E {
               assertThat(server.getStatus().getObservedGeneration())
                   .isEqualTo(server.getMetadata().getGeneration());
               assertThat(server.getStatus().getPhase()).isEqualTo(ModelServerPhase.Ready);
-              assertThat(servers.deployment("rolled").getMetadata().getGeneration())
+              assertThat(namespace.get("rolled", Deployment.class).getMetadata().getGeneration())
                   .isGreaterThan(generation);
               assertThat(namespace.podsOf("rolled"))
                   .singleElement()
@@ -238,15 +229,8 @@ class ModelServerE2E {
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
-              assertThat(servers.deployment("deleted")).isNull();
-              assertThat(
-                      namespace
-                          .client()
-                          .services()
-                          .inNamespace(namespace.name())
-                          .withName("deleted")
-                          .get())
-                  .isNull();
+              assertThat(namespace.get("deleted", Deployment.class)).isNull();
+              assertThat(namespace.get("deleted", Service.class)).isNull();
               assertThat(namespace.podsOf("deleted")).isEmpty();
             });
   }

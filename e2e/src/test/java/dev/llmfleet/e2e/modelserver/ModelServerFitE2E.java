@@ -20,6 +20,7 @@ import dev.llmfleet.e2e.support.ModelServers;
 import dev.llmfleet.e2e.support.SmallDownload;
 import dev.llmfleet.e2e.support.TestNamespace;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -119,7 +120,9 @@ class ModelServerFitE2E {
         .during(Duration.ofSeconds(5))
         .atMost(Duration.ofSeconds(10))
         .until(
-            () -> servers.deployment("one-h100") == null && namespace.podsOf("one-h100").isEmpty());
+            () ->
+                namespace.get("one-h100", Deployment.class) == null
+                    && namespace.podsOf("one-h100").isEmpty());
   }
 
   @Test
@@ -140,7 +143,13 @@ class ModelServerFitE2E {
     assertThat(condition(ready, "Stalled").getStatus()).isEqualTo("False");
     assertThat(ready.getStatus().getGpuMemory()).isEqualTo(expectedMemory(4));
     var container =
-        servers.deployment("four-h100").getSpec().getTemplate().getSpec().getContainers().get(0);
+        namespace
+            .get("four-h100", Deployment.class)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
     assertThat(container.getArgs()).containsSubsequence("--tensor-parallel-size", "4");
     assertThat(container.getResources().getLimits())
         .containsEntry("nvidia.com/gpu", new Quantity("4"));
@@ -157,7 +166,7 @@ class ModelServerFitE2E {
     downloadOfLlama70b("llama-70b-optout");
     servers.create(servers.fromDownload("opt-out", Runtime.VLLM, "llama-70b-optout", 1, H100));
     awaitReason("opt-out", "InsufficientGPUMemory");
-    assertThat(servers.deployment("opt-out")).isNull();
+    assertThat(namespace.get("opt-out", Deployment.class)).isNull();
 
     namespace
         .client()
@@ -179,8 +188,8 @@ class ModelServerFitE2E {
     assertThat(condition(ready, "Stalled").getStatus()).isEqualTo("False");
     assertThat(ready.getStatus().getGpuMemory()).isNull();
     assertThat(
-            servers
-                .deployment("opt-out")
+            namespace
+                .get("opt-out", Deployment.class)
                 .getSpec()
                 .getTemplate()
                 .getSpec()
@@ -219,7 +228,7 @@ class ModelServerFitE2E {
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
-              assertThat(servers.deployment("shrunk")).isNull();
+              assertThat(namespace.get("shrunk", Deployment.class)).isNull();
               assertThat(namespace.podsOf("shrunk")).isEmpty();
             });
   }
@@ -243,7 +252,7 @@ class ModelServerFitE2E {
     assertThat(scheduled.getMessage())
         .startsWith("GPU memory not checked: the model's size and shape are unknown");
     assertThat(ready.getStatus().getGpuMemory()).isNull();
-    assertThat(servers.deployment("no-model")).isNotNull();
+    assertThat(namespace.get("no-model", Deployment.class)).isNotNull();
     assertThat(namespace.events(ModelServer.class, "no-model"))
         .noneMatch(event -> "InsufficientGPUMemory".equals(event.getReason()));
     servers.removeAll();

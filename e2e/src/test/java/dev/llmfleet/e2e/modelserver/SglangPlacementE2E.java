@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -87,7 +88,7 @@ class SglangPlacementE2E {
         .singleElement()
         .satisfies(pod -> assertThat(pod.getSpec().getNodeName()).isEqualTo("gpu-h100-0"));
 
-    PodSpec pod = servers.deployment("sglang-h100").getSpec().getTemplate().getSpec();
+    PodSpec pod = namespace.get("sglang-h100", Deployment.class).getSpec().getTemplate().getSpec();
     Container container = pod.getContainers().get(0);
     assertThat(container.getImage()).startsWith("lmsysorg/sglang:");
     assertThat(container.getCommand()).containsExactly("python3", "-m", "sglang.launch_server");
@@ -114,8 +115,7 @@ class SglangPlacementE2E {
               assertThat(toleration.getEffect()).isEqualTo("NoSchedule");
             });
 
-    Service service =
-        namespace.client().services().inNamespace(namespace.name()).withName("sglang-h100").get();
+    Service service = namespace.get("sglang-h100", Service.class);
     assertThat(service.getSpec().getPorts())
         .singleElement()
         .satisfies(
@@ -169,7 +169,7 @@ class SglangPlacementE2E {
             "needs 32.0 GiB (weights 15.0 GiB, KV cache 16.0 GiB for 131072 tokens, overhead 1.0 GiB)",
             "1 x 23028 MiB (node label nvidia.com/gpu.memory) give sglang 19.8 GiB",
             "it fits in resources.gpus 2, or with a context length of at most 31393 tokens (--context-length)");
-    assertThat(servers.deployment("sglang-a10")).isNull();
+    assertThat(namespace.get("sglang-a10", Deployment.class)).isNull();
 
     namespace
         .client()
@@ -189,7 +189,13 @@ class SglangPlacementE2E {
     assertThat(ready.getStatus().getGpuMemory().getKvCacheBytes())
         .isEqualTo(2L * 32 * 8 * 128 * 2 * 8192);
     Container container =
-        servers.deployment("sglang-a10").getSpec().getTemplate().getSpec().getContainers().get(0);
+        namespace
+            .get("sglang-a10", Deployment.class)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
     assertThat(container.getArgs())
         .containsSubsequence("--model-path", "/models")
         .containsSubsequence("--context-length", "8192")

@@ -12,7 +12,6 @@ import dev.llmfleet.api.v1alpha1.FineTuneJobSpec;
 import dev.llmfleet.api.v1alpha1.FineTuneOutput;
 import dev.llmfleet.api.v1alpha1.Hyperparameters;
 import dev.llmfleet.api.v1alpha1.ModelServer;
-import dev.llmfleet.api.v1alpha1.common.Condition;
 import dev.llmfleet.api.v1alpha1.common.LocalRef;
 import dev.llmfleet.api.v1alpha1.common.Resources;
 import dev.llmfleet.api.v1alpha1.common.SecretEnv;
@@ -22,6 +21,7 @@ import dev.llmfleet.e2e.support.DownloaderReports;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
 import dev.llmfleet.e2e.support.SmallDownload;
 import dev.llmfleet.e2e.support.SmallServer;
+import dev.llmfleet.e2e.support.Statuses;
 import dev.llmfleet.e2e.support.TestNamespace;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -31,6 +31,7 @@ import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Duration;
 import java.util.List;
@@ -81,8 +82,14 @@ class OwnedNamesE2E {
     job.getSpec().setSecrets(secrets);
     namespace.client().resource(job).create();
 
-    Job downloadRun = await().atMost(TIMEOUT).until(() -> job("support-run-1"), j -> j != null);
-    Job trainRun = await().atMost(TIMEOUT).until(() -> job("support-train-1"), j -> j != null);
+    Job downloadRun =
+        await()
+            .atMost(TIMEOUT)
+            .until(() -> namespace.get("support-run-1", Job.class), j -> j != null);
+    Job trainRun =
+        await()
+            .atMost(TIMEOUT)
+            .until(() -> namespace.get("support-train-1", Job.class), j -> j != null);
 
     assertThat(controller(downloadRun).getKind()).isEqualTo("Download");
     assertThat(controller(trainRun).getKind()).isEqualTo("FineTuneJob");
@@ -96,16 +103,10 @@ class OwnedNamesE2E {
                     await().atMost(TIMEOUT).until(secret("support-fine-tune-env"), s -> s != null))
                 .getKind())
         .isEqualTo("FineTuneJob");
-    assertThat(
-            namespace
-                .client()
-                .secrets()
-                .inNamespace(namespace.name())
-                .withName("support-secrets")
-                .get())
+    assertThat(namespace.get("support-secrets", Secret.class))
         .as("the name a ModelServer support would use")
         .isNull();
-    assertThat(get(FineTuneJob.class, "support").getStatus().getRuns())
+    assertThat(namespace.get("support", FineTuneJob.class).getStatus().getRuns())
         .singleElement()
         .satisfies(run -> assertThat(run.getName()).isEqualTo("support-train-1"));
   }
@@ -118,7 +119,7 @@ class OwnedNamesE2E {
         await()
             .atMost(TIMEOUT)
             .until(
-                () -> get(ModelServer.class, "llama3.1-8b"),
+                () -> namespace.get("llama3.1-8b", ModelServer.class),
                 s -> s.getStatus() != null && s.getStatus().getEndpoint() != null);
     List<Service> services =
         namespace.client().services().inNamespace(namespace.name()).list().getItems();
@@ -138,15 +139,7 @@ class OwnedNamesE2E {
                           + namespace.name()
                           + ".svc.cluster.local:");
             });
-    assertThat(
-            namespace
-                .client()
-                .apps()
-                .deployments()
-                .inNamespace(namespace.name())
-                .withName("llama3.1-8b")
-                .get())
-        .isNotNull();
+    assertThat(namespace.get("llama3.1-8b", Deployment.class)).isNotNull();
   }
 
   @Test
@@ -158,7 +151,7 @@ class OwnedNamesE2E {
         await()
             .atMost(TIMEOUT)
             .until(
-                () -> get(Download.class, name),
+                () -> namespace.get(name, Download.class),
                 d ->
                     d.getStatus() != null
                         && d.getStatus().getRuns() != null
@@ -166,14 +159,14 @@ class OwnedNamesE2E {
     String run = download.getStatus().getRuns().get(0).getName();
 
     assertThat(run).hasSizeLessThanOrEqualTo(63).endsWith("-run-1");
-    Job job = await().atMost(TIMEOUT).until(() -> job(run), j -> j != null);
+    Job job = await().atMost(TIMEOUT).until(() -> namespace.get(run, Job.class), j -> j != null);
     assertThat(job.getMetadata().getLabels().get("app.kubernetes.io/instance"))
         .hasSizeLessThanOrEqualTo(63);
     DownloaderReports.verified(namespace, name, run);
     await()
         .atMost(TIMEOUT)
         .until(
-            () -> get(Download.class, name),
+            () -> namespace.get(name, Download.class),
             d -> d.getStatus().getPhase() == DownloadPhase.Succeeded);
   }
 
@@ -188,12 +181,7 @@ class OwnedNamesE2E {
 
       await()
           .atMost(TIMEOUT)
-          .untilAsserted(
-              () ->
-                  assertApplyFailed(
-                      get(Download.class, "refused").getStatus() == null
-                          ? null
-                          : get(Download.class, "refused").getStatus().getConditions()));
+          .untilAsserted(() -> assertApplyFailed(namespace.get("refused", Download.class)));
     }
   }
 
@@ -211,19 +199,13 @@ class OwnedNamesE2E {
 
       await()
           .atMost(TIMEOUT)
-          .untilAsserted(
-              () ->
-                  assertApplyFailed(
-                      get(FineTuneJob.class, "refused").getStatus() == null
-                          ? null
-                          : get(FineTuneJob.class, "refused").getStatus().getConditions()));
+          .untilAsserted(() -> assertApplyFailed(namespace.get("refused", FineTuneJob.class)));
     }
   }
 
-  private static void assertApplyFailed(List<Condition> conditions) {
-    assertThat(conditions)
+  private static void assertApplyFailed(HasMetadata resource) {
+    assertThat(Statuses.conditions(resource))
         .as("conditions")
-        .isNotNull()
         .anySatisfy(
             c -> {
               assertThat(c.getType()).isEqualTo("Ready");
@@ -253,12 +235,12 @@ class OwnedNamesE2E {
 
   private void verifiedDownload(String name) {
     namespace.client().resource(SmallDownload.of(namespace.name(), name, name)).create();
-    await().atMost(TIMEOUT).until(() -> job(name + "-run-1"), j -> j != null);
+    await().atMost(TIMEOUT).until(() -> namespace.get(name + "-run-1", Job.class), j -> j != null);
     DownloaderReports.verified(namespace, name, name + "-run-1");
     await()
         .atMost(TIMEOUT)
         .until(
-            () -> get(Download.class, name),
+            () -> namespace.get(name, Download.class),
             d -> d.getStatus() != null && d.getStatus().getPhase() == DownloadPhase.Succeeded);
   }
 
@@ -284,22 +266,7 @@ class OwnedNamesE2E {
         .orElseThrow();
   }
 
-  private <T extends HasMetadata> T get(Class<T> type, String name) {
-    return namespace.client().resources(type).inNamespace(namespace.name()).withName(name).get();
-  }
-
-  private Job job(String name) {
-    return namespace
-        .client()
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(namespace.name())
-        .withName(name)
-        .get();
-  }
-
   private Callable<Secret> secret(String name) {
-    return () -> namespace.client().secrets().inNamespace(namespace.name()).withName(name).get();
+    return () -> namespace.get(name, Secret.class);
   }
 }

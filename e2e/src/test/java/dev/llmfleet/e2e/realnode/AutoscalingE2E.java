@@ -149,13 +149,7 @@ class AutoscalingE2E {
         .pollInterval(Duration.ofSeconds(1))
         .until(
             () -> {
-              Download d =
-                  namespace
-                      .client()
-                      .resources(Download.class)
-                      .inNamespace(namespace.name())
-                      .withName("smollm2")
-                      .get();
+              Download d = namespace.get("smollm2", Download.class);
               return d.getStatus() != null && d.getStatus().getPhase() == DownloadPhase.Succeeded;
             });
     await()
@@ -330,23 +324,11 @@ class AutoscalingE2E {
   }
 
   private ModelServer current() {
-    return namespace
-        .client()
-        .resources(ModelServer.class)
-        .inNamespace(namespace.name())
-        .withName("auto")
-        .get();
+    return namespace.get("auto", ModelServer.class);
   }
 
   private int deploymentReplicas() {
-    Deployment deployment =
-        namespace
-            .client()
-            .apps()
-            .deployments()
-            .inNamespace(namespace.name())
-            .withName("auto")
-            .get();
+    Deployment deployment = namespace.get("auto", Deployment.class);
     return deployment == null || deployment.getSpec().getReplicas() == null
         ? 0
         : deployment.getSpec().getReplicas();
@@ -367,8 +349,7 @@ class AutoscalingE2E {
    * pods.
    */
   private String serviceUrl() {
-    Service service =
-        namespace.client().services().inNamespace(namespace.name()).withName("auto").get();
+    Service service = namespace.get("auto", Service.class);
     return "http://"
         + service.getSpec().getClusterIP()
         + ":"

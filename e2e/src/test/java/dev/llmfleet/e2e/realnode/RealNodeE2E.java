@@ -184,13 +184,7 @@ class RealNodeE2E {
     RunWatch run = watchUntilSucceeded("smollm2");
     origin.rateLimit(0);
 
-    Download done =
-        models
-            .client()
-            .resources(Download.class)
-            .inNamespace(models.name())
-            .withName("smollm2")
-            .get();
+    Download done = models.get("smollm2", Download.class);
     assertThat(done.getStatus().getProgress().getBytesDone()).isEqualTo(model.size());
     assertThat(done.getStatus().getProgress().getVerified()).isTrue();
     // What the downloader read from the GGUF's own header once verified (SmolLM2-135M-Instruct,
@@ -316,13 +310,7 @@ class RealNodeE2E {
         .ifPresent(line -> System.out.println("FIGURE download_pod_says " + line));
     figure("download_pod_peak_rss_mib_sampled", run.peakRss.get() / (1 << 20));
     figure("download_pod_peak_memory_with_page_cache_mib", run.peakMemory.get() / (1 << 20));
-    Download done =
-        models
-            .client()
-            .resources(Download.class)
-            .inNamespace(models.name())
-            .withName("smollm2-hub")
-            .get();
+    Download done = models.get("smollm2-hub", Download.class);
     Path folder =
         node.volumePath(models.name(), done.getStatus().getClaimName())
             .resolve(done.getStatus().getPath());
@@ -413,13 +401,7 @@ class RealNodeE2E {
 
     await().atMost(TIMEOUT).until(() -> phase("resumed") == DownloadPhase.Succeeded);
     origin.rateLimit(0);
-    Download done =
-        models
-            .client()
-            .resources(Download.class)
-            .inNamespace(models.name())
-            .withName("resumed")
-            .get();
+    Download done = models.get("resumed", Download.class);
     assertThat(done.getStatus().getRuns()).hasSizeGreaterThanOrEqualTo(2);
     assertThat(done.getStatus().getRuns().get(0).getPhase().toString()).isEqualTo("Failed");
     long fetched = origin.bytesSent(GGUF) - sentBefore;
@@ -445,13 +427,7 @@ class RealNodeE2E {
     wrong.getSpec().setGc(DownloadGc.builder().deletePartialData(true).build());
     create(wrong);
     await().atMost(TIMEOUT).until(() -> phase("mismatch") == DownloadPhase.Failed);
-    Download failed =
-        models
-            .client()
-            .resources(Download.class)
-            .inNamespace(models.name())
-            .withName("mismatch")
-            .get();
+    Download failed = models.get("mismatch", Download.class);
     assertThat(Statuses.condition(failed, "Stalled").getReason()).isEqualTo("ChecksumMismatch");
     Path folder =
         node.volumePath(models.name(), failed.getStatus().getClaimName())
@@ -467,13 +443,7 @@ class RealNodeE2E {
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
-              ModelServer server =
-                  models
-                      .client()
-                      .resources(ModelServer.class)
-                      .inNamespace(models.name())
-                      .withName("bad-args")
-                      .get();
+              ModelServer server = models.get("bad-args", ModelServer.class);
               assertThat(server.getStatus()).isNotNull();
               assertThat(server.getStatus().getPhase()).isEqualTo(ModelServerPhase.Degraded);
               assertThat(Statuses.condition(server, "Ready").getMessage()).contains("no-such-flag");
@@ -568,24 +538,12 @@ class RealNodeE2E {
   }
 
   private DownloadPhase phase(String download) {
-    Download current =
-        models
-            .client()
-            .resources(Download.class)
-            .inNamespace(models.name())
-            .withName(download)
-            .get();
+    Download current = models.get(download, Download.class);
     return current == null || current.getStatus() == null ? null : current.getStatus().getPhase();
   }
 
   private long progress(String download) {
-    Download current =
-        models
-            .client()
-            .resources(Download.class)
-            .inNamespace(models.name())
-            .withName(download)
-            .get();
+    Download current = models.get(download, Download.class);
     return current == null
             || current.getStatus() == null
             || current.getStatus().getProgress() == null
@@ -600,13 +558,7 @@ class RealNodeE2E {
         .pollInterval(Duration.ofMillis(250))
         .until(
             () -> {
-              ModelServer server =
-                  models
-                      .client()
-                      .resources(ModelServer.class)
-                      .inNamespace(models.name())
-                      .withName(name)
-                      .get();
+              ModelServer server = models.get(name, ModelServer.class);
               return server.getStatus() != null && server.getStatus().getPhase() == phase;
             });
     return System.nanoTime();
@@ -647,13 +599,7 @@ class RealNodeE2E {
                           run.logLines.addAll(log.output().lines().toList());
                         }
                       });
-              Download current =
-                  models
-                      .client()
-                      .resources(Download.class)
-                      .inNamespace(models.name())
-                      .withName(download)
-                      .get();
+              Download current = models.get(download, Download.class);
               return current.getStatus() != null
                   && current.getStatus().getPhase() == DownloadPhase.Succeeded;
             });
@@ -683,7 +629,7 @@ class RealNodeE2E {
   }
 
   private String serviceUrl(String server) {
-    Service service = models.client().services().inNamespace(models.name()).withName(server).get();
+    Service service = models.get(server, Service.class);
     return "http://"
         + service.getSpec().getClusterIP()
         + ":"

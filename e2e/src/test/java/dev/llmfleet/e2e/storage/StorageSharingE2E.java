@@ -46,7 +46,7 @@ class StorageSharingE2E {
   void aSecondWriterIntoAFolderIsRefusedNamingTheFirstAndStartsOnceItIsGone() {
     sharedClaim("shared");
     apply(download("first", "models/qwen"));
-    await().atMost(TIMEOUT).until(() -> job("first-run-1") != null);
+    await().atMost(TIMEOUT).until(() -> namespace.get("first-run-1", Job.class) != null);
 
     apply(download("second", "models/qwen"));
     apply(fineTuneJob("tune", "models"));
@@ -63,7 +63,7 @@ class StorageSharingE2E {
             });
     assertThat(namespace.get("second", Download.class).getStatus().getPhase())
         .isEqualTo(DownloadPhase.Pending);
-    assertThat(job("second-run-1")).isNull();
+    assertThat(namespace.get("second-run-1", Job.class)).isNull();
     // A folder around another's is the same conflict, across kinds.
     assertThat(awaitStalled("tune", FineTuneJob.class).getMessage())
         .startsWith("folder models of claim shared is written by Download first");
@@ -72,7 +72,7 @@ class StorageSharingE2E {
 
     // The refused one looks again within 30 s; of the two left, the older Download keeps the
     // folder.
-    await().atMost(TIMEOUT).until(() -> job("second-run-1") != null);
+    await().atMost(TIMEOUT).until(() -> namespace.get("second-run-1", Job.class) != null);
     await()
         .atMost(TIMEOUT)
         .untilAsserted(
@@ -84,14 +84,18 @@ class StorageSharingE2E {
   @Test
   void aDownloadDeletedWhileAServerReadsItsClaimLeavesTheClaimUntilTheServerGoes() {
     apply(sizedDownload("weights", "ReadWriteOnce"));
-    await().atMost(TIMEOUT).until(() -> job("weights-run-1") != null);
+    await().atMost(TIMEOUT).until(() -> namespace.get("weights-run-1", Job.class) != null);
     DownloaderReports.verified(namespace, "weights", "weights-run-1");
     apply(server("reader", "weights", 1));
     await()
         .atMost(TIMEOUT)
         .untilAsserted(
             () ->
-                assertThat(claim("weights-data").getMetadata().getOwnerReferences())
+                assertThat(
+                        namespace
+                            .get("weights-data", PersistentVolumeClaim.class)
+                            .getMetadata()
+                            .getOwnerReferences())
                     .anySatisfy(
                         owner -> {
                           assertThat(owner.getKind()).isEqualTo("ModelServer");
@@ -108,19 +112,22 @@ class StorageSharingE2E {
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () -> {
-              PersistentVolumeClaim claim = claim("weights-data");
+              PersistentVolumeClaim claim =
+                  namespace.get("weights-data", PersistentVolumeClaim.class);
               assertThat(claim).as("claim weights-data").isNotNull();
               assertThat(claim.getMetadata().getDeletionTimestamp()).isNull();
             });
 
     namespace.client().resource(namespace.get("reader", ModelServer.class)).delete();
-    await().atMost(TIMEOUT).until(() -> claim("weights-data") == null);
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> namespace.get("weights-data", PersistentVolumeClaim.class) == null);
   }
 
   @Test
   void theReplicasOfAServerOnAReadWriteOnceClaimShareOneNode() {
     apply(sizedDownload("rwo", "ReadWriteOnce"));
-    await().atMost(TIMEOUT).until(() -> job("rwo-run-1") != null);
+    await().atMost(TIMEOUT).until(() -> namespace.get("rwo-run-1", Job.class) != null);
     DownloaderReports.verified(namespace, "rwo", "rwo-run-1");
 
     // It tolerates the GPU nodes' taint: three nodes could take it, and the scheduler spreads
@@ -233,26 +240,6 @@ class StorageSharingE2E {
                 c != null
                     && "True".equals(c.getStatus())
                     && "FolderConflict".equals(c.getReason()));
-  }
-
-  private Job job(String name) {
-    return namespace
-        .client()
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(namespace.name())
-        .withName(name)
-        .get();
-  }
-
-  private PersistentVolumeClaim claim(String name) {
-    return namespace
-        .client()
-        .persistentVolumeClaims()
-        .inNamespace(namespace.name())
-        .withName(name)
-        .get();
   }
 
   private void apply(String manifest) {

@@ -11,12 +11,12 @@ import dev.llmfleet.api.v1alpha1.common.LocalRef;
 import dev.llmfleet.api.v1alpha1.common.Resources;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
 
 /**
- * The ModelServers of one test namespace: made with 1 CPU and 2Gi, created, awaited and looked
- * into.
+ * The ModelServers of one test namespace: made with 1 CPU and 2Gi, created, awaited and removed.
+ * Their Deployment and pods are looked up through {@link TestNamespace}, their conditions through
+ * {@link Statuses}.
  */
 public final class ModelServers {
 
@@ -82,16 +82,6 @@ public final class ModelServers {
                     && s.getMetadata()
                         .getGeneration()
                         .equals(s.getStatus().getObservedGeneration()));
-  }
-
-  public Deployment deployment(String name) {
-    return namespace
-        .client()
-        .apps()
-        .deployments()
-        .inNamespace(namespace.name())
-        .withName(name)
-        .get();
   }
 
   /**
