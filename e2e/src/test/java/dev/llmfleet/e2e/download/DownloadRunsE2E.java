@@ -146,7 +146,8 @@ class DownloadRunsE2E {
             .verified(true)
             .build());
 
-    Download done = awaitPhase("verified", DownloadPhase.Succeeded);
+    Download done =
+        namespace.awaitPhase("verified", DownloadPhase.Succeeded, Duration.ofSeconds(30));
     assertThat(condition(done, "Ready").getStatus()).isEqualTo("True");
     assertThat(condition(done, "Reconciling").getStatus()).isEqualTo("False");
     assertThat(done.getStatus().getCompletedAt()).isNotNull();
@@ -177,7 +178,8 @@ class DownloadRunsE2E {
             .failure(new DownloadFailure("ChecksumMismatch", "model.gguf: expected 5f2b, got 00aa"))
             .build());
 
-    Download failed = awaitPhase("mismatch", DownloadPhase.Failed);
+    Download failed =
+        namespace.awaitPhase("mismatch", DownloadPhase.Failed, Duration.ofSeconds(30));
     Condition stalled = condition(failed, "Stalled");
     assertThat(stalled.getStatus()).isEqualTo("True");
     assertThat(stalled.getReason()).isEqualTo("ChecksumMismatch");
@@ -280,13 +282,5 @@ class DownloadRunsE2E {
 
   private void report(String name, DownloadProgress progress) {
     DownloaderReports.report(namespace, name, progress);
-  }
-
-  private Download awaitPhase(String name, DownloadPhase phase) {
-    return await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () -> namespace.get(name, Download.class),
-            d -> d.getStatus() != null && d.getStatus().getPhase() == phase);
   }
 }

@@ -67,7 +67,7 @@ class ApiServerCrashE2E {
   @Test
   void watchesRecoverAndLaterChangesAreReconciled() {
     client.resource(server("before")).create();
-    await().atMost(Duration.ofSeconds(60)).until(() -> phase("before") == ModelServerPhase.Ready);
+    namespace.awaitPhase("before", ModelServerPhase.Ready, Duration.ofSeconds(60));
 
     cluster.crashApiServer();
 
@@ -90,7 +90,7 @@ class ApiServerCrashE2E {
                   .satisfies(d -> assertThat(d.getSpec().getReplicas()).isEqualTo(2));
               assertThat(namespace.get("after", Deployment.class)).isNotNull();
             });
-    await().atMost(Duration.ofSeconds(60)).until(() -> phase("after") == ModelServerPhase.Ready);
+    namespace.awaitPhase("after", ModelServerPhase.Ready, Duration.ofSeconds(60));
     assertThat(operator.isAlive()).as("operator process alive; log:\n%s", operator.log()).isTrue();
     assertThat(operator.ready())
         .as("operator ready after the crash; log:\n%s", operator.log())
@@ -101,11 +101,5 @@ class ApiServerCrashE2E {
 
   private ModelServer server(String name) {
     return SmallServer.named(namespace.name(), name);
-  }
-
-  private ModelServerPhase phase(String name) {
-    ModelServer server =
-        client.resources(ModelServer.class).inNamespace(namespace.name()).withName(name).get();
-    return server == null || server.getStatus() == null ? null : server.getStatus().getPhase();
   }
 }

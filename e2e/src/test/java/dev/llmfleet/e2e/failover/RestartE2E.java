@@ -118,12 +118,7 @@ class RestartE2E {
     for (int i = 0; i < DOWNLOADS; i++) {
       String name = "weights-" + i;
       Download download =
-          await()
-              .atMost(Duration.ofSeconds(90))
-              .until(
-                  () -> processNamespace.get(name, Download.class),
-                  d ->
-                      d.getStatus() != null && d.getStatus().getPhase() == DownloadPhase.Succeeded);
+          processNamespace.awaitPhase(name, DownloadPhase.Succeeded, Duration.ofSeconds(90));
       assertThat(download.getStatus().getRuns())
           .as("runs of %s", name)
           .singleElement()

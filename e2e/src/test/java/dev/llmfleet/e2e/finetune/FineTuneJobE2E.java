@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import dev.llmfleet.api.v1alpha1.Adapter;
 import dev.llmfleet.api.v1alpha1.BaseModel;
 import dev.llmfleet.api.v1alpha1.Dataset;
-import dev.llmfleet.api.v1alpha1.Download;
 import dev.llmfleet.api.v1alpha1.DownloadPhase;
 import dev.llmfleet.api.v1alpha1.FineTuneGc;
 import dev.llmfleet.api.v1alpha1.FineTuneJob;
@@ -80,7 +79,7 @@ class FineTuneJobE2E {
     createDownload("tickets");
     create(fineTuneJob("tuned", "base", "tickets"));
 
-    FineTuneJob waiting = awaitPhase("tuned", FineTuneJobPhase.WaitingForInputs);
+    FineTuneJob waiting = namespace.awaitPhase("tuned", FineTuneJobPhase.WaitingForInputs, TIMEOUT);
     Condition inputs = condition(waiting, "InputsReady");
     assertThat(inputs.getStatus()).isEqualTo("False");
     assertThat(inputs.getReason()).isEqualTo("WaitingForDownload");
@@ -101,7 +100,7 @@ class FineTuneJobE2E {
     assertThat(namespace.get("tuned-train-1", Job.class)).as("one input is not enough").isNull();
     verify("tickets");
 
-    FineTuneJob done = awaitPhase("tuned", FineTuneJobPhase.Succeeded);
+    FineTuneJob done = namespace.awaitPhase("tuned", FineTuneJobPhase.Succeeded, TIMEOUT);
     assertThat(done.getStatus().getOutput().getClaimName()).isEqualTo("tuned-output");
     assertThat(done.getStatus().getOutput().getPath()).isEqualTo("tuned");
     assertThat(done.getStatus().getAttempts()).isEqualTo(1);
@@ -327,7 +326,7 @@ class FineTuneJobE2E {
   void modelServerServesTheAdapterOfASucceededFineTuneJob() {
     inputs("served-base", "served-data");
     create(fineTuneJob("support", "served-base", "served-data"));
-    awaitPhase("support", FineTuneJobPhase.Succeeded);
+    namespace.awaitPhase("support", FineTuneJobPhase.Succeeded, TIMEOUT);
 
     ModelServer server = new ModelServer();
     server.setMetadata(
@@ -357,7 +356,7 @@ class FineTuneJobE2E {
   void deletingTheFineTuneJobRemovesItsJobsAndConfigMapsButNotTheResult() {
     inputs("gone-base", "gone-data");
     create(fineTuneJob("gone", "gone-base", "gone-data"));
-    awaitPhase("gone", FineTuneJobPhase.Succeeded);
+    namespace.awaitPhase("gone", FineTuneJobPhase.Succeeded, TIMEOUT);
     assertThat(namespace.get("gone-train-1", Job.class)).isNotNull();
 
     namespace
@@ -423,11 +422,7 @@ class FineTuneJobE2E {
         .atMost(TIMEOUT)
         .until(() -> namespace.get(download + "-run-1", Job.class), j -> j != null);
     DownloaderReports.verified(namespace, download, download + "-run-1");
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () -> namespace.get(download, Download.class),
-            d -> d.getStatus() != null && d.getStatus().getPhase() == DownloadPhase.Succeeded);
+    namespace.awaitPhase(download, DownloadPhase.Succeeded, TIMEOUT);
   }
 
   /**
@@ -436,14 +431,6 @@ class FineTuneJobE2E {
    */
   private void create(FineTuneJob job) {
     namespace.client().resource(job).create();
-  }
-
-  private FineTuneJob awaitPhase(String name, FineTuneJobPhase phase) {
-    return await()
-        .atMost(TIMEOUT)
-        .until(
-            () -> namespace.get(name, FineTuneJob.class),
-            j -> j != null && j.getStatus() != null && j.getStatus().getPhase() == phase);
   }
 
   /** The run Jobs of a FineTuneJob that exist. */

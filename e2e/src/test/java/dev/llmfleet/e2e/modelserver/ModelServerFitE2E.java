@@ -286,12 +286,7 @@ class ModelServerFitE2E {
     awaitRun(name);
     DownloaderReports.verified(
         namespace, name, name + "-run-1", LLAMA_31_70B.getWeightsBytes(), LLAMA_31_70B);
-    Download done =
-        await()
-            .atMost(TIMEOUT)
-            .until(
-                () -> namespace.get(name, Download.class),
-                d -> d.getStatus() != null && d.getStatus().getPhase() == DownloadPhase.Succeeded);
+    Download done = namespace.awaitPhase(name, DownloadPhase.Succeeded, TIMEOUT);
     assertThat(done.getStatus().getModel()).isEqualTo(LLAMA_31_70B);
   }
 

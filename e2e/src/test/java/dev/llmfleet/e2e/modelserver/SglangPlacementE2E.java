@@ -142,11 +142,7 @@ class SglangPlacementE2E {
                     && !d.getStatus().getRuns().isEmpty());
     DownloaderReports.verified(
         namespace, "llama-8b", "llama-8b-run-1", LLAMA_31_8B.getWeightsBytes(), LLAMA_31_8B);
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () -> namespace.get("llama-8b", Download.class),
-            d -> d.getStatus().getPhase() == DownloadPhase.Succeeded);
+    namespace.awaitPhase("llama-8b", DownloadPhase.Succeeded, TIMEOUT);
     ModelServer server = servers.fromUri("sglang-a10", Runtime.SGLANG, null, 1, "NVIDIA-A10G");
     server.getSpec().setModel(ModelSource.builder().downloadRef(new LocalRef("llama-8b")).build());
     servers.create(server);

@@ -163,11 +163,7 @@ class OwnedNamesE2E {
     assertThat(job.getMetadata().getLabels().get("app.kubernetes.io/instance"))
         .hasSizeLessThanOrEqualTo(63);
     DownloaderReports.verified(namespace, name, run);
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () -> namespace.get(name, Download.class),
-            d -> d.getStatus().getPhase() == DownloadPhase.Succeeded);
+    namespace.awaitPhase(name, DownloadPhase.Succeeded, TIMEOUT);
   }
 
   @Test
@@ -237,11 +233,7 @@ class OwnedNamesE2E {
     namespace.client().resource(SmallDownload.of(namespace.name(), name, name)).create();
     await().atMost(TIMEOUT).until(() -> namespace.get(name + "-run-1", Job.class), j -> j != null);
     DownloaderReports.verified(namespace, name, name + "-run-1");
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () -> namespace.get(name, Download.class),
-            d -> d.getStatus() != null && d.getStatus().getPhase() == DownloadPhase.Succeeded);
+    namespace.awaitPhase(name, DownloadPhase.Succeeded, TIMEOUT);
   }
 
   private FineTuneJob fineTuneJob(String name, String base, String data) {

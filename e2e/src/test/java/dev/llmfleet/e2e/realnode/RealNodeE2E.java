@@ -399,7 +399,7 @@ class RealNodeE2E {
     long doneAtKill = progress("resumed");
     downloader.kill();
 
-    await().atMost(TIMEOUT).until(() -> phase("resumed") == DownloadPhase.Succeeded);
+    models.awaitPhase("resumed", DownloadPhase.Succeeded, TIMEOUT);
     origin.rateLimit(0);
     Download done = models.get("resumed", Download.class);
     assertThat(done.getStatus().getRuns()).hasSizeGreaterThanOrEqualTo(2);
@@ -426,7 +426,7 @@ class RealNodeE2E {
     wrong.getSpec().setBackoffLimit(0);
     wrong.getSpec().setGc(DownloadGc.builder().deletePartialData(true).build());
     create(wrong);
-    await().atMost(TIMEOUT).until(() -> phase("mismatch") == DownloadPhase.Failed);
+    models.awaitPhase("mismatch", DownloadPhase.Failed, TIMEOUT);
     Download failed = models.get("mismatch", Download.class);
     assertThat(Statuses.condition(failed, "Stalled").getReason()).isEqualTo("ChecksumMismatch");
     Path folder =
@@ -535,11 +535,6 @@ class RealNodeE2E {
 
   private void create(ModelServer server) {
     models.client().resource(server).create();
-  }
-
-  private DownloadPhase phase(String download) {
-    Download current = models.get(download, Download.class);
-    return current == null || current.getStatus() == null ? null : current.getStatus().getPhase();
   }
 
   private long progress(String download) {

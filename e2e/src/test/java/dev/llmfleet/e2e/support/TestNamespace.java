@@ -1,5 +1,13 @@
 package dev.llmfleet.e2e.support;
 
+import static org.awaitility.Awaitility.await;
+
+import dev.llmfleet.api.v1alpha1.Download;
+import dev.llmfleet.api.v1alpha1.DownloadPhase;
+import dev.llmfleet.api.v1alpha1.FineTuneJob;
+import dev.llmfleet.api.v1alpha1.FineTuneJobPhase;
+import dev.llmfleet.api.v1alpha1.ModelServer;
+import dev.llmfleet.api.v1alpha1.ModelServerPhase;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -9,6 +17,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 /** A namespace of its own for one test class, with the in-process operator watching only it. */
 public final class TestNamespace {
@@ -77,6 +87,49 @@ public final class TestNamespace {
   /** The object of this type and name in the namespace, or null. */
   public <T extends HasMetadata> T get(String name, Class<T> type) {
     return client().resources(type).inNamespace(name()).withName(name).get();
+  }
+
+  /** Waits up to {@code timeout} until the Download exists and is in {@code phase}; returns it. */
+  public Download awaitPhase(String name, DownloadPhase phase, Duration timeout) {
+    return awaitPhase(
+        Download.class,
+        name,
+        timeout,
+        d -> d.getStatus() != null ? d.getStatus().getPhase() : null,
+        phase);
+  }
+
+  /**
+   * Waits up to {@code timeout} until the FineTuneJob exists and is in {@code phase}; returns it.
+   */
+  public FineTuneJob awaitPhase(String name, FineTuneJobPhase phase, Duration timeout) {
+    return awaitPhase(
+        FineTuneJob.class,
+        name,
+        timeout,
+        j -> j.getStatus() != null ? j.getStatus().getPhase() : null,
+        phase);
+  }
+
+  /**
+   * Waits up to {@code timeout} until the ModelServer exists and is in {@code phase}, whichever
+   * generation the operator saw ({@link ModelServers#awaitPhase} waits for the current one);
+   * returns it.
+   */
+  public ModelServer awaitPhase(String name, ModelServerPhase phase, Duration timeout) {
+    return awaitPhase(
+        ModelServer.class,
+        name,
+        timeout,
+        s -> s.getStatus() != null ? s.getStatus().getPhase() : null,
+        phase);
+  }
+
+  private <T extends HasMetadata, P> T awaitPhase(
+      Class<T> type, String name, Duration timeout, Function<T, P> phaseOf, P phase) {
+    return await()
+        .atMost(timeout)
+        .until(() -> get(name, type), r -> r != null && phaseOf.apply(r) == phase);
   }
 
   /**
