@@ -318,9 +318,9 @@ class HelmChartIT {
             clientFor(serviceAccountToken()), config, new SimpleMeterRegistry(), o -> {});
     operator.start();
 
-    apply(DOWNLOAD);
-    apply(STALLED_DOWNLOAD);
-    apply(server("chat"));
+    restricted.apply(DOWNLOAD);
+    restricted.apply(STALLED_DOWNLOAD);
+    restricted.apply(server("chat"));
 
     await()
         .atMost(TIMEOUT)
@@ -339,16 +339,16 @@ class HelmChartIT {
   @Test
   @Order(7)
   void trainerAndCleanupPodsAreAdmittedInTheRestrictedNamespace() throws IOException {
-    apply(httpDownload("base"));
-    apply(httpDownload("tickets"));
+    restricted.apply(httpDownload("base"));
+    restricted.apply(httpDownload("tickets"));
     for (String download : List.of("base", "tickets")) {
       await().atMost(TIMEOUT).until(() -> restricted.get(download + "-run-1", Job.class) != null);
       DownloaderReports.verified(restricted, download, download + "-run-1");
     }
-    apply(fineTuneJob("tuned", ""));
+    restricted.apply(fineTuneJob("tuned", ""));
     // KWOK fails its pod at once; with no retries and nothing kept, the failed run is collected by
     // a cleanup Job.
-    apply(
+    restricted.apply(
         fineTuneJob(
             "failing",
             """
@@ -430,14 +430,14 @@ class HelmChartIT {
                 .addToStringData("token", "not-a-real-token")
                 .build())
         .create();
-    apply(
+    restricted.apply(
         server("keyed")
             + """
           secrets: [{name: API_KEY, secretKeyRef: {name: api-key, key: token}}]
         """);
     await().atMost(TIMEOUT).untilAsserted(() -> assertThat(secretsOwnedBy("keyed")).hasSize(1));
 
-    apply(server("keyed"));
+    restricted.apply(server("keyed"));
 
     await().atMost(TIMEOUT).untilAsserted(() -> assertThat(secretsOwnedBy("keyed")).isEmpty());
     assertNothingForbidden();
@@ -447,14 +447,14 @@ class HelmChartIT {
   @Test
   @Order(10)
   void aServerWhoseModelStopsFittingLosesItsDeployment() throws IOException {
-    apply(httpDownload("llama"));
+    restricted.apply(httpDownload("llama"));
     await().atMost(TIMEOUT).until(() -> restricted.get("llama-run-1", Job.class) != null);
     DownloaderReports.verified(
         restricted, "llama", "llama-run-1", LLAMA_70B.getWeightsBytes(), LLAMA_70B);
-    apply(vllmServer("too-big", false));
+    restricted.apply(vllmServer("too-big", false));
     await().atMost(TIMEOUT).until(() -> restricted.get("too-big", Deployment.class) != null);
 
-    apply(vllmServer("too-big", true));
+    restricted.apply(vllmServer("too-big", true));
 
     await().atMost(TIMEOUT).until(() -> restricted.get("too-big", Deployment.class) == null);
     assertNothingForbidden();
@@ -467,8 +467,8 @@ class HelmChartIT {
     ModelServer before = restricted.get("chat", ModelServer.class);
     Download downloadBefore = restricted.get("weights", Download.class);
 
-    apply(server("chat"));
-    apply(DOWNLOAD);
+    restricted.apply(server("chat"));
+    restricted.apply(DOWNLOAD);
 
     ModelServer after = restricted.get("chat", ModelServer.class);
     Download downloadAfter = restricted.get("weights", Download.class);
@@ -533,7 +533,7 @@ class HelmChartIT {
             .until(
                 this::leaseHolder,
                 holder -> "operator-a".equals(holder) || "operator-b".equals(holder));
-    apply(server("before"));
+    restricted.apply(server("before"));
     await().atMost(TIMEOUT).until(() -> restricted.get("before", Deployment.class) != null);
 
     OperatorProcess killed =
@@ -541,7 +541,7 @@ class HelmChartIT {
     OperatorProcess survivor = replicas.stream().filter(r -> r != killed).findFirst().orElseThrow();
     assertThat(survivor.log()).as("only %s leads", leader).doesNotContain("is the leader now");
     killed.kill();
-    apply(server("after"));
+    restricted.apply(server("after"));
 
     // The dead leader's Lease has to expire before the survivor may take it.
     await()
@@ -704,18 +704,6 @@ class HelmChartIT {
   private String leaseHolder() {
     Lease lease = namespace.get(LEASE, Lease.class);
     return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
-  }
-
-  /** kubectl apply --server-side into the restricted namespace, as Argo CD or Flux do. */
-  private void apply(String manifest) {
-    try {
-      Path file = Files.createTempFile("manifest", ".yaml");
-      Files.writeString(file, manifest);
-      Cluster.Result applied = restricted.kubectl("apply", "--server-side", "-f", file.toString());
-      assertThat(applied.exitCode()).as(applied.output()).isZero();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static String server(String name) {

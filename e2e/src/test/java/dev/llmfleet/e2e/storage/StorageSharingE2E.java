@@ -8,7 +8,6 @@ import dev.llmfleet.api.v1alpha1.DownloadPhase;
 import dev.llmfleet.api.v1alpha1.FineTuneJob;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.common.Condition;
-import dev.llmfleet.e2e.support.Cluster;
 import dev.llmfleet.e2e.support.DownloaderReports;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
 import dev.llmfleet.e2e.support.Statuses;
@@ -19,9 +18,6 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -45,11 +41,11 @@ class StorageSharingE2E {
   @Test
   void aSecondWriterIntoAFolderIsRefusedNamingTheFirstAndStartsOnceItIsGone() {
     sharedClaim("shared");
-    apply(download("first", "models/qwen"));
+    namespace.apply(download("first", "models/qwen"));
     await().atMost(TIMEOUT).until(() -> namespace.get("first-run-1", Job.class) != null);
 
-    apply(download("second", "models/qwen"));
-    apply(fineTuneJob("tune", "models"));
+    namespace.apply(download("second", "models/qwen"));
+    namespace.apply(fineTuneJob("tune", "models"));
 
     Condition refused = awaitStalled("second", Download.class);
     assertThat(refused.getMessage())
@@ -83,10 +79,10 @@ class StorageSharingE2E {
 
   @Test
   void aDownloadDeletedWhileAServerReadsItsClaimLeavesTheClaimUntilTheServerGoes() {
-    apply(sizedDownload("weights", "ReadWriteOnce"));
+    namespace.apply(sizedDownload("weights", "ReadWriteOnce"));
     await().atMost(TIMEOUT).until(() -> namespace.get("weights-run-1", Job.class) != null);
     DownloaderReports.verified(namespace, "weights", "weights-run-1");
-    apply(server("reader", "weights", 1));
+    namespace.apply(server("reader", "weights", 1));
     await()
         .atMost(TIMEOUT)
         .untilAsserted(
@@ -126,13 +122,13 @@ class StorageSharingE2E {
 
   @Test
   void theReplicasOfAServerOnAReadWriteOnceClaimShareOneNode() {
-    apply(sizedDownload("rwo", "ReadWriteOnce"));
+    namespace.apply(sizedDownload("rwo", "ReadWriteOnce"));
     await().atMost(TIMEOUT).until(() -> namespace.get("rwo-run-1", Job.class) != null);
     DownloaderReports.verified(namespace, "rwo", "rwo-run-1");
 
     // It tolerates the GPU nodes' taint: three nodes could take it, and the scheduler spreads
     // replicas by default.
-    apply(
+    namespace.apply(
         server("spread", "rwo", 3)
             + """
           tolerations: [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}]
@@ -240,16 +236,5 @@ class StorageSharingE2E {
                 c != null
                     && "True".equals(c.getStatus())
                     && "FolderConflict".equals(c.getReason()));
-  }
-
-  private void apply(String manifest) {
-    try {
-      Path file = Files.createTempFile("manifest", ".yaml");
-      Files.writeString(file, manifest);
-      Cluster.Result applied = namespace.kubectl("apply", "--server-side", "-f", file.toString());
-      assertThat(applied.exitCode()).as(applied.output()).isZero();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

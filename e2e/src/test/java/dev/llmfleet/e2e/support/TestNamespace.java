@@ -1,5 +1,6 @@
 package dev.llmfleet.e2e.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.llmfleet.api.v1alpha1.Download;
@@ -215,6 +216,21 @@ public final class TestNamespace {
     withNamespace[1] = name;
     System.arraycopy(args, 0, withNamespace, 2, args.length);
     return cluster.kubectl(withNamespace);
+  }
+
+  /**
+   * {@code kubectl apply --server-side} of a manifest into this namespace, as Argo CD or Flux do;
+   * asserts that kubectl succeeded.
+   */
+  public void apply(String manifest) {
+    try {
+      Path file = Files.createTempFile("manifest", ".yaml");
+      Files.writeString(file, manifest);
+      Cluster.Result applied = kubectl("apply", "--server-side", "-f", file.toString());
+      assertThat(applied.exitCode()).as(applied.output()).isZero();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Reads a YAML file into the given type, placed in this namespace. */
