@@ -81,7 +81,7 @@ class PluginE2E {
             .pollInterval(Duration.ofSeconds(2))
             .until(
                 () -> Plugin.run(env(), 60, "-n", namespace.name(), "why", "ms/waiting"),
-                outcome -> outcome.stdout().contains("Stalled=True"));
+                outcome -> outcome.stdout().contains("Download/failing  Stalled=True"));
 
     System.out.printf(
         "SCREEN of kubectl llmfleet why ms/waiting:%n%s%n", why.stdout().stripTrailing());
@@ -89,7 +89,8 @@ class PluginE2E {
     assertThat(why.stdout().lines().toList())
         .first()
         .asString()
-        .isEqualTo("ModelServer/waiting  Ready=False  WaitingForDownload");
+        .as("a server whose Download failed for good is Stalled too: waiting will not help")
+        .isEqualTo("ModelServer/waiting  Stalled=True  WaitingForDownload");
     assertThat(why.stdout())
         .contains(
             "└─ Download/failing  Stalled=True  ChecksumMismatch",
