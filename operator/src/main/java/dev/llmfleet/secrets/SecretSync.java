@@ -155,14 +155,24 @@ public final class SecretSync {
           : Set.of(sync.readValues(primary, secrets, client));
     }
 
-    /** The refresh interval after a read, the growing retry delay after a failure. */
+    /**
+     * The refresh interval after a read, the growing retry delay after a failure. Before the
+     * poller's first read (JOSDK asks when the resource first appears, while its reconcile reads on
+     * its own), the stored status tells: values already synced wait for the next refresh, any other
+     * resource is read again soon, so that a first read that failed is retried as a failure would
+     * be.
+     */
     @Override
     public Optional<Duration> fetchDelay(Set<SecretValues> last, P primary) {
-      boolean failed = last != null && last.stream().anyMatch(v -> v.failure().isPresent());
+      List<Condition> conditions = conditionsOf.apply(primary);
+      boolean failed =
+          last == null
+              ? !Conditions.find(conditions, CONDITION)
+                  .map(c -> "True".equals(c.getStatus()))
+                  .orElse(false)
+              : last.stream().anyMatch(v -> v.failure().isPresent());
       return Optional.of(
-          failed
-              ? retryDelay(conditionsOf.apply(primary), sync.clock.instant(), sync.refresh)
-              : sync.refresh);
+          failed ? retryDelay(conditions, sync.clock.instant(), sync.refresh) : sync.refresh);
     }
   }
 

@@ -68,7 +68,21 @@ class SecretSyncTest {
     SecretValues failed =
         SecretValues.failed(SecretSync.specHash(SPEC), new SecretsFailure.VaultUnavailable("down"));
 
-    assertThat(fetcher.fetchDelay(null, new Download())).hasValue(REFRESH);
+    assertThat(fetcher.fetchDelay(null, new Download()))
+        .as("before the poller's first read, a resource whose status says it is failing")
+        .hasValue(Duration.ofSeconds(20));
+    List<Condition> synced =
+        Conditions.set(null, SecretSync.CONDITION, true, "SecretsSynced", "", 1, T0);
+    assertThat(
+            new SecretSync.ValuesFetcher<Download>(sync, null, d -> SPEC, d -> synced)
+                .fetchDelay(null, new Download()))
+        .as("a restarted operator reads synced values at the next refresh, not twice at start")
+        .hasValue(REFRESH);
+    assertThat(
+            new SecretSync.ValuesFetcher<Download>(sync, null, d -> SPEC, d -> null)
+                .fetchDelay(null, new Download()))
+        .as("a new resource: soon, in case its first read fails")
+        .hasValue(Duration.ofSeconds(5));
     assertThat(fetcher.fetchDelay(Set.of(read), new Download())).hasValue(REFRESH);
     assertThat(fetcher.fetchDelay(Set.of(failed), new Download()))
         .as("as long as the failure has lasted")
