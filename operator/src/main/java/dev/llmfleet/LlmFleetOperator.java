@@ -1,5 +1,8 @@
 package dev.llmfleet;
 
+import dev.llmfleet.api.v1alpha1.Download;
+import dev.llmfleet.api.v1alpha1.FineTuneJob;
+import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.common.CacheStores;
 import dev.llmfleet.config.OperatorConfig;
 import dev.llmfleet.download.DownloadReconciler;
@@ -69,32 +72,54 @@ public final class LlmFleetOperator {
               processSettings.accept(overrider);
             });
     // One Vault client (one login, one token) for the three kinds.
-    SecretSync secrets = new SecretSync(config);
-    register(operator, config, new DownloadReconciler(config, secrets), o -> {});
-    register(
-        operator,
-        config,
-        new ModelServerReconciler(config, secrets),
-        o -> ModelServerReconciler.configureDependents(o, config));
-    register(operator, config, new FineTuneJobReconciler(config, secrets), o -> {});
+    controllers(config, new SecretSync(config)).forEach(c -> c.registerOn(operator));
     return operator;
   }
 
-  private static <P extends HasMetadata> void register(
-      Operator operator,
-      OperatorConfig config,
+  /**
+   * The three controllers, each with the settings it is registered with. Public for the
+   * reconcile-level tests, which register one of them alone.
+   */
+  public static List<Controller<?>> controllers(OperatorConfig config, SecretSync secrets) {
+    return List.of(
+        new Controller<>(
+            Download.class, new DownloadReconciler(config, secrets), common(config, o -> {})),
+        new Controller<>(
+            ModelServer.class,
+            new ModelServerReconciler(config, secrets),
+            common(config, o -> ModelServerReconciler.configureDependents(o, config))),
+        new Controller<>(
+            FineTuneJob.class,
+            new FineTuneJobReconciler(config, secrets),
+            common(config, o -> {})));
+  }
+
+  /**
+   * A reconciler and its registration settings.
+   *
+   * @param resource its primary resource
+   */
+  public record Controller<P extends HasMetadata>(
+      Class<P> resource,
       Reconciler<P> reconciler,
-      Consumer<ControllerConfigurationOverrider<P>> ownSettings) {
-    operator.register(
-        reconciler,
-        o -> {
-          if (config.watchesAllNamespaces()) {
-            o.watchingAllNamespaces();
-          } else {
-            o.settingNamespaces(Set.copyOf(config.namespaces()));
-          }
-          o.withItemStore(CacheStores.withoutManagedFields(config));
-          ownSettings.accept(o);
-        });
+      Consumer<ControllerConfigurationOverrider<P>> settings) {
+
+    void registerOn(Operator operator) {
+      operator.register(reconciler, settings::accept);
+    }
+  }
+
+  /** What every controller is registered with, then {@code ownSettings}. */
+  private static <P extends HasMetadata> Consumer<ControllerConfigurationOverrider<P>> common(
+      OperatorConfig config, Consumer<ControllerConfigurationOverrider<P>> ownSettings) {
+    return o -> {
+      if (config.watchesAllNamespaces()) {
+        o.watchingAllNamespaces();
+      } else {
+        o.settingNamespaces(Set.copyOf(config.namespaces()));
+      }
+      o.withItemStore(CacheStores.withoutManagedFields(config));
+      ownSettings.accept(o);
+    };
   }
 }
