@@ -34,22 +34,25 @@ public final class InProcessOperator {
     if (operator != null) {
       throw new IllegalStateException("the operator of " + namespace + " is running");
     }
-    OperatorConfig config =
-        OperatorConfig.fromEnvironment(
-            Map.of(
-                "LLMFLEET_NAMESPACES", namespace,
-                "LLMFLEET_LEADER_ELECTION", "false",
-                "LLMFLEET_IMAGE", "llmfleet/llmfleet-operator:e2e"));
     operator =
         LlmFleetOperator.create(
             client,
-            config,
+            config(namespace),
             new SimpleMeterRegistry(),
             overrider -> {
               // Each test class starts and stops its own operator on the shared client.
               overrider.withCloseClientOnStop(false);
             });
     operator.start();
+  }
+
+  /** The configuration of an operator in the test JVM that watches only {@code namespace}. */
+  static OperatorConfig config(String namespace) {
+    return OperatorConfig.fromEnvironment(
+        Map.of(
+            "LLMFLEET_NAMESPACES", namespace,
+            "LLMFLEET_LEADER_ELECTION", "false",
+            "LLMFLEET_IMAGE", "llmfleet/llmfleet-operator:e2e"));
   }
 
   /** Stops the operator, if running. */

@@ -63,15 +63,22 @@ public final class LlmFleetExtension implements BeforeAllCallback, ParameterReso
       classContext = classContext.getParent().orElseThrow();
     }
     Class<?> testClass = classContext.getRequiredTestClass();
-    Cluster cluster =
-        context
-            .getRoot()
-            .getStore(STORE)
-            .getOrComputeIfAbsent(Cluster.class, k -> Cluster.start(), Cluster.class);
+    Cluster cluster = cluster(context);
     return classContext
         .getStore(STORE)
         .getOrComputeIfAbsent(
             ClassState.class, k -> ClassState.start(cluster, testClass), ClassState.class);
+  }
+
+  /**
+   * The cluster of this test run, started on first use and closed (brought down if this run brought
+   * it up) at the end of the run; shared with {@link ReconcilerExtension}.
+   */
+  static Cluster cluster(ExtensionContext context) {
+    return context
+        .getRoot()
+        .getStore(STORE)
+        .getOrComputeIfAbsent(Cluster.class, k -> Cluster.start(), Cluster.class);
   }
 
   private record ClassState(TestNamespace namespace, InProcessOperator operator)
