@@ -11,16 +11,21 @@ import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.Runtime;
 import dev.llmfleet.api.v1alpha1.common.PodMetadata;
 import dev.llmfleet.api.v1alpha1.common.RunPhase;
+import dev.llmfleet.api.v1alpha1.common.SecretEnv;
+import dev.llmfleet.api.v1alpha1.common.SecretKeyRef;
 import dev.llmfleet.e2e.support.ModelServers;
 import dev.llmfleet.e2e.support.ReconcilerExtension;
 import dev.llmfleet.e2e.support.SmallDownload;
 import dev.llmfleet.e2e.support.TestNamespace;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -99,6 +104,69 @@ class DownloadReconcileE2E {
     await()
         .atMost(TIMEOUT)
         .until(() -> scripted.eventReasons(Download.class, "first").contains("RunStarted"));
+  }
+
+  @Test
+  void aMissingSecretHoldsTheRunUntilItExistsThenItsValueIsInTheDownloadsOwnSecret() {
+    Download spec = SmallDownload.of(namespace.name(), "gated", "gated.gguf");
+    spec.getSpec()
+        .setSecrets(
+            List.of(
+                SecretEnv.builder()
+                    .name("MIRROR_TOKEN")
+                    .secretKeyRef(new SecretKeyRef("mirror", "token"))
+                    .build()));
+    String uid = create(spec).getMetadata().getUid();
+
+    Download held = awaitStatus("gated", d -> Scripted.has(d, "SecretsReady", "False"));
+    assertThat(condition(held, "SecretsReady").getReason()).isEqualTo("SecretNotFound");
+    assertThat(condition(held, "SecretsReady").getMessage()).contains("mirror");
+    assertThat(held.getStatus().getPhase()).isEqualTo(DownloadPhase.Pending);
+    assertThat(condition(held, "Ready").getStatus()).isEqualTo("False");
+    assertThat(condition(held, "Reconciling").getStatus()).isEqualTo("True");
+    assertThat(condition(held, "Stalled").getStatus()).isEqualTo("False");
+    assertThat(held.getStatus().getRuns()).as("no run without its secrets").isNull();
+    assertThat(namespace.get("gated-run-1", Job.class)).isNull();
+    assertThat(namespace.get("gated-download-env", Secret.class)).isNull();
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(namespace.events(Download.class, "gated"))
+                    .anySatisfy(
+                        e -> {
+                          assertThat(e.getType()).isEqualTo("Warning");
+                          assertThat(e.getReason()).isEqualTo("SecretNotFound");
+                        }));
+
+    // Secrets are not watched: the reconciler looks again on its retry delay.
+    scripted.secret("mirror", "token", "t0ken");
+
+    Job job =
+        await()
+            .atMost(TIMEOUT)
+            .until(() -> namespace.get("gated-run-1", Job.class), Objects::nonNull);
+    Secret owned = namespace.get("gated-download-env", Secret.class);
+    assertThat(owned).isNotNull();
+    assertThat(controller(owned)).hasValueSatisfying(o -> assertThat(o.getUid()).isEqualTo(uid));
+    assertThat(owned.getData())
+        .containsEntry(
+            "MIRROR_TOKEN",
+            Base64.getEncoder().encodeToString("t0ken".getBytes(StandardCharsets.UTF_8)));
+    assertThat(job.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry(
+            "llmfleet.dev/secrets-hash",
+            owned.getMetadata().getAnnotations().get("llmfleet.dev/secrets-hash"));
+    assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .filteredOn(e -> e.getName().equals("MIRROR_TOKEN"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getValueFrom().getSecretKeyRef().getName())
+                    .isEqualTo("gated-download-env"));
+    Download released =
+        awaitStatus("gated", d -> condition(d, "SecretsReady").getStatus().equals("True"));
+    assertThat(released.getStatus().getRuns()).hasSize(1);
   }
 
   @Test

@@ -19,6 +19,8 @@ import dev.llmfleet.api.v1alpha1.common.PodMetadata;
 import dev.llmfleet.api.v1alpha1.common.Resources;
 import dev.llmfleet.api.v1alpha1.common.Run;
 import dev.llmfleet.api.v1alpha1.common.RunPhase;
+import dev.llmfleet.api.v1alpha1.common.SecretEnv;
+import dev.llmfleet.api.v1alpha1.common.SecretKeyRef;
 import dev.llmfleet.api.v1alpha1.common.Storage;
 import dev.llmfleet.e2e.support.ReconcilerExtension;
 import dev.llmfleet.e2e.support.TestNamespace;
@@ -27,11 +29,14 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -196,6 +201,51 @@ class FineTuneJobReconcileE2E {
         .until(
             () -> scripted.eventReasons(FineTuneJob.class, "flaky"),
             reasons -> reasons.containsAll(List.of("RunStarted", "OOMKilled", "Failed")));
+  }
+
+  @Test
+  void aMissingSecretHoldsTheFirstRunUntilItExists() {
+    inputs("gated-base", "gated-data");
+    FineTuneJob spec = fineTuneJob("gated", "gated-base", "gated-data");
+    spec.getSpec()
+        .setSecrets(
+            List.of(
+                SecretEnv.builder()
+                    .name("WANDB_API_KEY")
+                    .secretKeyRef(new SecretKeyRef("wandb", "key"))
+                    .build()));
+    String uid = create(spec).getMetadata().getUid();
+
+    FineTuneJob held = awaitStatus("gated", j -> Scripted.has(j, "SecretsReady", "False"));
+    assertThat(condition(held, "SecretsReady").getReason()).isEqualTo("SecretNotFound");
+    // Its secrets are all that keeps it from training, and Ready and Reconciling say so.
+    assertThat(condition(held, "InputsReady").getStatus()).isEqualTo("True");
+    assertThat(condition(held, "Ready").getReason()).isEqualTo("SecretNotFound");
+    assertThat(condition(held, "Ready").getStatus()).isEqualTo("False");
+    assertThat(condition(held, "Reconciling").getStatus()).isEqualTo("True");
+    assertThat(condition(held, "Reconciling").getReason()).isEqualTo("SecretNotFound");
+    assertThat(condition(held, "Stalled").getStatus()).isEqualTo("False");
+    assertThat(held.getStatus().getPhase()).isEqualTo(FineTuneJobPhase.Pending);
+    assertThat(held.getStatus().getRuns()).isNull();
+    assertThat(namespace.get("gated-train-1", Job.class)).isNull();
+
+    scripted.secret("wandb", "key", "not-a-real-key");
+
+    Job run =
+        await()
+            .atMost(TIMEOUT)
+            .until(() -> namespace.get("gated-train-1", Job.class), Objects::nonNull);
+    Secret owned = namespace.get("gated-fine-tune-env", Secret.class);
+    assertThat(owned).isNotNull();
+    assertThat(controller(owned)).hasValueSatisfying(o -> assertThat(o.getUid()).isEqualTo(uid));
+    assertThat(owned.getData())
+        .containsEntry(
+            "WANDB_API_KEY",
+            Base64.getEncoder().encodeToString("not-a-real-key".getBytes(StandardCharsets.UTF_8)));
+    assertThat(run.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry(
+            "llmfleet.dev/secrets-hash",
+            owned.getMetadata().getAnnotations().get("llmfleet.dev/secrets-hash"));
   }
 
   /** Two Downloads made Succeeded by their status, each in a claim of its own that exists. */
