@@ -39,6 +39,7 @@ import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -117,14 +118,7 @@ public class DownloadReconciler implements Reconciler<Download> {
         InformerEventSourceConfiguration.from(ModelServer.class, Download.class)
             .withName(MODEL_SERVERS)
             .withItemStore(CacheStores.<ModelServer>withoutManagedFields(config))
-            .withSecondaryToPrimaryMapper(
-                server ->
-                    server.getSpec().getModel().getDownloadRef() == null
-                        ? Set.of()
-                        : Set.of(
-                            new ResourceID(
-                                server.getSpec().getModel().getDownloadRef().getName(),
-                                server.getMetadata().getNamespace())))
+            .withSecondaryToPrimaryMapper(server -> coOwnedBy(server, context))
             .build();
     secretValues =
         secrets.valuesSource(
@@ -137,6 +131,34 @@ public class DownloadReconciler implements Reconciler<Download> {
         RunJobs.eventSource(Download.class, context, config),
         fineTuneJobSource,
         new InformerEventSource<>(modelServers, context));
+  }
+
+  /**
+   * The Downloads whose claim a ModelServer event may change: the one it reads; and, while a spec
+   * change is not yet reconciled (it may have moved to another Download, and only the new spec is
+   * seen here), every Download of its namespace with a claim of its own, so that the one it left
+   * drops it as a co-owner.
+   */
+  private static Set<ResourceID> coOwnedBy(
+      ModelServer server, EventSourceContext<Download> context) {
+    Set<ResourceID> downloads = new HashSet<>();
+    if (server.getSpec().getModel().getDownloadRef() != null) {
+      downloads.add(
+          new ResourceID(
+              server.getSpec().getModel().getDownloadRef().getName(),
+              server.getMetadata().getNamespace()));
+    }
+    Long observed = server.getStatus() == null ? null : server.getStatus().getObservedGeneration();
+    if (!Objects.equals(observed, server.getMetadata().getGeneration())) {
+      context
+          .getPrimaryCache()
+          .list(
+              server.getMetadata().getNamespace(),
+              download -> download.getSpec().getStorage().getSize() != null)
+          .map(ResourceID::fromResource)
+          .forEach(downloads::add);
+    }
+    return downloads;
   }
 
   @Override

@@ -13,6 +13,7 @@ import dev.llmfleet.api.v1alpha1.common.PodMetadata;
 import dev.llmfleet.api.v1alpha1.common.RunPhase;
 import dev.llmfleet.api.v1alpha1.common.SecretEnv;
 import dev.llmfleet.api.v1alpha1.common.SecretKeyRef;
+import dev.llmfleet.e2e.support.DownloaderReports;
 import dev.llmfleet.e2e.support.ModelServers;
 import dev.llmfleet.e2e.support.ReconcilerExtension;
 import dev.llmfleet.e2e.support.SmallDownload;
@@ -241,6 +242,64 @@ class DownloadReconcileE2E {
               assertThat(o.getController()).isNotEqualTo(Boolean.TRUE);
               assertThat(o.getBlockOwnerDeletion()).isNotEqualTo(Boolean.TRUE);
             });
+  }
+
+  /**
+   * Fails today: the ModelServer informer maps a server only to the Download its new spec names, so
+   * the old Download is not reconciled and its claim keeps the server as an owner (deleting the old
+   * Download then leaves its claim and files until the server goes).
+   */
+  @Test
+  void aModelServerThatMovesToAnotherDownloadNoLongerOwnsTheFirstOnesClaim() {
+    create(SmallDownload.of(namespace.name(), "old-weights", "old.gguf"));
+    create(SmallDownload.of(namespace.name(), "new-weights", "new.gguf"));
+    ModelServer server =
+        namespace
+            .client()
+            .resource(
+                new ModelServers(namespace)
+                    .fromDownload("mover", Runtime.LLAMA_CPP, "old-weights", 0, null))
+            .create();
+    String uid = server.getMetadata().getUid();
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> namespace.get("old-weights-data", PersistentVolumeClaim.class),
+            c ->
+                c != null
+                    && c.getMetadata().getOwnerReferences().stream()
+                        .anyMatch(o -> o.getUid().equals(uid)));
+    // Settled: Succeeded, its Job gone, so that no event of its own wakes the old Download later.
+    DownloaderReports.verified(namespace, "old-weights", "old-weights-run-1");
+    awaitStatus("old-weights", d -> d.getStatus().getPhase() == DownloadPhase.Succeeded);
+    await().atMost(TIMEOUT).until(() -> namespace.get("old-weights-run-1", Job.class) == null);
+
+    namespace
+        .client()
+        .resources(ModelServer.class)
+        .inNamespace(namespace.name())
+        .withName("mover")
+        .edit(
+            s -> {
+              s.getSpec().getModel().getDownloadRef().setName("new-weights");
+              return s;
+            });
+
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> namespace.get("new-weights-data", PersistentVolumeClaim.class),
+            c ->
+                c != null
+                    && c.getMetadata().getOwnerReferences().stream()
+                        .anyMatch(o -> o.getUid().equals(uid)));
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> namespace.get("old-weights-data", PersistentVolumeClaim.class),
+            c ->
+                c.getMetadata().getOwnerReferences().stream()
+                    .noneMatch(o -> o.getUid().equals(uid)));
   }
 
   private Download create(Download download) {
