@@ -10,9 +10,14 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,10 +48,17 @@ import java.util.regex.Pattern;
  *   <li>Hub listings as {@code huggingface_hub} reads them too: {@code /tree/<rev>} beside {@code
  *       /revision/<rev>}, and resolve answers with {@code X-Repo-Commit}, {@code ETag} and, for LFS
  *       redirects, {@code X-Linked-Etag} and {@code X-Linked-Size}.
+ *   <li>Plain files carry an {@code ETag} and a {@code Last-Modified} of their version, and honour
+ *       {@code If-Range}: a range asked for with another version's validator is answered 200 with
+ *       the whole file.
  *   <li>Knobs: a rate limit per response, a delay before each response's first byte, the next N
  *       requests answered 503, the next N file responses cut after K body bytes (the connection is
- *       dropped halfway), a listener told of every request.
- *   <li>Counters: body bytes sent per file, requests seen, Authorization headers seen by the CDN.
+ *       dropped halfway), a listener told of every request; a plain file's new version, a Hub
+ *       repository's new commit, a plain file that redirects anywhere (another scheme, a malformed
+ *       Location), and a listing that names a file or gives its size otherwise than its bytes (a
+ *       NUL in a name, a negative or absurd size).
+ *   <li>Counters: body bytes sent per file, requests seen and how each was answered, Authorization
+ *       headers seen by the CDN.
  * </ul>
  */
 public final class TestOrigin implements AutoCloseable {
@@ -57,6 +69,14 @@ public final class TestOrigin implements AutoCloseable {
   private static final Pattern RESOLVE = Pattern.compile("/([^/]+/[^/]+)/resolve/([^/]+)/(.+)");
   private static final int SLICE = 64 * 1024;
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Version 1's Last-Modified of every plain file; each new version is a day later. */
+  private static final Instant FIRST_MODIFIED = Instant.parse("2026-01-01T00:00:00Z");
+
+  /** HTTP's date format (IMF-fixdate). */
+  private static final DateTimeFormatter HTTP_DATE =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
 
   /** The bind address as URLs name it. */
   private final String host;
@@ -75,9 +95,24 @@ public final class TestOrigin implements AutoCloseable {
   /** Every file content added, to close with the origin, also those since replaced. */
   private final List<Content> opened = new CopyOnWriteArrayList<>();
 
+  /** The version of each plain file, from 1: its ETag and Last-Modified. */
+  private final Map<String, Integer> versions = new ConcurrentHashMap<>();
+
+  /** Plain files that answer with a redirect to this Location instead of their bytes. */
+  private final Map<String, String> redirects = new ConcurrentHashMap<>();
+
   private final Map<String, Repo> repos = new ConcurrentHashMap<>();
+
+  /** What the CDN serves, by path without the leading slash. */
+  private final Map<String, Served> cdnFiles = new ConcurrentHashMap<>();
+
+  /** Listings' names and sizes that differ from the files', by {@code org/name/path}. */
+  private final Map<String, String> listedNames = new ConcurrentHashMap<>();
+
+  private final Map<String, Number> listedSizes = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> bytesSent = new ConcurrentHashMap<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
+  private final List<String> answers = new CopyOnWriteArrayList<>();
   private final List<String> cdnAuthorizations = new CopyOnWriteArrayList<>();
   private final AtomicInteger failNext = new AtomicInteger();
   private final AtomicInteger cutNext = new AtomicInteger();
@@ -86,8 +121,35 @@ public final class TestOrigin implements AutoCloseable {
   private volatile long firstByteDelayMillis;
   private volatile Consumer<String> requestListener = request -> {};
 
-  /** A Hub repository: its files in listing order, which of them are LFS, its commit and token. */
-  private record Repo(String commit, Optional<String> token, Map<String, Boolean> lfsByPath) {}
+  /**
+   * A Hub repository: its commits, oldest first (main is the newest), the token it requires and the
+   * size from which its files are LFS files.
+   */
+  private record Repo(Optional<String> token, long lfsFrom, List<Commit> commits) {
+
+    Commit main() {
+      return commits.get(commits.size() - 1);
+    }
+
+    /** The commit a revision names: main, or a commit's sha. */
+    Optional<Commit> at(String revision) {
+      return revision.equals("main")
+          ? Optional.of(main())
+          : commits.stream().filter(c -> c.sha().equals(revision)).findFirst();
+    }
+  }
+
+  /** One commit of a repository: its files in listing order. */
+  private record Commit(String sha, Map<String, RepoFile> files) {}
+
+  /**
+   * A file of a commit: its bytes, whether it is an LFS file, and where the CDN serves it (files
+   * unchanged between commits keep their place).
+   */
+  private record RepoFile(Content content, boolean lfs, String cdnPath) {}
+
+  /** Bytes the CDN serves, and the counter they count under. */
+  private record Served(String counter, Content content) {}
 
   /**
    * The files of a Hub repository for {@link #addRepo(String, Optional, long, RepoFiles)}, in
@@ -157,6 +219,7 @@ public final class TestOrigin implements AutoCloseable {
   /** A plain file at {@code /files/<name>}; returns its URL. Counted as {@code name}. */
   public String addFile(String name, long size) {
     put(name, new GeneratedContent(name.hashCode(), size));
+    versions.put(name, 1);
     return url() + "/files/" + name;
   }
 
@@ -166,6 +229,31 @@ public final class TestOrigin implements AutoCloseable {
    */
   public String addFile(String name, Path file) {
     put(name, open(file));
+    versions.put(name, 1);
+    return url() + "/files/" + name;
+  }
+
+  /**
+   * A new version of the plain file {@code name}: other bytes of the same size, and a new ETag and
+   * Last-Modified, as when an object is overwritten at its URL. Still counted as {@code name}.
+   */
+  public void changeFile(String name) {
+    long size = files.get(name).size();
+    int version = versions.merge(name, 1, Integer::sum);
+    put(name, new GeneratedContent((name + "#" + version).hashCode(), size));
+  }
+
+  /** The ETag the plain file {@code name} has now: {@code "<name>-v<version>"}, quoted. */
+  public String etag(String name) {
+    return "\"" + name + "-v" + versions.get(name) + "\"";
+  }
+
+  /**
+   * {@code /files/<name>} answers 302 with exactly this Location, whatever it holds: another scheme
+   * ({@code ftp://...}), credentials, or text that is no URL at all. Returns its URL.
+   */
+  public String redirect(String name, String location) {
+    redirects.put(name, location);
     return url() + "/files/" + name;
   }
 
@@ -188,7 +276,7 @@ public final class TestOrigin implements AutoCloseable {
    * path)}. The same {@code lfsFrom} rule makes a file LFS or not, whatever its bytes come from.
    */
   public void addRepo(String repo, Optional<String> token, long lfsFrom, RepoFiles repoFiles) {
-    Map<String, Boolean> lfs = new LinkedHashMap<>();
+    Map<String, RepoFile> commitFiles = new LinkedHashMap<>();
     repoFiles.sources.forEach(
         (path, source) -> {
           String key = repo + "/" + path;
@@ -196,11 +284,57 @@ public final class TestOrigin implements AutoCloseable {
               source instanceof Path file
                   ? open(file)
                   : new GeneratedContent(key.hashCode(), (Long) source);
-          put(key, content);
-          lfs.put(path, content.size() >= lfsFrom);
+          commitFiles.put(path, repoFile(key, content, lfsFrom, key));
         });
     String commit = String.format("%040x", Math.abs((long) repo.hashCode()));
-    repos.put(repo, new Repo(commit, token, lfs));
+    repos.put(repo, new Repo(token, lfsFrom, List.of(new Commit(commit, commitFiles))));
+  }
+
+  /**
+   * A new commit of the Hub repository {@code repo}, which main then points to: the files named in
+   * {@code changed} get other (generated) bytes of the size given, the others stay as they are. The
+   * earlier commits still list and serve their own bytes; a file is counted as {@code
+   * org/name/path} whatever commit it is fetched for, and {@link #sha256} gives main's. Returns the
+   * new commit's sha.
+   */
+  public String newCommit(String repo, Map<String, Long> changed) {
+    Repo before = repos.get(repo);
+    String sha =
+        String.format("%08x%032x", before.commits().size(), Math.abs((long) repo.hashCode()));
+    Map<String, RepoFile> commitFiles = new LinkedHashMap<>(before.main().files());
+    changed.forEach(
+        (path, size) -> {
+          String key = repo + "/" + path;
+          Content content = new GeneratedContent((key + "@" + sha).hashCode(), size);
+          commitFiles.put(
+              path, repoFile(key, content, before.lfsFrom(), repo + "/" + sha + "/" + path));
+        });
+    List<Commit> commits = new ArrayList<>(before.commits());
+    commits.add(new Commit(sha, commitFiles));
+    repos.put(repo, new Repo(before.token(), before.lfsFrom(), List.copyOf(commits)));
+    return sha;
+  }
+
+  /** The commit main points to in a Hub repository. */
+  public String commit(String repo) {
+    return repos.get(repo).main().sha();
+  }
+
+  /**
+   * The listings of {@code repo} name its file {@code path} {@code listedName} instead, a name with
+   * a NUL, say; the file is still served under its own path only.
+   */
+  public void listAs(String repo, String path, String listedName) {
+    listedNames.put(repo + "/" + path, listedName);
+  }
+
+  /**
+   * The listings of {@code repo} give {@code size} as the size of its file {@code path} (in {@code
+   * lfs.size} for an LFS file): a negative one, or one larger than any file, a {@link
+   * java.math.BigInteger} beyond a long even. The bytes served stay the file's.
+   */
+  public void listSize(String repo, String path, Number size) {
+    listedSizes.put(repo + "/" + path, size);
   }
 
   /** The sha256 of a file, by its counter key (see {@link #addFile} and {@link #addRepo}). */
@@ -246,9 +380,20 @@ public final class TestOrigin implements AutoCloseable {
     return bytesSent.getOrDefault(key, new AtomicLong()).get();
   }
 
-  /** Every request seen, as {@code METHOD path [Range]} with {@code cdn:} in front for the CDN. */
+  /**
+   * Every request seen, as {@code METHOD path [Range [If-Range <validator>]]} with {@code cdn:} in
+   * front for the CDN.
+   */
   public List<String> requests() {
     return List.copyOf(requests);
+  }
+
+  /**
+   * Every request answered, as in {@link #requests()} followed by {@code -> <status>}; a request
+   * appears here once its handler is done, a cut one too.
+   */
+  public List<String> answers() {
+    return List.copyOf(answers);
   }
 
   /** The Authorization headers the CDN received; there must be none. */
@@ -260,28 +405,58 @@ public final class TestOrigin implements AutoCloseable {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       String range = exchange.getRequestHeaders().getFirst("Range");
+      String ifRange = exchange.getRequestHeaders().getFirst("If-Range");
       String request =
           (isCdn ? "cdn:" : "")
               + exchange.getRequestMethod()
               + " "
               + path
-              + (range == null ? "" : " " + range);
+              + (range == null ? "" : " " + range)
+              + (range == null || ifRange == null ? "" : " If-Range " + ifRange);
       requests.add(request);
-      requestListener.accept(request);
-      if (isCdn && exchange.getRequestHeaders().containsKey("Authorization")) {
-        cdnAuthorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
-      }
-      delayFirstByte();
-      if (take(failNext)) {
-        exchange.sendResponseHeaders(503, -1);
-      } else if (isCdn) {
-        serve(exchange, path.substring(1));
-      } else if (path.startsWith("/files/")) {
-        serve(exchange, path.substring("/files/".length()));
-      } else {
-        hub(exchange, path);
+      try {
+        requestListener.accept(request);
+        if (isCdn && exchange.getRequestHeaders().containsKey("Authorization")) {
+          cdnAuthorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
+        }
+        delayFirstByte();
+        if (take(failNext)) {
+          exchange.sendResponseHeaders(503, -1);
+        } else if (isCdn) {
+          Served served = cdnFiles.get(path.substring(1));
+          if (served == null) {
+            exchange.sendResponseHeaders(404, -1);
+          } else {
+            serve(exchange, served.counter(), served.content());
+          }
+        } else if (path.startsWith("/files/")) {
+          plainFile(exchange, path.substring("/files/".length()));
+        } else {
+          hub(exchange, path);
+        }
+      } finally {
+        answers.add(request + " -> " + exchange.getResponseCode());
       }
     }
+  }
+
+  private void plainFile(HttpExchange exchange, String name) throws IOException {
+    String location = redirects.get(name);
+    if (location != null) {
+      exchange.getResponseHeaders().set("Location", location);
+      exchange.sendResponseHeaders(302, -1);
+      return;
+    }
+    Integer version = versions.get(name);
+    if (version != null) {
+      exchange.getResponseHeaders().set("ETag", etag(name));
+      exchange
+          .getResponseHeaders()
+          .set(
+              "Last-Modified",
+              HTTP_DATE.format(FIRST_MODIFIED.plus(version - 1L, ChronoUnit.DAYS)));
+    }
+    serve(exchange, name, files.get(name));
   }
 
   private void hub(HttpExchange exchange, String path) throws IOException {
@@ -292,7 +467,8 @@ public final class TestOrigin implements AutoCloseable {
     Repo repo = repos.get(repoName);
     String revision =
         listing.matches() ? listing.group(3) : resolve.matches() ? resolve.group(2) : "";
-    if (repo == null || !(revision.equals("main") || revision.equals(repo.commit()))) {
+    Optional<Commit> commit = repo == null ? Optional.empty() : repo.at(revision);
+    if (commit.isEmpty()) {
       exchange.sendResponseHeaders(404, -1);
     } else if (repo.token().isPresent()
         && !repo.token()
@@ -302,80 +478,111 @@ public final class TestOrigin implements AutoCloseable {
     } else if (listing.matches()) {
       sendJson(
           exchange,
-          listing.group(2).equals("tree") ? tree(repoName, repo) : listing(repoName, repo));
-    } else if (!repo.lfsByPath().containsKey(resolve.group(3))) {
+          listing.group(2).equals("tree")
+              ? tree(repoName, commit.get())
+              : listing(repoName, commit.get()));
+    } else if (!commit.get().files().containsKey(resolve.group(3))) {
       exchange.sendResponseHeaders(404, -1);
     } else {
-      Content content = files.get(repoName + "/" + resolve.group(3));
-      exchange.getResponseHeaders().set("X-Repo-Commit", repo.commit());
-      if (repo.lfsByPath().get(resolve.group(3))) {
+      RepoFile file = commit.get().files().get(resolve.group(3));
+      Content content = file.content();
+      exchange.getResponseHeaders().set("X-Repo-Commit", commit.get().sha());
+      if (file.lfs()) {
         exchange.getResponseHeaders().set("X-Linked-Etag", "\"" + content.sha256() + "\"");
         exchange.getResponseHeaders().set("X-Linked-Size", String.valueOf(content.size()));
         exchange
             .getResponseHeaders()
             .set(
                 "Location",
-                "http://"
-                    + host
-                    + ":"
-                    + cdn.getAddress().getPort()
-                    + "/"
-                    + repoName
-                    + "/"
-                    + resolve.group(3));
+                "http://" + host + ":" + cdn.getAddress().getPort() + "/" + file.cdnPath());
         exchange.sendResponseHeaders(302, -1);
       } else {
         exchange.getResponseHeaders().set("ETag", "\"" + content.gitBlobId() + "\"");
-        serve(exchange, repoName + "/" + resolve.group(3));
+        serve(exchange, repoName + "/" + resolve.group(3), content);
       }
     }
   }
 
-  private Map<String, Object> listing(String name, Repo repo) {
+  private Map<String, Object> listing(String name, Commit commit) {
     List<Map<String, Object>> siblings = new ArrayList<>();
-    repo.lfsByPath()
+    commit
+        .files()
         .forEach(
-            (path, lfs) -> {
-              Content content = files.get(name + "/" + path);
+            (path, file) -> {
+              Content content = file.content();
               Map<String, Object> sibling = new LinkedHashMap<>();
-              sibling.put("rfilename", path);
-              if (lfs) {
+              sibling.put("rfilename", listedName(name, path));
+              if (file.lfs()) {
                 // The blobId of an LFS file is that of its pointer file, and its size the
                 // pointer's.
                 sibling.put("blobId", "0".repeat(40));
                 sibling.put("size", 134);
                 sibling.put(
                     "lfs",
-                    Map.of("sha256", content.sha256(), "size", content.size(), "pointerSize", 134));
+                    Map.of(
+                        "sha256",
+                        content.sha256(),
+                        "size",
+                        listedSize(name, path, content),
+                        "pointerSize",
+                        134));
               } else {
                 sibling.put("blobId", content.gitBlobId());
-                sibling.put("size", content.size());
+                sibling.put("size", listedSize(name, path, content));
               }
               siblings.add(sibling);
             });
-    return Map.of("id", name, "sha", repo.commit(), "siblings", siblings);
+    return Map.of("id", name, "sha", commit.sha(), "siblings", siblings);
   }
 
   /** The Hub's {@code tree/<rev>?recursive=true} page: every file, none of them a folder. */
-  private List<Map<String, Object>> tree(String name, Repo repo) {
+  private List<Map<String, Object>> tree(String name, Commit commit) {
     List<Map<String, Object>> entries = new ArrayList<>();
-    repo.lfsByPath()
+    commit
+        .files()
         .forEach(
-            (path, lfs) -> {
-              Content content = files.get(name + "/" + path);
+            (path, file) -> {
+              Content content = file.content();
               Map<String, Object> entry = new LinkedHashMap<>();
               entry.put("type", "file");
-              entry.put("oid", lfs ? "0".repeat(40) : content.gitBlobId());
-              entry.put("size", content.size());
-              entry.put("path", path);
-              if (lfs) {
+              entry.put("oid", file.lfs() ? "0".repeat(40) : content.gitBlobId());
+              entry.put("size", listedSize(name, path, content));
+              entry.put("path", listedName(name, path));
+              if (file.lfs()) {
                 entry.put(
                     "lfs",
-                    Map.of("oid", content.sha256(), "size", content.size(), "pointerSize", 134));
+                    Map.of(
+                        "oid",
+                        content.sha256(),
+                        "size",
+                        listedSize(name, path, content),
+                        "pointerSize",
+                        134));
               }
               entries.add(entry);
             });
     return entries;
+  }
+
+  private String listedName(String repo, String path) {
+    return listedNames.getOrDefault(repo + "/" + path, path);
+  }
+
+  private Number listedSize(String repo, String path, Content content) {
+    return listedSizes.getOrDefault(repo + "/" + path, content.size());
+  }
+
+  /**
+   * A repository file whose bytes are also main's under {@code key} (for {@link #sha256}), served
+   * by the CDN at {@code cdnPath} when it is an LFS file.
+   */
+  private RepoFile repoFile(String key, Content content, long lfsFrom, String cdnPath) {
+    put(key, content);
+    boolean lfs = content.size() >= lfsFrom;
+    if (lfs) {
+      cdnFiles.put(cdnPath, new Served(key, content));
+    }
+    return new RepoFile(content, lfs, cdnPath);
   }
 
   private void delayFirstByte() {
@@ -389,14 +596,16 @@ public final class TestOrigin implements AutoCloseable {
     }
   }
 
-  private void serve(HttpExchange exchange, String key) throws IOException {
-    Content content = files.get(key);
+  /** Serves {@code content}, counting its body bytes under {@code key}; 404 for none. */
+  private void serve(HttpExchange exchange, String key, Content content) throws IOException {
     if (content == null) {
       exchange.sendResponseHeaders(404, -1);
       return;
     }
     long size = content.size();
-    String rangeHeader = exchange.getRequestHeaders().getFirst("Range");
+    // A range asked for "if still this version" of another version is answered with all of it.
+    String rangeHeader =
+        rangeMatching(exchange) ? exchange.getRequestHeaders().getFirst("Range") : null;
     Matcher range = RANGE.matcher(rangeHeader == null ? "" : rangeHeader);
     long from = range.matches() ? Long.parseLong(range.group(1)) : 0;
     long to =
@@ -434,12 +643,27 @@ public final class TestOrigin implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether the request's Range holds: it has no If-Range, or one naming the response's ETag or
+   * Last-Modified.
+   */
+  private static boolean rangeMatching(HttpExchange exchange) {
+    String ifRange = exchange.getRequestHeaders().getFirst("If-Range");
+    return ifRange == null
+        || ifRange.equals(exchange.getResponseHeaders().getFirst("ETag"))
+        || ifRange.equals(exchange.getResponseHeaders().getFirst("Last-Modified"));
+  }
+
   private void send(OutputStream out, Content content, long from, long end, AtomicLong counter)
       throws IOException {
     byte[] buffer = new byte[SLICE];
+    // Throttled, the bytes go in slices of an eighth of a second's worth: a slow origin trickles
+    // rather than sending 64 KiB at once and then nothing for a long while.
+    long rate = bytesPerSecond;
+    int slice = rate > 0 ? (int) Math.max(1, Math.min(SLICE, rate / 8)) : SLICE;
     long started = System.nanoTime();
     for (long at = from; at < end; ) {
-      int n = (int) Math.min(buffer.length, end - at);
+      int n = (int) Math.min(slice, end - at);
       content.fill(buffer, at, n);
       out.write(buffer, 0, n);
       out.flush();
