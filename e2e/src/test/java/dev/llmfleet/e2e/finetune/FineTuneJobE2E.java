@@ -1,5 +1,8 @@
 package dev.llmfleet.e2e.finetune;
 
+import static dev.llmfleet.e2e.support.PodSpecs.claimAt;
+import static dev.llmfleet.e2e.support.PodSpecs.mount;
+import static dev.llmfleet.e2e.support.PodSpecs.volume;
 import static dev.llmfleet.e2e.support.Statuses.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,8 +39,6 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Duration;
@@ -445,23 +446,5 @@ class FineTuneJobE2E {
   private static Duration gap(Run failed, Run next) {
     return Duration.between(
         Instant.parse(failed.getFinishedAt()), Instant.parse(next.getStartedAt()));
-  }
-
-  private static VolumeMount mount(PodSpec pod, String path) {
-    return pod.getContainers().get(0).getVolumeMounts().stream()
-        .filter(m -> m.getMountPath().equals(path))
-        .findFirst()
-        .orElseThrow();
-  }
-
-  private static Volume volume(PodSpec pod, VolumeMount mount) {
-    return pod.getVolumes().stream()
-        .filter(v -> v.getName().equals(mount.getName()))
-        .findFirst()
-        .orElseThrow();
-  }
-
-  private static String claimAt(PodSpec pod, String path) {
-    return volume(pod, mount(pod, path)).getPersistentVolumeClaim().getClaimName();
   }
 }

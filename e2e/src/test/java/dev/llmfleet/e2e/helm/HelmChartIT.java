@@ -6,11 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.llmfleet.LlmFleetOperator;
 import dev.llmfleet.api.v1alpha1.Download;
-import dev.llmfleet.api.v1alpha1.DownloadModel;
 import dev.llmfleet.api.v1alpha1.DownloadPhase;
 import dev.llmfleet.api.v1alpha1.FineTuneJob;
 import dev.llmfleet.api.v1alpha1.FineTuneJobPhase;
-import dev.llmfleet.api.v1alpha1.ModelFormat;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.ModelServerPhase;
 import dev.llmfleet.config.OperatorConfig;
@@ -19,6 +17,7 @@ import dev.llmfleet.e2e.support.AuditLog;
 import dev.llmfleet.e2e.support.Cluster;
 import dev.llmfleet.e2e.support.DownloaderReports;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
+import dev.llmfleet.e2e.support.Models;
 import dev.llmfleet.e2e.support.OperatorProcess;
 import dev.llmfleet.e2e.support.TestNamespace;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -99,23 +98,6 @@ class HelmChartIT {
         backoffLimit: 0
         gc: {ttlSecondsAfterFailure: 0, deletePartialData: true}
       """;
-
-  /** Llama-3.1-70B in bf16 (as ModelServerFitE2E describes it): it cannot fit in one H100. */
-  private static final DownloadModel LLAMA_70B =
-      DownloadModel.builder()
-          .format(ModelFormat.SAFETENSORS)
-          .architecture("LlamaForCausalLM")
-          .parameters(70_553_706_496L)
-          .parametersRounded("70.6B")
-          .dtype("bfloat16")
-          .contextLength(131072L)
-          .layers(80)
-          .attentionHeads(64)
-          .keyValueHeads(8)
-          .headDim(128)
-          .hiddenSize(8192)
-          .weightsBytes(141_107_412_992L)
-          .build();
 
   /** KWOK's chaos stage fails a running pod with this label. */
   private static final String FAIL = "pod-container-running-failed.stage.kwok.x-k8s.io";
@@ -450,7 +432,11 @@ class HelmChartIT {
     restricted.apply(httpDownload("llama"));
     await().atMost(TIMEOUT).until(() -> restricted.get("llama-run-1", Job.class) != null);
     DownloaderReports.verified(
-        restricted, "llama", "llama-run-1", LLAMA_70B.getWeightsBytes(), LLAMA_70B);
+        restricted,
+        "llama",
+        "llama-run-1",
+        Models.LLAMA_31_70B.getWeightsBytes(),
+        Models.LLAMA_31_70B);
     restricted.apply(vllmServer("too-big", false));
     await().atMost(TIMEOUT).until(() -> restricted.get("too-big", Deployment.class) != null);
 

@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.llmfleet.api.v1alpha1.Download;
-import dev.llmfleet.api.v1alpha1.DownloadModel;
 import dev.llmfleet.api.v1alpha1.DownloadPhase;
 import dev.llmfleet.api.v1alpha1.GpuMemory;
-import dev.llmfleet.api.v1alpha1.ModelFormat;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.ModelServerPhase;
 import dev.llmfleet.api.v1alpha1.Runtime;
@@ -17,6 +15,7 @@ import dev.llmfleet.api.v1alpha1.common.Condition;
 import dev.llmfleet.e2e.support.DownloaderReports;
 import dev.llmfleet.e2e.support.LlmFleetExtension;
 import dev.llmfleet.e2e.support.ModelServers;
+import dev.llmfleet.e2e.support.Models;
 import dev.llmfleet.e2e.support.SmallDownload;
 import dev.llmfleet.e2e.support.TestNamespace;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -40,27 +39,6 @@ class ModelServerFitE2E {
 
   /** The nvidia.com/gpu.memory label of node gpu-h100-0. */
   private static final long H100_MIB = 81559;
-
-  /**
-   * Llama-3.1-70B in bf16, from its public config.json (80 layers, 64 heads, 8 KV heads, head size
-   * 128, hidden 8192, max_position_embeddings 131072) and its safetensors shards (70,553,706,496
-   * parameters, 2 bytes each).
-   */
-  private static final DownloadModel LLAMA_31_70B =
-      DownloadModel.builder()
-          .format(ModelFormat.SAFETENSORS)
-          .architecture("LlamaForCausalLM")
-          .parameters(70_553_706_496L)
-          .parametersRounded("70.6B")
-          .dtype("bfloat16")
-          .contextLength(131072L)
-          .layers(80)
-          .attentionHeads(64)
-          .keyValueHeads(8)
-          .headDim(128)
-          .hiddenSize(8192)
-          .weightsBytes(141_107_412_992L)
-          .build();
 
   /** 2 (K and V) x 80 layers x 8 KV heads x 128 x 2 bytes x 131072 tokens: 40 GiB. */
   private static final long KV_FULL_CONTEXT = 2L * 80 * 8 * 128 * 2 * 131072;
@@ -265,9 +243,9 @@ class ModelServerFitE2E {
   private static GpuMemory expectedMemory(int gpus) {
     long overhead = GIB * gpus;
     return GpuMemory.builder()
-        .requiredBytes(LLAMA_31_70B.getWeightsBytes() + KV_FULL_CONTEXT + overhead)
+        .requiredBytes(Models.LLAMA_31_70B.getWeightsBytes() + KV_FULL_CONTEXT + overhead)
         .availableBytes(H100_MIB * MIB / 10 * 9 * gpus)
-        .weightsBytes(LLAMA_31_70B.getWeightsBytes())
+        .weightsBytes(Models.LLAMA_31_70B.getWeightsBytes())
         .kvCacheBytes(KV_FULL_CONTEXT)
         .overheadBytes(overhead)
         .contextLength(131072L)
@@ -285,9 +263,13 @@ class ModelServerFitE2E {
         .create();
     awaitRun(name);
     DownloaderReports.verified(
-        namespace, name, name + "-run-1", LLAMA_31_70B.getWeightsBytes(), LLAMA_31_70B);
+        namespace,
+        name,
+        name + "-run-1",
+        Models.LLAMA_31_70B.getWeightsBytes(),
+        Models.LLAMA_31_70B);
     Download done = namespace.awaitPhase(name, DownloadPhase.Succeeded, TIMEOUT);
-    assertThat(done.getStatus().getModel()).isEqualTo(LLAMA_31_70B);
+    assertThat(done.getStatus().getModel()).isEqualTo(Models.LLAMA_31_70B);
   }
 
   /** The downloader reports only from a run's pod: wait until the operator has started run 1. */

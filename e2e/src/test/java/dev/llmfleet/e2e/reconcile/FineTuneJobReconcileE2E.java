@@ -1,6 +1,9 @@
 package dev.llmfleet.e2e.reconcile;
 
 import static dev.llmfleet.e2e.reconcile.Scripted.controller;
+import static dev.llmfleet.e2e.support.PodSpecs.claimAt;
+import static dev.llmfleet.e2e.support.PodSpecs.mount;
+import static dev.llmfleet.e2e.support.PodSpecs.volume;
 import static dev.llmfleet.e2e.support.Statuses.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,8 +33,6 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -286,23 +287,5 @@ class FineTuneJobReconcileE2E {
                     && j.getStatus().getConditions() != null
                     && j.getMetadata().getGeneration().equals(j.getStatus().getObservedGeneration())
                     && condition.test(j));
-  }
-
-  private static VolumeMount mount(PodSpec pod, String path) {
-    return pod.getContainers().get(0).getVolumeMounts().stream()
-        .filter(m -> m.getMountPath().equals(path))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("nothing mounted at " + path));
-  }
-
-  private static Volume volume(PodSpec pod, VolumeMount mount) {
-    return pod.getVolumes().stream()
-        .filter(v -> v.getName().equals(mount.getName()))
-        .findFirst()
-        .orElseThrow();
-  }
-
-  private static String claimAt(PodSpec pod, String path) {
-    return volume(pod, mount(pod, path)).getPersistentVolumeClaim().getClaimName();
   }
 }

@@ -5,10 +5,8 @@ import static dev.llmfleet.e2e.support.Statuses.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.llmfleet.api.v1alpha1.DownloadModel;
 import dev.llmfleet.api.v1alpha1.DownloadPhase;
 import dev.llmfleet.api.v1alpha1.DownloadStatus;
-import dev.llmfleet.api.v1alpha1.ModelFormat;
 import dev.llmfleet.api.v1alpha1.ModelServer;
 import dev.llmfleet.api.v1alpha1.ModelServerPhase;
 import dev.llmfleet.api.v1alpha1.Runtime;
@@ -16,6 +14,7 @@ import dev.llmfleet.api.v1alpha1.common.Condition;
 import dev.llmfleet.api.v1alpha1.common.SecretEnv;
 import dev.llmfleet.api.v1alpha1.common.SecretKeyRef;
 import dev.llmfleet.e2e.support.ModelServers;
+import dev.llmfleet.e2e.support.Models;
 import dev.llmfleet.e2e.support.ReconcilerExtension;
 import dev.llmfleet.e2e.support.TestNamespace;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -42,26 +41,6 @@ class ModelServerReconcileE2E {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final String H100 = "NVIDIA-H100-80GB-HBM3";
-
-  /**
-   * Llama-3.1-70B in bf16 as the downloader reads it from its headers: 131 GiB of weights alone,
-   * more than one H100 has (the memory label of node gpu-h100-0 says 81559 MiB).
-   */
-  private static final DownloadModel LLAMA_70B =
-      DownloadModel.builder()
-          .format(ModelFormat.SAFETENSORS)
-          .architecture("LlamaForCausalLM")
-          .parameters(70_553_706_496L)
-          .parametersRounded("70.6B")
-          .dtype("bfloat16")
-          .contextLength(131072L)
-          .layers(80)
-          .attentionHeads(64)
-          .keyValueHeads(8)
-          .headDim(128)
-          .hiddenSize(8192)
-          .weightsBytes(141_107_412_992L)
-          .build();
 
   private final TestNamespace namespace;
   private final Scripted scripted;
@@ -210,7 +189,7 @@ class ModelServerReconcileE2E {
   @Test
   void aModelTooBigForItsGpusStallsWithoutPodsUntilTheFitCheckIsTurnedOff() {
     scripted.download("huge");
-    scripted.succeeded("huge", "huge-data", "huge", LLAMA_70B);
+    scripted.succeeded("huge", "huge-data", "huge", Models.LLAMA_31_70B);
     servers.create(servers.fromDownload("huge", Runtime.VLLM, "huge", 1, H100));
 
     ModelServer refused =
