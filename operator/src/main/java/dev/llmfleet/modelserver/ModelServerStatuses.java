@@ -99,6 +99,7 @@ public final class ModelServerStatuses {
         pods.stream().flatMap(ModelServerStatuses::brokenContainer).findFirst();
     boolean rolledOut = deployment.map(d -> isRolledOut(d, desired)).orElse(false);
     boolean fitRefused = fit.blocks() && desired > 0;
+    String fitRefusal = fit.message() + "; no pods are made (spec.fitCheck: false skips the check)";
 
     ModelServerPhase phase;
     String reason;
@@ -121,7 +122,7 @@ public final class ModelServerStatuses {
     } else if (fit.blocks()) {
       phase = ModelServerPhase.Pending;
       reason = INSUFFICIENT_GPU_MEMORY;
-      message = fit.message() + "; no pods are made (spec.fitCheck: false skips the check)";
+      message = fitRefusal;
       stalled = true;
     } else if (broken.isPresent()) {
       phase = ModelServerPhase.Degraded;
@@ -180,13 +181,7 @@ public final class ModelServerStatuses {
     if (fitRefused) {
       conditions =
           Conditions.set(
-              conditions,
-              SCHEDULED,
-              false,
-              INSUFFICIENT_GPU_MEMORY,
-              fit.message() + "; no pods are made (spec.fitCheck: false skips the check)",
-              generation,
-              now);
+              conditions, SCHEDULED, false, INSUFFICIENT_GPU_MEMORY, fitRefusal, generation, now);
     } else {
       conditions =
           Conditions.set(
