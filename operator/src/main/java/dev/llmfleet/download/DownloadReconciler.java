@@ -172,13 +172,7 @@ public class DownloadReconciler implements Reconciler<Download> {
     if (keeper.isPresent()) {
       return refuseFolder(download, stored, keeper.get(), context);
     }
-    SyncResult synced =
-        secrets.sync(
-            download,
-            download.getSpec().getSecrets(),
-            stored == null ? null : stored.getConditions(),
-            client,
-            secretValues);
+    SyncResult synced = secrets.sync(download, client, secretValues);
     Map<String, Job> jobs = RunJobs.owned(context);
     RunPlan plan = DownloadRuns.plan(download, jobs, synced, clock.instant());
     // Without its secrets nothing starts or stops: a run in progress keeps going with the values

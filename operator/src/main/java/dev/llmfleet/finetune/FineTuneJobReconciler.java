@@ -146,13 +146,7 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
     if (keeper.isPresent()) {
       return refuseFolder(job, keeper.get(), context, now);
     }
-    SyncResult synced =
-        secrets.sync(
-            job,
-            job.getSpec().getSecrets(),
-            job.getStatus() == null ? null : job.getStatus().getConditions(),
-            client,
-            secretValues);
+    SyncResult synced = secrets.sync(job, client, secretValues);
     Map<String, Download> downloads =
         context.getSecondaryResources(Download.class).stream()
             .collect(Collectors.toMap(d -> d.getMetadata().getName(), Function.identity()));

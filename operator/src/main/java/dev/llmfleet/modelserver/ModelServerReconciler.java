@@ -190,13 +190,7 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
   @Override
   public UpdateControl<ModelServer> reconcile(ModelServer server, Context<ModelServer> context) {
     ModelInputs inputs = inputs(server, context);
-    SyncResult synced =
-        secrets.sync(
-            server,
-            server.getSpec().getSecrets(),
-            server.getStatus() == null ? null : server.getStatus().getConditions(),
-            context.getClient(),
-            secretValues);
+    SyncResult synced = secrets.sync(server, context.getClient(), secretValues);
     GpuFit fit =
         GpuFit.check(
             server,

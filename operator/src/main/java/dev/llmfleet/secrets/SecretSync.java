@@ -123,8 +123,11 @@ public final class SecretSync {
       EventSourceContext<P> context,
       Function<P, List<SecretEnv>> secretsOf,
       Function<P, List<Condition>> conditionsOf) {
-    var fetcher = new ValuesFetcher<>(this, context.getClient(), secretsOf, conditionsOf);
-    return SecretValuesSource.of(type, context, fetcher, refresh, secretsOf);
+    return SecretValuesSource.of(
+        type,
+        context,
+        new ValuesFetcher<>(this, context.getClient(), secretsOf, conditionsOf),
+        refresh);
   }
 
   /** Reads a resource's values for the poller, and says when to read them again. */
@@ -147,12 +150,20 @@ public final class SecretSync {
       this.conditionsOf = conditionsOf;
     }
 
+    /** The resource's spec.secrets, empty when it has none. */
+    List<SecretEnv> secretsOf(P primary) {
+      List<SecretEnv> secrets = secretsOf.apply(primary);
+      return secrets == null ? List.of() : secrets;
+    }
+
+    List<Condition> conditionsOf(P primary) {
+      return conditionsOf.apply(primary);
+    }
+
     @Override
     public Set<SecretValues> fetchResources(P primary) {
-      List<SecretEnv> secrets = secretsOf.apply(primary);
-      return secrets == null || secrets.isEmpty()
-          ? Set.of()
-          : Set.of(sync.readValues(primary, secrets, client));
+      List<SecretEnv> secrets = secretsOf(primary);
+      return secrets.isEmpty() ? Set.of() : Set.of(sync.readValues(primary, secrets, client));
     }
 
     /**
@@ -178,16 +189,13 @@ public final class SecretSync {
 
   /**
    * Brings {@code <name>-secrets} up to date with the values read last ({@code values}), reading
-   * them now if the list changed since.
-   *
-   * @param conditions the resource's stored conditions, for the event on a change of SecretsReady
+   * them now if the list changed since. The resource's spec.secrets and stored conditions (for the
+   * event on a change of SecretsReady) are read as {@code values} reads them.
    */
   public <P extends HasMetadata> SyncResult sync(
-      P owner,
-      List<SecretEnv> secrets,
-      List<Condition> conditions,
-      KubernetesClient client,
-      SecretValuesSource<P> values) {
+      P owner, KubernetesClient client, SecretValuesSource<P> values) {
+    List<SecretEnv> secrets = values.secretsOf(owner);
+    List<Condition> conditions = values.conditionsOf(owner);
     SyncResult result = syncOnce(owner, secrets, conditions, client, values);
     recordTransition(new EventRecorder(client), owner, conditions, result);
     return result;
@@ -222,7 +230,7 @@ public final class SecretSync {
       SecretValuesSource<P> values) {
     String namespace = owner.getMetadata().getNamespace();
     String name = secretName(owner);
-    if (secrets == null || secrets.isEmpty()) {
+    if (secrets.isEmpty()) {
       // Only when the list just became empty: a resource without secrets costs no API call.
       boolean hadSecrets =
           Conditions.find(conditions, CONDITION)

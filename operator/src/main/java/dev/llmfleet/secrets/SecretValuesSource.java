@@ -1,5 +1,6 @@
 package dev.llmfleet.secrets;
 
+import dev.llmfleet.api.v1alpha1.common.Condition;
 import dev.llmfleet.api.v1alpha1.common.SecretEnv;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -10,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * The values of every resource's spec.secrets, read by JOSDK's per-resource poller: once per
@@ -22,21 +22,19 @@ import java.util.function.Function;
 public final class SecretValuesSource<P extends HasMetadata>
     extends PerResourcePollingEventSource<SecretValues, P, String> {
 
-  private final ResourceFetcher<SecretValues, P> fetcher;
+  private final SecretSync.ValuesFetcher<P> fetcher;
 
   private SecretValuesSource(
       Class<P> type,
       EventSourceContext<P> context,
-      ResourceFetcher<SecretValues, P> fetcher,
-      Duration refresh,
-      Function<P, List<SecretEnv>> secretsOf) {
+      SecretSync.ValuesFetcher<P> fetcher,
+      Duration refresh) {
     super(
         SecretValues.class,
         context,
         new PerResourcePollingConfigurationBuilder<SecretValues, P, String>(fetcher, refresh)
             .withName(type.getSimpleName() + "-secret-values")
-            .withRegisterPredicate(
-                primary -> secretsOf.apply(primary) != null && !secretsOf.apply(primary).isEmpty())
+            .withRegisterPredicate(primary -> !fetcher.secretsOf(primary).isEmpty())
             // One read per resource: its id is constant.
             .withResourceIDMapper(values -> "values")
             .build());
@@ -46,10 +44,19 @@ public final class SecretValuesSource<P extends HasMetadata>
   static <P extends HasMetadata> SecretValuesSource<P> of(
       Class<P> type,
       EventSourceContext<P> context,
-      ResourceFetcher<SecretValues, P> fetcher,
-      Duration refresh,
-      Function<P, List<SecretEnv>> secretsOf) {
-    return new SecretValuesSource<>(type, context, fetcher, refresh, secretsOf);
+      SecretSync.ValuesFetcher<P> fetcher,
+      Duration refresh) {
+    return new SecretValuesSource<>(type, context, fetcher, refresh);
+  }
+
+  /** The resource's spec.secrets, empty when it has none. */
+  List<SecretEnv> secretsOf(P primary) {
+    return fetcher.secretsOf(primary);
+  }
+
+  /** The resource's stored conditions. */
+  List<Condition> conditionsOf(P primary) {
+    return fetcher.conditionsOf(primary);
   }
 
   /** The last read of this list of secrets; read now when it was never read or the list changed. */
